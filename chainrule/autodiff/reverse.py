@@ -1,0 +1,137 @@
+"""Reverse mode: walk the recorded graph from the output back, v̄ⱼ += v̄ᵢ · ∂vᵢ/∂vⱼ.
+
+One sweep serves ``Tensor.backward`` (gradients land in leaves' ``.grad``) and the transforms
+(gradients of chosen nodes are returned). With ``create_graph`` the rules run on tensors with
+recording on, so the sweep is itself a graph that can be differentiated again.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from chainrule.graph import mutation, reachable, leading_to, set_grad_enabled
+from chainrule.tensor import Tensor, wrap
+
+
+def backward(tensor, grad=None, retain_graph=False, create_graph=False):
+    """``Tensor.backward``: accumulate d(tensor)/d(leaf) · grad into every reachable leaf."""
+    if tensor.node is None:
+        raise RuntimeError(
+            "this tensor does not require grad and has no graph to differentiate; create the "
+            "inputs with requires_grad=True (and not inside no_grad())"
+        )
+    seed = seed_for(tensor, grad)
+    found = sweep([tensor.node], [seed], retain_graph=retain_graph, create_graph=create_graph)
+    for node, node_grad in found.items():
+        leaf = node.tensor_ref() if hasattr(node, "tensor_ref") else None
+        if leaf is None:
+            continue
+        if not create_graph and isinstance(node_grad, Tensor):
+            node_grad = node_grad._data
+        if not isinstance(node_grad, Tensor):
+            node_grad = wrap(node_grad)
+        leaf.grad = node_grad if leaf.grad is None else leaf.grad + node_grad
+
+
+def seed_for(tensor, grad):
+    """The cotangent that starts a sweep: 1 for a one-value output, else the given ``grad``."""
+    out = tensor._data
+    if grad is None:
+        if out.size != 1:
+            raise RuntimeError(
+                f"backward() without a gradient needs a one-value output, but this one has "
+                f"shape {tuple(out.shape)}; reduce it first (e.g. y.sum().backward()), or pass "
+                "grad= an array of that shape (a vector-Jacobian product)"
+            )
+        return np.ones_like(out)[()] if out.ndim == 0 else np.ones_like(out)
+    grad_data = grad._data if isinstance(grad, Tensor) else np.asarray(grad, dtype=out.dtype)
+    if grad_data.shape != out.shape:
+        raise ValueError(
+            f"backward(grad=...) needs a gradient of the output's shape {tuple(out.shape)}, "
+            f"got shape {tuple(grad_data.shape)}"
+        )
+    return grad if isinstance(grad, Tensor) else grad_data
+
+
+def sweep(roots, seeds, *, targets=None, retain_graph=False, create_graph=False):
+    """Propagate ``seeds`` from ``roots`` back through the graph; return {leaf or target: grad}.
+
+    With ``targets`` only the part of the graph that leads to them is walked, and only their
+    gradients are returned (the transforms use this: no ``.grad`` is touched).
+    """
+    nodes = reachable(roots, stop=targets or frozenset())
+    useful = leading_to(nodes, targets) if targets is not None else None
+    grads = {}
+    for root, seed in zip(roots, seeds):
+        grads[root] = seed if root not in grads else grads[root] + seed
+    found = {}
+    with set_grad_enabled(create_graph):
+        for node in nodes:
+            grad_out = grads.pop(node, None)
+            if grad_out is None:
+                continue
+            if node.prim is None or (targets is not None and node in targets):
+                found[node] = grad_out
+                continue
+            propagate(node, grad_out, grads, useful, create_graph)
+            if not retain_graph:
+                node.release()
+    return found
+
+
+def propagate(node, grad_out, grads, useful, create_graph):
+    """Add one node's contribution v̄ᵢ · ∂vᵢ/∂vⱼ to the gradient of each of its parents."""
+    if node.released:
+        raise RuntimeError(
+            f"trying to go backward through the graph a second time (at '{node.prim.name}'): "
+            "its saved values were freed after the first backward. Pass retain_graph=True to "
+            "the first backward() if you need to go through it again"
+        )
+    check_unmodified(node)
+    inputs, out = saved_values(node, create_graph)
+    vjps = node.prim.vjps
+    for i, parent in enumerate(node.parents):
+        if parent is None or (useful is not None and parent not in useful) or vjps[i] is None:
+            continue
+        contribution = fit.fit_gradient(vjps[i](grad_out, out, *inputs, **node.params), inputs[i])
+        previous = grads.get(parent)
+        grads[parent] = contribution if previous is None else previous + contribution
+
+
+def saved_values(node, differentiable):
+    """The inputs and output the rules read: tensors when the sweep is recorded, else arrays."""
+    if differentiable:
+        out = wrap(node.out, node)
+        out.tangents = node.tangents
+        return node.inputs, out
+    inputs = [x._data if isinstance(x, Tensor) else x for x in node.inputs]
+    return inputs, node.out
+
+
+def check_unmodified(node):
+    """Refuse to use a saved value that was changed in place after it was recorded."""
+    if node.epoch == mutation.epoch:
+        return
+    prim = node.prim
+    if prim.reads_out and node.clobbered:
+        raise modified_error(prim, "its output")
+    if prim.reads_inputs:
+        for i, x in enumerate(node.inputs):
+            if isinstance(x, Tensor) and version_of(x) > node.epoch:
+                raise modified_error(prim, f"its input {i}")
+
+
+def version_of(tensor):
+    base = tensor._base if tensor._base is not None else tensor
+    return base._version
+
+
+def modified_error(prim, what):
+    return RuntimeError(
+        f"a value that '{prim.name}' saved for the backward pass ({what}) was modified in "
+        "place after it was used; the gradient would be wrong. Do the in-place update after "
+        "backward(), or use an out-of-place op (y = y + 1 instead of y += 1)"
+    )
+
+
+from chainrule.autodiff import fit  # noqa: E402  (fit needs the ops, which need us)

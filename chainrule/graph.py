@@ -1,0 +1,228 @@
+"""The recorded graph: nodes, the switch that turns recording on and off, and topological order.
+
+A node is one application of a primitive. Edges point from a node to the nodes that made its
+inputs, so a Tensor can be rebound (in-place updates) without breaking what was recorded.
+"""
+
+from __future__ import annotations
+
+import itertools
+import weakref
+
+_sequence = itertools.count()
+
+
+class Node:
+    """One recorded step ``out = prim(*inputs, **params)``.
+
+    ``parents[i]`` is the node that made input ``i``, or None when that input needs no gradient.
+    ``inputs`` holds the arguments as given (Tensors or constants): the rules read them, and a
+    Tensor keeps its forward-mode tangents, so a sweep can itself be differentiated. ``out`` is
+    the raw output, and ``tangents`` the output tensor's forward-mode tangents (shared dict).
+    ``seq`` grows with every node, so a node's parents always have smaller ``seq``: sorting by
+    it is a topological order, which is how the sweeps avoid recursion. ``epoch`` is the in-place
+    epoch at recording time (see :mod:`chainrule.inplace`); ``clobbered`` is set when the output
+    array itself is written in place.
+    """
+
+    __slots__ = ("prim", "parents", "inputs", "out", "params", "seq", "epoch", "tangents",
+                 "clobbered", "__weakref__")
+
+    def __init__(self, prim, parents, inputs, out, params):
+        self.prim = prim
+        self.parents = parents
+        self.inputs = inputs
+        self.out = out
+        self.params = params
+        self.seq = next(_sequence)
+        self.epoch = mutation.epoch
+        self.tangents = None
+        self.clobbered = False
+
+    @property
+    def released(self):
+        return self.inputs is None
+
+    def release(self):
+        """Drop the saved values: the memory goes back as soon as the sweep has passed."""
+        self.inputs = None
+        self.out = None
+        self.tangents = None
+
+    def __repr__(self):
+        name = self.prim.name if self.prim is not None else "leaf"
+        return f"<Node {name} #{self.seq}>"
+
+
+class LeafNode(Node):
+    """The node of a leaf tensor that requires grad: where reverse mode deposits ``.grad``.
+
+    It holds the tensor weakly; a leaf that nobody references any more has no ``.grad`` to fill.
+    """
+
+    __slots__ = ("tensor_ref",)
+
+    def __init__(self, tensor):
+        self.prim = None
+        self.parents = ()
+        self.inputs = ()
+        self.out = None
+        self.params = None
+        self.seq = next(_sequence)
+        self.epoch = 0
+        self.tangents = None
+        self.clobbered = False
+        self.tensor_ref = weakref.ref(tensor)
+
+    @property
+    def released(self):
+        return False
+
+    def release(self):
+        pass
+
+
+class _Mutation:
+    """Counts in-place writes; a tensor written at epoch e was changed after nodes older than e."""
+
+    __slots__ = ("epoch",)
+
+    def __init__(self):
+        self.epoch = 0
+
+    def bump(self):
+        self.epoch += 1
+        return self.epoch
+
+
+mutation = _Mutation()
+
+
+# --- recording switch -------------------------------------------------------------------------
+
+
+class _GradMode:
+    __slots__ = ("enabled",)
+
+    def __init__(self):
+        self.enabled = True
+
+
+grad_mode = _GradMode()
+
+
+def is_grad_enabled():
+    """Whether operations on tensors that require grad are being recorded."""
+    return grad_mode.enabled
+
+
+class set_grad_enabled:
+    """Turn recording on or off, as a context manager or a decorator.
+
+    Example:
+        >>> import chainrule as cr
+        >>> x = cr.tensor(2.0, requires_grad=True)
+        >>> with cr.set_grad_enabled(False):
+        ...     y = x * x
+        >>> y.requires_grad
+        False
+    """
+
+    def __init__(self, mode=True):
+        self.mode = bool(mode)
+        self.previous = []
+
+    def __enter__(self):
+        self.previous.append(grad_mode.enabled)
+        grad_mode.enabled = self.mode
+        return self
+
+    def __exit__(self, *exc):
+        grad_mode.enabled = self.previous.pop()
+        return False
+
+    def __call__(self, fn):
+        mode = self.mode
+
+        def wrapper(*args, **kwargs):
+            with set_grad_enabled(mode):
+                return fn(*args, **kwargs)
+
+        wrapper.__name__ = getattr(fn, "__name__", "wrapper")
+        wrapper.__doc__ = getattr(fn, "__doc__", None)
+        wrapper.__wrapped__ = fn
+        return wrapper
+
+
+class no_grad(set_grad_enabled):
+    """Record nothing inside: results never require grad (optimizer updates, evaluation).
+
+    Example:
+        >>> import chainrule as cr
+        >>> w = cr.tensor([1.0, 2.0], requires_grad=True)
+        >>> with cr.no_grad():
+        ...     v = w * 3
+        >>> v.requires_grad
+        False
+    """
+
+    def __init__(self):
+        super().__init__(False)
+
+
+class enable_grad(set_grad_enabled):
+    """Record again inside a ``no_grad`` block.
+
+    Example:
+        >>> import chainrule as cr
+        >>> x = cr.tensor(1.0, requires_grad=True)
+        >>> with cr.no_grad():
+        ...     with cr.enable_grad():
+        ...         y = x + 1
+        >>> y.requires_grad
+        True
+    """
+
+    def __init__(self):
+        super().__init__(True)
+
+
+# --- graph queries ----------------------------------------------------------------------------
+
+
+def reachable(roots, stop=frozenset()):
+    """All nodes reachable from ``roots`` through parent edges, in reverse topological order.
+
+    The walk is iterative (a graph may be 100,000 steps deep). Nodes in ``stop`` are included
+    but not walked through. The result is sorted by ``seq`` descending: every node comes before
+    the nodes that made its inputs.
+    """
+    seen = set()
+    todo = [r for r in roots if r is not None]
+    found = []
+    while todo:
+        node = todo.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        found.append(node)
+        if node in stop:
+            continue
+        for parent in node.parents:
+            if parent is not None and parent not in seen:
+                todo.append(parent)
+    found.sort(key=_seq, reverse=True)
+    return found
+
+
+def _seq(node):
+    return node.seq
+
+
+def leading_to(nodes, targets):
+    """The subset of ``nodes`` (reverse topological order) from which some target is reachable."""
+    useful = set()
+    for node in reversed(nodes):
+        if node in targets or any(p in useful for p in node.parents if p is not None):
+            useful.add(node)
+    return useful

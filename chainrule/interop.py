@@ -1,0 +1,99 @@
+"""NumPy calling chainrule: ``np.sin(t)``, ``np.sum(t)``, ``array @ t`` dispatch to chainrule ops.
+
+A NumPy function that chainrule does not differentiate refuses a tensor that requires grad
+(a plain array back would silently drop the graph); on other tensors it runs on the values.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from chainrule.tensor import Tensor
+
+# NumPy ufunc name -> chainrule name, where they differ.
+_UFUNC_ALIASES = {
+    "absolute": "abs", "fabs": "abs", "true_divide": "divide", "remainder": "mod",
+    "positive": "positive", "conjugate": "positive", "bitwise_not": "logical_not",
+}
+# NumPy functions that only look at values and give nothing to differentiate.
+_VALUE_ONLY = {
+    "shape", "ndim", "size", "result_type", "allclose", "isclose", "array_equal",
+    "array_equiv", "argmax", "argmin", "argsort", "nonzero", "count_nonzero", "iscomplexobj",
+    "isrealobj", "may_share_memory", "shares_memory", "searchsorted", "zeros_like",
+    "ones_like", "empty_like", "full_like", "array_repr", "array_str", "copyto", "all", "any",
+    "isnan", "isinf", "isfinite", "sign", "signbit", "unique", "histogram", "bincount",
+    "digitize", "argwhere", "flatnonzero", "can_cast", "min_scalar_type", "save", "savez",
+    "printoptions",
+}
+_functions = {}
+
+
+def array_ufunc(ufunc, method, inputs, kwargs):
+    """``Tensor.__array_ufunc__``: route a ufunc call to the chainrule op of that name."""
+    op = _lookup(_UFUNC_ALIASES.get(ufunc.__name__, ufunc.__name__))
+    if method == "__call__" and op is not None and not kwargs:
+        return op(*inputs)
+    return _values_only(f"numpy.{ufunc.__name__}" + ("" if method == "__call__" else f".{method}"),
+                        getattr(ufunc, method), inputs, kwargs,
+                        hint="with out=, where= or dtype= arguments" if kwargs else None)
+
+
+def array_function(func, args, kwargs):
+    """``Tensor.__array_function__``: route a NumPy function to chainrule's of the same name."""
+    name = _qualified(func)
+    if name not in _functions:
+        _functions[name] = _lookup(name)
+    fn = _functions[name]
+    if fn is not None:
+        return fn(*args, **kwargs)
+    if func.__name__ in _VALUE_ONLY:
+        return func(*_unwrap(args), **_unwrap(kwargs))
+    return _values_only(f"numpy.{name}", func, args, kwargs)
+
+
+def _values_only(name, func, args, kwargs, hint=None):
+    if _requires_grad(args) or _requires_grad(kwargs):
+        raise TypeError(
+            f"{name} is not differentiable in chainrule{' ' + hint if hint else ''}, and a "
+            "tensor that requires grad was passed to it. Use the chainrule op of the same name "
+            "if there is one, declare your own with chainrule.primitive(...), or call it on "
+            "x.detach() if no gradient should flow through it"
+        )
+    return func(*_unwrap(args), **_unwrap(kwargs))
+
+
+def _qualified(func):
+    module = getattr(func, "__module__", "") or ""
+    prefix = "linalg." if module.endswith("linalg") else ""
+    return prefix + func.__name__
+
+
+def _lookup(name):
+    import chainrule
+
+    target = chainrule
+    for part in name.split("."):
+        target = getattr(target, part, None)
+        if target is None:
+            return None
+    return target if callable(target) else None
+
+
+def _requires_grad(value):
+    if isinstance(value, Tensor):
+        return value.node is not None or bool(value.tangents)
+    if isinstance(value, (list, tuple)):
+        return any(_requires_grad(v) for v in value)
+    if isinstance(value, dict):
+        return any(_requires_grad(v) for v in value.values())
+    return False
+
+
+def _unwrap(value):
+    if isinstance(value, Tensor):
+        return value._data
+    if isinstance(value, (list, tuple)):
+        return type(value)(_unwrap(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _unwrap(v) for k, v in value.items()}
+    return value

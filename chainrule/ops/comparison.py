@@ -1,0 +1,62 @@
+"""Comparisons, logic, rounding and arg-reductions: ops whose results carry no derivative.
+
+They accept tensors and give tensors (booleans or integers) that never require grad, so a mask
+or an index computed from a tensor can be used freely without breaking the graph.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from chainrule.primitive import nondifferentiable
+
+equal = nondifferentiable("equal", np.equal, doc="x == y, elementwise (not differentiable).")
+not_equal = nondifferentiable("not_equal", np.not_equal, doc="x != y, elementwise.")
+less = nondifferentiable("less", np.less, doc="x < y, elementwise.")
+less_equal = nondifferentiable("less_equal", np.less_equal, doc="x <= y, elementwise.")
+greater = nondifferentiable("greater", np.greater, doc="x > y, elementwise.")
+greater_equal = nondifferentiable("greater_equal", np.greater_equal, doc="x >= y, elementwise.")
+logical_not = nondifferentiable("logical_not", np.logical_not, doc="not x, elementwise.")
+logical_and = nondifferentiable("logical_and", np.logical_and, doc="x and y, elementwise.")
+logical_or = nondifferentiable("logical_or", np.logical_or, doc="x or y, elementwise.")
+logical_xor = nondifferentiable("logical_xor", np.logical_xor, doc="x xor y, elementwise.")
+isnan = nondifferentiable("isnan", np.isnan, doc="Whether each value is NaN.")
+isinf = nondifferentiable("isinf", np.isinf, doc="Whether each value is ±inf.")
+isfinite = nondifferentiable("isfinite", np.isfinite, doc="Whether each value is finite.")
+floor = nondifferentiable("floor", np.floor, doc="⌊x⌋ (piecewise constant: no derivative).")
+ceil = nondifferentiable("ceil", np.ceil, doc="⌈x⌉ (piecewise constant: no derivative).")
+round = nondifferentiable(  # noqa: A001 -- NumPy's name
+    "round", lambda x, decimals=0: np.round(x, decimals), doc="x rounded (no derivative)."
+)
+floor_divide = nondifferentiable("floor_divide", np.floor_divide, doc="x // y (no derivative).")
+mod = nondifferentiable("mod", np.mod, doc="x mod y (no derivative recorded).")
+
+
+def _argmax(x, axis=None, keepdims=False):
+    return np.argmax(x, axis=axis, keepdims=keepdims)
+
+
+def _argmin(x, axis=None, keepdims=False):
+    return np.argmin(x, axis=axis, keepdims=keepdims)
+
+
+argmax = nondifferentiable("argmax", _argmax, doc="Index of the largest value (as NumPy).")
+argmin = nondifferentiable("argmin", _argmin, doc="Index of the smallest value (as NumPy).")
+
+
+def _all(x, axis=None, keepdims=False):
+    return np.all(x, axis=axis, keepdims=keepdims)
+
+
+def _any(x, axis=None, keepdims=False):
+    return np.any(x, axis=axis, keepdims=keepdims)
+
+
+all = nondifferentiable("all", _all, doc="Whether every value is true.")  # noqa: A001
+any = nondifferentiable("any", _any, doc="Whether some value is true.")  # noqa: A001
+
+__all__ = [
+    "equal", "not_equal", "less", "less_equal", "greater", "greater_equal", "logical_not",
+    "logical_and", "logical_or", "logical_xor", "isnan", "isinf", "isfinite", "floor", "ceil",
+    "round", "floor_divide", "mod", "argmax", "argmin", "all", "any",
+]

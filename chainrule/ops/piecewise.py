@@ -1,0 +1,126 @@
+"""Piecewise ops: where, maximum, minimum, clip, relu, leaky_relu — and their kink conventions.
+
+Conventions (documented in docs/conventions.md and tested): relu′(0) = 0; ties in maximum and
+minimum share the gradient equally; clip passes the gradient at its bounds (x = lo or x = hi).
+Masks multiply the gradient directly, so a float32 gradient stays float32.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from chainrule.primitive import Primitive, primitive
+
+
+def _select_x(grad_out, out, condition, x, y):
+    return where(condition, grad_out, 0)
+
+
+def _select_y(grad_out, out, condition, x, y):
+    return where(condition, 0, grad_out)
+
+
+where = Primitive(
+    "where", np.where,
+    (None, _select_x, _select_y),
+    (None, lambda x_dot, out, condition, x, y: where(condition, x_dot, 0),
+     lambda y_dot, out, condition, x, y: where(condition, 0, y_dot)),
+    ("not differentiable", "1 where condition else 0", "0 where condition else 1"),
+    doc="x where condition holds, else y (the condition is not differentiable).\n\n"
+    "Beware: both branches are computed, and a NaN or inf derivative in the branch that is not\n"
+    "selected still poisons the gradient (0 · inf = NaN), e.g. ``where(x > 0, sqrt(x), 0)`` at\n"
+    "x = 0. Make the unselected branch safe too: ``where(x > 0, sqrt(where(x > 0, x, 1)), 0)``.",
+)
+
+
+def _share(grad_out, winner, tie):
+    # The winner takes the gradient; a tie splits it equally between both inputs.
+    return grad_out * winner + (0.5 * grad_out) * tie
+
+
+maximum = primitive(
+    "maximum", np.maximum,
+    vjp=(lambda grad_out, out, x, y: _share(grad_out, x > y, x == y),
+         lambda grad_out, out, x, y: _share(grad_out, y > x, x == y)),
+    jvp=(lambda x_dot, out, x, y: _share(x_dot, x > y, x == y),
+         lambda y_dot, out, x, y: _share(y_dot, y > x, x == y)),
+    formula=("1 if x > y, 1/2 if x == y, else 0", "1 if y > x, 1/2 if x == y, else 0"),
+    doc="Elementwise larger of x and y; at a tie each input gets half the gradient.",
+)
+
+minimum = primitive(
+    "minimum", np.minimum,
+    vjp=(lambda grad_out, out, x, y: _share(grad_out, x < y, x == y),
+         lambda grad_out, out, x, y: _share(grad_out, y < x, x == y)),
+    jvp=(lambda x_dot, out, x, y: _share(x_dot, x < y, x == y),
+         lambda y_dot, out, x, y: _share(y_dot, y < x, x == y)),
+    formula=("1 if x < y, 1/2 if x == y, else 0", "1 if y < x, 1/2 if x == y, else 0"),
+    doc="Elementwise smaller of x and y; at a tie each input gets half the gradient.",
+)
+
+
+def _inside(x, lo, hi):
+    inside = True if lo is None else x >= lo
+    return inside if hi is None else (x <= hi) & inside
+
+
+_clip = primitive(
+    "clip", np.clip,
+    vjp=(lambda grad_out, out, x, lo, hi: grad_out * _inside(x, lo, hi),
+         lambda grad_out, out, x, lo, hi: grad_out * (x < lo),
+         lambda grad_out, out, x, lo, hi: grad_out * (x > hi)),
+    jvp=(lambda x_dot, out, x, lo, hi: x_dot * _inside(x, lo, hi),
+         lambda lo_dot, out, x, lo, hi: lo_dot * (x < lo),
+         lambda hi_dot, out, x, lo, hi: hi_dot * (x > hi)),
+    formula=("1 if lo <= x <= hi else 0", "1 if x < lo else 0", "1 if x > hi else 0"),
+)
+
+
+def clip(x, a_min=None, a_max=None):
+    """x limited to [a_min, a_max] (either may be None); the bounds may be tensors.
+
+    The gradient passes where a_min ≤ x ≤ a_max, bounds included.
+
+    Example:
+        >>> import chainrule as cr
+        >>> cr.clip(cr.tensor([-2.0, 0.5, 3.0]), -1.0, 1.0)
+        tensor([-1. ,  0.5,  1. ])
+    """
+    if a_min is None and a_max is None:
+        raise ValueError("clip needs a_min or a_max (or both); with neither it would do nothing")
+    return _clip(x, a_min, a_max)
+
+
+relu = primitive(
+    "relu", lambda x: np.maximum(x, 0),
+    vjp=lambda grad_out, out, x: grad_out * (x > 0),
+    jvp=lambda x_dot, out, x: x_dot * (x > 0),
+    formula="1 if x > 0 else 0",
+    doc="max(x, 0); by convention relu′(0) = 0.",
+)
+
+
+def _leaky(x, negative_slope):
+    return np.where(x > 0, x, x * negative_slope)
+
+
+_leaky_relu = primitive(
+    "leaky_relu", _leaky,
+    vjp=lambda grad_out, out, x, negative_slope: where(x > 0, grad_out, grad_out * negative_slope),
+    jvp=lambda x_dot, out, x, negative_slope: where(x > 0, x_dot, x_dot * negative_slope),
+    formula="1 if x > 0 else negative_slope",
+)
+
+
+def leaky_relu(x, negative_slope=0.01):
+    """x for x > 0, else negative_slope · x; the derivative at 0 is negative_slope.
+
+    Example:
+        >>> import chainrule as cr
+        >>> cr.leaky_relu(cr.tensor([-2.0, 3.0]), 0.1)
+        tensor([-0.2,  3. ])
+    """
+    return _leaky_relu(x, negative_slope=negative_slope)
+
+
+__all__ = ["where", "maximum", "minimum", "clip", "relu", "leaky_relu"]

@@ -1,0 +1,212 @@
+"""Primitives: one declaration holds an op's forward, its VJP and JVP per input, and its formula.
+
+``apply`` is the one door every op goes through: on plain arrays it is NumPy and nothing else;
+on tensors it also records a node for reverse mode and pushes tangents for forward mode.
+The family helpers (elementwise, linear, bilinear, ...) let a declaration state only its math.
+"""
+
+from __future__ import annotations
+
+from chainrule.graph import Node, grad_mode
+from chainrule.tensor import Tensor, wrap
+
+REGISTRY: dict[str, "Primitive"] = {}
+
+
+class Primitive:
+    """An op the engine differentiates: ``out = forward(*inputs, **params)``.
+
+    ``vjps[i](grad_out, out, *inputs, **params)`` returns input ``i``'s contribution to the
+    gradient and ``jvps[i](x_dot, out, *inputs, **params)`` its contribution to ``out_dot``.
+    Contributions may have the broadcast shape or another dtype: the engine sums them at
+    fan-out, reduces broadcast axes and casts to the input's shape and dtype. ``None`` in
+    ``vjps``/``jvps`` marks an input that is not differentiable (an index, a boolean mask).
+    Rules are written in chainrule's own ops, so they are differentiable themselves.
+
+    ``formula`` is what an explanation prints for the local derivative of each input.
+    ``reads_inputs`` / ``reads_out`` say which saved values the rules read, so that an in-place
+    change of anything else is not reported as an error.
+    """
+
+    # No __slots__: each primitive carries its own __doc__, __name__ and __wrapped__, so that
+    # help(), doctest and inspect treat it like the function it stands for.
+
+    def __init__(self, name, forward, vjps, jvps, formulas, *, reads_inputs=True,
+                 reads_out=False, doc=None, register=True):
+        if vjps is not None and jvps is not None and len(vjps) != len(jvps):
+            raise ValueError(f"primitive '{name}': one VJP and one JVP per input are needed")
+        self.name = name
+        self.forward = forward
+        self.vjps = None if vjps is None else tuple(vjps)
+        self.jvps = None if jvps is None else tuple(jvps)
+        self.formulas = tuple(formulas) if isinstance(formulas, (tuple, list)) else (formulas,)
+        self.reads_inputs = reads_inputs
+        self.reads_out = reads_out
+        self.__name__ = self.__qualname__ = name
+        self.__module__ = getattr(forward, "__module__", __name__)
+        self.__wrapped__ = forward
+        self.__doc__ = doc
+        if register:
+            if name in REGISTRY:
+                raise ValueError(f"a primitive named '{name}' is already declared")
+            REGISTRY[name] = self
+
+    @property
+    def differentiable(self):
+        return self.vjps is not None
+
+    def __call__(self, *args, **params):
+        # Forwards use Python operators where they are fastest (NumPy scalars); a list given
+        # to the public op must still mean an array, as in NumPy, never list concatenation.
+        for arg in args:
+            if type(arg) is list or type(arg) is tuple:
+                args = [asarray_if_sequence(a) for a in args]
+                break
+        return apply(self, *args, **params)
+
+    def __repr__(self):
+        return f"<primitive {self.name}>"
+
+
+def apply(prim, *args, **params):
+    """Run ``prim`` on ``args``: NumPy alone for plain arrays; record and push tangents for tensors."""
+    for arg in args:
+        if type(arg) is Tensor or isinstance(arg, Tensor):
+            return _apply_to_tensors(prim, args, params)
+    return prim.forward(*args, **params)
+
+
+def _apply_to_tensors(prim, args, params):
+    raw = [arg._data if isinstance(arg, Tensor) else arg for arg in args]
+    out = prim.forward(*raw, **params)
+    if prim.vjps is None:
+        return wrap(out)
+    node = None
+    if grad_mode.enabled:
+        parents = [arg.node if isinstance(arg, Tensor) else None for arg in args]
+        if any(parents):
+            node = Node(prim, parents, args, out, params)
+    result = wrap(out, node)
+    if forward.active_traces:
+        forward.push_tangents(result, prim, args, params)
+    return result
+
+
+def asarray_if_sequence(x):
+    import numpy as np
+
+    return np.asarray(x) if type(x) is list or type(x) is tuple else x
+
+
+# --- family helpers: an op states only what is specific to it --------------------------------
+
+
+def primitive(name, forward, vjp, jvp, formula, *, reads_inputs=True, reads_out=False, doc=None):
+    """Declare a primitive from its forward, one VJP and one JVP per input, and its formulas.
+
+    This is the general form, and the public way to add an op of your own; built-in ops use it
+    too. ``vjp``/``jvp`` are a rule or a tuple of rules, one per positional input.
+
+    Args:
+        name: a unique name (it appears in explanations and error messages).
+        forward: ``forward(*inputs, **params)`` on NumPy arrays.
+        vjp: ``vjp(grad_out, out, *inputs, **params)`` per input: its gradient contribution.
+        jvp: ``jvp(x_dot, out, *inputs, **params)`` per input: its contribution to ``out_dot``.
+        formula: the local derivative per input, as text for explanations.
+
+    Example:
+        >>> import numpy as np
+        >>> import chainrule as cr
+        >>> cube = cr.primitive(
+        ...     "cube_example", lambda x: x**3,
+        ...     vjp=lambda grad_out, out, x: grad_out * 3 * x**2,
+        ...     jvp=lambda x_dot, out, x: x_dot * 3 * x**2,
+        ...     formula="3*x**2")
+        >>> cr.grad(lambda x: cube(x))(2.0)
+        12.0
+    """
+    vjps = vjp if isinstance(vjp, (tuple, list)) else (vjp,)
+    jvps = jvp if isinstance(jvp, (tuple, list)) else (jvp,)
+    return Primitive(name, forward, vjps, jvps, formula, reads_inputs=reads_inputs,
+                     reads_out=reads_out, doc=doc)
+
+
+def elementwise(name, forward, derivative, formula, *, reads_out=False, doc=None):
+    """A unary elementwise op given its derivative ``derivative(x, out) = dy/dx``."""
+    return Primitive(
+        name,
+        forward,
+        (lambda grad_out, out, x: grad_out * derivative(x, out),),
+        (lambda x_dot, out, x: x_dot * derivative(x, out),),
+        formula,
+        reads_out=reads_out,
+        doc=doc,
+    )
+
+
+def elementwise_binary(name, forward, d_dx, d_dy, formulas, *, reads_out=False, doc=None):
+    """A binary elementwise op given both partials ``d_dx(x, y, out)`` and ``d_dy(x, y, out)``."""
+    return Primitive(
+        name,
+        forward,
+        (
+            lambda grad_out, out, x, y: grad_out * d_dx(x, y, out),
+            lambda grad_out, out, x, y: grad_out * d_dy(x, y, out),
+        ),
+        (
+            lambda x_dot, out, x, y: x_dot * d_dx(x, y, out),
+            lambda y_dot, out, x, y: y_dot * d_dy(x, y, out),
+        ),
+        formulas,
+        reads_out=reads_out,
+        doc=doc,
+    )
+
+
+def linear(name, forward, adjoint, formula, *, doc=None):
+    """A map linear in its one input: the JVP is the op itself, the VJP is ``adjoint``.
+
+    ``adjoint(grad_out, x, **params)`` receives the input only for its shape and dtype.
+    """
+    prim = Primitive(
+        name,
+        forward,
+        (lambda grad_out, out, x, **params: adjoint(grad_out, x, **params),),
+        None,
+        formula,
+        reads_inputs=False,
+        doc=doc,
+    )
+    prim.jvps = (lambda x_dot, out, x, **params: apply(prim, x_dot, **params),)
+    return prim
+
+
+def bilinear(name, forward, adjoint_x, adjoint_y, formulas, *, doc=None):
+    """A map linear in each input separately: the JVP is the product rule.
+
+    out_dot = f(x_dot, y) + f(x, y_dot); ``adjoint_x(grad_out, x, y, **params)`` is the VJP for x.
+    """
+    prim = Primitive(
+        name,
+        forward,
+        (
+            lambda grad_out, out, x, y, **params: adjoint_x(grad_out, x, y, **params),
+            lambda grad_out, out, x, y, **params: adjoint_y(grad_out, x, y, **params),
+        ),
+        None,
+        formulas,
+        doc=doc,
+    )
+    prim.jvps = (
+        lambda x_dot, out, x, y, **params: apply(prim, x_dot, y, **params),
+        lambda y_dot, out, x, y, **params: apply(prim, x, y_dot, **params),
+    )
+    return prim
+
+
+def nondifferentiable(name, forward, *, doc=None):
+    """An op whose result carries no derivative (comparisons, argmax, rounding)."""
+    return Primitive(name, forward, None, None, "not differentiable", doc=doc)
+
+
+from chainrule.autodiff import forward  # noqa: E402  (forward mode needs apply; see module doc)

@@ -1,0 +1,510 @@
+"""Tensor: one array plus the node that made it. Every operator delegates to an op.
+
+The array is whatever NumPy returned (an ndarray, or a NumPy scalar for 0-d results, which is
+what keeps scalar graphs fast). ``node`` is None for constants, a LeafNode for leaves that
+require grad, and the recording node for everything computed from them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from chainrule.graph import LeafNode, grad_mode
+
+_new = object.__new__
+
+
+class Tensor:
+    """An array that remembers how it was computed, so that derivatives can flow back to it.
+
+    Create one with :func:`chainrule.tensor`. Arithmetic, comparisons, indexing and NumPy
+    functions work as on arrays; operations on tensors that require grad are recorded.
+
+    Example:
+        >>> import chainrule as cr
+        >>> x = cr.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        >>> y = (x * x).sum()
+        >>> y.backward()
+        >>> x.grad
+        tensor([2., 4., 6.])
+    """
+
+    __slots__ = ("_data", "node", "grad", "tangents", "_version", "_base", "__weakref__")
+
+    # NumPy gives our __array_ufunc__ precedence over ndarray's binary operators.
+    __array_priority__ = 1000
+
+    def __init__(self, data, requires_grad=False, dtype=None):
+        array = _as_array(data, dtype, copy=True)
+        self._data = array
+        self.node = None
+        self.grad = None
+        self.tangents = None
+        self._version = 0
+        self._base = None
+        if requires_grad:
+            self.requires_grad = True
+
+    # --- what it is ---------------------------------------------------------------------------
+
+    @property
+    def shape(self):
+        return self._data.shape
+
+    @property
+    def dtype(self):
+        return self._data.dtype
+
+    @property
+    def ndim(self):
+        return self._data.ndim
+
+    @property
+    def size(self):
+        return self._data.size
+
+    @property
+    def data(self):
+        """A tensor sharing this one's memory, detached from the graph (as in PyTorch)."""
+        return self.detach()
+
+    @property
+    def requires_grad(self):
+        return self.node is not None
+
+    @requires_grad.setter
+    def requires_grad(self, flag):
+        if bool(flag) == (self.node is not None):
+            return
+        if not self.is_leaf:
+            raise RuntimeError(
+                "requires_grad can only be changed on leaf tensors; this one was computed by "
+                f"'{self.node.prim.name}'. Use .detach() to get a leaf."
+            )
+        if flag:
+            check_differentiable_dtype(self._data.dtype, "requires_grad=True")
+            self.node = LeafNode(self)
+        else:
+            self.node = None
+
+    def requires_grad_(self, flag=True):
+        """Set ``requires_grad`` in place and return self (PyTorch style)."""
+        self.requires_grad = flag
+        return self
+
+    @property
+    def is_leaf(self):
+        return self.node is None or self.node.prim is None
+
+    @property
+    def op(self):
+        """Name of the primitive that made this tensor, or None for a leaf."""
+        return None if self.is_leaf else self.node.prim.name
+
+    # --- leaving the graph --------------------------------------------------------------------
+
+    def detach(self):
+        """The same values (shared memory) as a tensor that requires no grad."""
+        out = wrap(self._data)
+        out._base = self._base if self._base is not None else self
+        return out
+
+    def numpy(self):
+        """The underlying NumPy array (shared memory; a 0-d tensor gives a 0-d array)."""
+        return np.asarray(self._data)
+
+    def item(self):
+        """The single value as a Python number."""
+        return self._data.item()
+
+    def tolist(self):
+        return self._data.tolist()
+
+    def __array__(self, dtype=None, copy=None):
+        if self.node is not None:
+            raise TypeError(
+                "this tensor requires grad, and turning it into a NumPy array would drop the "
+                "graph; call .detach().numpy() (or .numpy()) if that is what you want"
+            )
+        array = np.asarray(self._data, dtype=dtype)
+        return array.copy() if copy else array
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        return interop.array_ufunc(ufunc, method, inputs, kwargs)
+
+    def __array_function__(self, func, types, args, kwargs):
+        return interop.array_function(func, args, kwargs)
+
+    # --- derivatives --------------------------------------------------------------------------
+
+    def backward(self, grad=None, retain_graph=False, create_graph=False):
+        """Reverse mode: add d(self)/d(leaf) · grad into ``.grad`` of every leaf that needs it.
+
+        Gradients accumulate across calls (zero them between steps). Without ``grad`` the
+        tensor must hold one value. The graph is freed afterwards unless ``retain_graph``;
+        ``create_graph`` records the backward pass itself, for higher derivatives.
+        """
+        reverse.backward(self, grad, retain_graph=retain_graph, create_graph=create_graph)
+
+    def zero_grad(self):
+        self.grad = None
+
+    # --- printing -----------------------------------------------------------------------------
+
+    def __repr__(self):
+        array = np.asarray(self._data)
+        body = np.array2string(array, separator=", ", prefix="tensor(")
+        extras = []
+        if array.dtype.type not in _DEFAULT_DTYPES or array.size == 0:
+            extras.append(f"dtype={array.dtype}")
+        if self.node is not None:
+            extras.append("requires_grad=True" if self.is_leaf else f"op={self.node.prim.name}")
+        return "tensor(" + ", ".join([body, *extras]) + ")"
+
+    def __str__(self):
+        return np.array2string(np.asarray(self._data))
+
+    def __format__(self, spec):
+        if self._data.ndim == 0:
+            return format(self._data.item(), spec)
+        return format(str(self), spec)
+
+    # --- Python protocol ----------------------------------------------------------------------
+
+    __hash__ = object.__hash__
+
+    def __len__(self):
+        if self._data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._data.shape[0]
+
+    def __iter__(self):
+        if self._data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        for i in range(self._data.shape[0]):
+            yield self[i]
+
+    def __bool__(self):
+        return bool(self._data)
+
+    def __float__(self):
+        return float(self._data)
+
+    def __int__(self):
+        return int(self._data)
+
+    def __index__(self):
+        if self._data.dtype.kind not in "iu":
+            raise TypeError(f"only integer tensors can be used as an index, not {self.dtype}")
+        return int(self._data)
+
+    def __copy__(self):
+        return self.copy()
+
+    def __deepcopy__(self, memo):
+        out = Tensor(self._data.copy(), requires_grad=self.requires_grad and self.is_leaf)
+        memo[id(self)] = out
+        return out
+
+    # --- arithmetic ---------------------------------------------------------------------------
+
+    def __add__(self, other):
+        return arithmetic.add(self, other)
+
+    def __radd__(self, other):
+        return arithmetic.add(other, self)
+
+    def __sub__(self, other):
+        return arithmetic.subtract(self, other)
+
+    def __rsub__(self, other):
+        return arithmetic.subtract(other, self)
+
+    def __mul__(self, other):
+        return arithmetic.multiply(self, other)
+
+    def __rmul__(self, other):
+        return arithmetic.multiply(other, self)
+
+    def __truediv__(self, other):
+        return arithmetic.divide(self, other)
+
+    def __rtruediv__(self, other):
+        return arithmetic.divide(other, self)
+
+    def __pow__(self, other):
+        return arithmetic.power(self, other)
+
+    def __rpow__(self, other):
+        return arithmetic.power(other, self)
+
+    def __matmul__(self, other):
+        return contraction.matmul(self, other)
+
+    def __rmatmul__(self, other):
+        return contraction.matmul(other, self)
+
+    def __neg__(self):
+        return arithmetic.negative(self)
+
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        return arithmetic.abs(self)
+
+    def __floordiv__(self, other):
+        return comparison.floor_divide(self, other)
+
+    def __rfloordiv__(self, other):
+        return comparison.floor_divide(other, self)
+
+    def __mod__(self, other):
+        return comparison.mod(self, other)
+
+    # --- comparisons (not differentiable; they give boolean tensors) --------------------------
+
+    def __eq__(self, other):
+        return comparison.equal(self, other)
+
+    def __ne__(self, other):
+        return comparison.not_equal(self, other)
+
+    def __lt__(self, other):
+        return comparison.less(self, other)
+
+    def __le__(self, other):
+        return comparison.less_equal(self, other)
+
+    def __gt__(self, other):
+        return comparison.greater(self, other)
+
+    def __ge__(self, other):
+        return comparison.greater_equal(self, other)
+
+    def __invert__(self):
+        return comparison.logical_not(self)
+
+    def __and__(self, other):
+        return comparison.logical_and(self, other)
+
+    def __or__(self, other):
+        return comparison.logical_or(self, other)
+
+    # --- indexing and in-place updates --------------------------------------------------------
+
+    def __getitem__(self, index):
+        return indexing.getitem(self, index)
+
+    def __setitem__(self, index, value):
+        inplace.setitem(self, index, value)
+
+    def __iadd__(self, other):
+        return inplace.update(self, arithmetic.add, other)
+
+    def __isub__(self, other):
+        return inplace.update(self, arithmetic.subtract, other)
+
+    def __imul__(self, other):
+        return inplace.update(self, arithmetic.multiply, other)
+
+    def __itruediv__(self, other):
+        return inplace.update(self, arithmetic.divide, other)
+
+    def __ipow__(self, other):
+        return inplace.update(self, arithmetic.power, other)
+
+    # --- NumPy-style methods ------------------------------------------------------------------
+
+    @property
+    def T(self):
+        return shape.transpose(self)
+
+    @property
+    def mT(self):
+        return shape.swapaxes(self, -1, -2)
+
+    def sum(self, axis=None, keepdims=False):
+        return reductions.sum(self, axis=axis, keepdims=keepdims)
+
+    def mean(self, axis=None, keepdims=False):
+        return reductions.mean(self, axis=axis, keepdims=keepdims)
+
+    def prod(self, axis=None, keepdims=False):
+        return reductions.prod(self, axis=axis, keepdims=keepdims)
+
+    def max(self, axis=None, keepdims=False):
+        return reductions.max(self, axis=axis, keepdims=keepdims)
+
+    def min(self, axis=None, keepdims=False):
+        return reductions.min(self, axis=axis, keepdims=keepdims)
+
+    def var(self, axis=None, ddof=0, keepdims=False):
+        return reductions.var(self, axis=axis, ddof=ddof, keepdims=keepdims)
+
+    def std(self, axis=None, ddof=0, keepdims=False):
+        return reductions.std(self, axis=axis, ddof=ddof, keepdims=keepdims)
+
+    def cumsum(self, axis=None):
+        return cumulative.cumsum(self, axis=axis)
+
+    def cumprod(self, axis=None):
+        return cumulative.cumprod(self, axis=axis)
+
+    def argmax(self, axis=None, keepdims=False):
+        return comparison.argmax(self, axis=axis, keepdims=keepdims)
+
+    def argmin(self, axis=None, keepdims=False):
+        return comparison.argmin(self, axis=axis, keepdims=keepdims)
+
+    def all(self, axis=None, keepdims=False):
+        return comparison.all(self, axis=axis, keepdims=keepdims)
+
+    def any(self, axis=None, keepdims=False):
+        return comparison.any(self, axis=axis, keepdims=keepdims)
+
+    def reshape(self, *shape_args, **kwargs):
+        new_shape = shape_args[0] if len(shape_args) == 1 else shape_args
+        return shape.reshape(self, kwargs.pop("shape", new_shape), **kwargs)
+
+    def ravel(self):
+        return shape.ravel(self)
+
+    def flatten(self):
+        return shape.reshape(self, (-1,))
+
+    def transpose(self, *axes):
+        if len(axes) == 1 and (axes[0] is None or not isinstance(axes[0], int)):
+            axes = axes[0]
+        return shape.transpose(self, axes or None)
+
+    def swapaxes(self, axis1, axis2):
+        return shape.swapaxes(self, axis1, axis2)
+
+    def squeeze(self, axis=None):
+        return shape.squeeze(self, axis)
+
+    def repeat(self, repeats, axis=None):
+        return joining.repeat(self, repeats, axis)
+
+    def take(self, indices, axis=None):
+        return indexing.take(self, indices, axis)
+
+    def clip(self, min=None, max=None):  # noqa: A002 -- NumPy's own argument names
+        return piecewise.clip(self, min, max)
+
+    def dot(self, other):
+        return contraction.dot(self, other)
+
+    def trace(self, offset=0, axis1=0, axis2=1):
+        return contraction.trace(self, offset, axis1, axis2)
+
+    def astype(self, dtype):
+        return arithmetic.astype(self, dtype)
+
+    def copy(self):
+        return arithmetic.copy(self)
+
+    def conj(self):
+        return self
+
+    def exp(self):
+        return exponential.exp(self)
+
+    def log(self):
+        return exponential.log(self)
+
+    def sqrt(self):
+        return arithmetic.sqrt(self)
+
+    def abs(self):
+        return arithmetic.abs(self)
+
+    def tanh(self):
+        return hyperbolic.tanh(self)
+
+    def sigmoid(self):
+        return activations.sigmoid(self)
+
+    def relu(self):
+        return piecewise.relu(self)
+
+
+_DEFAULT_DTYPES = (np.float64, np.int64, np.bool_, np.complex128)
+
+
+def wrap(data, node=None):
+    """Make a Tensor around an array the engine produced (no copy, no checks)."""
+    t = _new(Tensor)
+    t._data = data
+    t.node = node
+    t.grad = None
+    t.tangents = None
+    t._version = 0
+    t._base = None
+    return t
+
+
+def is_tensor(x):
+    """Whether ``x`` is a chainrule Tensor."""
+    return isinstance(x, Tensor)
+
+
+def check_differentiable_dtype(dtype, what):
+    if np.dtype(dtype).kind not in "fc":
+        raise TypeError(
+            f"only floating-point tensors can require grad, but {what} was asked of a "
+            f"{np.dtype(dtype)} tensor; create it with dtype=float (e.g. cr.tensor(x, "
+            "dtype='float64')) or write the numbers as floats (1.0, not 1)"
+        )
+
+
+def _as_array(data, dtype, copy):
+    if isinstance(data, Tensor):
+        data = data._data
+    try:
+        array = np.array(data, dtype=dtype, copy=copy)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"cannot make a tensor from {type(data).__name__}: {exc}") from exc
+    if array.dtype.kind not in "biufc":
+        raise TypeError(
+            f"cannot make a tensor of dtype {array.dtype} from {type(data).__name__}; "
+            "tensors hold numbers (bool, int, float or complex)"
+        )
+    # NumPy scalars compute several times faster than 0-d arrays.
+    return array[()] if array.ndim == 0 else array
+
+
+def tensor(data, requires_grad=False, dtype=None):
+    """Make a tensor from a number, nested list, array or tensor (the data is copied).
+
+    dtypes follow NumPy: Python floats give float64, float32 arrays stay float32.
+
+    Args:
+        data: the values.
+        requires_grad: record operations on it so that ``.backward()`` fills ``.grad``.
+        dtype: a NumPy dtype to convert to.
+
+    Raises:
+        TypeError: for non-numeric data, or ``requires_grad`` on an integer or boolean dtype.
+
+    Example:
+        >>> import chainrule as cr
+        >>> cr.tensor([1, 2], dtype="float32", requires_grad=True)
+        tensor([1., 2.], dtype=float32, requires_grad=True)
+    """
+    return Tensor(data, requires_grad=requires_grad, dtype=dtype)
+
+
+# The op modules need Tensor to exist, so they are imported after it.
+from chainrule.autodiff import reverse  # noqa: E402
+from chainrule import inplace, interop  # noqa: E402
+from chainrule.ops import (  # noqa: E402
+    arithmetic,
+    comparison,
+    exponential,
+    hyperbolic,
+    piecewise,
+    reductions,
+    shape,
+)
