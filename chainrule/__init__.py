@@ -10,3 +10,5 @@ from chainrule.ops.piecewise import *
 from chainrule.ops.reductions import *
 from chainrule.ops.shape import *
 from chainrule.ops.comparison import *
+from chainrule.transforms import grad, value_and_grad, vjp, jvp, jacobian, jacrev, jacfwd, hessian, hvp
+from chainrule.testing import gradcheck

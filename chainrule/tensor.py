@@ -453,8 +453,8 @@ def is_tensor(x):
 def check_differentiable_dtype(dtype, what):
     if np.dtype(dtype).kind not in "fc":
         raise TypeError(
-            f"only floating-point tensors can require grad, but {what} was asked of a "
-            f"{np.dtype(dtype)} tensor; create it with dtype=float (e.g. cr.tensor(x, "
+            f"only floating-point tensors can require grad, but {what} was asked of a tensor of "
+            f"dtype {np.dtype(dtype)}; create it with dtype=float (e.g. cr.tensor(x, "
             "dtype='float64')) or write the numbers as floats (1.0, not 1)"
         )
 
@@ -500,10 +500,15 @@ def tensor(data, requires_grad=False, dtype=None):
 from chainrule.autodiff import reverse  # noqa: E402
 from chainrule import inplace, interop  # noqa: E402
 from chainrule.ops import (  # noqa: E402
+    activations,
     arithmetic,
     comparison,
+    contraction,
+    cumulative,
     exponential,
     hyperbolic,
+    indexing,
+    joining,
     piecewise,
     reductions,
     shape,
