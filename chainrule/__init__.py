@@ -1,14 +1,89 @@
-"""chainrule: automatic differentiation for NumPy that shows its work."""
-from chainrule.tensor import Tensor, tensor
-from chainrule.graph import no_grad, enable_grad, set_grad_enabled, is_grad_enabled
-from chainrule.primitive import primitive, Primitive
-from chainrule.ops.arithmetic import *
-from chainrule.ops.exponential import *
-from chainrule.ops.trigonometric import *
-from chainrule.ops.hyperbolic import *
-from chainrule.ops.piecewise import *
-from chainrule.ops.reductions import *
-from chainrule.ops.shape import *
-from chainrule.ops.comparison import *
-from chainrule.transforms import grad, value_and_grad, vjp, jvp, jacobian, jacrev, jacfwd, hessian, hvp
+"""chainrule: automatic differentiation for NumPy that shows its work.
+
+Ops carry NumPy's names, transforms JAX's, and ``chainrule.nn`` PyTorch's. Importing chainrule
+imports the engine, the ops and the transforms; ``chainrule.nn`` loads on first use.
+
+Example:
+    >>> import chainrule as cr
+    >>> x = cr.tensor(0.5, requires_grad=True)
+    >>> y = cr.sin(cr.cos(x))
+    >>> y.backward()
+    >>> print(f"{x.grad.item():.6f}")  # −cos(cos x)·sin x
+    -0.306359
+"""
+
+import importlib
+
+# The tensor module goes first: it loads the engine and the op families in dependency order.
+from chainrule.tensor import Tensor, is_tensor, tensor  # isort: skip
+
+from chainrule import linalg
+from chainrule._version import __version__
+from chainrule.graph import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from chainrule.ops.activations import elu, gelu, sigmoid, softplus
+from chainrule.ops.arithmetic import (
+    abs, add, astype, cbrt, copy, divide, multiply, negative, power, reciprocal, sign, sqrt,
+    square, subtract,
+)
+from chainrule.ops.comparison import (
+    all, any, argmax, argmin, ceil, equal, floor, floor_divide, greater, greater_equal, isfinite,
+    isinf, isnan, less, less_equal, logical_and, logical_not, logical_or, logical_xor, mod,
+    not_equal, round,
+)
+from chainrule.ops.contraction import dot, einsum, inner, matmul, outer, tensordot, trace, vdot
+from chainrule.ops.cumulative import cumprod, cumsum
+from chainrule.ops.exponential import erf, erfc, exp, exp2, expm1, log, log1p, log2, log10, logaddexp
+from chainrule.ops.hyperbolic import arccosh, arcsinh, arctanh, cosh, sinh, tanh
+from chainrule.ops.indexing import flip, roll, take
+from chainrule.ops.joining import concatenate, pad, repeat, split, stack, tile
+from chainrule.ops.piecewise import clip, leaky_relu, maximum, minimum, relu, where
+from chainrule.ops.reductions import max, mean, min, prod, sum
+from chainrule.ops.shape import (
+    broadcast_to, expand_dims, moveaxis, ravel, reshape, squeeze, swapaxes, transpose,
+)
+from chainrule.ops.statistics import logsumexp, std, var
+from chainrule.ops.trigonometric import arccos, arcsin, arctan, arctan2, cos, hypot, sin, tan
+from chainrule.primitive import Primitive, primitive
 from chainrule.testing import gradcheck
+from chainrule.transforms import (
+    grad, hessian, hvp, jacfwd, jacobian, jacrev, jvp, value_and_grad, vjp,
+)
+
+_LAZY_SUBMODULES = ("nn",)
+
+
+def __getattr__(name):
+    # nn sits above the core (core → transforms → nn): it loads when first used, so that
+    # importing the engine never pulls it in.
+    if name in _LAZY_SUBMODULES:
+        return importlib.import_module(f"chainrule.{name}")
+    raise AttributeError(f"module 'chainrule' has no attribute {name!r}")
+
+
+__all__ = [
+    # tensors and recording
+    "Tensor", "tensor", "is_tensor", "no_grad", "enable_grad", "set_grad_enabled",
+    "is_grad_enabled",
+    # transforms and checking
+    "grad", "value_and_grad", "vjp", "jvp", "jacobian", "jacrev", "jacfwd", "hessian", "hvp",
+    "gradcheck", "primitive", "Primitive",
+    # elementwise
+    "add", "subtract", "multiply", "divide", "negative", "power", "reciprocal", "square", "sqrt",
+    "cbrt", "abs", "sign", "copy", "astype", "exp", "exp2", "expm1", "log", "log2", "log10",
+    "log1p", "logaddexp", "erf", "erfc", "sin", "cos", "tan", "arcsin", "arccos", "arctan",
+    "arctan2", "hypot", "sinh", "cosh", "tanh", "arcsinh", "arccosh", "arctanh", "where",
+    "maximum", "minimum", "clip", "relu", "leaky_relu", "sigmoid", "elu", "gelu", "softplus",
+    # reductions
+    "sum", "mean", "prod", "max", "min", "var", "std", "logsumexp", "cumsum", "cumprod",
+    # linear algebra
+    "matmul", "dot", "vdot", "inner", "outer", "tensordot", "einsum", "trace", "linalg",
+    # shape
+    "reshape", "ravel", "transpose", "swapaxes", "moveaxis", "squeeze", "expand_dims",
+    "broadcast_to", "concatenate", "stack", "split", "flip", "roll", "tile", "repeat", "pad",
+    "take",
+    # not differentiable
+    "equal", "not_equal", "less", "less_equal", "greater", "greater_equal", "logical_not",
+    "logical_and", "logical_or", "logical_xor", "isnan", "isinf", "isfinite", "floor", "ceil",
+    "round", "floor_divide", "mod", "argmax", "argmin", "all", "any",
+    "nn", "__version__",
+]

@@ -7,6 +7,8 @@ The family helpers (elementwise, linear, bilinear, ...) let a declaration state 
 
 from __future__ import annotations
 
+import sys
+
 from chainrule.graph import Node, grad_mode
 from chainrule.tensor import Tensor, wrap
 
@@ -43,7 +45,7 @@ class Primitive:
         self.reads_inputs = reads_inputs
         self.reads_out = reads_out
         self.__name__ = self.__qualname__ = name
-        self.__module__ = getattr(forward, "__module__", __name__)
+        self.__module__ = _declaring_module()
         self.__wrapped__ = forward
         self.__doc__ = doc
         if register:
@@ -56,37 +58,53 @@ class Primitive:
         return self.vjps is not None
 
     def __call__(self, *args, **params):
-        # Forwards use Python operators where they are fastest (NumPy scalars); a list given
-        # to the public op must still mean an array, as in NumPy, never list concatenation.
-        for arg in args:
-            if type(arg) is list or type(arg) is tuple:
-                args = [asarray_if_sequence(a) for a in args]
-                break
         return apply(self, *args, **params)
 
     def __repr__(self):
         return f"<primitive {self.name}>"
 
 
+def _declaring_module():
+    # The module that declared the primitive (past the family helpers in this module), so that
+    # help() and doctest collection find its documentation where it was written.
+    frame = sys._getframe(1)
+    while frame is not None and frame.f_globals.get("__name__") == __name__:
+        frame = frame.f_back
+    return frame.f_globals.get("__name__", __name__) if frame is not None else __name__
+
+
 def apply(prim, *args, **params):
     """Run ``prim`` on ``args``: NumPy alone for plain arrays; record and push tangents for tensors."""
     for arg in args:
-        if type(arg) is Tensor or isinstance(arg, Tensor):
-            return _apply_to_tensors(prim, args, params)
+        if isinstance(arg, Tensor):
+            return record(prim, args, params)
+    for arg in args:
+        # Forwards use Python operators where they are fastest (NumPy scalars); a list given
+        # to a public op must still mean an array, as in NumPy, never list concatenation.
+        if type(arg) is list or type(arg) is tuple:
+            return prim.forward(*[asarray_if_sequence(a) for a in args], **params)
     return prim.forward(*args, **params)
 
 
-def _apply_to_tensors(prim, args, params):
-    raw = [arg._data if isinstance(arg, Tensor) else arg for arg in args]
+def record(prim, args, params):
+    """Apply ``prim`` to arguments of which some are tensors: the engine's per-op hot path."""
+    raw = []
+    parents = []
+    live = False
+    for arg in args:
+        if isinstance(arg, Tensor):
+            raw.append(arg._data)
+            node = arg.node
+            parents.append(node)
+            if node is not None:
+                live = True
+        else:
+            raw.append(arg)
+            parents.append(None)
     out = prim.forward(*raw, **params)
     if prim.vjps is None:
         return wrap(out)
-    node = None
-    if grad_mode.enabled:
-        parents = [arg.node if isinstance(arg, Tensor) else None for arg in args]
-        if any(parents):
-            node = Node(prim, parents, args, out, params)
-    result = wrap(out, node)
+    result = wrap(out, Node(prim, parents, args, out, params) if live and grad_mode.enabled else None)
     if forward.active_traces:
         forward.push_tangents(result, prim, args, params)
     return result
@@ -122,7 +140,7 @@ def primitive(name, forward, vjp, jvp, formula, *, reads_inputs=True, reads_out=
         ...     vjp=lambda grad_out, out, x: grad_out * 3 * x**2,
         ...     jvp=lambda x_dot, out, x: x_dot * 3 * x**2,
         ...     formula="3*x**2")
-        >>> cr.grad(lambda x: cube(x))(2.0)
+        >>> float(cr.grad(lambda x: cube(x))(2.0))
         12.0
     """
     vjps = vjp if isinstance(vjp, (tuple, list)) else (vjp,)
@@ -131,7 +149,8 @@ def primitive(name, forward, vjp, jvp, formula, *, reads_inputs=True, reads_out=
                      reads_out=reads_out, doc=doc)
 
 
-def elementwise(name, forward, derivative, formula, *, reads_out=False, doc=None):
+def elementwise(name, forward, derivative, formula, *, reads_inputs=True, reads_out=False,
+                doc=None):
     """A unary elementwise op given its derivative ``derivative(x, out) = dy/dx``."""
     return Primitive(
         name,
@@ -139,12 +158,14 @@ def elementwise(name, forward, derivative, formula, *, reads_out=False, doc=None
         (lambda grad_out, out, x: grad_out * derivative(x, out),),
         (lambda x_dot, out, x: x_dot * derivative(x, out),),
         formula,
+        reads_inputs=reads_inputs,
         reads_out=reads_out,
         doc=doc,
     )
 
 
-def elementwise_binary(name, forward, d_dx, d_dy, formulas, *, reads_out=False, doc=None):
+def elementwise_binary(name, forward, d_dx, d_dy, formulas, *, reads_inputs=True,
+                       reads_out=False, doc=None):
     """A binary elementwise op given both partials ``d_dx(x, y, out)`` and ``d_dy(x, y, out)``."""
     return Primitive(
         name,
@@ -158,6 +179,7 @@ def elementwise_binary(name, forward, d_dx, d_dy, formulas, *, reads_out=False, 
             lambda y_dot, out, x, y: y_dot * d_dy(x, y, out),
         ),
         formulas,
+        reads_inputs=reads_inputs,
         reads_out=reads_out,
         doc=doc,
     )

@@ -137,12 +137,13 @@ class Tensor:
 
     # --- derivatives --------------------------------------------------------------------------
 
-    def backward(self, grad=None, retain_graph=False, create_graph=False):
+    def backward(self, grad=None, retain_graph=None, create_graph=False):
         """Reverse mode: add d(self)/d(leaf) · grad into ``.grad`` of every leaf that needs it.
 
         Gradients accumulate across calls (zero them between steps). Without ``grad`` the
-        tensor must hold one value. The graph is freed afterwards unless ``retain_graph``;
-        ``create_graph`` records the backward pass itself, for higher derivatives.
+        tensor must hold one value. The graph is freed afterwards unless ``retain_graph``
+        (which defaults to ``create_graph``); ``create_graph`` records the backward pass
+        itself, for higher derivatives.
         """
         reverse.backward(self, grad, retain_graph=retain_graph, create_graph=create_graph)
 
@@ -209,34 +210,34 @@ class Tensor:
     # --- arithmetic ---------------------------------------------------------------------------
 
     def __add__(self, other):
-        return arithmetic.add(self, other)
+        return record(arithmetic.add, (self, other), _NO_PARAMS)
 
     def __radd__(self, other):
-        return arithmetic.add(other, self)
+        return record(arithmetic.add, (other, self), _NO_PARAMS)
 
     def __sub__(self, other):
-        return arithmetic.subtract(self, other)
+        return record(arithmetic.subtract, (self, other), _NO_PARAMS)
 
     def __rsub__(self, other):
-        return arithmetic.subtract(other, self)
+        return record(arithmetic.subtract, (other, self), _NO_PARAMS)
 
     def __mul__(self, other):
-        return arithmetic.multiply(self, other)
+        return record(arithmetic.multiply, (self, other), _NO_PARAMS)
 
     def __rmul__(self, other):
-        return arithmetic.multiply(other, self)
+        return record(arithmetic.multiply, (other, self), _NO_PARAMS)
 
     def __truediv__(self, other):
-        return arithmetic.divide(self, other)
+        return record(arithmetic.divide, (self, other), _NO_PARAMS)
 
     def __rtruediv__(self, other):
-        return arithmetic.divide(other, self)
+        return record(arithmetic.divide, (other, self), _NO_PARAMS)
 
     def __pow__(self, other):
-        return arithmetic.power(self, other)
+        return record(arithmetic.power, (self, other), _NO_PARAMS)
 
     def __rpow__(self, other):
-        return arithmetic.power(other, self)
+        return record(arithmetic.power, (other, self), _NO_PARAMS)
 
     def __matmul__(self, other):
         return contraction.matmul(self, other)
@@ -245,7 +246,7 @@ class Tensor:
         return contraction.matmul(other, self)
 
     def __neg__(self):
-        return arithmetic.negative(self)
+        return record(arithmetic.negative, (self,), _NO_PARAMS)
 
     def __pos__(self):
         return self
@@ -431,6 +432,9 @@ class Tensor:
 
 
 _DEFAULT_DTYPES = (np.float64, np.int64, np.bool_, np.complex128)
+# Operators go straight to the recording path: ``self`` is a tensor, so the dispatch that
+# ``apply`` does for plain arrays would only cost time. The shared params are never mutated.
+_NO_PARAMS: dict = {}
 
 
 def wrap(data, node=None):
@@ -499,6 +503,7 @@ def tensor(data, requires_grad=False, dtype=None):
 # The op modules need Tensor to exist, so they are imported after it.
 from chainrule.autodiff import reverse  # noqa: E402
 from chainrule import inplace, interop  # noqa: E402
+from chainrule.primitive import record  # noqa: E402
 from chainrule.ops import (  # noqa: E402
     activations,
     arithmetic,

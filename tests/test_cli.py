@@ -16,7 +16,12 @@ def run_cli(*args):
     env = dict(os.environ, PYTHONIOENCODING="utf-8")
     return subprocess.run(
         [sys.executable, "-m", "chainrule", *args],
-        capture_output=True, text=True, encoding="utf-8", cwd=REPO, env=env, timeout=60,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=REPO,
+        env=env,
+        timeout=60,
     )
 
 
@@ -75,8 +80,7 @@ def test_demo_rejects_a_non_number_in_one_line_with_status_2():
     assert done.returncode == 2
     assert done.stdout == ""
     assert done.stderr == (
-        "chainrule demo: argument --x: invalid float value: 'abc' "
-        "(see 'chainrule demo --help')\n"
+        "chainrule demo: argument --x: invalid float value: 'abc' (see 'chainrule demo --help')\n"
     )
 
 

@@ -221,3 +221,14 @@ class TestInPlace:
         x = cr.tensor([1, 2])
         with pytest.raises(TypeError):
             x += 0.5
+
+
+def test_create_graph_gives_a_gradient_that_can_be_differentiated_again():
+    x = cr.tensor(2.0, requires_grad=True)
+    y = x * x * x
+    y.backward(create_graph=True)
+    first = x.grad
+    assert first.item() == 12.0 and first.requires_grad
+    x.grad = None
+    first.backward()
+    assert x.grad.item() == 12.0  # d²/dx² x³ = 6x

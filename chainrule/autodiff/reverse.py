@@ -13,8 +13,14 @@ from chainrule.graph import mutation, reachable, leading_to, set_grad_enabled
 from chainrule.tensor import Tensor, wrap
 
 
-def backward(tensor, grad=None, retain_graph=False, create_graph=False):
-    """``Tensor.backward``: accumulate d(tensor)/d(leaf) · grad into every reachable leaf."""
+def backward(tensor, grad=None, retain_graph=None, create_graph=False):
+    """``Tensor.backward``: accumulate d(tensor)/d(leaf) · grad into every reachable leaf.
+
+    ``retain_graph`` defaults to ``create_graph``: a recorded backward pass is differentiated
+    through the same graph, so it must not free it.
+    """
+    if retain_graph is None:
+        retain_graph = create_graph
     if tensor.node is None:
         raise RuntimeError(
             "this tensor does not require grad and has no graph to differentiate; create the "
@@ -24,13 +30,17 @@ def backward(tensor, grad=None, retain_graph=False, create_graph=False):
     found = sweep([tensor.node], [seed], retain_graph=retain_graph, create_graph=create_graph)
     for node, node_grad in found.items():
         leaf = node.tensor_ref() if hasattr(node, "tensor_ref") else None
-        if leaf is None:
-            continue
-        if not create_graph and isinstance(node_grad, Tensor):
-            node_grad = node_grad._data
-        if not isinstance(node_grad, Tensor):
-            node_grad = wrap(node_grad)
-        leaf.grad = node_grad if leaf.grad is None else leaf.grad + node_grad
+        if leaf is not None:
+            leaf.grad = accumulate(leaf.grad, node_grad, create_graph)
+
+
+def accumulate(total, grad, create_graph):
+    """``.grad`` after one more backward pass: a sum that is recorded only for create_graph."""
+    if create_graph:
+        grad = grad if isinstance(grad, Tensor) else wrap(grad)
+        return grad if total is None else total + grad
+    grad = grad._data if isinstance(grad, Tensor) else grad
+    return wrap(grad if total is None else total._data + grad)
 
 
 def seed_for(tensor, grad):

@@ -1,1 +1,5 @@
-"""Neural-network building blocks."""
+"""Neural-network building blocks with PyTorch's names: ``chainrule.nn.functional`` for now."""
+
+from chainrule.nn import functional
+
+__all__ = ["functional"]

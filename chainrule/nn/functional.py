@@ -1,3 +1,16 @@
-"""(being written)"""
+"""Neural-network functions with PyTorch's names and conventions (NCHW images): the public module.
 
-__all__ = []
+The functions live by family in softmax.py, losses.py, convolution.py and pooling.py.
+"""
+
+from chainrule.nn.convolution import conv2d, conv_transpose2d
+from chainrule.nn.losses import binary_cross_entropy_with_logits, cross_entropy, mse_loss, nll_loss
+from chainrule.nn.pooling import avg_pool2d, max_pool2d
+from chainrule.nn.softmax import log_softmax, softmax
+
+__all__ = [
+    "softmax", "log_softmax",
+    "cross_entropy", "nll_loss", "binary_cross_entropy_with_logits", "mse_loss",
+    "conv2d", "conv_transpose2d",
+    "max_pool2d", "avg_pool2d",
+]

@@ -11,7 +11,6 @@ import operator
 import numpy as np
 
 from chainrule.primitive import (
-    Primitive,
     elementwise,
     elementwise_binary,
     linear,
@@ -33,7 +32,13 @@ add = primitive(
     vjp=(_first, _first),
     jvp=(_first_dot, lambda y_dot, out, x, y: y_dot),
     formula=("1", "1"), reads_inputs=False,
-    doc="x + y, elementwise with broadcasting.",
+    doc="""x + y, elementwise with broadcasting.
+
+    Example:
+        >>> import chainrule as cr
+        >>> cr.add(cr.tensor([1.0, 2.0]), 0.5)
+        tensor([1.5, 2.5])
+    """,
 )
 
 subtract = primitive(
@@ -41,7 +46,13 @@ subtract = primitive(
     vjp=(_first, lambda grad_out, out, x, y: -grad_out),
     jvp=(_first_dot, lambda y_dot, out, x, y: -y_dot),
     formula=("1", "-1"), reads_inputs=False,
-    doc="x - y, elementwise with broadcasting.",
+    doc="""x − y, elementwise with broadcasting.
+
+    Example:
+        >>> import chainrule as cr
+        >>> cr.subtract(cr.tensor([1.0, 2.0]), 0.5)
+        tensor([0.5, 1.5])
+    """,
 )
 
 multiply = elementwise_binary(
@@ -49,7 +60,13 @@ multiply = elementwise_binary(
     lambda x, y, out: y,
     lambda x, y, out: x,
     ("y", "x"),
-    doc="x * y, elementwise with broadcasting (the product rule).",
+    doc="""x · y, elementwise with broadcasting (the product rule).
+
+    Example:
+        >>> import chainrule as cr
+        >>> cr.multiply(cr.tensor([1.0, 2.0]), 3.0)
+        tensor([3., 6.])
+    """,
 )
 
 divide = elementwise_binary(
@@ -57,65 +74,123 @@ divide = elementwise_binary(
     lambda x, y, out: 1 / y,
     lambda x, y, out: -out / y,
     ("1/y", "-x/y**2"), reads_out=True,
-    doc="x / y, elementwise with broadcasting.",
+    doc="""x / y, elementwise with broadcasting.
+
+    Example:
+        >>> import chainrule as cr
+        >>> cr.divide(cr.tensor([1.0, 3.0]), 2.0)
+        tensor([0.5, 1.5])
+    """,
 )
 
 negative = linear(
     "negative", operator.neg,
     lambda grad_out, x: -grad_out,
     "-1",
-    doc="-x.",
+    doc="""−x.
+
+    Example:
+        >>> import chainrule as cr
+        >>> cr.negative(cr.tensor([1.0, -2.0]))
+        tensor([-1.,  2.])
+    """,
 )
 
 
+def _power_d_base(x, y, out):
+    # y·x^(y−1). Where y = 0, x**y is the constant 1: the exponent is moved off −1 there, so
+    # that x = 0 gives 0·0¹ = 0 instead of 0·inf = NaN.
+    return y * x ** (y - 1 + (y == 0))
+
+
 def _power_d_exponent(x, y, out):
-    # d/dy x**y = x**y · log x. At x == 0 the limit from the right is 0; for x < 0 it is not
-    # real, and log gives NaN (computed from a NaN input so that NumPy does not warn).
+    # x^y·log x. At x = 0 it is taken as 0 (the limit from the right when y > 0); for x < 0 it is
+    # not real, so NaN. Both branches of each where are safe, so NumPy never warns.
     positive = x > 0
-    return piecewise.where(positive, out * exponential.log(piecewise.where(positive, x, 1.0)), piecewise.where(x == 0, 0.0, np.nan))
+    log_x = exponential.log(piecewise.where(positive, x, 1))
+    return piecewise.where(x < 0, np.nan, piecewise.where(positive, out, 0) * log_x)
 
 
 power = elementwise_binary(
     "power", operator.pow,
-    lambda x, y, out: y * x ** (y - 1),
+    _power_d_base,
     _power_d_exponent,
     ("y*x**(y - 1)", "x**y*log(x)"), reads_out=True,
-    doc="x ** y, elementwise; the exponent may be a tensor too.",
+    doc="""x ** y, elementwise; the exponent may be a tensor that requires grad too.
+
+    Conventions: ∂/∂x is 0 where y = 0 (x⁰ is the constant 1, even at x = 0); ∂/∂y is 0 at
+    x = 0 and NaN for x < 0, where x^y·log x is not real.
+
+    Example:
+        >>> import chainrule as cr
+        >>> cr.power(cr.tensor([2.0, 3.0]), 2)
+        tensor([4., 9.])
+    """,
 )
 
 reciprocal = elementwise(
     "reciprocal", lambda x: 1 / x,
     lambda x, out: -out * out,
-    "-1/x**2", reads_out=True,
-    doc="1 / x.",
+    "-1/x**2", reads_inputs=False, reads_out=True,
+    doc="""1 / x (for integer x too, unlike numpy.reciprocal, which rounds).
+
+    Example:
+        >>> import chainrule as cr
+        >>> cr.reciprocal(cr.tensor([2.0, 4.0]))
+        tensor([0.5 , 0.25])
+    """,
 )
 
 square = elementwise(
     "square", lambda x: x * x,
     lambda x, out: 2 * x,
     "2*x",
-    doc="x ** 2.",
+    doc="""x².
+
+    Example:
+        >>> import chainrule as cr
+        >>> cr.square(cr.tensor([2.0, -3.0]))
+        tensor([4., 9.])
+    """,
 )
 
 sqrt = elementwise(
     "sqrt", np.sqrt,
     lambda x, out: 0.5 / out,
-    "1/(2*sqrt(x))", reads_out=True,
-    doc="√x; the derivative at 0 is +inf.",
+    "1/(2*sqrt(x))", reads_inputs=False, reads_out=True,
+    doc="""√x; the derivative at 0 is +inf.
+
+    Example:
+        >>> import chainrule as cr
+        >>> cr.sqrt(cr.tensor([4.0, 9.0]))
+        tensor([2., 3.])
+    """,
 )
 
 cbrt = elementwise(
     "cbrt", np.cbrt,
     lambda x, out: 1 / (3 * out * out),
-    "1/(3*cbrt(x)**2)", reads_out=True,
-    doc="∛x, real for negative x too; the derivative at 0 is +inf.",
+    "1/(3*cbrt(x)**2)", reads_inputs=False, reads_out=True,
+    doc="""∛x, real for negative x too; the derivative at 0 is +inf.
+
+    Example:
+        >>> import chainrule as cr
+        >>> cr.cbrt(cr.tensor([8.0, -27.0]))
+        tensor([ 2., -3.])
+    """,
 )
 
 abs = elementwise(  # noqa: A001 -- NumPy's name
     "abs", operator.abs,
     lambda x, out: sign(x),
     "sign(x)",
-    doc="|x|; by convention abs′(0) = 0 (the subgradient at the kink closest to both sides).",
+    doc="""|x|; by convention abs′(0) = 0 (the subgradient at the kink closest to both sides).
+
+    Example:
+        >>> import chainrule as cr
+        >>> cr.abs(cr.tensor([-2.0, 0.0, 3.0]))
+        tensor([2., 0., 3.])
+    """,
 )
 
 sign = primitive(
@@ -123,38 +198,57 @@ sign = primitive(
     vjp=lambda grad_out, out, x: zeros_like(grad_out),
     jvp=lambda x_dot, out, x: zeros_like(x_dot),
     formula="0", reads_inputs=False,
-    doc="-1, 0 or 1; its derivative is 0 everywhere (and taken as 0 at the jump).",
+    doc="""−1, 0 or 1; its derivative is 0 everywhere (and taken as 0 at the jump).
+
+    Example:
+        >>> import chainrule as cr
+        >>> cr.sign(cr.tensor([-2.0, 0.0, 3.0]))
+        tensor([-1.,  0.,  1.])
+    """,
 )
 
 
 def zeros_like(x):
-    """A zero array of ``x``'s shape and dtype, never recorded (a constant)."""
+    """A zero array of ``x``'s shape and dtype, never recorded: a constant for rules to return."""
     data = getattr(x, "_data", x)
     return np.zeros_like(data)[()] if np.ndim(data) == 0 else np.zeros_like(data)
 
 
 def _copy(x):
-    return x.copy()
+    # np.array also copies Python numbers, which have no .copy().
+    return np.array(x, copy=True)[()]
 
 
-copy = linear("copy", _copy, lambda grad_out, x: grad_out, "1", doc="A copy of x.")
+copy = linear(
+    "copy", _copy, lambda grad_out, x: grad_out, "1",
+    doc="""A copy of x (new memory, same graph).
+
+    Example:
+        >>> import chainrule as cr
+        >>> cr.copy(cr.tensor([1.0, 2.0]))
+        tensor([1., 2.])
+    """,
+)
+
+
+def _astype(x, dtype):
+    return np.asarray(x).astype(dtype)[()]
+
 
 _cast = linear(
     "astype",
-    lambda x, dtype: x.astype(dtype),
+    _astype,
     lambda grad_out, x, dtype: grad_out,  # the engine casts back to x's dtype
     "1",
-    doc="x converted to another floating dtype.",
 )
 
-_cast_nondifferentiable = nondifferentiable(
-    "astype_discrete", lambda x, dtype: x.astype(dtype),
-    doc="x converted to an integer or boolean dtype (no derivative).",
-)
+_cast_nondifferentiable = nondifferentiable("astype_discrete", _astype)
 
 
 def astype(x, dtype):
     """x converted to ``dtype``; to a float dtype it is differentiable, else it is a constant.
+
+    The gradient flows back converted to x's own dtype.
 
     Example:
         >>> import chainrule as cr
@@ -171,5 +265,5 @@ from chainrule.ops import exponential, piecewise  # noqa: E402  (they use arithm
 
 __all__ = [
     "add", "subtract", "multiply", "divide", "negative", "power", "reciprocal", "square",
-    "sqrt", "cbrt", "abs", "sign", "copy", "astype", "zeros_like", "Primitive",
+    "sqrt", "cbrt", "abs", "sign", "copy", "astype",
 ]

@@ -1,7 +1,7 @@
-"""Indexing: ``x[index]`` (basic, advanced and boolean) and ``take``; scatter is its adjoint.
+"""Indexing: ``x[index]`` (basic, advanced, boolean), and take, flip and roll built on it.
 
-The gradient of an advanced index adds up at repeated positions (x[[0, 0]] sends both
-gradients to x[0]), which is why the adjoint is a scatter-add and not an assignment.
+Its adjoint is ``scatter``: the gradient of an advanced index adds up at repeated positions
+(x[[0, 0]] sends both gradients to x[0]), so it is a scatter-add, not an assignment.
 """
 
 from __future__ import annotations
@@ -13,55 +13,68 @@ from chainrule.tensor import Tensor
 
 
 def normalize_index(index):
-    """An index with every tensor in it replaced by its array (indices are never differentiated)."""
-    if isinstance(index, Tensor):
-        return index._data
+    """The index with every tensor replaced by its array and every sequence by an array.
+
+    Indices are never differentiated. Lists (and tuples inside the index tuple) become integer
+    or boolean arrays, exactly as NumPy reads them, so one test finds the advanced parts.
+    """
     if isinstance(index, tuple):
-        return tuple(normalize_index(i) for i in index)
-    if isinstance(index, list) and any(isinstance(i, Tensor) for i in index):
-        return [normalize_index(i) for i in index]
-    return index
+        return tuple(_index_part(part) for part in index)
+    return _index_part(index)
 
 
-def _is_advanced_integer(index):
+def _index_part(part):
+    if isinstance(part, Tensor):
+        return part._data
+    if isinstance(part, (list, tuple)):
+        array = np.asarray(part)
+        # NumPy reads an empty list as an empty integer index, but asarray makes it float.
+        return array.astype(np.intp) if array.size == 0 else array
+    return part
+
+
+def _accumulates(index):
+    # Only integer arrays can name a position twice; a boolean mask names each at most once.
     parts = index if isinstance(index, tuple) else (index,)
-    for part in parts:
-        if isinstance(part, list) or (
-            hasattr(part, "dtype") and np.ndim(part) > 0 and part.dtype.kind in "iu"
-        ):
-            return True
-    return False
+    return any(
+        isinstance(part, np.ndarray) and part.ndim > 0 and part.dtype.kind in "iu"
+        for part in parts
+    )
 
 
 def _getitem(x, index):
-    return x[index]
+    out = x[index]
+    # 0-d results are kept as NumPy scalars, as everywhere in the engine.
+    return out[()] if type(out) is np.ndarray and out.ndim == 0 else out
 
 
-def _scatter(grad, shape, index):
-    out = np.zeros_like(grad, shape=shape)
-    if _is_advanced_integer(index):
-        np.add.at(out, index, grad)
+def _scatter(values, shape, index):
+    out = np.zeros_like(values, shape=shape)
+    if _accumulates(index):
+        np.add.at(out, index, values)
     else:
-        out[index] = grad
+        out[index] = values
     return out[()] if out.ndim == 0 else out
 
 
-scatter = linear(
+_scatter_op = linear(
     "scatter", _scatter,
-    lambda grad_out, grad, shape, index: getitem(grad_out, index),
+    lambda grad_out, values, shape, index: _getitem_op(grad_out, index=index),
     "1 at index (repeated indices add)",
-    doc="An array of zeros of ``shape`` with ``grad`` added at ``index`` (getitem's adjoint).",
 )
 
 _getitem_op = linear(
     "getitem", _getitem,
-    lambda grad_out, x, index: scatter(grad_out, shape=x.shape, index=index),
+    lambda grad_out, x, index: _scatter_op(grad_out, shape=x.shape, index=index),
     "1 at index, 0 elsewhere",
 )
 
 
 def getitem(x, index):
     """``x[index]`` with NumPy's basic, advanced and boolean indexing.
+
+    Basic indices (ints, slices with any step, Ellipsis, None) give a view, as in NumPy. The
+    gradient of an advanced index adds up at repeated positions.
 
     Example:
         >>> import chainrule as cr
@@ -73,8 +86,27 @@ def getitem(x, index):
     return _getitem_op(x, index=normalize_index(index))
 
 
+def scatter(values, shape, index):
+    """Zeros of ``shape`` with ``values`` added at ``index``: the adjoint of ``x[index]``.
+
+    Values that land on the same position add up (a scatter-add, not an assignment).
+
+    Example:
+        >>> import chainrule as cr
+        >>> from chainrule.ops.indexing import scatter
+        >>> scatter(cr.tensor([1.0, 2.0, 3.0]), (3,), [0, 0, 2])
+        tensor([3., 0., 3.])
+    """
+    return _scatter_op(values, shape=shape_ops.shape_tuple(shape, "scatter"),
+                       index=normalize_index(index))
+
+
 def take(x, indices, axis=None):
     """Values at ``indices`` along ``axis`` (of the flattened array when None), as ``numpy.take``.
+
+    Raises:
+        TypeError: when the indices are not integers.
+        IndexError: when an index is out of range.
 
     Example:
         >>> import chainrule as cr
@@ -82,15 +114,59 @@ def take(x, indices, axis=None):
         tensor([[2., 1.],
                 [4., 3.]])
     """
-    indices = normalize_index(indices)
-    if isinstance(indices, list):
-        indices = np.asarray(indices)
+    indices = np.asarray(_index_part(indices))
+    if indices.dtype.kind not in "iu":
+        raise TypeError(f"take: indices must be integers, got dtype {indices.dtype}")
     if axis is None:
-        return getitem(shape.ravel(x), indices)
-    ndim = np.ndim(getattr(x, "_data", x))
-    return getitem(x, (slice(None),) * (axis % ndim) + (indices,))
+        return getitem(shape_ops.ravel(x), indices)
+    ndim = len(shape_ops.shape_of(x))
+    return getitem(x, (slice(None),) * shape_ops.normalize_axis(axis, ndim, "take") + (indices,))
 
 
-from chainrule.ops import shape  # noqa: E402
+def flip(x, axis=None):
+    """The order of entries reversed along ``axis`` (every axis when None), as ``numpy.flip``.
 
-__all__ = ["getitem", "take", "scatter", "normalize_index"]
+    Example:
+        >>> import chainrule as cr
+        >>> cr.flip(cr.tensor([1.0, 2.0, 3.0]))
+        tensor([3., 2., 1.])
+    """
+    ndim = len(shape_ops.shape_of(x))
+    axes = range(ndim) if axis is None else shape_ops.normalize_axis_tuple(axis, ndim, "flip")
+    index = [slice(None)] * ndim
+    for a in axes:
+        index[a] = slice(None, None, -1)
+    return getitem(x, tuple(index))
+
+
+def roll(x, shift, axis=None):
+    """Entries shifted cyclically along ``axis`` (the flattened array when None), as ``numpy.roll``.
+
+    ``shift`` and ``axis`` may be tuples; shifts along the same axis add up.
+
+    Example:
+        >>> import chainrule as cr
+        >>> cr.roll(cr.tensor([1.0, 2.0, 3.0]), 1)
+        tensor([3., 1., 2.])
+    """
+    x_shape = shape_ops.shape_of(x)
+    if axis is None:
+        return shape_ops.reshape(roll(shape_ops.ravel(x), shift, 0), x_shape)
+    shifts = {}
+    for step, a in np.broadcast(shift, axis):
+        a = shape_ops.normalize_axis(a, len(x_shape), "roll")
+        shifts[a] = shifts.get(a, 0) + int(step)
+    for a, step in shifts.items():
+        size = x_shape[a]
+        cut = size - step % size if size else 0
+        # The last `step` entries move to the front: two slices joined (faster than an index
+        # array, whose gradient would need a scatter-add).
+        before = (slice(None),) * a
+        x = joining.concatenate([getitem(x, before + (slice(cut, None),)),
+                                 getitem(x, before + (slice(None, cut),))], axis=a)
+    return x
+
+
+from chainrule.ops import joining, shape as shape_ops  # noqa: E402
+
+__all__ = ["getitem", "take", "scatter", "flip", "roll"]

@@ -1,8 +1,8 @@
 """Piecewise ops: where, maximum, minimum, clip, relu, leaky_relu — and their kink conventions.
 
-Conventions (documented in docs/conventions.md and tested): relu′(0) = 0; ties in maximum and
-minimum share the gradient equally; clip passes the gradient at its bounds (x = lo or x = hi).
-Masks multiply the gradient directly, so a float32 gradient stays float32.
+Conventions: relu′(0) = 0; ties in maximum and minimum share the gradient equally; clip passes
+the gradient at its bounds (x = lo or x = hi). Masks multiply the gradient directly, so a float32
+gradient stays float32.
 """
 
 from __future__ import annotations
@@ -20,16 +20,33 @@ def _select_y(grad_out, out, condition, x, y):
     return where(condition, 0, grad_out)
 
 
+def _where(condition, x, y):
+    return np.where(condition, x, y)[()]
+
+
 where = Primitive(
-    "where", np.where,
+    "where", _where,
     (None, _select_x, _select_y),
     (None, lambda x_dot, out, condition, x, y: where(condition, x_dot, 0),
      lambda y_dot, out, condition, x, y: where(condition, 0, y_dot)),
     ("not differentiable", "1 where condition else 0", "0 where condition else 1"),
-    doc="x where condition holds, else y (the condition is not differentiable).\n\n"
-    "Beware: both branches are computed, and a NaN or inf derivative in the branch that is not\n"
-    "selected still poisons the gradient (0 · inf = NaN), e.g. ``where(x > 0, sqrt(x), 0)`` at\n"
-    "x = 0. Make the unselected branch safe too: ``where(x > 0, sqrt(where(x > 0, x, 1)), 0)``.",
+    doc="""x where condition holds, else y, elementwise with broadcasting.
+
+    The gradient goes to x where the condition holds and to y elsewhere; the condition itself
+    is not differentiable.
+
+    Beware: both branches are computed and differentiated everywhere, and the branch that is
+    not selected still contributes its derivative times 0 — which is NaN where that derivative
+    is inf or NaN. So ``where(x > 0, sqrt(x), 0)`` has gradient NaN at x = 0 (sqrt′(0) = inf).
+    The safe pattern is a second where that keeps the unselected branch away from its bad
+    points: ``where(x > 0, sqrt(where(x > 0, x, 1)), 0)`` has gradient 0 at x = 0.
+
+    Example:
+        >>> import chainrule as cr
+        >>> x = cr.tensor([-1.0, 4.0])
+        >>> cr.where(x > 0, x, 0.0)
+        tensor([0., 4.])
+    """,
 )
 
 
@@ -45,7 +62,13 @@ maximum = primitive(
     jvp=(lambda x_dot, out, x, y: _share(x_dot, x > y, x == y),
          lambda y_dot, out, x, y: _share(y_dot, y > x, x == y)),
     formula=("1 if x > y, 1/2 if x == y, else 0", "1 if y > x, 1/2 if x == y, else 0"),
-    doc="Elementwise larger of x and y; at a tie each input gets half the gradient.",
+    doc="""Elementwise larger of x and y; at a tie each input gets half the gradient.
+
+    Example:
+        >>> import chainrule as cr
+        >>> cr.maximum(cr.tensor([1.0, 5.0]), cr.tensor([3.0, 2.0]))
+        tensor([3., 5.])
+    """,
 )
 
 minimum = primitive(
@@ -55,7 +78,13 @@ minimum = primitive(
     jvp=(lambda x_dot, out, x, y: _share(x_dot, x < y, x == y),
          lambda y_dot, out, x, y: _share(y_dot, y < x, x == y)),
     formula=("1 if x < y, 1/2 if x == y, else 0", "1 if y < x, 1/2 if x == y, else 0"),
-    doc="Elementwise smaller of x and y; at a tie each input gets half the gradient.",
+    doc="""Elementwise smaller of x and y; at a tie each input gets half the gradient.
+
+    Example:
+        >>> import chainrule as cr
+        >>> cr.minimum(cr.tensor([1.0, 5.0]), cr.tensor([3.0, 2.0]))
+        tensor([1., 2.])
+    """,
 )
 
 
@@ -79,7 +108,11 @@ _clip = primitive(
 def clip(x, a_min=None, a_max=None):
     """x limited to [a_min, a_max] (either may be None); the bounds may be tensors.
 
-    The gradient passes where a_min ≤ x ≤ a_max, bounds included.
+    The gradient passes to x where a_min ≤ x ≤ a_max, bounds included, and to a bound where x
+    lies beyond it.
+
+    Raises:
+        ValueError: if both bounds are None.
 
     Example:
         >>> import chainrule as cr
@@ -96,12 +129,18 @@ relu = primitive(
     vjp=lambda grad_out, out, x: grad_out * (x > 0),
     jvp=lambda x_dot, out, x: x_dot * (x > 0),
     formula="1 if x > 0 else 0",
-    doc="max(x, 0); by convention relu′(0) = 0.",
+    doc="""max(x, 0); by convention relu′(0) = 0.
+
+    Example:
+        >>> import chainrule as cr
+        >>> cr.relu(cr.tensor([-1.0, 0.0, 2.0]))
+        tensor([0., 0., 2.])
+    """,
 )
 
 
 def _leaky(x, negative_slope):
-    return np.where(x > 0, x, x * negative_slope)
+    return np.where(x > 0, x, x * negative_slope)[()]
 
 
 _leaky_relu = primitive(
@@ -120,7 +159,7 @@ def leaky_relu(x, negative_slope=0.01):
         >>> cr.leaky_relu(cr.tensor([-2.0, 3.0]), 0.1)
         tensor([-0.2,  3. ])
     """
-    return _leaky_relu(x, negative_slope=negative_slope)
+    return _leaky_relu(x, negative_slope=float(negative_slope))
 
 
 __all__ = ["where", "maximum", "minimum", "clip", "relu", "leaky_relu"]

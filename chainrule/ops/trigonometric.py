@@ -6,49 +6,121 @@ import numpy as np
 
 from chainrule.primitive import elementwise, elementwise_binary
 
-sin = elementwise("sin", np.sin, lambda x, out: cos(x), "cos(x)", doc="sin x.")
+sin = elementwise(
+    "sin", np.sin, lambda x, out: cos(x), "cos(x)",
+    doc="""sin x.
 
-cos = elementwise("cos", np.cos, lambda x, out: -sin(x), "-sin(x)", doc="cos x.")
-
-tan = elementwise(
-    "tan", np.tan, lambda x, out: 1 + out * out, "1 + tan(x)**2", reads_out=True, doc="tan x."
+    Example:
+        >>> import chainrule as cr
+        >>> cr.sin(cr.tensor([0.0, 1.0]))
+        tensor([0.        , 0.84147098])
+    """,
 )
 
+cos = elementwise(
+    "cos", np.cos, lambda x, out: -sin(x), "-sin(x)",
+    doc="""cos x.
+
+    Example:
+        >>> import chainrule as cr
+        >>> cr.cos(cr.tensor([0.0, 1.0]))
+        tensor([1.        , 0.54030231])
+    """,
+)
+
+tan = elementwise(
+    "tan", np.tan, lambda x, out: 1 + out * out, "1 + tan(x)**2", reads_inputs=False, reads_out=True,
+    doc="""tan x.
+
+    Example:
+        >>> import chainrule as cr
+        >>> cr.tan(cr.tensor([0.0, 1.0]))
+        tensor([0.        , 1.55740772])
+    """,
+)
+
+
+def _one_minus_square_root(x):
+    # √(1 − x²) as √((1 − x)(1 + x)): 1 − x·x loses the digits of 1 − |x| near ±1.
+    return arithmetic.sqrt((1 - x) * (1 + x))
+
+
 arcsin = elementwise(
-    "arcsin", np.arcsin, lambda x, out: 1 / arithmetic.sqrt(1 - x * x), "1/sqrt(1 - x**2)",
-    doc="Inverse sine on [−1, 1]; the derivative is +inf at ±1.",
+    "arcsin", np.arcsin, lambda x, out: 1 / _one_minus_square_root(x), "1/sqrt(1 - x**2)",
+    doc="""Inverse sine on [−1, 1]; the derivative is +inf at ±1.
+
+    Example:
+        >>> import chainrule as cr
+        >>> cr.arcsin(cr.tensor([0.0, 1.0]))
+        tensor([0.        , 1.57079633])
+    """,
 )
 
 arccos = elementwise(
-    "arccos", np.arccos, lambda x, out: -1 / arithmetic.sqrt(1 - x * x), "-1/sqrt(1 - x**2)",
-    doc="Inverse cosine on [−1, 1]; the derivative is −inf at ±1.",
+    "arccos", np.arccos, lambda x, out: -1 / _one_minus_square_root(x), "-1/sqrt(1 - x**2)",
+    doc="""Inverse cosine on [−1, 1]; the derivative is −inf at ±1.
+
+    Example:
+        >>> import chainrule as cr
+        >>> cr.arccos(cr.tensor([1.0, 0.0]))
+        tensor([0.        , 1.57079633])
+    """,
 )
+
+
+def _arctan_derivative(x):
+    # 1/(1 + x²) as (1/hypot(1, x))²: x² would overflow for |x| > 1e154 (float32: 1e19).
+    r = 1 / hypot(1, x)
+    return r * r
+
 
 arctan = elementwise(
-    "arctan", np.arctan, lambda x, out: 1 / (1 + x * x), "1/(1 + x**2)", doc="Inverse tangent."
+    "arctan", np.arctan, lambda x, out: _arctan_derivative(x), "1/(1 + x**2)",
+    doc="""Inverse tangent.
+
+    Example:
+        >>> import chainrule as cr
+        >>> cr.arctan(cr.tensor([0.0, 1.0]))
+        tensor([0.        , 0.78539816])
+    """,
 )
 
 
-def _arctan2_scale(x, y):
-    # 1/(x² + y²), taken as 0 at the origin, where arctan2 jumps and has no derivative.
-    r2 = x * x + y * y
-    origin = r2 == 0
-    return piecewise.where(origin, 0.0, 1 / piecewise.where(origin, 1.0, r2))
+def _origin_safe(numerator, y, x):
+    # numerator/(x² + y²) as numerator/r/r with r = hypot(x, y), which cannot overflow. At the
+    # origin, where arctan2 jumps and has no derivative, the partials are taken as 0.
+    r = hypot(x, y)
+    r_data = getattr(r, "_data", r)
+    if not np.any(r_data == 0):
+        return numerator / r / r
+    origin = r_data == 0
+    safe = piecewise.where(origin, 1, r)
+    return piecewise.where(origin, 0, numerator / safe / safe)
 
 
 arctan2 = elementwise_binary(
     "arctan2", np.arctan2,
-    lambda y, x, out: x * _arctan2_scale(x, y),
-    lambda y, x, out: -y * _arctan2_scale(x, y),
+    lambda y, x, out: _origin_safe(x, y, x),
+    lambda y, x, out: _origin_safe(-y, y, x),
     ("x/(x**2 + y**2)", "-y/(x**2 + y**2)"),
-    doc="The angle of the point (x, y): arctan2(y, x), as in NumPy; derivative 0 at the origin.",
+    doc="""The angle of the point (x, y), arctan2(y, x) as in NumPy; its partials are 0 at the
+    origin.
+
+    Example:
+        >>> import chainrule as cr
+        >>> cr.arctan2(cr.tensor([1.0, 1.0]), cr.tensor([1.0, -1.0]))
+        tensor([0.78539816, 2.35619449])
+    """,
 )
 
 
 def _hypot_over(a, out):
-    # a / hypot, taken as 0 at the origin (the zero subgradient, as for norm).
-    zero = out == 0
-    return piecewise.where(zero, 0.0, a / piecewise.where(zero, 1.0, out))
+    # a / hypot, taken as 0 at the origin (the zero subgradient, as for a norm).
+    out_data = getattr(out, "_data", out)
+    if not np.any(out_data == 0):
+        return a / out
+    zero = out_data == 0
+    return piecewise.where(zero, 0, a / piecewise.where(zero, 1, out))
 
 
 hypot = elementwise_binary(
@@ -56,7 +128,13 @@ hypot = elementwise_binary(
     lambda x, y, out: _hypot_over(x, out),
     lambda x, y, out: _hypot_over(y, out),
     ("x/hypot(x, y)", "y/hypot(x, y)"), reads_out=True,
-    doc="√(x² + y²) without overflow; the gradient at the origin is 0.",
+    doc="""√(x² + y²) without overflow; the gradient at the origin is 0.
+
+    Example:
+        >>> import chainrule as cr
+        >>> cr.hypot(cr.tensor([3.0, 1e200]), cr.tensor([4.0, 1e200]))
+        tensor([5.00000000e+000, 1.41421356e+200])
+    """,
 )
 
 from chainrule.ops import arithmetic, piecewise  # noqa: E402  (they use this module too)

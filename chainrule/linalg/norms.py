@@ -1,0 +1,124 @@
+"""Vector and matrix norms, as ``numpy.linalg.norm``.
+
+The 2-norm (and so the Frobenius norm) is a primitive: its gradient x/‖x‖ is taken as the zero
+subgradient at x = 0, where the composed √(Σx²) would give 0·∞ = NaN.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from chainrule.linalg import spectral
+from chainrule.ops import arithmetic, piecewise, reductions, shape
+from chainrule.primitive import primitive
+
+
+def _l2(x, axis, keepdims):
+    x = np.asarray(x)
+    if x.dtype.kind not in "fc":
+        x = x.astype(np.float64)
+    # Σx² overflows past |x| ≈ 1e154 (float64) and underflows below 1e-154: then scale by max|x|.
+    with np.errstate(over="ignore", under="ignore"):
+        out = np.sqrt(np.sum(x * x, axis=axis, keepdims=keepdims))
+        if x.size and not np.all((out > np.sqrt(np.finfo(x.dtype).tiny)) & np.isfinite(out)):
+            largest = np.max(np.abs(x), axis=axis, keepdims=True)
+            ratio = x / np.where(largest == 0, 1, largest)
+            out = largest * np.sqrt(np.sum(ratio * ratio, axis=axis, keepdims=True))
+            out = out if keepdims else np.squeeze(out, axis=axis)[()]
+    return out
+
+
+def _l2_vjp(grad_out, out, x, axis, keepdims):
+    # x/‖x‖ with ‖x‖ = 0 read as 1: there x = 0, so the gradient is the zero subgradient.
+    scale = grad_out / piecewise.where(out == 0, 1, out)
+    return reductions.expand_reduced(scale, x.shape, axis, keepdims) * x
+
+
+def _l2_jvp(x_dot, out, x, axis, keepdims):
+    projected = reductions.sum(x * x_dot, axis=axis, keepdims=keepdims)
+    return projected / piecewise.where(out == 0, 1, out)
+
+
+_l2_op = primitive(
+    "l2_norm", _l2, vjp=_l2_vjp, jvp=_l2_jvp, formula="x / ‖x‖ (0 at x = 0)", reads_out=True,
+)
+
+
+def norm(x, ord=None, axis=None, keepdims=False):  # noqa: A002 -- NumPy's argument name
+    """The vector or matrix norm, as ``numpy.linalg.norm``.
+
+    Vectors (one axis): ord None or 2 (√Σx²), 1, inf, -inf, 0 (the count of nonzeros, not
+    differentiable) or any p ((Σ|x|ᵖ)^(1/p)). Matrices (two axes): None or 'fro', 'nuc' (Σ of
+    singular values), 2 and -2 (largest and smallest singular value), 1, -1, inf, -inf. With
+    axis=None and ord=None, the 2-norm of all the values.
+
+    The 2-norm's gradient x/‖x‖ is the zero subgradient at x = 0 (no NaN). Other norms follow
+    their pieces: abs′(0) = 0, ties in max/min share, and a general p-norm at x = 0 is NaN.
+
+    Raises:
+        ValueError: an order that does not fit the number of axes.
+
+    Example:
+        >>> import chainrule as cr
+        >>> x = cr.tensor([3.0, 4.0], requires_grad=True)
+        >>> cr.linalg.norm(x).backward()
+        >>> x.grad
+        tensor([0.6, 0.8])
+    """
+    x = np.asarray(x) if isinstance(x, (list, tuple)) else x
+    x_shape = shape.shape_of(x)
+    if axis is None:
+        if ord is None:
+            return _l2_op(x, axis=None, keepdims=keepdims)
+        if len(x_shape) not in (1, 2):
+            raise ValueError(f"norm: ord={ord!r} needs a 1-d or 2-d input when axis is None, got "
+                             f"shape {x_shape}; pass axis= to choose the axes")
+        axis = tuple(range(len(x_shape)))
+    axes = shape.normalize_axis_tuple(axis, len(x_shape), "norm")
+    if len(axes) == 1:
+        return _vector_norm(x, ord, axes, keepdims)
+    if len(axes) == 2:
+        return _matrix_norm(x, ord, axes, keepdims)
+    raise ValueError(f"norm: axis={axis!r} must name one axis (a vector norm) or two (a matrix "
+                     "norm)")
+
+
+def _vector_norm(x, order, axis, keepdims):
+    if order is None or order == 2:
+        return _l2_op(x, axis=axis, keepdims=keepdims)
+    if isinstance(order, str):  # noqa: TRY004 -- a bad value of ord: ValueError, as in NumPy
+        raise ValueError(f"norm: ord={order!r} is a matrix norm; a vector norm takes a number")
+    magnitude = arithmetic.abs(x)
+    if order == np.inf:
+        return reductions.max(magnitude, axis=axis, keepdims=keepdims)
+    if order == -np.inf:
+        return reductions.min(magnitude, axis=axis, keepdims=keepdims)
+    if order == 0:
+        dtype = np.result_type(getattr(x, "dtype", np.float64), np.float16)
+        return reductions.sum(arithmetic.astype(x != 0, dtype), axis=axis, keepdims=keepdims)
+    if order == 1:
+        return reductions.sum(magnitude, axis=axis, keepdims=keepdims)
+    return reductions.sum(magnitude**order, axis=axis, keepdims=keepdims) ** (1 / order)
+
+
+_SINGULAR_VALUE_NORMS = {"nuc": reductions.sum, 2: reductions.max, -2: reductions.min}
+
+
+def _matrix_norm(x, order, axes, keepdims):
+    row, col = axes
+    if order is None or order == "fro":
+        return _l2_op(x, axis=tuple(sorted(axes)), keepdims=keepdims)
+    if order in _SINGULAR_VALUE_NORMS:
+        values = spectral.svdvals(shape.moveaxis(x, axes, (-2, -1)))
+        out = _SINGULAR_VALUE_NORMS[order](values, axis=-1)
+        return shape.expand_dims(out, sorted(axes)) if keepdims else out
+    if order in (1, -1, np.inf, -np.inf):
+        summed, kept = (row, col) if order in (1, -1) else (col, row)
+        sums = reductions.sum(arithmetic.abs(x), axis=summed, keepdims=True)
+        out = (reductions.max if order > 0 else reductions.min)(sums, axis=kept, keepdims=True)
+        return out if keepdims else shape.squeeze(out, axes)
+    raise ValueError(f"norm: invalid order {order!r} for a matrix norm; use None, 'fro', 'nuc', "
+                     "1, -1, 2, -2, inf or -inf")
+
+
+__all__ = ["norm"]

@@ -1,0 +1,192 @@
+"""Loss functions: cross_entropy, nll_loss, binary_cross_entropy_with_logits and mse_loss.
+
+Each takes PyTorch's arguments and ``reduction`` ("mean" by default, "sum" or "none"), and is
+finite for logits of any size: the log-probabilities come from log_softmax, never log(softmax).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from chainrule.nn.softmax import log_softmax
+from chainrule.ops import activations, arithmetic, indexing, reductions
+from chainrule.primitive import primitive
+from chainrule.tensor import is_tensor
+
+_REDUCTIONS = ("mean", "sum", "none")
+
+
+def _check_reduction(reduction, who):
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"{who}: reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
+
+
+def _reduce(loss, reduction):
+    if reduction == "mean":
+        return reductions.mean(loss)
+    return reductions.sum(loss) if reduction == "sum" else loss
+
+
+def _as_input(x):
+    return x if is_tensor(x) else np.asarray(x)
+
+
+def _like(target, x):
+    """A constant target in x's floating dtype (a tensor target keeps its own, and its graph)."""
+    if is_tensor(target) or target.dtype == x.dtype or x.dtype.kind not in "fc":
+        return target
+    return target.astype(x.dtype)
+
+
+def nll_loss(log_probs, target, reduction="mean"):
+    """−log_probs[n, target[n]]: the negative log-likelihood of integer class labels.
+
+    Args:
+        log_probs: log-probabilities, shape (N, C) or (N, C, d1, ...) with classes on axis 1,
+            or (C,) for one sample.
+        target: integer labels in [0, C), shape (N,) or (N, d1, ...), or () for one sample.
+        reduction: "mean" (over all labels), "sum" or "none".
+
+    Raises:
+        ValueError: a label out of range, or a target whose shape does not fit.
+        TypeError: a target that does not hold integers.
+
+    Example:
+        >>> import chainrule as cr
+        >>> from chainrule.nn import functional as F
+        >>> F.nll_loss(cr.tensor([[-0.5, -1.0], [-2.0, -0.1]]), [1, 0])
+        tensor(1.5)
+    """
+    _check_reduction(reduction, "nll_loss")
+    log_probs = _as_input(log_probs)
+    labels = _labels(target, log_probs.shape, "nll_loss")
+    grids = np.indices(labels.shape, sparse=True)
+    index = (labels,) if log_probs.ndim == 1 else (grids[0], labels, *grids[1:])
+    return _reduce(-indexing.getitem(log_probs, index), reduction)
+
+
+def _labels(target, scores_shape, who):
+    labels = np.asarray(getattr(target, "_data", target))
+    if len(scores_shape) == 0:
+        raise ValueError(f"{who}: the scores must have a class axis, got a 0-d input")
+    classes = scores_shape[0 if len(scores_shape) == 1 else 1]
+    expected = () if len(scores_shape) == 1 else scores_shape[:1] + scores_shape[2:]
+    if labels.shape != expected:
+        raise ValueError(f"{who}: for scores of shape {scores_shape} the target must be class "
+                         f"labels of shape {expected} (or class probabilities of shape "
+                         f"{scores_shape}, for cross_entropy), got shape {labels.shape}")
+    if labels.dtype.kind not in "iu":
+        raise TypeError(f"{who}: class labels must be integers, got dtype {labels.dtype}; use "
+                        f"target.astype(int) (class probabilities need the scores' shape "
+                        f"{scores_shape})")
+    if labels.size and (labels.min() < 0 or labels.max() >= classes):
+        bad = labels.min() if labels.min() < 0 else labels.max()
+        raise ValueError(f"{who}: target holds the label {bad}, out of range for {classes} "
+                         f"classes (labels must be in [0, {classes}))")
+    return labels
+
+
+def cross_entropy(logits, target, reduction="mean"):
+    """−Σ_c p_c · log_softmax(logits)_c, with p one-hot (class labels) or given probabilities.
+
+    Args:
+        logits: unnormalized scores, shape (N, C) or (N, C, d1, ...) with classes on axis 1,
+            or (C,) for one sample.
+        target: integer class labels of shape (N,) / (N, d1, ...) / (), or class probabilities
+            of the logits' shape (a tensor target is differentiated too).
+        reduction: "mean" (over the N·d1·... samples), "sum" or "none".
+
+    Raises:
+        ValueError: a label out of range, or a target whose shape fits neither form.
+        TypeError: float labels, or logits that are not floating point.
+
+    Example:
+        >>> import chainrule as cr
+        >>> from chainrule.nn import functional as F
+        >>> F.cross_entropy(cr.tensor([[1000.0, 0.0], [0.0, 0.0]]), [1, 0])
+        tensor(500.34657359)
+    """
+    _check_reduction(reduction, "cross_entropy")
+    logits = _as_input(logits)
+    if logits.dtype.kind not in "fc":
+        raise TypeError(f"cross_entropy: logits must be floating point, got dtype {logits.dtype}")
+    if logits.ndim == 0:
+        raise ValueError("cross_entropy: the logits must have a class axis, got a 0-d input")
+    class_axis = 0 if logits.ndim == 1 else 1
+    log_probs = log_softmax(logits, axis=class_axis)
+    target = _as_input(target)
+    if target.dtype.kind in "fc" and target.shape == logits.shape:
+        loss = -reductions.sum(_like(target, logits) * log_probs, axis=class_axis)
+        return _reduce(loss, reduction)
+    return nll_loss(log_probs, target, reduction)
+
+
+def _check_same_shape(x, target, who):
+    if x.shape != target.shape:
+        raise ValueError(f"{who}: input of shape {tuple(x.shape)} and target of shape "
+                         f"{tuple(target.shape)} must have the same shape")
+
+
+def _bce_with_logits(x, target):
+    # max(x, 0) − x·t + log(1 + e^{−|x|}) equals log(1 + eˣ) − x·t, and e^{−|x|} ≤ 1 never
+    # overflows where eˣ would.
+    return np.maximum(x, 0) - x * target + np.log1p(np.exp(-np.abs(x)))
+
+
+_bce_with_logits_op = primitive(
+    "binary_cross_entropy_with_logits", _bce_with_logits,
+    vjp=(lambda grad_out, out, x, target: grad_out * (activations.sigmoid(x) - target),
+         lambda grad_out, out, x, target: -grad_out * x),
+    jvp=(lambda x_dot, out, x, target: x_dot * (activations.sigmoid(x) - target),
+         lambda target_dot, out, x, target: -target_dot * x),
+    formula=("sigmoid(x) − t", "−x"),
+)
+
+
+def binary_cross_entropy_with_logits(logits, target, reduction="mean"):
+    """−t·log σ(x) − (1 − t)·log(1 − σ(x)) for logits x, computed stably from x itself.
+
+    It is max(x, 0) − x·t + log(1 + e^{−|x|}): finite for any x (σ(x) itself would round to
+    0 or 1 and its log to −inf). A primitive, so its gradient is exactly σ(x) − t, at 0 too.
+
+    Args:
+        logits: the scores x, any shape.
+        target: probabilities t in [0, 1], the same shape (a tensor target is differentiated).
+        reduction: "mean", "sum" or "none".
+
+    Example:
+        >>> import chainrule as cr
+        >>> from chainrule.nn import functional as F
+        >>> F.binary_cross_entropy_with_logits(cr.tensor([0.0, -1000.0]), [1.0, 1.0], "none")
+        tensor([6.93147181e-01, 1.00000000e+03])
+    """
+    _check_reduction(reduction, "binary_cross_entropy_with_logits")
+    logits, target = _as_input(logits), _as_input(target)
+    _check_same_shape(logits, target, "binary_cross_entropy_with_logits")
+    return _reduce(_bce_with_logits_op(logits, _like(target, logits)), reduction)
+
+
+def mse_loss(x, target, reduction="mean"):
+    """(x − target)², averaged by default: the mean squared error.
+
+    Args:
+        x: predictions, any shape.
+        target: the same shape (a tensor target is differentiated too).
+        reduction: "mean", "sum" or "none".
+
+    Raises:
+        ValueError: x and target differ in shape (broadcasting them is almost always a bug).
+
+    Example:
+        >>> import chainrule as cr
+        >>> from chainrule.nn import functional as F
+        >>> F.mse_loss(cr.tensor([1.0, 2.0, 3.0]), [1.0, 2.0, 5.0])
+        tensor(1.33333333)
+    """
+    _check_reduction(reduction, "mse_loss")
+    x, target = _as_input(x), _as_input(target)
+    _check_same_shape(x, target, "mse_loss")
+    return _reduce(arithmetic.square(x - _like(target, x)), reduction)
+
+
+__all__ = ["cross_entropy", "nll_loss", "binary_cross_entropy_with_logits", "mse_loss"]

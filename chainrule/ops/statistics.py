@@ -1,0 +1,122 @@
+"""Spread and soft maximum over axes: var and std (composed), logsumexp (overflow-safe).
+
+Shapes follow NumPy's axis and keepdims, as the reductions they are built on.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from chainrule.primitive import primitive
+
+
+def var(x, axis=None, ddof=0, keepdims=False):
+    """Σ (x − mean x)² / (n − ddof) over ``axis``, as ``numpy.var``.
+
+    The deviations are taken from the mean first (two passes), as NumPy does, for accuracy.
+    With n − ddof ≤ 0 (an empty slice, or too few values) the result is NaN (NumPy also warns).
+
+    Example:
+        >>> import chainrule as cr
+        >>> cr.var(cr.tensor([1.0, 2.0, 3.0, 4.0]))
+        tensor(1.25)
+    """
+    x_shape = shape.shape_of(x)
+    axes = reductions.normalize_axes(axis, len(x_shape), "var")
+    dof = math.prod(x_shape[i] for i in axes) - ddof
+    deviation = x - reductions.mean(x, axis=axes, keepdims=True)
+    total = reductions.sum(arithmetic.square(deviation), axis=axes, keepdims=keepdims)
+    return total / dof if dof > 0 else total * np.nan
+
+
+def std(x, axis=None, ddof=0, keepdims=False):
+    """√var(x) over ``axis``, as ``numpy.std``.
+
+    At a constant input (std = 0) the square root has an infinite slope; std is convex and
+    smallest there, so the gradient is the zero subgradient, never NaN.
+
+    Example:
+        >>> import chainrule as cr
+        >>> x = cr.tensor([2.0, 2.0, 2.0], requires_grad=True)
+        >>> cr.std(x).backward()
+        >>> x.grad
+        tensor([0., 0., 0.])
+    """
+    axes = reductions.normalize_axes(axis, len(shape.shape_of(x)), "std")
+    variance = var(x, axis=axes, ddof=ddof, keepdims=keepdims)
+    # The branch not taken must stay finite too (1 stands in for 0), or 0 · inf would be NaN.
+    spread = variance != 0
+    return piecewise.where(spread, arithmetic.sqrt(piecewise.where(spread, variance, 1)), 0)
+
+
+def _logsumexp(x, axis, keepdims):
+    if x.dtype.kind not in "fc":
+        x = x.astype(np.float64)
+    peak = np.max(x, axis=axis, keepdims=True, initial=-np.inf)
+    # Subtracting the largest value keeps every exp ≤ 1, so nothing overflows. A slice whose
+    # largest value is ±inf or NaN is its own answer (inf − inf would be NaN); it skips the
+    # sum, and its log(0) = −inf, which the where discards, is silenced on purpose.
+    finite = np.isfinite(peak)
+    shift = np.where(finite, peak, 0)
+    with np.errstate(divide="ignore"):
+        total = np.sum(np.exp(np.where(finite, x - shift, -np.inf)), axis=axis, keepdims=True)
+        out = np.where(finite, np.log(total) + shift, peak)
+    out = out if keepdims else np.squeeze(out, axis=axis)
+    return out[()] if out.ndim == 0 else out
+
+
+def _softmax(x, out, axis, keepdims):
+    # exp(x − logsumexp x) ≤ 1: the weights of the gradient; each slice sums to 1.
+    out = reductions.restore_axes(out, x.shape, axis, keepdims)
+    out_data = getattr(out, "_data", out)
+    if not np.isinf(out_data).any():
+        return exponential.exp(x - out)
+    # An infinite logsumexp is shared equally by the entries equal to it: the +inf entries
+    # (as max shares ties), or, for an all −inf slice, every entry, which is the limit of the
+    # uniform softmax of equal entries. NaN slices still give NaN through exp.
+    x_data = getattr(x, "_data", x)
+    infinite = np.isinf(out_data)
+    share = (x_data == out_data).astype(x_data.dtype)
+    share /= np.maximum(np.sum(share, axis=axis, keepdims=True), 1)
+    safe = piecewise.where(infinite, 0, x - piecewise.where(infinite, 0, out))
+    return piecewise.where(infinite, share, exponential.exp(safe))
+
+
+def _logsumexp_vjp(grad_out, out, x, axis, keepdims):
+    weights = _softmax(x, out, axis, keepdims)
+    return reductions.restore_axes(grad_out, x.shape, axis, keepdims) * weights
+
+
+_logsumexp_op = primitive(
+    "logsumexp", _logsumexp,
+    vjp=_logsumexp_vjp,
+    jvp=lambda x_dot, out, x, axis, keepdims: reductions.sum(
+        x_dot * _softmax(x, out, axis, keepdims), axis=axis, keepdims=keepdims
+    ),
+    formula="exp(x - logsumexp(x)) (the softmax of x)",
+    reads_out=True,
+)
+
+
+def logsumexp(x, axis=None, keepdims=False):
+    """log Σ exp(x) over ``axis``, without overflow; its gradient is softmax(x).
+
+    The largest value is subtracted before exponentiating, so inputs like ±1000 give finite
+    values and gradients. An all −inf (or empty) slice gives −inf, and its gradient is shared
+    equally by its entries; a slice holding +inf gives +inf, its +inf entries sharing the
+    gradient; a NaN gives NaN.
+
+    Example:
+        >>> import chainrule as cr
+        >>> cr.logsumexp(cr.tensor([1000.0, 1000.0]))
+        tensor(1000.69314718)
+    """
+    axes = reductions.normalize_axes(axis, len(shape.shape_of(x)), "logsumexp")
+    return _logsumexp_op(x, axis=axes, keepdims=keepdims)
+
+
+from chainrule.ops import arithmetic, exponential, piecewise, reductions, shape  # noqa: E402
+
+__all__ = ["var", "std", "logsumexp"]
