@@ -99,6 +99,8 @@ def record(prim, args, params):
             if node is not None:
                 live = True
         else:
+            if type(arg) is list or type(arg) is tuple:
+                return record(prim, [asarray_if_sequence(a) for a in args], params)
             raw.append(arg)
             parents.append(None)
     out = prim.forward(*raw, **params)

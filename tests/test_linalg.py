@@ -218,6 +218,14 @@ def test_norm_gradient_at_zero_is_the_zero_subgradient():
     np.testing.assert_allclose(values(grad), [[0.0, 0.0], [0.6, 0.8]])
 
 
+@pytest.mark.parametrize("order", [1, 1.5, 3, np.inf])
+def test_p_norm_gradient_at_zero_is_the_zero_subgradient(order):
+    with np.errstate(all="raise"):
+        grad = gradient(lambda x: linalg.norm(x, order, axis=1), np.array([[0.0, 0.0], [3.0, 4.0]]))
+    np.testing.assert_array_equal(values(grad)[0], [0.0, 0.0])
+    assert np.all(np.isfinite(values(grad)))
+
+
 def test_norm_does_not_overflow_or_underflow():
     with np.errstate(all="raise"):
         for scale in (1e200, 1e-200):

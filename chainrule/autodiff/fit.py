@@ -6,8 +6,11 @@ chainrule ops, so that it is differentiated too when a sweep is itself recorded.
 
 from __future__ import annotations
 
+import numpy as np
+
 from chainrule.ops import arithmetic, reductions
 from chainrule.ops import shape as shape_ops
+from chainrule.tensor import Tensor
 
 
 def fit_gradient(contribution, x):
@@ -38,10 +41,24 @@ def unbroadcast(grad, shape):
     axes = tuple(range(extra)) + tuple(
         extra + i for i, n in enumerate(shape) if n == 1 and grad_shape[extra + i] != 1
     )
+    if not isinstance(grad, Tensor):
+        # A plain backward pass: the same sums straight on the array (this runs for every
+        # broadcast bias in a network, so the op-level argument checks are skipped).
+        return _unbroadcast_array(grad, shape, axes)
     if axes:
         grad = reductions.sum(grad, axis=axes)
     if grad.shape != shape:
-        grad = shape_ops.reshape(grad, shape) if _size(grad.shape) == _size(shape) else shape_ops.broadcast_to(
+        if _size(grad.shape) == _size(shape):
+            return shape_ops.reshape(grad, shape)
+        return shape_ops.broadcast_to(grad, shape)
+    return grad
+
+
+def _unbroadcast_array(grad, shape, axes):
+    if axes:
+        grad = grad.sum(axis=axes)
+    if grad.shape != shape:
+        grad = grad.reshape(shape) if _size(grad.shape) == _size(shape) else np.broadcast_to(
             grad, shape
         )
     return grad

@@ -7,6 +7,8 @@ recording on, so the sweep is itself a graph that can be differentiated again.
 
 from __future__ import annotations
 
+import heapq
+
 import numpy as np
 
 from chainrule.graph import mutation, reachable, leading_to, set_grad_enabled
@@ -66,46 +68,65 @@ def seed_for(tensor, grad):
 def sweep(roots, seeds, *, targets=None, retain_graph=False, create_graph=False):
     """Propagate ``seeds`` from ``roots`` back through the graph; return {leaf or target: grad}.
 
-    With ``targets`` only the part of the graph that leads to them is walked, and only their
-    gradients are returned (the transforms use this: no ``.grad`` is touched).
+    Nodes are visited in decreasing ``seq`` — a reverse topological order — from a heap that
+    holds the nodes which have received some gradient, so every contribution to a node is in
+    before the node passes it on. With ``targets`` only the part of the graph that leads to
+    them is walked, and only their gradients are returned (no ``.grad`` is touched).
     """
-    nodes = reachable(roots, stop=targets or frozenset())
-    useful = leading_to(nodes, targets) if targets is not None else None
+    useful = None
+    if targets is not None:
+        useful = leading_to(reachable(roots, stop=targets), targets)
     grads = {}
+    pending = []
     for root, seed in zip(roots, seeds):
-        grads[root] = seed if root not in grads else grads[root] + seed
+        if root in grads:
+            grads[root] = grads[root] + seed
+        else:
+            grads[root] = seed
+            heapq.heappush(pending, (-root.seq, root))
     found = {}
     with set_grad_enabled(create_graph):
-        for node in nodes:
-            grad_out = grads.pop(node, None)
-            if grad_out is None:
-                continue
+        while pending:
+            node = heapq.heappop(pending)[1]
+            grad_out = grads.pop(node)
             if node.prim is None or (targets is not None and node in targets):
                 found[node] = grad_out
                 continue
-            propagate(node, grad_out, grads, useful, create_graph)
+            for parent in propagate(node, grad_out, grads, useful, create_graph):
+                heapq.heappush(pending, (-parent.seq, parent))
             if not retain_graph:
                 node.release()
     return found
 
 
 def propagate(node, grad_out, grads, useful, create_graph):
-    """Add one node's contribution v̄ᵢ · ∂vᵢ/∂vⱼ to the gradient of each of its parents."""
-    if node.released:
+    """Add one node's contribution v̄ᵢ · ∂vᵢ/∂vⱼ to each parent; return the newly reached ones."""
+    if node.inputs is None:
         raise RuntimeError(
             f"trying to go backward through the graph a second time (at '{node.prim.name}'): "
             "its saved values were freed after the first backward. Pass retain_graph=True to "
             "the first backward() if you need to go through it again"
         )
-    check_unmodified(node)
+    if node.epoch != mutation.epoch:
+        check_unmodified(node)
     inputs, out = saved_values(node, create_graph)
     vjps = node.prim.vjps
+    params = node.params
+    reached = []
     for i, parent in enumerate(node.parents):
         if parent is None or (useful is not None and parent not in useful) or vjps[i] is None:
             continue
-        contribution = fit.fit_gradient(vjps[i](grad_out, out, *inputs, **node.params), inputs[i])
+        x = inputs[i]
+        contribution = vjps[i](grad_out, out, *inputs, **params)
+        if contribution.shape != x.shape or contribution.dtype != x.dtype:
+            contribution = fit.fit_gradient(contribution, x)
         previous = grads.get(parent)
-        grads[parent] = contribution if previous is None else previous + contribution
+        if previous is None:
+            grads[parent] = contribution
+            reached.append(parent)
+        else:
+            grads[parent] = previous + contribution
+    return reached
 
 
 def saved_values(node, differentiable):
@@ -120,8 +141,6 @@ def saved_values(node, differentiable):
 
 def check_unmodified(node):
     """Refuse to use a saved value that was changed in place after it was recorded."""
-    if node.epoch == mutation.epoch:
-        return
     prim = node.prim
     if prim.reads_out and node.clobbered:
         raise modified_error(prim, "its output")

@@ -11,12 +11,11 @@ import numpy as np
 from chainrule.linalg import spectral
 from chainrule.ops import arithmetic, piecewise, reductions, shape
 from chainrule.primitive import primitive
+from chainrule.tensor import Tensor
 
 
 def _l2(x, axis, keepdims):
     x = np.asarray(x)
-    if x.dtype.kind not in "fc":
-        x = x.astype(np.float64)
     # Σx² overflows past |x| ≈ 1e154 (float64) and underflows below 1e-154: then scale by max|x|.
     with np.errstate(over="ignore", under="ignore"):
         out = np.sqrt(np.sum(x * x, axis=axis, keepdims=keepdims))
@@ -52,8 +51,8 @@ def norm(x, ord=None, axis=None, keepdims=False):  # noqa: A002 -- NumPy's argum
     singular values), 2 and -2 (largest and smallest singular value), 1, -1, inf, -inf. With
     axis=None and ord=None, the 2-norm of all the values.
 
-    The 2-norm's gradient x/‖x‖ is the zero subgradient at x = 0 (no NaN). Other norms follow
-    their pieces: abs′(0) = 0, ties in max/min share, and a general p-norm at x = 0 is NaN.
+    At x = 0 the gradient of the 2-norm and of any p-norm with p ≥ 1 is the zero subgradient
+    (no NaN). Elsewhere the norms follow their pieces: abs′(0) = 0, ties in max/min share.
 
     Raises:
         ValueError: an order that does not fit the number of axes.
@@ -65,7 +64,9 @@ def norm(x, ord=None, axis=None, keepdims=False):  # noqa: A002 -- NumPy's argum
         >>> x.grad
         tensor([0.6, 0.8])
     """
-    x = np.asarray(x) if isinstance(x, (list, tuple)) else x
+    x = x if isinstance(x, Tensor) else np.asarray(x)
+    if x.dtype.kind not in "fc":  # as NumPy: integer and boolean inputs are measured as floats
+        x = arithmetic.astype(x, np.float64)
     x_shape = shape.shape_of(x)
     if axis is None:
         if ord is None:
@@ -94,11 +95,13 @@ def _vector_norm(x, order, axis, keepdims):
     if order == -np.inf:
         return reductions.min(magnitude, axis=axis, keepdims=keepdims)
     if order == 0:
-        dtype = np.result_type(getattr(x, "dtype", np.float64), np.float16)
-        return reductions.sum(arithmetic.astype(x != 0, dtype), axis=axis, keepdims=keepdims)
+        return reductions.sum(arithmetic.astype(x != 0, x.dtype), axis=axis, keepdims=keepdims)
     if order == 1:
         return reductions.sum(magnitude, axis=axis, keepdims=keepdims)
-    return reductions.sum(magnitude**order, axis=axis, keepdims=keepdims) ** (1 / order)
+    total = reductions.sum(magnitude**order, axis=axis, keepdims=keepdims)
+    # t^(1/p) has an infinite slope at t = 0: there x = 0 too, and takes the zero subgradient.
+    vanishes = total == 0
+    return piecewise.where(vanishes, 0, piecewise.where(vanishes, 1, total) ** (1 / order))
 
 
 _SINGULAR_VALUE_NORMS = {"nuc": reductions.sum, 2: reductions.max, -2: reductions.min}

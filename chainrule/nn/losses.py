@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from chainrule.nn.softmax import log_softmax
-from chainrule.ops import activations, arithmetic, indexing, reductions
+from chainrule.nn.softmax import log_softmax, softmax
+from chainrule.ops import activations, arithmetic, indexing, reductions, shape
 from chainrule.primitive import primitive
 from chainrule.tensor import is_tensor
 
@@ -60,8 +60,7 @@ def nll_loss(log_probs, target, reduction="mean"):
     _check_reduction(reduction, "nll_loss")
     log_probs = _as_input(log_probs)
     labels = _labels(target, log_probs.shape, "nll_loss")
-    grids = np.indices(labels.shape, sparse=True)
-    index = (labels,) if log_probs.ndim == 1 else (grids[0], labels, *grids[1:])
+    index = _label_index(labels, log_probs.ndim)
     return _reduce(-indexing.getitem(log_probs, index), reduction)
 
 
@@ -113,12 +112,59 @@ def cross_entropy(logits, target, reduction="mean"):
     if logits.ndim == 0:
         raise ValueError("cross_entropy: the logits must have a class axis, got a 0-d input")
     class_axis = 0 if logits.ndim == 1 else 1
-    log_probs = log_softmax(logits, axis=class_axis)
     target = _as_input(target)
     if target.dtype.kind in "fc" and target.shape == logits.shape:
+        log_probs = log_softmax(logits, axis=class_axis)
         loss = -reductions.sum(_like(target, logits) * log_probs, axis=class_axis)
         return _reduce(loss, reduction)
-    return nll_loss(log_probs, target, reduction)
+    labels = _labels(target, logits.shape, "cross_entropy")
+    scale = {"mean": 1 / labels.size if labels.size else np.nan, "sum": 1, "none": None}
+    return _cross_entropy_labels(logits, index=_label_index(labels, logits.ndim),
+                                 class_axis=class_axis, scale=scale[reduction])
+
+
+def _label_index(labels, ndim):
+    grids = np.indices(labels.shape, sparse=True)
+    return (labels,) if ndim == 1 else (grids[0], labels, *grids[1:])
+
+
+# Cross-entropy from integer labels is one primitive, not log_softmax → pick → mean: a training
+# step spends most of its time per recorded op, and the fused rule softmax − onehot is exact.
+def _cross_entropy_forward(logits, index, class_axis, scale):
+    shift = np.max(logits, axis=class_axis, keepdims=True)
+    log_norm = np.log(np.sum(np.exp(logits - shift), axis=class_axis)) + np.squeeze(
+        shift, axis=class_axis
+    )
+    loss = log_norm - logits[index]
+    return loss if scale is None else np.sum(loss) * loss.dtype.type(scale)
+
+
+def _softmax_minus_onehot(logits, index, class_axis):
+    onehot = np.zeros(logits.shape, dtype=logits.dtype)
+    onehot[index] = 1
+    return softmax(logits, axis=class_axis) - onehot
+
+
+def _per_class(grad, class_axis, scale):
+    # A reduced loss has a scalar gradient; "none" has one per sample, spread over the classes.
+    return grad * scale if scale is not None else shape.expand_dims(grad, class_axis)
+
+
+def _cross_entropy_vjp(grad_out, out, logits, index, class_axis, scale):
+    return _per_class(grad_out, class_axis, scale) * _softmax_minus_onehot(logits, index,
+                                                                            class_axis)
+
+
+def _cross_entropy_jvp(logits_dot, out, logits, index, class_axis, scale):
+    per_sample = reductions.sum(logits_dot * _softmax_minus_onehot(logits, index, class_axis),
+                                axis=class_axis)
+    return per_sample if scale is None else reductions.sum(per_sample) * scale
+
+
+_cross_entropy_labels = primitive(
+    "cross_entropy", _cross_entropy_forward, vjp=_cross_entropy_vjp, jvp=_cross_entropy_jvp,
+    formula="softmax(logits) − onehot(target)",
+)
 
 
 def _check_same_shape(x, target, who):
