@@ -32,7 +32,9 @@ from chainrule.ops.comparison import (
 )
 from chainrule.ops.contraction import dot, einsum, inner, matmul, outer, tensordot, trace, vdot
 from chainrule.ops.cumulative import cumprod, cumsum
-from chainrule.ops.exponential import erf, erfc, exp, exp2, expm1, log, log1p, log2, log10, logaddexp
+from chainrule.ops.exponential import (
+    erf, erfc, exp, exp2, expm1, log, log1p, log2, log10, logaddexp,
+)
 from chainrule.ops.hyperbolic import arccosh, arcsinh, arctanh, cosh, sinh, tanh
 from chainrule.ops.indexing import flip, roll, take
 from chainrule.ops.joining import concatenate, pad, repeat, split, stack, tile

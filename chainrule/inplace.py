@@ -105,9 +105,10 @@ def _cast_same_kind(result, dtype):
 
 
 def _write(x, value, index):
-    out = x.copy()
+    # A 0-d value is a NumPy scalar, which cannot be written into: make it a 0-d array first.
+    out = x.copy() if getattr(x, "ndim", 0) else np.array(x)
     out[index] = value
-    return out
+    return out[()] if out.ndim == 0 else out
 
 
 def _zero_at(grad_out, index):
@@ -115,11 +116,12 @@ def _zero_at(grad_out, index):
 
 
 _setitem = Primitive(
-    "setitem", lambda x, value, index: _write(np.asarray(x), value, index)[()],
+    "setitem", _write,
     (lambda grad_out, out, x, value, index: _zero_at(grad_out, index),
      lambda grad_out, out, x, value, index: indexing.getitem(grad_out, index)),
     (lambda x_dot, out, x, value, index: _zero_at(x_dot, index),
-     lambda value_dot, out, x, value, index: _setitem(arithmetic.zeros_like(x), value_dot, index=index)),
+     lambda value_dot, out, x, value, index: _setitem(arithmetic.zeros_like(x), value_dot,
+                                                      index=index)),
     ("1 outside index, 0 inside", "1 at index"),
     reads_inputs=False,
     doc="x with x[index] replaced by value (the functional form of x[index] = value). "

@@ -6,7 +6,6 @@ A NumPy function that chainrule does not differentiate refuses a tensor that req
 
 from __future__ import annotations
 
-import numpy as np
 
 from chainrule.tensor import Tensor
 

@@ -74,7 +74,7 @@ def _declaring_module():
 
 
 def apply(prim, *args, **params):
-    """Run ``prim`` on ``args``: NumPy alone for plain arrays; record and push tangents for tensors."""
+    """Run ``prim``: NumPy alone on plain arrays; on tensors also record and push tangents."""
     for arg in args:
         if isinstance(arg, Tensor):
             return record(prim, args, params)
@@ -106,7 +106,8 @@ def record(prim, args, params):
     out = prim.forward(*raw, **params)
     if prim.vjps is None:
         return wrap(out)
-    result = wrap(out, Node(prim, parents, args, out, params) if live and grad_mode.enabled else None)
+    node = Node(prim, parents, args, out, params) if live and grad_mode.enabled else None
+    result = wrap(out, node)
     if forward.active_traces:
         forward.push_tangents(result, prim, args, params)
     return result

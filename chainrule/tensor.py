@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from chainrule.graph import LeafNode, grad_mode
+from chainrule.graph import LeafNode
 
 _new = object.__new__
 

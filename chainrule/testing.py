@@ -116,7 +116,7 @@ def _merge(args, wrt, chosen):
 
 
 def _check_first_order(f, point, wrt, eps, atol, rtol, what):
-    for position, i in enumerate(wrt):
+    for i in wrt:
         def along(x, i=i):
             return lambda value: f(*_merge(point, [i], [value]))
 

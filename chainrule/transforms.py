@@ -13,7 +13,7 @@ import numpy as np
 from chainrule.autodiff import forward, reverse
 from chainrule.graph import Node
 from chainrule.primitive import Primitive
-from chainrule.tensor import Tensor, check_differentiable_dtype, tensor, wrap
+from chainrule.tensor import Tensor, tensor, wrap
 
 # The node that starts an inner transform's graph. Its parent links it to an outer level.
 _input = Primitive(

@@ -27,7 +27,8 @@ exp = elementwise(
 )
 
 exp2 = elementwise(
-    "exp2", np.exp2, lambda x, out: out * _LN2, "2**x*log(2)", reads_inputs=False, reads_out=True,
+    "exp2", np.exp2, lambda x, out: out * _LN2, "2**x*log(2)",
+    reads_inputs=False, reads_out=True,
     doc="""2ˣ.
 
     Example:

@@ -29,7 +29,8 @@ cosh = elementwise(
 )
 
 tanh = elementwise(
-    "tanh", np.tanh, lambda x, out: 1 - out * out, "1 - tanh(x)**2", reads_inputs=False, reads_out=True,
+    "tanh", np.tanh, lambda x, out: 1 - out * out, "1 - tanh(x)**2",
+    reads_inputs=False, reads_out=True,
     doc="""tanh x, finite for every x.
 
     Example:

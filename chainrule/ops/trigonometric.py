@@ -29,7 +29,8 @@ cos = elementwise(
 )
 
 tan = elementwise(
-    "tan", np.tan, lambda x, out: 1 + out * out, "1 + tan(x)**2", reads_inputs=False, reads_out=True,
+    "tan", np.tan, lambda x, out: 1 + out * out, "1 + tan(x)**2",
+    reads_inputs=False, reads_out=True,
     doc="""tan x.
 
     Example:
