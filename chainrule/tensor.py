@@ -449,6 +449,16 @@ def wrap(data, node=None):
     return t
 
 
+def view_of(out, x):
+    """Mark ``out`` as sharing ``x``'s memory when NumPy returned a view (basic indexing,
+    reshape, transpose), so that an in-place write through either is seen by both."""
+    if isinstance(out, Tensor) and isinstance(x, Tensor) and isinstance(out._data, np.ndarray):
+        data = out._data.base
+        if data is not None and (data is x._data or data is getattr(x._data, "base", None)):
+            out._base = x._base if x._base is not None else x
+    return out
+
+
 def is_tensor(x):
     """Whether ``x`` is a chainrule Tensor."""
     return isinstance(x, Tensor)

@@ -232,3 +232,23 @@ def test_create_graph_gives_a_gradient_that_can_be_differentiated_again():
     x.grad = None
     first.backward()
     assert x.grad.item() == 12.0  # d²/dx² x³ = 6x
+
+
+def test_writing_through_a_slice_view_is_seen_by_the_backward_check():
+    w = cr.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    y = cr.exp(w)  # exp's rule reads its output
+    with cr.no_grad():
+        part = y[0:2]  # a view of y's array
+        part *= 10
+    with pytest.raises(RuntimeError, match="modified in place"):
+        y.sum().backward()
+
+
+def test_writing_through_a_reshaped_view_is_seen_by_the_backward_check():
+    w = cr.tensor([1.0, 2.0], requires_grad=True)
+    x = cr.tensor([3.0, 4.0])
+    y = x * w
+    flat = x.reshape(2, 1)
+    flat[0, 0] = 5.0
+    with pytest.raises(RuntimeError, match="modified in place"):
+        y.sum().backward()

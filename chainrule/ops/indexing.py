@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from chainrule.primitive import linear
-from chainrule.tensor import Tensor
+from chainrule.tensor import Tensor, view_of
 
 
 def normalize_index(index):
@@ -83,7 +83,7 @@ def getitem(x, index):
         >>> x.grad
         tensor([2., 0., 1.])
     """
-    return _getitem_op(x, index=normalize_index(index))
+    return view_of(_getitem_op(x, index=normalize_index(index)), x)
 
 
 def scatter(values, shape, index):

@@ -11,6 +11,7 @@ import operator
 import numpy as np
 
 from chainrule.primitive import linear
+from chainrule.tensor import view_of
 
 
 def shape_of(x):
@@ -95,7 +96,7 @@ def reshape(x, shape, order="C"):
         raise ValueError(f"reshape: shape {shape} may hold one -1 at most and no other negatives")
     if order not in ("C", "F"):
         raise ValueError(f"reshape: order must be 'C' or 'F', got {order!r}")
-    return _reshape_op(x, shape=shape, order=order)
+    return view_of(_reshape_op(x, shape=shape, order=order), x)
 
 
 def ravel(x):
@@ -176,7 +177,7 @@ def transpose(x, axes=None):
                 f"transpose: axes {axes} must name each of the {ndim} axes of a tensor of "
                 f"shape {shape_of(x)} once"
             )
-    return _transpose_op(x, axes=axes)
+    return view_of(_transpose_op(x, axes=axes), x)
 
 
 def swapaxes(x, axis1, axis2):
