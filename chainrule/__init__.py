@@ -46,17 +46,18 @@ from chainrule.ops.shape import (
 from chainrule.ops.statistics import logsumexp, std, var
 from chainrule.ops.trigonometric import arccos, arcsin, arctan, arctan2, cos, hypot, sin, tan
 from chainrule.primitive import Primitive, primitive
+from chainrule.random import manual_seed
 from chainrule.testing import gradcheck
 from chainrule.transforms import (
     grad, hessian, hvp, jacfwd, jacobian, jacrev, jvp, value_and_grad, vjp,
 )
 
-_LAZY_SUBMODULES = ("nn",)
+_LAZY_SUBMODULES = ("nn", "optim", "data")
 
 
 def __getattr__(name):
-    # nn sits above the core (core → transforms → nn): it loads when first used, so that
-    # importing the engine never pulls it in.
+    # The learning stack sits above the core (core → transforms → nn, optim, data): it loads
+    # when first used, so that importing the engine never pulls it in.
     if name in _LAZY_SUBMODULES:
         return importlib.import_module(f"chainrule.{name}")
     raise AttributeError(f"module 'chainrule' has no attribute {name!r}")
@@ -68,7 +69,7 @@ __all__ = [
     "is_grad_enabled",
     # transforms and checking
     "grad", "value_and_grad", "vjp", "jvp", "jacobian", "jacrev", "jacfwd", "hessian", "hvp",
-    "gradcheck", "primitive", "Primitive",
+    "gradcheck", "primitive", "Primitive", "manual_seed",
     # elementwise
     "add", "subtract", "multiply", "divide", "negative", "power", "reciprocal", "square", "sqrt",
     "cbrt", "abs", "sign", "copy", "astype", "exp", "exp2", "expm1", "log", "log2", "log10",
@@ -87,5 +88,5 @@ __all__ = [
     "equal", "not_equal", "less", "less_equal", "greater", "greater_equal", "logical_not",
     "logical_and", "logical_or", "logical_xor", "isnan", "isinf", "isfinite", "floor", "ceil",
     "round", "floor_divide", "mod", "argmax", "argmin", "all", "any",
-    "nn", "__version__",
+    "nn", "optim", "data", "__version__",
 ]

@@ -13,36 +13,8 @@ import numpy as np
 
 from chainrule.graph import no_grad
 
-_DEFAULT_SEED = 0
-
-default_generator = np.random.default_rng(_DEFAULT_SEED)
-
-
-def manual_seed(seed):
-    """Reset ``default_generator`` to a seed, in place (references to it stay valid).
-
-    Model construction and dropout draw from it, so seeding first makes a run repeatable.
-    Before any call it is seeded with 0.
-
-    Args:
-        seed: an int ≥ 0.
-
-    Returns:
-        ``default_generator``.
-
-    Example:
-        >>> from chainrule import nn
-        >>> _ = nn.init.manual_seed(3)
-        >>> first = nn.Linear(2, 2).weight.numpy().copy()
-        >>> _ = nn.init.manual_seed(3)
-        >>> bool((nn.Linear(2, 2).weight.numpy() == first).all())
-        True
-    """
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"manual_seed: the seed must be an int >= 0, got {seed!r}")
-    default_generator.bit_generator.state = np.random.PCG64(int(seed)).state
-    return default_generator
-
+# The generator lives in the core, so that cr.manual_seed needs no import of nn.
+from chainrule.random import default_generator, manual_seed  # noqa: F401
 
 def generator_or_default(generator):
     """``generator`` if given, else ``default_generator``; anything else is refused."""
