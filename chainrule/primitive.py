@@ -14,6 +14,10 @@ from chainrule.tensor import Tensor, wrap
 
 REGISTRY: dict[str, "Primitive"] = {}
 
+# Functions called as hook(prim, args, params, result) after every recorded op (detect_anomaly
+# uses this). Empty, it costs one truth test per op.
+OP_HOOKS: list = []
+
 
 class Primitive:
     """An op the engine differentiates: ``out = forward(*inputs, **params)``.
@@ -110,6 +114,9 @@ def record(prim, args, params):
     result = wrap(out, node)
     if forward.active_traces:
         forward.push_tangents(result, prim, args, params)
+    if OP_HOOKS:
+        for hook in OP_HOOKS:
+            hook(prim, args, params, result)
     return result
 
 

@@ -74,10 +74,11 @@ def push_tangents(result, prim, args, params):
         result.node.tangents = tangents
 
 
-def tangent_of(prim, inputs, out, params, input_dots, differentiable=True):
+def tangent_of(prim, inputs, out, params, input_dots, differentiable=True, observer=None):
     """out_dot = Σᵢ jvpᵢ(input_dotᵢ): the forward sweep's step for one op (explain reuses it).
 
     When nothing outer needs to differentiate the tangent, the rules run on plain arrays.
+    ``observer(i, contribution)``, if given, sees each input's term before the sum.
     """
     if not differentiable and not _recorded(inputs, input_dots):
         inputs = [x._data if isinstance(x, Tensor) else x for x in inputs]
@@ -89,6 +90,8 @@ def tangent_of(prim, inputs, out, params, input_dots, differentiable=True):
         if x_dot is None or rule is None:
             continue
         contribution = rule(x_dot, out, *inputs, **params)
+        if observer is not None:
+            observer(i, contribution)
         out_dot = contribution if out_dot is None else out_dot + contribution
     return None if out_dot is None else fit.fit_tangent(out_dot, out)
 

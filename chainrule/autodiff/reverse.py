@@ -65,14 +65,17 @@ def seed_for(tensor, grad):
     return grad if isinstance(grad, Tensor) else grad_data
 
 
-def sweep(roots, seeds, *, targets=None, retain_graph=False, create_graph=False):
+def sweep(roots, seeds, *, targets=None, retain_graph=False, create_graph=False, observer=None):
     """Propagate ``seeds`` from ``roots`` back through the graph; return {leaf or target: grad}.
 
     Nodes are visited in decreasing ``seq`` — a reverse topological order — from a heap that
     holds the nodes which have received some gradient, so every contribution to a node is in
     before the node passes it on. With ``targets`` only the part of the graph that leads to
     them is walked, and only their gradients are returned (no ``.grad`` is touched).
+    An ``observer`` (see :class:`SweepObserver`) is told every step, for explanations.
     """
+    if observer is None and active_observers:
+        observer = active_observers[-1]
     useful = None
     if targets is not None:
         useful = leading_to(reachable(roots, stop=targets), targets)
@@ -92,14 +95,16 @@ def sweep(roots, seeds, *, targets=None, retain_graph=False, create_graph=False)
             if node.prim is None or (targets is not None and node in targets):
                 found[node] = grad_out
                 continue
-            for parent in propagate(node, grad_out, grads, useful, create_graph):
+            if observer is not None:
+                observer.visit(node, grad_out)
+            for parent in propagate(node, grad_out, grads, useful, create_graph, observer):
                 heapq.heappush(pending, (-parent.seq, parent))
             if not retain_graph:
                 node.release()
     return found
 
 
-def propagate(node, grad_out, grads, useful, create_graph):
+def propagate(node, grad_out, grads, useful, create_graph, observer=None):
     """Add one node's contribution v̄ᵢ · ∂vᵢ/∂vⱼ to each parent; return the newly reached ones."""
     if node.inputs is None:
         raise RuntimeError(
@@ -126,7 +131,28 @@ def propagate(node, grad_out, grads, useful, create_graph):
             reached.append(parent)
         else:
             grads[parent] = previous + contribution
+        if observer is not None:
+            observer.contribution(node, i, parent, contribution, grads[parent])
     return reached
+
+
+# Observers that every sweep reports to while they are here (detect_anomaly uses this).
+active_observers: list = []
+
+
+class SweepObserver:
+    """What a reverse sweep reports as it runs; explanations subclass it.
+
+    ``visit(node, grad_out)``: the node's adjoint v̄ᵢ is complete and is passed on.
+    ``contribution(node, i, parent, contribution, total)``: v̄ⱼ += v̄ᵢ · ∂vᵢ/∂vⱼ for input i,
+    with ``total`` the parent's adjoint so far (the sum over the paths seen until now).
+    """
+
+    def visit(self, node, grad_out):
+        pass
+
+    def contribution(self, node, i, parent, contribution, total):
+        pass
 
 
 def saved_values(node, differentiable):
