@@ -53,13 +53,24 @@ from chainrule.transforms import (
 )
 
 _LAZY_SUBMODULES = ("nn", "optim", "data")
+# Functions of the explanation layer, by name: (module, attribute).
+_LAZY_FUNCTIONS = {
+    "explain": ("chainrule.explanation", "explain"),
+    "check_derivative": ("chainrule.explanation", "check_derivative"),
+    "detect_anomaly": ("chainrule.explanation", "detect_anomaly"),
+    "draw_graph": ("chainrule.explanation", "draw_graph"),
+}
 
 
 def __getattr__(name):
-    # The learning stack sits above the core (core → transforms → nn, optim, data): it loads
-    # when first used, so that importing the engine never pulls it in.
+    # The learning stack and the explanations sit above the core (core → transforms → nn,
+    # optim, data, explanation): they load when first used, so importing the engine never
+    # pulls them in.
     if name in _LAZY_SUBMODULES:
         return importlib.import_module(f"chainrule.{name}")
+    if name in _LAZY_FUNCTIONS:
+        module, attribute = _LAZY_FUNCTIONS[name]
+        return getattr(importlib.import_module(module), attribute)
     raise AttributeError(f"module 'chainrule' has no attribute {name!r}")
 
 

@@ -30,7 +30,7 @@ def test_importing_chainrule_loads_no_higher_layer():
         "import sys, chainrule\n"
         "higher = [m for m in sys.modules if m.split('.')[:2] in (['chainrule', 'nn'],"
         " ['chainrule', 'optim'], ['chainrule', 'data'], ['chainrule', 'train'],"
-        " ['chainrule', 'cli'], ['chainrule', 'explain'], ['chainrule', 'checkpoint'])]\n"
+        " ['chainrule', 'cli'], ['chainrule', 'explanation'], ['chainrule', 'checkpoint'])]\n"
         "print(higher)\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

@@ -44,7 +44,7 @@ class Expression:
     """A parsed formula: call it with one value per variable (in ``variables`` order).
 
     Example:
-        >>> from chainrule.explain.expression import parse
+        >>> from chainrule.explanation.expression import parse
         >>> f = parse("x^2 + sin(y)")
         >>> f.variables
         ('x', 'y')
