@@ -252,3 +252,20 @@ def test_writing_through_a_reshaped_view_is_seen_by_the_backward_check():
     flat[0, 0] = 5.0
     with pytest.raises(RuntimeError, match="modified in place"):
         y.sum().backward()
+
+
+def test_each_leaf_gets_a_gradient_array_of_its_own():
+    a = cr.tensor([1.0, 2.0], requires_grad=True)
+    b = cr.tensor([3.0, 4.0], requires_grad=True)
+    seed = np.ones(2)
+    (a + b).backward(grad=seed)  # add hands the same array to both inputs
+    a.grad.numpy()[0] = 100.0
+    assert b.grad.numpy()[0] == 1.0 and seed[0] == 1.0
+
+
+def test_gradient_of_a_broadcast_input_is_writable():
+    w = cr.tensor(2.0, requires_grad=True)
+    x = cr.tensor(np.ones((3, 2)), requires_grad=True)
+    (x * w).sum().backward()
+    x.grad.numpy()[0, 0] = 5.0  # a broadcast view would refuse this write
+    assert x.grad.numpy()[1, 0] == 2.0

@@ -30,19 +30,30 @@ def backward(tensor, grad=None, retain_graph=None, create_graph=False):
         )
     seed = seed_for(tensor, grad)
     found = sweep([tensor.node], [seed], retain_graph=retain_graph, create_graph=create_graph)
+    handed_out = {id(seed)}
     for node, node_grad in found.items():
         leaf = node.tensor_ref() if hasattr(node, "tensor_ref") else None
         if leaf is not None:
-            leaf.grad = accumulate(leaf.grad, node_grad, create_graph)
+            leaf.grad = accumulate(leaf.grad, node_grad, create_graph, handed_out)
 
 
-def accumulate(total, grad, create_graph):
-    """``.grad`` after one more backward pass: a sum that is recorded only for create_graph."""
+def accumulate(total, grad, create_graph, handed_out):
+    """``.grad`` after one more backward pass: a sum that is recorded only for create_graph.
+
+    Each leaf gets an array of its own: a rule may pass one array on to several inputs (as
+    add does), or the caller's own ``grad``, or a read-only broadcast view — and ``.grad`` is
+    the user's to change in place.
+    """
     if create_graph:
         grad = grad if isinstance(grad, Tensor) else wrap(grad)
         return grad if total is None else total + grad
     grad = grad._data if isinstance(grad, Tensor) else grad
-    return wrap(grad if total is None else total._data + grad)
+    if total is not None:
+        return wrap(total._data + grad)
+    if isinstance(grad, np.ndarray) and (id(grad) in handed_out or not grad.flags.writeable):
+        grad = grad.copy()
+    handed_out.add(id(grad))
+    return wrap(grad)
 
 
 def seed_for(tensor, grad):
