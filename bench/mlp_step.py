@@ -104,6 +104,7 @@ class Chainrule(System):
         self.params = [cr.tensor(p, requires_grad=True) for p in self.initial]
         self.inputs = cr.tensor(self.x)
         self.targets = cr.tensor(self.labels)
+        self.optimizer = cr.optim.SGD(self.params, lr=LR)
 
     def loss(self):
         cr = self.cr
@@ -121,11 +122,9 @@ class Chainrule(System):
         return loss.item(), grads
 
     def run(self):
+        self.optimizer.zero_grad()
         self.loss().backward()
-        with self.cr.no_grad():
-            for p in self.params:
-                p -= LR * p.grad
-                p.grad = None
+        self.optimizer.step()
 
 
 class Torch(System):

@@ -240,10 +240,10 @@ class Tensor:
         return record(arithmetic.power, (other, self), _NO_PARAMS)
 
     def __matmul__(self, other):
-        return contraction.matmul(self, other)
+        return record(contraction.matmul, (self, other), _NO_PARAMS)
 
     def __rmatmul__(self, other):
-        return contraction.matmul(other, self)
+        return record(contraction.matmul, (other, self), _NO_PARAMS)
 
     def __neg__(self):
         return record(arithmetic.negative, (self,), _NO_PARAMS)
