@@ -52,7 +52,7 @@ from chainrule.transforms import (
     grad, hessian, hvp, jacfwd, jacobian, jacrev, jvp, value_and_grad, vjp,
 )
 
-_LAZY_SUBMODULES = ("nn", "optim", "data")
+_LAZY_SUBMODULES = ("nn", "optim", "data", "train", "checkpoint")
 # Functions of the explanation layer, by name: (module, attribute).
 _LAZY_FUNCTIONS = {
     "explain": ("chainrule.explanation", "explain"),
@@ -99,5 +99,5 @@ __all__ = [
     "equal", "not_equal", "less", "less_equal", "greater", "greater_equal", "logical_not",
     "logical_and", "logical_or", "logical_xor", "isnan", "isinf", "isfinite", "floor", "ceil",
     "round", "floor_divide", "mod", "argmax", "argmin", "all", "any",
-    "nn", "optim", "data", "__version__",
+    "nn", "optim", "data", "train", "checkpoint", "__version__",
 ]

@@ -1,0 +1,161 @@
+"""``chainrule train``: an MLP learns the built-in digits; runs save and resume; bad input ends in
+one line on stderr and exit status 2."""
+
+import os
+import pathlib
+import re
+import subprocess
+import sys
+import time
+
+import pytest
+
+from chainrule import checkpoint
+from chainrule.cli import main
+
+REPO = pathlib.Path(__file__).resolve().parent.parent.parent
+ACCURACY = re.compile(r"^test accuracy: (\d+\.\d\d)% \((\d+)/360\), test loss (\d\.\d{4}); ")
+
+
+def run_cli(*args, cwd=REPO):
+    env = dict(os.environ, PYTHONIOENCODING="utf-8", PYTHONPATH=str(REPO))
+    return subprocess.run(
+        [sys.executable, "-m", "chainrule", *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=cwd,
+        env=env,
+        timeout=60,
+    )
+
+
+def test_train_learns_the_digits_to_over_90_percent_in_seconds():
+    start = time.perf_counter()
+    done = run_cli("train", "--epochs", "4")
+    assert time.perf_counter() - start < 10
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[:2] == [
+        "training an MLP 64-128-10 (relu) on digits: 1437 training and 360 test images",
+        "sgd (lr 0.1, momentum 0.9), batch size 32, 4 epochs, seed 0",
+    ]
+    found = ACCURACY.match(lines[2])
+    assert found and float(found[1]) > 90, lines[2]
+    assert re.search(r"; 4 epochs in \d+\.\d\d s$", lines[2])
+    # Not a terminal: one progress line per epoch, on stderr.
+    progress = done.stderr.splitlines()
+    assert [line.split("  ")[0] for line in progress] == [f"epoch {e}/4" for e in range(1, 5)]
+    assert all("  loss " in line and "  accuracy " in line for line in progress)
+
+
+def final_line(capsys, *args):
+    assert main(["train", *args]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    return ACCURACY.match(lines[-1] if not lines[-1].startswith("saved") else lines[-2]).groups()
+
+
+def test_a_saved_run_resumed_ends_where_one_uninterrupted_run_ends(capsys, tmp_path):
+    path = str(tmp_path / "run.npz")
+    whole = final_line(capsys, "--epochs", "3", "--hidden", "32", "--optimizer", "adam")
+    final_line(capsys, "--epochs", "1", "--hidden", "32", "--optimizer", "adam", "--save", path)
+    assert checkpoint.load(path)["config"]["hidden"] == [32]
+    assert main(["train", "--epochs", "3", "--resume", path]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[2] == f"resuming {path} after epoch 1"
+    assert ACCURACY.match(out[3]).groups() == whole
+
+
+def test_other_settings_change_the_model_and_the_optimizer(capsys):
+    args = [
+        "--epochs",
+        "1",
+        "--hidden",
+        "16",
+        "8",
+        "--activation",
+        "tanh",
+        "--optimizer",
+        "rmsprop",
+        "--lr",
+        "0.01",
+        "--batch-size",
+        "64",
+        "--seed",
+        "3",
+        "--test-size",
+        "0.25",
+    ]
+    assert main(["train", *args]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[:2] == [
+        "training an MLP 64-16-8-10 (tanh) on digits: 1347 training and 450 test images",
+        "rmsprop (lr 0.01), batch size 64, 1 epoch, seed 3",
+    ]
+
+
+def one_line_error(capsys, *args):
+    assert main(["train", *args]) == 2
+    out, err = capsys.readouterr()
+    assert err.count("\n") == 1 and "Traceback" not in err
+    return err
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--lr", "-1"], "chainrule train: argument --lr: expected a number > 0, got '-1'"),
+        (["--epochs", "many"], "argument --epochs: expected an integer >= 0, got 'many'"),
+        (["--hidden", "0"], "argument --hidden: expected an integer >= 1, got '0'"),
+        (["--test-size", "1"], "argument --test-size: expected a number between 0 and 1, got '1'"),
+        (["--optimizer", "lbfgs"], "argument --optimizer: invalid choice: 'lbfgs'"),
+        (["--dataset", "cifar"], "argument --dataset: invalid choice: 'cifar'"),
+        (["--optimizer", "adam", "--momentum", "0.5"], "--momentum goes with --optimizer sgd"),
+        (["--dataset", "mnist", "--test-size", "0.1"], "--test-size goes with --dataset digits"),
+        (["--save", "/no/such/folder/run.npz"], "--save /no/such/folder/run.npz: no such folder"),
+        (
+            ["--resume", "/no/such/run.npz"],
+            "checkpoint /no/such/run.npz: cannot read: No such file",
+        ),
+    ],
+)
+def test_bad_input_is_one_line_and_status_2(capsys, args, message):
+    assert message in one_line_error(capsys, *args)
+
+
+def test_a_damaged_or_foreign_resume_file_is_one_line(capsys, tmp_path):
+    damaged = tmp_path / "damaged.npz"
+    checkpoint.save(damaged, extra={"epoch": 1})
+    damaged.write_bytes(damaged.read_bytes()[:-10])
+    assert "damaged.npz: is " in one_line_error(capsys, "--resume", str(damaged))
+    foreign = tmp_path / "foreign.npz"
+    checkpoint.save(foreign, extra={"epoch": 1})
+    assert "was not written by 'chainrule train --save'" in one_line_error(
+        capsys, "--resume", str(foreign)
+    )
+
+
+def test_a_setting_that_differs_from_the_resumed_run_is_refused(capsys, tmp_path):
+    path = str(tmp_path / "run.npz")
+    final_line(capsys, "--epochs", "1", "--hidden", "16", "--save", path)
+    err = one_line_error(capsys, "--resume", path, "--hidden", "32", "16")
+    assert "--hidden 32 16 differs from the resumed run's 16; leave it out" in err
+
+
+def test_a_data_set_file_that_fails_its_check_is_one_line(capsys, tmp_path, monkeypatch):
+    folder = tmp_path / "mnist"
+    folder.mkdir()
+    for name in ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"):
+        (folder / name).write_bytes(b"not the real file")
+    monkeypatch.setenv("CHAINRULE_DATA", str(tmp_path))
+    assert "its SHA-256 is" in one_line_error(capsys, "--dataset", "mnist")
+
+
+def test_errors_from_the_installed_command_show_no_traceback(tmp_path):
+    done = run_cli("train", "--resume", "missing.npz", cwd=tmp_path)
+    assert done.returncode == 2
+    assert (
+        done.stderr
+        == "chainrule train: checkpoint missing.npz: cannot read: No such file or directory\n"
+    )
+    assert done.stdout == ""
