@@ -19,7 +19,8 @@ def python_blocks(path):
 # conventions.md shows on purpose the NaN (and NumPy's warning) that where() can produce.
 @pytest.mark.filterwarnings("ignore:.*encountered in scalar:RuntimeWarning")
 @pytest.mark.parametrize("path", DOCS, ids=[p.name for p in DOCS])
-def test_python_examples_in_docs_run(path):
+def test_python_examples_in_docs_run(path, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # examples may write files (checkpoints, pictures)
     namespace = {}
     for block in python_blocks(path):
         exec(compile(block, str(path), "exec"), namespace)  # noqa: S102 -- our own docs
