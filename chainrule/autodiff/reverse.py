@@ -11,7 +11,7 @@ import heapq
 
 import numpy as np
 
-from chainrule.graph import mutation, reachable, leading_to, set_grad_enabled
+from chainrule.graph import grad_mode, leading_to, mutation, reachable
 from chainrule.tensor import Tensor, wrap
 
 
@@ -66,7 +66,7 @@ def seed_for(tensor, grad):
                 f"shape {tuple(out.shape)}; reduce it first (e.g. y.sum().backward()), or pass "
                 "grad= an array of that shape (a vector-Jacobian product)"
             )
-        return np.ones_like(out)[()] if out.ndim == 0 else np.ones_like(out)
+        return out.dtype.type(1) if out.ndim == 0 else np.ones_like(out)
     grad_data = grad._data if isinstance(grad, Tensor) else np.asarray(grad, dtype=out.dtype)
     if grad_data.shape != out.shape:
         raise ValueError(
@@ -99,7 +99,9 @@ def sweep(roots, seeds, *, targets=None, retain_graph=False, create_graph=False,
             grads[root] = seed
             heapq.heappush(pending, (-root.seq, root))
     found = {}
-    with set_grad_enabled(create_graph):
+    recording = grad_mode.enabled
+    grad_mode.enabled = create_graph
+    try:
         while pending:
             node = heapq.heappop(pending)[1]
             grad_out = grads.pop(node)
@@ -112,6 +114,8 @@ def sweep(roots, seeds, *, targets=None, retain_graph=False, create_graph=False,
                 heapq.heappush(pending, (-parent.seq, parent))
             if not retain_graph:
                 node.release()
+    finally:
+        grad_mode.enabled = recording
     return found
 
 

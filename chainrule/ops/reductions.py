@@ -33,8 +33,8 @@ def normalize_axes(axis, ndim, op="reduction"):
 
 def restore_axes(reduced, full_shape, axis, keepdims):
     """``reduced`` with a size-1 axis back where each reduced axis was (the keepdims shape)."""
-    if keepdims or len(full_shape) == 0:
-        return reduced
+    if keepdims or axis is None or len(full_shape) == 0:
+        return reduced  # nothing to restore, or a full reduction that broadcasts as it is
     axes = normalize_axes(axis, len(full_shape))
     kept = tuple(1 if i in axes else n for i, n in enumerate(full_shape))
     return reduced if reduced.shape == kept else shape.reshape(reduced, kept)
