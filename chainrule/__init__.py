@@ -58,6 +58,7 @@ _LAZY_FUNCTIONS = {
     "explain": ("chainrule.explanation", "explain"),
     "check_derivative": ("chainrule.explanation", "check_derivative"),
     "detect_anomaly": ("chainrule.explanation", "detect_anomaly"),
+    "AnomalyError": ("chainrule.explanation", "AnomalyError"),
     "draw_graph": ("chainrule.explanation", "draw_graph"),
 }
 

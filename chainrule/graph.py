@@ -82,6 +82,15 @@ class LeafNode(Node):
         pass
 
 
+class Counter:
+    """A mutable count that modules share by reference (how many sweeps are running, ...)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self):
+        self.value = 0
+
+
 class _Mutation:
     """Counts in-place writes; a tensor written at epoch e was changed after nodes older than e."""
 

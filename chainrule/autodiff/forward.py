@@ -7,10 +7,14 @@ k run with only the outer levels (< k) active, and so carry the outer tangents t
 
 from __future__ import annotations
 
-from chainrule.graph import grad_mode
+from chainrule.graph import Counter, grad_mode
 from chainrule.tensor import Tensor, tensor, wrap
 
 active_traces: list["ForwardTrace"] = []
+
+
+# How many JVP rules are running: ops recorded meanwhile are the rules' own work.
+rules_running = Counter()
 
 
 class ForwardTrace:
@@ -64,10 +68,12 @@ def push_tangents(result, prim, args, params):
         if all(d is None for d in dots):
             continue
         active_traces[:] = traces[:level]
+        rules_running.value += 1
         try:
             out_dot = tangent_of(prim, args, result, params, dots, level > 0)
         finally:
             active_traces[:] = traces
+            rules_running.value -= 1
         if out_dot is not None:
             tangents[trace] = out_dot
     if result.node is not None:

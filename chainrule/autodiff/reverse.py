@@ -11,7 +11,7 @@ import heapq
 
 import numpy as np
 
-from chainrule.graph import grad_mode, leading_to, mutation, reachable
+from chainrule.graph import Counter, grad_mode, leading_to, mutation, reachable
 from chainrule.tensor import Tensor, wrap
 
 
@@ -85,8 +85,8 @@ def sweep(roots, seeds, *, targets=None, retain_graph=False, create_graph=False,
     them is walked, and only their gradients are returned (no ``.grad`` is touched).
     An ``observer`` (see :class:`SweepObserver`) is told every step, for explanations.
     """
-    if observer is None and active_observers:
-        observer = active_observers[-1]
+    if active_observers:
+        observer = ObserverGroup([*active_observers, *([observer] if observer else [])])
     useful = None
     if targets is not None:
         useful = leading_to(reachable(roots, stop=targets), targets)
@@ -99,8 +99,11 @@ def sweep(roots, seeds, *, targets=None, retain_graph=False, create_graph=False,
             grads[root] = seed
             heapq.heappush(pending, (-root.seq, root))
     found = {}
+    if observer is not None:
+        observer.begin(roots)
     recording = grad_mode.enabled
     grad_mode.enabled = create_graph
+    sweeps_running.value += 1
     try:
         while pending:
             node = heapq.heappop(pending)[1]
@@ -116,6 +119,7 @@ def sweep(roots, seeds, *, targets=None, retain_graph=False, create_graph=False,
                 node.release()
     finally:
         grad_mode.enabled = recording
+        sweeps_running.value -= 1
     return found
 
 
@@ -155,19 +159,46 @@ def propagate(node, grad_out, grads, useful, create_graph, observer=None):
 active_observers: list = []
 
 
+# How many sweeps are running: ops recorded meanwhile are the rules' own work.
+sweeps_running = Counter()
+
+
 class SweepObserver:
     """What a reverse sweep reports as it runs; explanations subclass it.
 
+    ``begin(roots)``: a sweep starts from these nodes.
     ``visit(node, grad_out)``: the node's adjoint v̄ᵢ is complete and is passed on.
     ``contribution(node, i, parent, contribution, total)``: v̄ⱼ += v̄ᵢ · ∂vᵢ/∂vⱼ for input i,
     with ``total`` the parent's adjoint so far (the sum over the paths seen until now).
     """
+
+    def begin(self, roots):
+        pass
 
     def visit(self, node, grad_out):
         pass
 
     def contribution(self, node, i, parent, contribution, total):
         pass
+
+
+class ObserverGroup(SweepObserver):
+    """Several observers told the same steps, in order."""
+
+    def __init__(self, observers):
+        self.observers = observers
+
+    def begin(self, roots):
+        for observer in self.observers:
+            observer.begin(roots)
+
+    def visit(self, node, grad_out):
+        for observer in self.observers:
+            observer.visit(node, grad_out)
+
+    def contribution(self, node, i, parent, contribution, total):
+        for observer in self.observers:
+            observer.contribution(node, i, parent, contribution, total)
 
 
 def saved_values(node, differentiable):
