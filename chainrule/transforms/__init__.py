@@ -1,0 +1,25 @@
+"""Function transforms, JAX style: grad, value_and_grad, vjp, jvp, jacobian, hessian, hvp.
+
+They take functions of numbers, NumPy arrays, tensors and containers of them; called with
+plain values they return plain NumPy values, and they nest to any order (see docs/transforms.md).
+"""
+
+from chainrule.transforms.boundary import as_input, is_live, lower
+from chainrule.transforms.gradients import grad, value_and_grad
+from chainrule.transforms.jacobians import hessian, hvp, jacfwd, jacobian, jacrev
+from chainrule.transforms.products import jvp, vjp
+
+__all__ = [
+    "grad",
+    "value_and_grad",
+    "vjp",
+    "jvp",
+    "jacobian",
+    "jacrev",
+    "jacfwd",
+    "hessian",
+    "hvp",
+    "as_input",
+    "is_live",
+    "lower",
+]

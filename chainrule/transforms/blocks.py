@@ -1,0 +1,218 @@
+"""The blocks of a Jacobian, one per (output leaf, input leaf), from many products at once.
+
+Reverse mode gives a block's rows eᵢᵀ·J, forward mode its columns J·eⱼ. At the top level the
+rows of a chunk (all of them by default) go through ONE sweep as a :class:`Batch` of seeds.
+The whole identity starts as a :class:`Diagonal` (see :mod:`factored`). Where some rule
+cannot carry a batch, the sweep stops with an error and the rows are swept one at a time
+instead: batching changes the speed, never the result. Inside another transform the rows are
+always swept one at a time, so that each keeps the outer level's derivative.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from chainrule.ops import joining
+from chainrule.ops import shape as shape_ops
+from chainrule.tensor import Tensor
+from chainrule.transforms import trees
+from chainrule.transforms.batch import Batch, Unbatchable
+from chainrule.transforms.boundary import floating, is_nested, lower, zeros_for
+from chainrule.transforms.factored import Diagonal
+from chainrule.transforms.products import pull, push, record
+
+
+def reverse_blocks(f, primals, names, has_aux, chunk_size):
+    """``(blocks, output structure, input structures, aux)``; ``blocks[k][j]`` is ∂yₖ/∂xⱼ."""
+    rec = record(f, primals, names, has_aux)
+    blocks = []
+    for k, out in enumerate(rec.outputs):
+        if out.node is None or out.size == 0:
+            blocks.append([np.zeros(out.shape + x.shape, dtype=x.dtype) for x in rec.inputs])
+            continue
+        parts = rows(
+            out.size,
+            [x.shape for x in rec.inputs],
+            chunk_size,
+            rec.nested,
+            lambda start, stop, k=k: _pull_batch(rec, k, start, stop),
+            lambda i, k=k: _pull_row(rec, k, i),
+        )
+        blocks.append([_reshape(p, out.shape + x.shape) for p, x in zip(parts, rec.inputs)])
+    return blocks, rec.out_structure, rec.structures, rec.aux
+
+
+def _pull_row(rec, k, i):
+    seeds = [None] * len(rec.outputs)
+    seeds[k] = _unit(rec.outputs[k], i)
+    return [
+        zeros_for(x) if g is None else lower(g, rec.nested)
+        for g, x in zip(pull(rec, seeds), rec.inputs)
+    ]
+
+
+def _pull_batch(rec, k, start, stop):
+    out = rec.outputs[k]
+    seeds = [None] * len(rec.outputs)
+    seeds[k] = _units(out, start, stop)
+    return [
+        _rows_of(g, stop - start, x.shape, x.dtype) for g, x in zip(pull(rec, seeds), rec.inputs)
+    ]
+
+
+class _Pushes:
+    """Forward passes of one function at one point; remembers the outputs of the first."""
+
+    def __init__(self, f, primals, names, has_aux, count, nested):
+        self.f, self.primals, self.names, self.has_aux = f, primals, names, has_aux
+        self.count, self.nested = count, nested
+        self.outputs = self.out_structure = self.aux = None
+
+    def __call__(self, j=None, tangent=None):
+        tangents = [None] * self.count
+        if j is not None:
+            tangents[j] = tangent
+        outputs, structure, out_dots, aux = push(
+            self.f, self.primals, tangents, self.names, self.has_aux, self.nested
+        )
+        if self.outputs is None:
+            self.outputs, self.out_structure, self.aux = outputs, structure, aux
+        return out_dots
+
+
+def forward_blocks(f, primals, names, has_aux, chunk_size):
+    """As :func:`reverse_blocks`, by pushing tangents: one forward pass per input entry."""
+    flat = [trees.flatten(p, name) for p, name in zip(primals, names)]
+    leaves = [floating(v, path) for vs, _, paths in flat for v, path in zip(vs, paths)]
+    nested = is_nested(leaves)
+    pushes = _Pushes(f, primals, names, has_aux, len(leaves), nested)
+    columns = [_forward_columns(pushes, leaves, j, chunk_size, nested) for j in range(len(leaves))]
+    if pushes.outputs is None:  # no input entries: f still runs once, for its outputs
+        pushes()
+    blocks = [
+        [_columns_to_block(columns[j], k, o, x) for j, x in enumerate(leaves)]
+        for k, o in enumerate(pushes.outputs)
+    ]
+    return blocks, pushes.out_structure, [s for _, s, _ in flat], pushes.aux
+
+
+def _forward_columns(pushes, leaves, j, chunk_size, nested):
+    """Per output, the columns for input leaf j stacked first; None for an empty leaf."""
+    if not leaves[j].size:
+        return None
+    return rows(
+        leaves[j].size,
+        lambda: [o.shape for o in pushes.outputs],  # known once f has run
+        chunk_size,
+        nested,
+        lambda start, stop: _push_batch(pushes, leaves, j, start, stop),
+        lambda i: _push_row(pushes, leaves, j, i, nested),
+    )
+
+
+def _push_row(pushes, leaves, j, i, nested):
+    out_dots = pushes(j, _unit(leaves[j], i))
+    return [
+        zeros_for(o) if d is None else lower(d, nested) for d, o in zip(out_dots, pushes.outputs)
+    ]
+
+
+def _push_batch(pushes, leaves, j, start, stop):
+    out_dots = pushes(j, _units(leaves[j], start, stop))
+    return [_rows_of(d, stop - start, o.shape, o.dtype) for d, o in zip(out_dots, pushes.outputs)]
+
+
+def _columns_to_block(columns, k, out, x):
+    """Block (k, j) from leaf j's columns: ``out.shape + x.shape``, the input axes last."""
+    full_shape = out.shape + x.shape
+    if columns is None:
+        return np.zeros(full_shape, dtype=out.dtype)
+    if isinstance(columns[k], Tensor):
+        return shape_ops.reshape(shape_ops.moveaxis(columns[k], 0, -1), full_shape)
+    return np.moveaxis(columns[k], 0, -1).reshape(full_shape)
+
+
+def _reshape(rows_array, shape):
+    if isinstance(rows_array, Tensor):
+        return shape_ops.reshape(rows_array, shape)
+    return rows_array.reshape(shape)
+
+
+# --- rows in chunks: batched where possible, one by one otherwise ----------------------------
+
+
+def rows(count, shapes, chunk_size, nested, batched, single):
+    """Per part, the ``(count, *shape)`` array (a tensor when nested) of all its rows; count ≥ 1.
+
+    ``batched(start, stop)`` gives rows start..stop-1 of every part at once, ``single(i)``
+    row i of every part; ``shapes`` (a list, or a function giving it once a row is known)
+    gives each part's row shape. The first batched sweep that fails turns batching off.
+    """
+    step = count if chunk_size is None else _checked_chunk_size(chunk_size)
+    batching = not nested
+    blocks = None
+    for start in range(0, count, step):
+        stop = min(start + step, count)
+        chunk = None
+        if batching and stop - start > 1:
+            try:
+                chunk = batched(start, stop)
+            except Exception:  # noqa: BLE001 -- any failure means: sweep these rows one by one
+                batching = False
+        if chunk is None:
+            chunk = [list(part) for part in zip(*(single(i) for i in range(start, stop)))]
+        blocks = [[] for _ in chunk] if blocks is None else blocks
+        for part, piece in zip(blocks, chunk):
+            part.append(piece)
+    row_shapes = shapes() if callable(shapes) else shapes
+    return [_joined(part, count, shape) for part, shape in zip(blocks, row_shapes)]
+
+
+def _checked_chunk_size(chunk_size):
+    if not isinstance(chunk_size, int) or isinstance(chunk_size, bool) or chunk_size < 1:
+        raise ValueError(f"chunk_size must be a positive int or None, got {chunk_size!r}")
+    return chunk_size
+
+
+def _joined(pieces, count, shape):
+    """One ``(count, *shape)`` value from batched blocks (arrays) and lists of single rows."""
+    rows_list = [row for piece in pieces if isinstance(piece, list) for row in piece]
+    if any(isinstance(row, Tensor) for row in rows_list):
+        flat = [shape_ops.reshape(row, (-1,)) for row in rows_list]
+        return shape_ops.reshape(joining.stack(flat, axis=0), (count,) + tuple(shape))
+    arrays = [
+        np.stack([np.reshape(r, shape) for r in piece]) if isinstance(piece, list) else piece
+        for piece in pieces
+    ]
+    return np.concatenate(arrays) if len(arrays) > 1 else arrays[0]
+
+
+def _unit(x, i):
+    e = np.zeros(x.size, dtype=x.dtype)
+    e[i] = 1
+    return e.reshape(x.shape)[()] if x.ndim == 0 else e.reshape(x.shape)
+
+
+def _units(x, start, stop):
+    """Rows start..stop-1 of the identity as a batch, each row shaped like ``x``."""
+    if stop - start == x.size:
+        return Diagonal(np.ones(x.size, dtype=x.dtype), x.shape)
+    eye = np.eye(stop - start, x.size, k=start, dtype=x.dtype)
+    return Batch(eye.reshape((stop - start,) + x.shape))
+
+
+def _rows_of(value, count, shape, dtype):
+    """The ``(count, *shape)`` rows a batched sweep gave (checked, never guessed)."""
+    if value is None:
+        return np.zeros((count,) + shape, dtype=dtype)
+    value = value._data if isinstance(value, Tensor) else value
+    if isinstance(value, Batch):
+        data = value.data
+    else:  # the same value for every row (a rule returned a constant)
+        data = np.broadcast_to(np.asarray(value), (count,) + tuple(np.shape(value)))
+    if data.shape != (count,) + tuple(shape):
+        raise Unbatchable(f"a batched sweep gave shape {data.shape}, not {(count,) + shape}")
+    return np.array(data, dtype=np.result_type(data.dtype, dtype))
+
+
+__all__ = ["reverse_blocks", "forward_blocks", "rows"]

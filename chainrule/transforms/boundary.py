@@ -1,0 +1,140 @@
+"""Where values enter and leave a transform: fresh input nodes, checks, and plain results.
+
+Each call gives its inputs fresh nodes of their own, so nested transforms never confuse their
+perturbations: an inner ``grad`` sweeps back only to its own inputs, and an inner ``jvp`` seeds
+only its own trace. Called with plain values a transform returns plain NumPy values; called on
+tensors that an outer transform follows, it returns tensors that carry the outer derivative.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from chainrule.autodiff import forward
+from chainrule.graph import Node, set_grad_enabled
+from chainrule.primitive import Primitive
+from chainrule.tensor import Tensor, tensor, wrap
+
+# The node that starts an inner transform's graph. Its parent links it to an outer level.
+_input = Primitive(
+    "input",
+    lambda x: x,
+    (lambda grad_out, out, x: grad_out,),
+    (lambda x_dot, out, x: x_dot,),
+    "1",
+    reads_inputs=False,
+    doc="Where a transform's input enters its graph (identity).",
+)
+
+
+class _Depth:
+    """How many transforms are running ``f`` right now (0 at the top level)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self):
+        self.value = 0
+
+
+_depth = _Depth()
+
+
+def as_input(value, what="input"):
+    """A tensor holding ``value`` whose node is new: a transform differentiates w.r.t. it."""
+    x = floating(value, what)
+    node = Node(_input, [x.node], (x,), x._data, {})
+    out = wrap(x._data, node)
+    out.tangents = dict(x.tangents) if x.tangents else None
+    return out
+
+
+def floating(value, what):
+    """``value`` as a tensor, or a TypeError naming its dtype when it is not floating-point."""
+    x = value if isinstance(value, Tensor) else tensor(value)
+    if x.dtype.kind not in "fc":
+        raise TypeError(
+            f"cannot differentiate with respect to {what}, of dtype {x.dtype}: derivatives "
+            "need floating-point values; pass floats (2.0, not 2) or convert it with "
+            "np.asarray(x, dtype=float)"
+        )
+    return x
+
+
+def is_live(x):
+    """Whether ``x`` is followed by some derivative (a graph node or forward tangents)."""
+    return isinstance(x, Tensor) and (x.node is not None or bool(x.tangents))
+
+
+def lower(x, nested=False):
+    """What a transform returns: the plain array, or the tensor when an outer level follows it.
+
+    At the outermost level every graph the transform built is finished, so the value is
+    returned plain even when a node is attached (the record of the transform's own sweep).
+    """
+    if nested and is_live(x):
+        return x
+    return x._data if isinstance(x, Tensor) else x
+
+
+def is_nested(values):
+    """Whether an outer transform follows this call (so results must keep their derivatives)."""
+    return _depth.value > 0 or bool(forward.active_traces) or any(is_live(v) for v in values)
+
+
+def call(f, args):
+    """``f(*args)`` one transform deeper, recording even inside ``no_grad`` (as torch.func)."""
+    _depth.value += 1
+    try:
+        with set_grad_enabled(True):
+            return f(*args)
+    finally:
+        _depth.value -= 1
+
+
+def output_tensor(value, path):
+    """One output value of ``f`` as a tensor, or a TypeError when it is not numeric."""
+    if isinstance(value, Tensor):
+        return value
+    array = np.asarray(value)
+    if array.dtype.kind not in "biufc":
+        raise TypeError(
+            f"{path} is a {type(value).__name__} of dtype {array.dtype}, not a number or "
+            "array; a function to differentiate must return tensors, arrays or floats (or "
+            "tuples, lists or dicts of them)"
+        )
+    return tensor(array)
+
+
+def owned(values, others=()):
+    """``values`` (plain results) as arrays of their own: writable, none a view of another
+    result or of ``others`` (the arguments and seeds the caller gave). Rules may return their
+    cotangent itself or a view of it (a reshape, a transpose); a caller must never find that
+    writing into one result changes another, or the arrays it passed in."""
+    kept = []
+    for value in values:
+        if isinstance(value, np.ndarray) and (
+            not value.flags.writeable
+            or any(np.may_share_memory(value, other) for other in (*kept, *others))
+        ):
+            value = value.copy()
+        kept.append(value)
+    return kept
+
+
+def zeros_for(x):
+    """The zero derivative for ``x`` (what is returned for an input the output ignores)."""
+    data = np.zeros_like(x._data)
+    return data[()] if data.ndim == 0 else data
+
+
+__all__ = [
+    "as_input",
+    "floating",
+    "is_live",
+    "lower",
+    "is_nested",
+    "call",
+    "output_tensor",
+    "owned",
+    "zeros_for",
+]

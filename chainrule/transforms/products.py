@@ -1,0 +1,233 @@
+"""The two Jacobian products every other transform is built from: vjp (reverse) and jvp (forward).
+
+``record`` runs ``f`` once on fresh inputs and keeps the graph; ``pull`` sweeps cotangents
+back through it as often as needed. ``push`` runs ``f`` with tangents riding along, in one pass.
+Arguments and results may be containers (tuples, lists, dicts) of numbers, arrays and tensors.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from chainrule.autodiff import forward, reverse
+from chainrule.tensor import Tensor
+from chainrule.transforms import trees
+from chainrule.transforms.boundary import (
+    as_input,
+    call,
+    floating,
+    is_live,
+    is_nested,
+    lower,
+    output_tensor,
+    owned,
+    zeros_for,
+)
+
+
+class Recorded:
+    """``f`` applied once to fresh inputs: its flat inputs and outputs, ready to sweep back."""
+
+    __slots__ = ("inputs", "structures", "outputs", "out_structure", "aux", "nested")
+
+
+def split_aux(out, has_aux):
+    """``(output, aux)`` from what ``f`` returned; aux is None without ``has_aux``."""
+    if not has_aux:
+        return out, None
+    if not (isinstance(out, (tuple, list)) and len(out) == 2):
+        raise TypeError(
+            f"with has_aux=True the function must return a pair (output, aux), but it returned "
+            f"{_what(out)}"
+        )
+    return out[0], out[1]
+
+
+def _what(value):
+    if isinstance(value, (tuple, list)):
+        return f"a {type(value).__name__} of {len(value)}"
+    return f"a {type(value).__name__}"
+
+
+def record(f, primals, names, has_aux=False):
+    """Run ``f(*primals)`` on fresh input nodes (one per leaf) and keep what a sweep needs."""
+    flat = [trees.flatten(p, name) for p, name in zip(primals, names)]
+    rec = Recorded()
+    rec.nested = is_nested([leaf for leaves, _, _ in flat for leaf in leaves])
+    rec.inputs, rec.structures, args = [], [], []
+    for leaves, structure, paths in flat:
+        tensors = [as_input(leaf, path) for leaf, path in zip(leaves, paths)]
+        rec.inputs.extend(tensors)
+        rec.structures.append(structure)
+        args.append(trees.unflatten(structure, tensors))
+    out, aux = split_aux(call(f, args), has_aux)
+    rec.aux = trees.map_tensors(lambda t: lower(t, rec.nested), aux)
+    leaves, rec.out_structure, paths = trees.flatten(out, "the output of f")
+    rec.outputs = [output_tensor(leaf, path) for leaf, path in zip(leaves, paths)]
+    return rec
+
+
+def pull(rec, seeds):
+    """Per input leaf, Σₖ seedsₖᵀ·∂outputₖ/∂input: one reverse sweep (None seeds are skipped).
+
+    A seed may be an array, a tensor (nested) or a batch of cotangents; what comes back for an
+    input is of the same kind, or None where no output depends on that input.
+    """
+    roots, root_seeds = [], []
+    for out, seed in zip(rec.outputs, seeds):
+        if seed is not None and out.node is not None:
+            roots.append(out.node)
+            root_seeds.append(seed)
+    if not roots:
+        return [None] * len(rec.inputs)
+    targets = {x.node for x in rec.inputs}
+    found = reverse.sweep(
+        roots, root_seeds, targets=targets, retain_graph=True, create_graph=rec.nested
+    )
+    return [found.get(x.node) for x in rec.inputs]
+
+
+def regroup(structures, flat_values):
+    """Flat per-leaf values as one container per structure (one per primal, in order)."""
+    values = iter(flat_values)
+    return tuple(
+        trees.unflatten(s, [next(values) for _ in range(trees.count(s))]) for s in structures
+    )
+
+
+def vjp(f, *primals, has_aux=False):
+    """Reverse mode: ``(f(*primals), vjp_fn)``; ``vjp_fn(v)`` is vᵀ·J, one entry per primal.
+
+    ``v`` has the structure and shapes of ``f``'s output; ``vjp_fn`` can be called many times
+    (one reverse sweep each). With ``has_aux`` ``f`` returns ``(output, aux)`` and vjp returns
+    ``(output, vjp_fn, aux)``.
+
+    Example:
+        >>> import chainrule as cr
+        >>> out, vjp_fn = cr.vjp(lambda x: x * x, 3.0)
+        >>> float(out), float(vjp_fn(1.0)[0])
+        (9.0, 6.0)
+    """
+    rec = record(f, primals, [f"argument {i}" for i in range(len(primals))], has_aux)
+
+    def vjp_fn(cotangent):
+        seeds = _cotangent_seeds(cotangent, rec)
+        grads = pull(rec, seeds)
+        flat = [_plain(g, x, rec.nested) for g, x in zip(grads, rec.inputs)]
+        if not rec.nested:
+            flat = owned(flat, [*seeds, *(x._data for x in rec.inputs)])
+        return regroup(rec.structures, flat)
+
+    out = trees.unflatten(rec.out_structure, [lower(o, rec.nested) for o in rec.outputs])
+    return (out, vjp_fn, rec.aux) if has_aux else (out, vjp_fn)
+
+
+def _plain(value, x, nested):
+    return zeros_for(x) if value is None else lower(value, nested)
+
+
+def _cotangent_seeds(cotangent, rec):
+    leaves, structure, paths = trees.flatten(cotangent, "the cotangent")
+    if structure != rec.out_structure:
+        raise ValueError(
+            f"the cotangent must have the structure of f's output, "
+            f"{trees.describe(rec.out_structure)}, but it is {trees.describe(structure)}"
+        )
+    return [
+        _matching(v, out, rec.nested, path, "output")
+        for v, out, path in zip(leaves, rec.outputs, paths)
+    ]
+
+
+def _matching(value, like, nested, path, partner):
+    """``value`` as a seed for ``like``: its shape checked, cast to its dtype."""
+    if isinstance(value, Tensor) and nested and is_live(value):
+        data_shape = value.shape
+    else:
+        value = np.asarray(getattr(value, "_data", value), dtype=like.dtype)
+        data_shape = value.shape
+        value = value[()] if value.ndim == 0 else value
+    if data_shape != like.shape:
+        raise ValueError(
+            f"{path} has shape {data_shape}, but the {partner} it goes with has shape "
+            f"{like.shape}; they must match"
+        )
+    return value
+
+
+def push(f, args, tangents, names, has_aux=False, nested=False):
+    """Run ``f(*args)`` with ``tangents`` (flat, per leaf; None: none) riding in one new trace.
+
+    Returns the flat output tensors, the output structure, their flat tangents (None where the
+    output does not depend on the tangents) and aux (plain unless ``nested``).
+    """
+    with forward.ForwardTrace() as trace:
+        seeded, flat_tangents = [], iter(tangents)
+        for arg, name in zip(args, names):
+            leaves, structure, paths = trees.flatten(arg, name)
+            inputs = []
+            for leaf, path in zip(leaves, paths):
+                x, x_dot = floating(leaf, path), next(flat_tangents)
+                inputs.append(x if x_dot is None else forward.seed(trace, x, x_dot))
+            seeded.append(trees.unflatten(structure, inputs))
+        out, aux = split_aux(call(f, seeded), has_aux)
+        leaves, out_structure, paths = trees.flatten(out, "the output of f")
+        outputs = [output_tensor(leaf, path) for leaf, path in zip(leaves, paths)]
+        out_dots = [forward.tangent_of_tensor(trace, o) for o in outputs]
+    return outputs, out_structure, out_dots, trees.map_tensors(lambda t: lower(t, nested), aux)
+
+
+def jvp(f, primals, tangents, has_aux=False):
+    """Forward mode: ``(f(*primals), J·tangents)`` in one pass, tangents riding with the values.
+
+    ``tangents`` has the structure and shapes of ``primals``; the cost is one evaluation of
+    ``f`` whatever the number of outputs. With ``has_aux`` it returns ``(out, out_dot, aux)``.
+
+    Example:
+        >>> import chainrule as cr
+        >>> out, out_dot = cr.jvp(lambda x, y: x * y, (3.0, 4.0), (1.0, 0.0))
+        >>> float(out), float(out_dot)
+        (12.0, 4.0)
+    """
+    primals, tangents = _pair_of_sequences(primals, tangents)
+    names = [f"argument {i}" for i in range(len(primals))]
+    flat_tangents, live = [], False
+    for i, (p, t) in enumerate(zip(primals, tangents)):
+        leaves, structure, paths = trees.flatten(p, names[i])
+        t_leaves, t_structure, _ = trees.flatten(t, f"tangent {i}")
+        if t_structure != structure:
+            raise ValueError(
+                f"tangent {i} must have the structure of its primal, "
+                f"{trees.describe(structure)}, but it is {trees.describe(t_structure)}"
+            )
+        for leaf, t_leaf, path in zip(leaves, t_leaves, paths):
+            x = floating(leaf, path)
+            flat_tangents.append(_matching(t_leaf, x, True, f"the tangent of {path}", "primal"))
+            live = live or is_live(leaf) or is_live(t_leaf)
+    nested = live or is_nested(())
+    outputs, structure, out_dots, aux = push(f, primals, flat_tangents, names, has_aux, nested)
+    out = trees.unflatten(structure, [lower(o, nested) for o in outputs])
+    dots = [_plain(d, o, nested) for d, o in zip(out_dots, outputs)]
+    if not nested:
+        given = [getattr(v, "_data", v) for v in trees.flatten(primals, "primals")[0]]
+        dots = owned(dots, [*flat_tangents, *given])
+    out_dot = trees.unflatten(structure, dots)
+    return (out, out_dot, aux) if has_aux else (out, out_dot)
+
+
+def _pair_of_sequences(primals, tangents):
+    for name, value in (("primals", primals), ("tangents", tangents)):
+        if not isinstance(value, (tuple, list)):
+            raise TypeError(
+                f"jvp takes {name} as a tuple with one entry per argument of f, e.g. "
+                f"jvp(f, (x,), (v,)); got a {type(value).__name__}"
+            )
+    if len(primals) != len(tangents):
+        raise ValueError(
+            f"jvp needs one tangent per primal: got {len(primals)} primals and "
+            f"{len(tangents)} tangents"
+        )
+    return tuple(primals), tuple(tangents)
+
+
+__all__ = ["vjp", "jvp", "record", "pull", "push", "regroup", "split_aux", "Recorded"]
