@@ -98,9 +98,14 @@ negative = linear(
 
 
 def _power_d_base(x, y, out):
-    # y·x^(y−1). Where y = 0, x**y is the constant 1: the exponent is moved off −1 there, so
-    # that x = 0 gives 0·0¹ = 0 instead of 0·inf = NaN.
-    return y * x ** (y - 1 + (y == 0))
+    # y·x^(y−1). Where y = 0, x**y is the constant 1, so the derivative is 0 even where x⁻¹ is
+    # not finite (0, subnormals, NaN): x is replaced by 1 only there, which keeps the mixed
+    # second derivative x⁻¹ exact everywhere else. A Python exponent (x**2) needs no masks.
+    if isinstance(y, (int, float)):
+        return y * x ** (y - 1) if y != 0 else zeros_like(x)
+    tiny = np.finfo(x.dtype).tiny
+    safe = piecewise.where((y == 0) & ~(abs(x) >= tiny), 1, x)
+    return y * safe ** (y - 1)
 
 
 def _power_d_exponent(x, y, out):

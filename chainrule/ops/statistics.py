@@ -68,11 +68,17 @@ def _logsumexp(x, axis, keepdims):
 
 
 def _softmax(x, out, axis, keepdims):
-    # exp(x − logsumexp x) ≤ 1: the weights of the gradient; each slice sums to 1.
+    # The weights of the gradient, softmax(x); each slice sums to 1. They are computed as
+    # exp(x − max) / Σ exp(x − max), not exp(x − logsumexp x): logsumexp rounds at large |x|
+    # (3e7 + log 2 is 3e7 in float32), and the weights would be off by that rounding. The
+    # max is a constant here: softmax does not change when x is shifted.
     out = reductions.restore_axes(out, x.shape, axis, keepdims)
     out_data = getattr(out, "_data", out)
     if not np.isinf(out_data).any():
-        return exponential.exp(x - out)
+        x_data = getattr(x, "_data", x)
+        peak = np.max(x_data, axis=axis, keepdims=True) if x_data.size else 0
+        weights = exponential.exp(x - peak)
+        return weights / reductions.sum(weights, axis=axis, keepdims=True)
     # An infinite logsumexp is shared equally by the entries equal to it: the +inf entries
     # (as max shares ties), or, for an all −inf slice, every entry, which is the limit of the
     # uniform softmax of equal entries. NaN slices still give NaN through exp.
