@@ -1,0 +1,144 @@
+"""bench/RESULTS.md from the cells' reports: the targets first, then one table per workload
+with medians, spreads, ratios to the limit and each cell's check against the limit."""
+
+import statistics
+
+from bench.workloads import LIMIT, PEERS, SYSTEMS, WORKLOADS
+
+
+def figures(workload, result):
+    """(median, min, max) of the cell's figure in the workload's unit; None when it has none."""
+    if not result or result.get("status") != "ok":
+        return None
+    if workload.kind == "memory":
+        values = result["rss"]
+    elif workload.kind == "ratio":
+        # Forward and value_and_grad take turns within each repeat: pair them up.
+        times = result["times"]
+        values = [vg / fwd for fwd, vg in zip(times["forward"], times["value_and_grad"])]
+    else:
+        (values,) = result["times"].values()
+    return statistics.median(values), min(values), max(values)
+
+
+def median(workload, result):
+    found = figures(workload, result)
+    return found[0] if found else None
+
+
+def best_peer(workload, cell):
+    ranked = [(median(workload, cell.get(key)), key) for key in PEERS]
+    ranked = [(value, key) for value, key in ranked if value is not None]
+    return min(ranked) if ranked else (None, None)
+
+
+def number(value):
+    if value is None:
+        return "–"
+    if value >= 1000:
+        return f"{value:,.0f}"
+    if value >= 100:
+        return f"{value:.0f}"
+    return f"{value:.1f}" if value >= 10 else f"{value:#.3g}"
+
+
+def ratio(numerator, denominator):
+    return number(numerator / denominator) if numerator and denominator else "–"
+
+
+def label(key, result):
+    version = (result or {}).get("version", "")
+    return f"{SYSTEMS[key].label} {version}".strip()
+
+
+def check_text(key, result):
+    if key == LIMIT:
+        return "reference"
+    found = result.get("check")
+    if not found:
+        return "–"
+    worst = found["max_abs"]
+    worst = "–" if worst is None else "0" if worst == 0 else f"{worst:.1e}"
+    return f"{worst} ✓" if found["agree"] else f"{worst} ✗"
+
+
+def summary(results):
+    lines = [
+        "## Targets",
+        "",
+        "| workload | unit | limit | best peer | chainrule | chainrule ÷ limit "
+        "| chainrule ÷ best peer | target | met |",
+        "|---|---|---:|---|---:|---:|---:|---|---|",
+    ]
+    for key, cell in results.items():
+        workload = WORKLOADS[key]
+        limit, ours = median(workload, cell.get(LIMIT)), median(workload, cell.get("chainrule"))
+        peer_value, peer = best_peer(workload, cell)
+        peer_text = f"{SYSTEMS[peer].label} {number(peer_value)}" if peer else "–"
+        lines.append(
+            f"| {key} {workload.name} | {workload.unit} | {number(limit)} | {peer_text} "
+            f"| {number(ours)} | {ratio(ours, limit)} | {ratio(ours, peer_value)} "
+            f"| {workload.target.text(workload.unit)} | {verdict(workload, ours, limit)} |"
+        )
+    lines += [
+        "",
+        "“chainrule ÷ limit” and “chainrule ÷ best peer” above 1: chainrule is slower (or, for "
+        "W7, larger). W1, W4 and W6 have absolute targets, set on the machine the issue was "
+        "measured on; the others are multiples of this run's limit.",
+    ]
+    return "\n".join(lines)
+
+
+def verdict(workload, ours, limit):
+    if ours is None or (workload.target.relative and not limit):
+        return "not measured"
+    if workload.target.met(ours, limit):
+        return "yes"
+    bound = workload.target.most * (limit if workload.target.relative else 1)
+    return f"no: {ours / bound:.2f}× the bound"
+
+
+def section(key, cell):
+    workload = WORKLOADS[key]
+    heading = f"## {key} — {workload.title}"
+    if workload.kind == "ratio":
+        columns = ["forward (ms)", "value_and_grad (ms)", "vg ÷ fwd: median", "min", "max"]
+    elif workload.kind == "memory":
+        columns = ["peak RSS (MiB): median", "min", "max"]
+    else:
+        columns = [f"median ({workload.unit})", "min", "max"]
+    columns += ["÷ limit", "chainrule ÷ system", "check: max abs Δ vs limit"]
+    lines = [heading, "", "| system | " + " | ".join(columns) + " |"]
+    lines.append("|---|" + "---:|" * len(columns))
+    limit, ours = median(workload, cell.get(LIMIT)), median(workload, cell.get("chainrule"))
+    notes = []
+    for system, result in cell.items():
+        lines.append(row(workload, system, result, limit, ours, len(columns)))
+        if result.get("note"):
+            notes.append(f"- {SYSTEMS[system].label}: {result['note']}")
+    return "\n".join([*lines, *([""] + notes if notes else [])])
+
+
+def row(workload, system, result, limit, ours, width):
+    found = figures(workload, result)
+    if found is None:
+        detail = f": {result['detail']}" if result.get("detail") else ""
+        return f"| {label(system, result)} | {result['status']}{detail} |" + " |" * (width - 1)
+    value, low, high = found
+    cells = [number(value), number(low), number(high)]
+    if workload.kind == "ratio":
+        times = result["times"]
+        cells = [number(statistics.median(times[name])) for name in times] + cells
+    cells += [ratio(value, limit), ratio(ours, value), check_text(system, result)]
+    return f"| {label(system, result)} | " + " | ".join(cells) + " |"
+
+
+def render(results, header):
+    """The whole page: ``header`` (Markdown lines about the run), targets, then each workload."""
+    parts = ["# Benchmark results", "", *header, "", summary(results)]
+    parts += ["", "---", ""]
+    parts += ["\n\n".join(section(key, cell) for key, cell in results.items())]
+    return "\n".join(parts) + "\n"
+
+
+__all__ = ["render", "figures", "summary", "section"]
