@@ -15,6 +15,7 @@ import sys
 import chainrule as cr
 from chainrule import checkpoint, data, nn, optim, train
 from chainrule._version import __version__
+from chainrule.explanation import commands_check, commands_explain, commands_graph
 
 
 class UsageError(Exception):
@@ -343,9 +344,62 @@ def report_run(history, scores, test_size, saved_to):
         print(f"saved the run to {saved_to} (go on with --resume {saved_to})")
 
 
+# --- chainrule graph (the code is in chainrule/explanation/commands_graph.py) -----------------
+
+
+def add_graph(subparsers):
+    commands_graph.add_parser(subparsers).set_defaults(run=run_graph)
+
+
+def run_graph(args):
+    try:
+        return commands_graph.run(args)
+    except commands_graph.CommandError as error:
+        raise UsageError(f"chainrule graph: {error}") from None
+
+
+# --- chainrule diff and explain (the code is in chainrule/explanation/commands_explain.py) ----
+
+
+def add_diff(subparsers):
+    commands_explain.add_diff(subparsers).set_defaults(run=run_diff)
+
+
+def add_explain(subparsers):
+    commands_explain.add_explain(subparsers).set_defaults(run=run_explain)
+
+
+def run_diff(args):
+    try:
+        return commands_explain.run_diff(args)
+    except commands_explain.CommandError as error:
+        raise UsageError(f"chainrule diff: {error}") from None
+
+
+def run_explain(args):
+    try:
+        return commands_explain.run_explain(args)
+    except commands_explain.CommandError as error:
+        raise UsageError(f"chainrule explain: {error}") from None
+
+
+# --- chainrule check (the code is in chainrule/explanation/commands_check.py) ----------------
+
+
+def add_check(subparsers):
+    commands_check.add_check(subparsers).set_defaults(run=run_check)
+
+
+def run_check(args):
+    try:
+        return commands_check.run(args)
+    except commands_check.CommandError as error:
+        raise UsageError(f"chainrule check: {error}") from None
+
+
 # --- the command ------------------------------------------------------------------------------
 
-SUBCOMMANDS = (add_demo, add_train)
+SUBCOMMANDS = (add_demo, add_train, add_graph, add_diff, add_explain, add_check)
 
 
 def build_parser():

@@ -18,6 +18,11 @@ REGISTRY: dict[str, "Primitive"] = {}
 # uses this). Empty, it costs one truth test per op.
 OP_HOOKS: list = []
 
+# Functions called as symbolic(prim, args, params) when a forward refuses its arguments, so that
+# ops accept symbols (chainrule.explanation.symbolic registers SymPy's); NotImplemented = not
+# theirs. They cost nothing until a forward raises.
+SYMBOLIC_FORWARDS: list = []
+
 
 class Primitive:
     """An op the engine differentiates: ``out = forward(*inputs, **params)``.
@@ -87,7 +92,15 @@ def apply(prim, *args, **params):
         # to a public op must still mean an array, as in NumPy, never list concatenation.
         if type(arg) is list or type(arg) is tuple:
             return prim.forward(*[asarray_if_sequence(a) for a in args], **params)
-    return prim.forward(*args, **params)
+    try:
+        return prim.forward(*args, **params)
+    except (TypeError, AttributeError):
+        # NumPy refuses symbolic values; a registered symbolic forward takes them instead.
+        for symbolic in SYMBOLIC_FORWARDS:
+            out = symbolic(prim, args, params)
+            if out is not NotImplemented:
+                return out
+        raise
 
 
 def record(prim, args, params):

@@ -30,7 +30,7 @@ def backward(tensor, grad=None, retain_graph=None, create_graph=False):
         )
     seed = seed_for(tensor, grad)
     found = sweep([tensor.node], [seed], retain_graph=retain_graph, create_graph=create_graph)
-    handed_out = {id(seed)}
+    handed_out = {id(_owner(seed))}
     for node, node_grad in found.items():
         leaf = node.tensor_ref() if hasattr(node, "tensor_ref") else None
         if leaf is not None:
@@ -50,10 +50,19 @@ def accumulate(total, grad, create_graph, handed_out):
     grad = grad._data if isinstance(grad, Tensor) else grad
     if total is not None:
         return wrap(total._data + grad)
-    if isinstance(grad, np.ndarray) and (id(grad) in handed_out or not grad.flags.writeable):
+    if isinstance(grad, np.ndarray) and (
+        id(_owner(grad)) in handed_out or not grad.flags.writeable
+    ):
         grad = grad.copy()
-    handed_out.add(id(grad))
+    handed_out.add(id(_owner(grad)))
     return wrap(grad)
+
+
+def _owner(array):
+    # The array whose memory a view uses: two gradients that are views of it would alias.
+    while isinstance(getattr(array, "base", None), np.ndarray):
+        array = array.base
+    return array
 
 
 def seed_for(tensor, grad):
