@@ -118,6 +118,10 @@ def _product(batch, factor):
     if isinstance(factor, (int, float, complex)):
         # A Python number is weak in NumPy: the rows keep their dtype, so must the factor.
         factor = np.asarray(factor, dtype=np.result_type(batch.dtype, factor))
+    elif getattr(factor, "dtype", None) == np.bool_:
+        # A mask (relu's x > 0) scales like 0/1 numbers: kept boolean, two scales would add as
+        # True + True = True at a fan-out instead of 2.
+        factor = np.asarray(factor).astype(batch.dtype)
     try:
         full = np.broadcast_to(factor, batch.shape)
     except ValueError:
