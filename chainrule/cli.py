@@ -16,6 +16,7 @@ import chainrule as cr
 from chainrule import checkpoint, data, nn, optim, train
 from chainrule._version import __version__
 from chainrule.explanation import commands_check, commands_explain, commands_graph
+from chainrule.explanation.command_errors import CommandError
 
 
 class UsageError(Exception):
@@ -348,53 +349,45 @@ def report_run(history, scores, test_size, saved_to):
 
 
 def add_graph(subparsers):
-    commands_graph.add_parser(subparsers).set_defaults(run=run_graph)
-
-
-def run_graph(args):
-    try:
-        return commands_graph.run(args)
-    except commands_graph.CommandError as error:
-        raise UsageError(f"chainrule graph: {error}") from None
+    commands_graph.add_parser(subparsers).set_defaults(
+        run=_one_line_errors("graph", commands_graph.run)
+    )
 
 
 # --- chainrule diff and explain (the code is in chainrule/explanation/commands_explain.py) ----
 
 
 def add_diff(subparsers):
-    commands_explain.add_diff(subparsers).set_defaults(run=run_diff)
+    commands_explain.add_diff(subparsers).set_defaults(
+        run=_one_line_errors("diff", commands_explain.run_diff)
+    )
 
 
 def add_explain(subparsers):
-    commands_explain.add_explain(subparsers).set_defaults(run=run_explain)
-
-
-def run_diff(args):
-    try:
-        return commands_explain.run_diff(args)
-    except commands_explain.CommandError as error:
-        raise UsageError(f"chainrule diff: {error}") from None
-
-
-def run_explain(args):
-    try:
-        return commands_explain.run_explain(args)
-    except commands_explain.CommandError as error:
-        raise UsageError(f"chainrule explain: {error}") from None
+    commands_explain.add_explain(subparsers).set_defaults(
+        run=_one_line_errors("explain", commands_explain.run_explain)
+    )
 
 
 # --- chainrule check (the code is in chainrule/explanation/commands_check.py) ----------------
 
 
 def add_check(subparsers):
-    commands_check.add_check(subparsers).set_defaults(run=run_check)
+    commands_check.add_check(subparsers).set_defaults(
+        run=_one_line_errors("check", commands_check.run)
+    )
 
 
-def run_check(args):
-    try:
-        return commands_check.run(args)
-    except commands_check.CommandError as error:
-        raise UsageError(f"chainrule check: {error}") from None
+def _one_line_errors(name, run):
+    """``run``, with the explanation commands' CommandError shown as this CLI's one line."""
+
+    def run_command(args):
+        try:
+            return run(args)
+        except CommandError as error:
+            raise UsageError(f"chainrule {name}: {error}") from None
+
+    return run_command
 
 
 # --- the command ------------------------------------------------------------------------------

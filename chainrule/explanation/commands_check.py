@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 
 from chainrule.explanation.mistakes import check_derivative
+from chainrule.explanation.command_errors import CommandError
 
 CHECK_EXAMPLES = """examples:
   chainrule check "sin(x**2)" --claim "2*x*cos(x**2)"      right: exit status 0
@@ -18,10 +19,6 @@ exit status: 0 the claim is right, 1 it is wrong, 2 the input cannot be read.
 Numbers decide (64 points inside the domain); with SymPy (pip install chainrule[formulas])
 the difference is also simplified, and the correct derivative is shown as a formula.
 """
-
-
-class CommandError(Exception):
-    """Input ``check`` cannot act on; the message is one line."""
 
 
 def add_check(subparsers):

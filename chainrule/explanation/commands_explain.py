@@ -15,6 +15,7 @@ import numpy as np
 import chainrule as cr
 from chainrule.explanation.explanation import MODES, explain
 from chainrule.explanation.expression import ExpressionError, parse
+from chainrule.explanation.command_errors import CommandError
 
 MAX_ORDER = 10
 FORMATS = ("text", "markdown", "html", "json")
@@ -34,10 +35,6 @@ EXPLAIN_EXAMPLES = """examples:
   chainrule explain "sin(cos(x))" --at x=0.5 --format markdown
   chainrule explain "x**2*y" --at x=1,y=2 --format json > explanation.json
 """
-
-
-class CommandError(Exception):
-    """Input ``diff`` or ``explain`` cannot act on; the message is one line."""
 
 
 def add_diff(subparsers):

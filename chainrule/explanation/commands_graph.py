@@ -13,6 +13,7 @@ from chainrule.explanation.dot import GraphvizNotFound
 from chainrule.explanation.drawing import draw_graph
 from chainrule.explanation.expression import ExpressionError, parse
 from chainrule.explanation.picture import SUFFIXES
+from chainrule.explanation.command_errors import CommandError
 
 DESCRIPTION = (
     "Draw the computation graph of EXPR at the point --at: a box per step with its op, value "
@@ -28,10 +29,6 @@ examples:
   chainrule graph "sin(cos(x))" --at x=pi/4 -o chain.dot
   chainrule graph "tanh(x)^2" --at x=1 | dot -Tsvg > tanh.svg
 """
-
-
-class CommandError(Exception):
-    """Input ``chainrule graph`` cannot act on; the message is one line."""
 
 
 def add_parser(subparsers):
