@@ -48,7 +48,8 @@ def select_workloads(text):
 
 
 def select_systems(text):
-    """``chainrule,PyTorch`` → the keys, with the limit always first; "JAX" names both modes."""
+    """``chainrule,PyTorch`` → the keys, with the limit always first; "JAX" and "chainrule"
+    name both modes (eager and jit)."""
     if not text:
         return list(SYSTEMS)
     chosen = {LIMIT}
@@ -56,7 +57,8 @@ def select_systems(text):
         matches = [
             key
             for key, system in SYSTEMS.items()
-            if name in (key, system.label.lower()) or (name == "jax" and key.startswith("jax"))
+            if name in (key, system.label.lower())
+            or (name in ("jax", "chainrule") and key.startswith(name))
         ]
         if not matches:
             labels = ", ".join(system.label for system in SYSTEMS.values())

@@ -47,6 +47,7 @@ from chainrule.ops.statistics import logsumexp, std, var
 from chainrule.ops.trigonometric import arccos, arcsin, arctan, arctan2, cos, hypot, sin, tan
 from chainrule.primitive import Primitive, primitive
 from chainrule.random import manual_seed
+from chainrule.replay import TraceError, jit
 from chainrule.testing import gradcheck
 from chainrule.transforms import (
     grad, hessian, hvp, jacfwd, jacobian, jacrev, jvp, value_and_grad, vjp,
@@ -81,7 +82,7 @@ __all__ = [
     "is_grad_enabled",
     # transforms and checking
     "grad", "value_and_grad", "vjp", "jvp", "jacobian", "jacrev", "jacfwd", "hessian", "hvp",
-    "gradcheck", "primitive", "Primitive", "manual_seed",
+    "jit", "TraceError", "gradcheck", "primitive", "Primitive", "manual_seed",
     # elementwise
     "add", "subtract", "multiply", "divide", "negative", "power", "reciprocal", "square", "sqrt",
     "cbrt", "abs", "sign", "copy", "astype", "exp", "exp2", "expm1", "log", "log2", "log10",

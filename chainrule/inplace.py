@@ -16,6 +16,7 @@ from chainrule.autodiff import forward
 from chainrule.graph import grad_mode, mutation
 from chainrule.primitive import Primitive
 from chainrule.tensor import Tensor, wrap
+from chainrule.tracing import tracing
 
 _IN_PLACE = {
     "add": operator.iadd,
@@ -78,6 +79,11 @@ def mark_written(x):
 
 
 def _records(x, other):
+    if tracing.tape is not None and (
+        tracing.tape.slot_of(x._data) is not None
+        or (isinstance(other, Tensor) and tracing.tape.slot_of(other._data) is not None)
+    ):
+        return True  # a write into a traced array would not be replayed: record it instead
     if forward.active_traces and (x.tangents or getattr(other, "tangents", None)):
         return True
     if not grad_mode.enabled:

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import sys
 
+import numpy as np
+
 from chainrule.graph import Node, grad_mode
 from chainrule.tensor import Tensor, wrap
+from chainrule.tracing import tracing
 
 REGISTRY: dict[str, "Primitive"] = {}
 
@@ -66,7 +69,7 @@ class Primitive:
     def differentiable(self):
         return self.vjps is not None
 
-    def __call__(self, *args, **params):
+    def __call__(self, *args, **params):  # replaced by apply itself below: one call less
         return apply(self, *args, **params)
 
     def __repr__(self):
@@ -87,11 +90,17 @@ def apply(prim, *args, **params):
     for arg in args:
         if isinstance(arg, Tensor):
             return record(prim, args, params)
+    if tracing.tape is not None:
+        return _traced_apply(prim, args, params)
     for arg in args:
         # Forwards use Python operators where they are fastest (NumPy scalars); a list given
         # to a public op must still mean an array, as in NumPy, never list concatenation.
         if type(arg) is list or type(arg) is tuple:
             return prim.forward(*[asarray_if_sequence(a) for a in args], **params)
+    if args and (type(args[0]) is float or type(args[0]) is int) and _all_python_numbers(args):
+        # Forwards use Python operators, which raise at 1/0 and go complex at (-2)**0.5 on
+        # Python numbers: compute as NumPy would on them (inf, nan, a warning).
+        args = [np.asarray(a) for a in args]
     try:
         return prim.forward(*args, **params)
     except (TypeError, AttributeError):
@@ -121,6 +130,8 @@ def record(prim, args, params):
             raw.append(arg)
             parents.append(None)
     out = prim.forward(*raw, **params)
+    if tracing.tape is not None:
+        tracing.tape.op(prim, args, raw, params, out)
     if prim.vjps is None:
         return wrap(out)
     node = Node(prim, parents, args, out, params) if live and grad_mode.enabled else None
@@ -133,9 +144,20 @@ def record(prim, args, params):
     return result
 
 
-def asarray_if_sequence(x):
-    import numpy as np
+def _all_python_numbers(args):
+    return all(type(a) is float or type(a) is int for a in args)
 
+
+def _traced_apply(prim, args, params):
+    # While jit traces, a rule or helper may work on the raw arrays of traced values: the
+    # step is recorded like any other, so that replay computes it again.
+    args = [asarray_if_sequence(a) for a in args]
+    out = prim.forward(*args, **params)
+    tracing.tape.op(prim, args, args, params, out)
+    return out
+
+
+def asarray_if_sequence(x):
     return np.asarray(x) if type(x) is list or type(x) is tuple else x
 
 
@@ -193,13 +215,16 @@ def elementwise_binary(name, forward, d_dx, d_dy, formulas, *, reads_inputs=True
     return Primitive(
         name,
         forward,
+        # An empty result has an empty derivative: the partial is not evaluated on inputs
+        # that broadcasting emptied (1/y at y = 0 for an x of shape (1, 0) would warn); the
+        # engine fits what comes back to the input's shape (a sum of nothing: zeros).
         (
-            lambda grad_out, out, x, y: grad_out * d_dx(x, y, out),
-            lambda grad_out, out, x, y: grad_out * d_dy(x, y, out),
+            lambda grad_out, out, x, y: grad_out if out.size == 0 else grad_out * d_dx(x, y, out),
+            lambda grad_out, out, x, y: grad_out if out.size == 0 else grad_out * d_dy(x, y, out),
         ),
         (
-            lambda x_dot, out, x, y: x_dot * d_dx(x, y, out),
-            lambda y_dot, out, x, y: y_dot * d_dy(x, y, out),
+            lambda x_dot, out, x, y: x_dot if out.size == 0 else x_dot * d_dx(x, y, out),
+            lambda y_dot, out, x, y: y_dot if out.size == 0 else y_dot * d_dy(x, y, out),
         ),
         formulas,
         reads_inputs=reads_inputs,
@@ -253,5 +278,7 @@ def nondifferentiable(name, forward, *, doc=None):
     """An op whose result carries no derivative (comparisons, argmax, rounding)."""
     return Primitive(name, forward, None, None, "not differentiable", doc=doc)
 
+
+Primitive.__call__ = apply  # prim(*args, **params) is apply(prim, *args, **params)
 
 from chainrule.autodiff import forward  # noqa: E402  (forward mode needs apply; see module doc)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from chainrule.graph import LeafNode
+from chainrule.tracing import follow, refuse_escape
 
 _new = object.__new__
 
@@ -111,13 +112,16 @@ class Tensor:
 
     def numpy(self):
         """The underlying NumPy array (shared memory; a 0-d tensor gives a 0-d array)."""
+        refuse_escape(self._data, ".numpy()")
         return np.asarray(self._data)
 
     def item(self):
         """The single value as a Python number."""
+        refuse_escape(self._data, ".item()")
         return self._data.item()
 
     def tolist(self):
+        refuse_escape(self._data, ".tolist()")
         return self._data.tolist()
 
     def __array__(self, dtype=None, copy=None):
@@ -126,6 +130,7 @@ class Tensor:
                 "this tensor requires grad, and turning it into a NumPy array would drop the "
                 "graph; call .detach().numpy() (or .numpy()) if that is what you want"
             )
+        refuse_escape(self._data, "a NumPy array (np.asarray)")
         array = np.asarray(self._data, dtype=dtype)
         return array.copy() if copy else array
 
@@ -186,17 +191,21 @@ class Tensor:
             yield self[i]
 
     def __bool__(self):
+        refuse_escape(self._data, "bool() (an if or while on a tensor)")
         return bool(self._data)
 
     def __float__(self):
+        refuse_escape(self._data, "float()")
         return float(self._data)
 
     def __int__(self):
+        refuse_escape(self._data, "int()")
         return int(self._data)
 
     def __index__(self):
         if self._data.dtype.kind not in "iu":
             raise TypeError(f"only integer tensors can be used as an index, not {self.dtype}")
+        refuse_escape(self._data, "an index")
         return int(self._data)
 
     def __copy__(self):
@@ -475,7 +484,9 @@ def check_differentiable_dtype(dtype, what):
 
 def _as_array(data, dtype, copy):
     if isinstance(data, Tensor):
-        data = data._data
+        # Under jit, a tensor made from a traced one is a step of the trace, not a constant.
+        return follow(lambda raw: _as_array(raw, dtype, copy), "tensor", [data._data],
+                      _as_array(data._data, dtype, copy))
     try:
         array = np.array(data, dtype=dtype, copy=copy)
     except (TypeError, ValueError) as exc:

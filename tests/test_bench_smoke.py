@@ -5,7 +5,7 @@ not a benchmark (CI runs none); it only keeps bench/ from rotting."""
 import numpy as np
 import pytest
 
-from bench import report, run, timing, worker
+from bench import profile, report, run, scaling, timing, worker
 
 TINY = timing.Settings(repeats=1, repeat_seconds=0.001, cell_seconds=0.01)
 
@@ -37,6 +37,46 @@ def test_a_wrong_result_is_reported_and_not_timed(tmp_path):
 
 def test_selection_flags_name_whole_groups_and_both_jax_modes():
     assert run.select_workloads("w5,W1") == ["W1", "W5a", "W5b", "W5c"]
-    assert run.select_systems("chainrule,JAX") == ["numpy", "chainrule", "jax", "jax-jit"]
+    assert run.select_systems("chainrule,JAX") == [
+        "numpy",
+        "chainrule",
+        "chainrule-jit",
+        "jax",
+        "jax-jit",
+    ]
     with pytest.raises(SystemExit, match="unknown system 'tensorflow'"):
         run.select_systems("tensorflow")
+
+
+SCALING_TINY = ["--sizes", "0.005,0.01", "--batches", "2", "--repeats", "1"]
+SCALING_TINY += ["--repeat-seconds", "0.001"]
+
+
+def test_the_scaling_command_writes_one_checked_row_per_part_and_size(tmp_path):
+    output = tmp_path / "SCALING.md"
+    scaling.main([*SCALING_TINY, "--in-process", "--output", str(output)])
+
+    lines = output.read_text(encoding="utf-8").splitlines()
+    per_op = [line for line in lines if line.startswith("| W")]
+    per_step = [line for line in lines if line.startswith("| 2 |")]
+    assert [tuple(line.split(" | ")[:2]) for line in per_op] == [
+        (f"| {part}", size) for part in ("W1", "W6a", "W6b") for size in ("0.005×", "0.01×")
+    ]
+    assert len(per_step) == 1
+    assert all("✓" in line for line in per_op + per_step)
+
+
+def test_a_scaling_cell_runs_in_a_process_of_its_own(capsys):
+    scaling.main([*SCALING_TINY, "--parts", "W6a", "--sizes", "0.01", "--no-save"])
+
+    printed = capsys.readouterr().out
+    assert "| W6a | 0.01× | 100 |" in printed and "✓" in printed
+    assert "Per step" not in printed
+
+
+def test_the_profile_command_splits_the_time_into_the_engine_parts(capsys):
+    profile.main(["W6a", "--scale", "0.01", "--calls", "1", "--top", "5"])
+
+    printed = capsys.readouterr().out
+    assert "100 recorded ops a call" in printed
+    assert "| propagate: the rules (VJPs) |" in printed and "tottime" in printed

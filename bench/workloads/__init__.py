@@ -22,6 +22,7 @@ SYSTEMS = {
     for system in (
         System("numpy", "hand-written", None),
         System("chainrule", "chainrule", "chainrule"),
+        System("chainrule-jit", "chainrule (jit)", "chainrule"),
         System("pytorch", "PyTorch", "torch"),
         System("jax", "JAX (eager)", "jax"),
         System("jax-jit", "JAX (jit)", "jax"),
@@ -31,7 +32,8 @@ SYSTEMS = {
     )
 }
 LIMIT = "numpy"
-PEERS = [key for key in SYSTEMS if key not in (LIMIT, "chainrule")]
+OURS = ("chainrule", "chainrule-jit")
+PEERS = [key for key in SYSTEMS if key not in (LIMIT, *OURS)]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -131,4 +133,4 @@ class Case:
     note: str = ""
 
 
-__all__ = ["SYSTEMS", "LIMIT", "PEERS", "WORKLOADS", "TITLES", "GROUPS", "FLOAT64", "Case"]
+__all__ = ["SYSTEMS", "LIMIT", "OURS", "PEERS", "WORKLOADS", "TITLES", "GROUPS", "FLOAT64", "Case"]

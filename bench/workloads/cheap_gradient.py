@@ -72,6 +72,20 @@ def chainrule():
     return elementwise_case(lambda: f(x), lambda: value_and_grad_of(x))
 
 
+def chainrule_jit():
+    import chainrule as cr
+
+    x = point()
+
+    def f(v):
+        return cr.sum(cr.sin(v) * cr.exp(-(v**2)) + cr.tanh(v))
+
+    forward_of, value_and_grad_of = cr.jit(f), cr.jit(cr.value_and_grad(f))
+    forward_of(x), value_and_grad_of(x)  # the traces
+    return elementwise_case(lambda: forward_of(x), lambda: value_and_grad_of(x),
+                            note="cr.jit of f and of cr.value_and_grad(f), traced before timing")
+
+
 def pytorch():
     torch = load_torch()
     x = torch.from_numpy(point()).requires_grad_()
@@ -143,6 +157,7 @@ def mygrad():
 ELEMENTWISE = {
     "numpy": hand_written,
     "chainrule": chainrule,
+    "chainrule-jit": chainrule_jit,
     "pytorch": pytorch,
     "jax": lambda: jax_system(jit=False),
     "jax-jit": lambda: jax_system(jit=True),

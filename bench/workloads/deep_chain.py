@@ -85,6 +85,21 @@ def chainrule(start_value):
     )
 
 
+def chainrule_jit(start_value):
+    import chainrule as cr
+
+    def total(y):
+        for _ in range(DEPTH):
+            y = cr.sin(y)
+        return cr.sum(y)
+
+    value_and_grad = cr.jit(cr.value_and_grad(total))
+    value_and_grad(start_value)  # the trace
+    return Case(check=lambda: as_arrays(*value_and_grad(start_value)),
+                timed={"chain": lambda: value_and_grad(start_value)},
+                note="cr.jit(cr.value_and_grad(f)): traced once, before timing; replayed")
+
+
 def pytorch(start_value):
     torch = load_torch()
     y0 = torch.tensor(start_value, requires_grad=True)
@@ -172,6 +187,7 @@ def hips_autograd(start_value):
 BUILDERS = {
     "numpy": hand_written,
     "chainrule": chainrule,
+    "chainrule-jit": chainrule_jit,
     "pytorch": pytorch,
     "jax": jax_eager,
     "autograd": hips_autograd,

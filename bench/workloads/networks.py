@@ -115,6 +115,42 @@ class Chainrule(Model):
         return self.value_and_grad(x, labels)
 
 
+class ChainruleJit(Model):
+    """Functional, as JAX: the step (gradient and update) traced once by cr.jit, replayed."""
+
+    note = "the whole step under cr.jit (traced before timing); nn.functional.cross_entropy"
+
+    def __init__(self, config, params):
+        import chainrule as cr
+
+        super().__init__(config, params)
+        self.params = [p.copy() for p in params]
+        activation = cr.relu if config.activation == "relu" else cr.tanh
+        cross_entropy = cr.nn.functional.cross_entropy
+
+        def loss(params, x, labels):
+            return forward(params, x, labels, activation, cross_entropy)
+
+        def step(params, x, labels):
+            grads = cr.grad(loss)(params, x, labels)
+            return [p - config.lr * g for p, g in zip(params, grads)]
+
+        self.loss, self.step_of = cr.jit(loss), cr.jit(step)
+        self.value_and_grad_of_loss = cr.jit(cr.value_and_grad(loss))
+
+    def forward(self, x, labels):
+        return self.loss(self.params, x, labels)
+
+    def value_and_grad(self, x, labels):
+        return self.value_and_grad_of_loss(self.params, x, labels)
+
+    def step(self, x, labels):
+        self.params = self.step_of(self.params, x, labels)
+
+    def check(self, x, labels):
+        return self.value_and_grad(x, labels)
+
+
 class PyTorch(Model):
     note = "torch.optim.SGD; value_and_grad as torch.autograd.grad"
 
@@ -269,6 +305,7 @@ class MyGrad(Model):
 MODELS = {
     "numpy": HandWritten,
     "chainrule": Chainrule,
+    "chainrule-jit": ChainruleJit,
     "pytorch": PyTorch,
     "jax": Jax,
     "jax-jit": JaxJit,

@@ -100,6 +100,26 @@ def chainrule():
     )
 
 
+def chainrule_jit():
+    """The same graph as one function of the 12,000 inputs, traced once and replayed."""
+    import chainrule as cr
+
+    x, w, b = ([np.float64(v) for v in values] for values in inputs())
+
+    def total(xs, ws, bs):
+        s = 0
+        for i in range(TERMS):
+            t = xs[i] * ws[i] + bs[i]
+            s = s + cr.relu(t) ** 2
+        return s
+
+    value_and_grad = cr.jit(cr.value_and_grad(total, argnums=(0, 1, 2)))
+    value_and_grad(x, w, b)  # the trace
+    return Case(check=lambda: as_arrays(*value_and_grad(x, w, b)),
+                timed={"graph": lambda: value_and_grad(x, w, b)},
+                note="cr.jit(cr.value_and_grad(f)): traced once, before timing; replayed")
+
+
 def pytorch():
     torch = load_torch()
     return leaf_graph(
@@ -167,6 +187,7 @@ def hips_autograd():
 BUILDERS = {
     "numpy": hand_written,
     "chainrule": chainrule,
+    "chainrule-jit": chainrule_jit,
     "pytorch": pytorch,
     "autograd": hips_autograd,
     "mygrad": mygrad,

@@ -13,6 +13,7 @@ import numpy as np
 
 from chainrule.graph import Counter, grad_mode, leading_to, mutation, reachable
 from chainrule.tensor import Tensor, wrap
+from chainrule.tracing import TraceError, tracing
 
 
 def backward(tensor, grad=None, retain_graph=None, create_graph=False):
@@ -23,6 +24,12 @@ def backward(tensor, grad=None, retain_graph=None, create_graph=False):
     """
     if retain_graph is None:
         retain_graph = create_graph
+    if tracing.tape is not None:
+        raise TraceError(
+            f"jit({tracing.tape.name}): .backward() fills .grad as a side effect, which a trace "
+            "cannot replay; return the gradient instead: cr.grad(loss_fn) or "
+            "cr.value_and_grad(loss_fn) inside the jitted function"
+        )
     if tensor.node is None:
         raise RuntimeError(
             "this tensor does not require grad and has no graph to differentiate; create the "

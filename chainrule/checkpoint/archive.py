@@ -8,8 +8,11 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import math
 import os
+import re
 import secrets
+import socket
 import zipfile
 
 import numpy as np
@@ -48,12 +51,25 @@ def sealed_archive(arrays):
     return body + SEAL_TAG + hashlib.sha256(body).hexdigest().encode()
 
 
+# Temporary files are named .NAME.HOST.PID.RANDOM.tmp, so that a later save can tell those of
+# writers that died before their rename (killed, or their machine lost power) from live ones.
+_HOST = re.sub(r"[^A-Za-z0-9-]", "-", socket.gethostname()) or "host"
+
+
 def write_atomically(path, data):
     """Replace ``path`` with ``data`` so that a crash leaves the old file or the new one: write
-    a temporary file beside it, fsync it, rename it over ``path``, fsync the folder."""
+    a temporary file beside it, fsync it, rename it over ``path``, fsync the folder.
+
+    First it removes the temporary files that earlier writers of ``path`` on this machine left
+    when they died before their rename: without that, a job killed again and again (on
+    preemptible machines) would gather one file the size of the checkpoint per kill.
+    """
     path = os.path.abspath(os.fspath(path))
     directory, name = os.path.split(path)
-    temporary = os.path.join(directory, f".{name}.{secrets.token_hex(4)}.tmp")
+    _remove_abandoned_temporaries(directory, name)
+    temporary = os.path.join(
+        directory, f".{name}.{_HOST}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+    )
     # os.open with 0o666 lets the umask set the permissions, as for any new file.
     fd = os.open(
         temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666
@@ -69,6 +85,37 @@ def write_atomically(path, data):
             os.unlink(temporary)
         raise
     _fsync_directory(directory)
+
+
+def _remove_abandoned_temporaries(directory, name):
+    pattern = re.compile(
+        rf"\.{re.escape(name)}\.(?P<host>[A-Za-z0-9-]+)\.(?P<pid>[0-9]+)\.[0-9a-f]{{8}}\.tmp"
+    )
+    try:
+        entries = os.listdir(directory)
+    except OSError:
+        return  # the save itself reports an unusable folder
+    for entry in entries:
+        found = pattern.fullmatch(entry)
+        if found and found["host"] == _HOST and not _may_be_running(int(found["pid"])):
+            try:
+                os.unlink(os.path.join(directory, entry))
+            except OSError:
+                pass  # gone already (another save removed it), or still held open
+
+
+def _may_be_running(pid):
+    # Windows has no harmless liveness probe (os.kill ends the process there), but it refuses
+    # to delete a file that another process holds open, so the removal itself tells.
+    if os.name == "nt":
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # it exists, owned by someone else
+    return True
 
 
 def _fsync_directory(directory):
@@ -143,9 +190,13 @@ def read_meta(path, archive):
 
 
 def read_array(path, archive, key):
-    """The array ``key`` of ``archive``; object (pickle) arrays are refused unread."""
+    """The array ``key`` of ``archive``; object (pickle) arrays are refused unread, and so is an
+    array whose header claims more (or less) data than its entry holds."""
+    _check_claimed_size(path, archive, key)
     try:
         return archive[key]
+    except MemoryError:
+        raise CheckpointError(path, f"has an array {key!r} too large to load here") from None
     except ValueError as error:
         if "allow_pickle" in str(error):
             raise CheckpointError(
@@ -156,6 +207,40 @@ def read_array(path, archive, key):
         raise CheckpointError(path, f"has an unreadable array {key!r} ({error})") from None
     except (OSError, EOFError, zipfile.BadZipFile) as error:
         raise CheckpointError(path, f"has an unreadable array {key!r} ({error})") from None
+
+
+_HEADER_READERS = {
+    (1, 0): np.lib.format.read_array_header_1_0,
+    (2, 0): np.lib.format.read_array_header_2_0,
+}
+
+
+def _check_claimed_size(path, archive, key):
+    # NumPy allocates the shape a .npy header claims before it reads a byte, so a forged header
+    # (10¹³ values: the seal is no secret) would be a MemoryError. Shape × itemsize must be the
+    # bytes the entry holds after its header.
+    member_name = f"{key}.npy"
+    if member_name not in archive.zip.namelist():
+        return  # not a .npy entry: NumPy reads it as bytes
+    info = archive.zip.getinfo(member_name)
+    try:
+        with archive.zip.open(info) as member:
+            if member.read(6) != np.lib.format.MAGIC_PREFIX:
+                return  # not a .npy entry: NumPy reads it as bytes
+            version = tuple(member.read(2))
+            if version not in _HEADER_READERS:
+                raise ValueError(f".npy format version {version} is not one chainrule writes")
+            shape, _, dtype = _HEADER_READERS[version](member)
+            held = info.file_size - member.tell()
+    except (OSError, EOFError, ValueError, zipfile.BadZipFile) as error:
+        raise CheckpointError(path, f"has an unreadable array {key!r} ({error})") from None
+    claimed = math.prod(shape) * dtype.itemsize
+    if not dtype.hasobject and claimed != held:
+        raise CheckpointError(
+            path,
+            f"has an array {key!r} whose header claims shape {shape} of {dtype} ({claimed} "
+            f"bytes) but whose entry holds {held} bytes; refused unread",
+        )
 
 
 __all__ = [

@@ -79,8 +79,8 @@ def check_derivative(f, claimed, wrt="x", points=None):
     """
     problem = _Problem(f, claimed, wrt, points)
     error = np.abs(problem.claimed - problem.truth)
-    scale = max(1.0, float(np.median(np.abs(problem.truth))))
-    close = np.isclose(problem.claimed, problem.truth, rtol=RTOL, atol=RTOL * 1e-3 * scale)
+    atol = RTOL * 1e-3 * _scale(problem)
+    close = np.isclose(problem.claimed, problem.truth, rtol=RTOL, atol=atol)
     derivative, verdict, difference = _symbolic_verdict(problem, bool(np.all(close)))
     # SymPy finding a difference too small for the numbers to see (1e-12) still makes it wrong.
     correct = bool(np.all(close)) and verdict is not False
@@ -99,6 +99,16 @@ def check_derivative(f, claimed, wrt="x", points=None):
     return CheckResult(**result, message=_message(problem, result, close, difference))
 
 
+def _scale(problem):
+    # The size of the numbers involved, for the absolute tolerance where the derivative passes
+    # through 0: the typical |f| or |f′|, whichever is larger (the largest if both typical
+    # values are 0). A fixed floor would call any claim right about a function as small as
+    # 1e-20·sin(x), and rounding in f′ follows the size of f's terms, not of f′ alone.
+    magnitudes = [np.abs(problem.truth), np.abs(problem.values)]
+    typical = max(float(np.median(m)) for m in magnitudes)
+    return typical or max(float(np.max(m, initial=0.0)) for m in magnitudes)
+
+
 class _Problem:
     """f, the claim and the sample points, with both derivatives' values there."""
 
@@ -113,7 +123,7 @@ class _Problem:
             else _claim_expression(claimed, self.variables)
         )
         self.name = _name_of(self.function, self.f)
-        self.points, self.truth = self._inside(_points(points, self.variables))
+        self.points, self.values, self.truth = self._inside(_points(points, self.variables))
         self.claimed = self._claimed_values()
 
     def _inside(self, points):
@@ -128,7 +138,7 @@ class _Problem:
                 f"{self.name} or its derivative is not finite at {len(keep) - keep.sum()} of "
                 f"{len(keep)} sample points; give points inside its domain (points=...)"
             )
-        return sampling.select(points, keep), np.array(truth[keep])
+        return sampling.select(points, keep), np.array(values[keep]), np.array(truth[keep])
 
     def _claimed_values(self):
         if isinstance(self.claim, Expression):
@@ -149,8 +159,8 @@ class _Problem:
         both = np.isfinite(values) & np.isfinite(self.claimed)
         if both.sum() < max(3, len(values) // 2):
             return False
-        scale = max(1.0, float(np.median(np.abs(self.claimed[both]))))
-        close = np.isclose(values[both], self.claimed[both], rtol=RTOL, atol=RTOL * 1e-3 * scale)
+        atol = RTOL * 1e-3 * _scale(self)
+        close = np.isclose(values[both], self.claimed[both], rtol=RTOL, atol=atol)
         return bool(np.all(close))
 
     def describe(self, node):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from chainrule.linalg import spectral
-from chainrule.ops import arithmetic, piecewise, reductions, shape
+from chainrule.ops import arithmetic, comparison, piecewise, reductions, shape
 from chainrule.primitive import primitive
 from chainrule.tensor import Tensor
 
@@ -17,30 +17,59 @@ from chainrule.tensor import Tensor
 def _l2(x, axis, keepdims):
     x = np.asarray(x)
     # Σx² overflows past |x| ≈ 1e154 (float64) and underflows below 1e-154: then scale by max|x|.
+    # A slice holding ±inf has norm inf, which the sum of squares already gives: its scale
+    # stands in as 1, so that inf/inf is never formed.
     with np.errstate(over="ignore", under="ignore"):
         out = np.sqrt(np.sum(x * x, axis=axis, keepdims=keepdims))
         if x.size and not np.all((out > np.sqrt(np.finfo(x.dtype).tiny)) & np.isfinite(out)):
             largest = np.max(np.abs(x), axis=axis, keepdims=True)
-            ratio = x / np.where(largest == 0, 1, largest)
-            out = largest * np.sqrt(np.sum(ratio * ratio, axis=axis, keepdims=True))
+            infinite = np.isinf(largest)
+            ratio = x / np.where((largest == 0) | infinite, 1, largest)
+            rescaled = largest * np.sqrt(np.sum(ratio * ratio, axis=axis, keepdims=True))
+            out = np.where(infinite, largest, rescaled)
             out = out if keepdims else np.squeeze(out, axis=axis)[()]
     return out
 
 
+def _direction(x, out, axis, keepdims):
+    # x/‖x‖, whose entries lie in [−1, 1]; grad_out/‖x‖ would overflow at a subnormal norm.
+    # At x = 0 it is the zero subgradient, and its own derivative is 0 there too (‖x‖ = 0 is
+    # read as 1 in the branch not taken, so that no branch divides by 0).
+    norm = reductions.restore_axes(out, x.shape, axis, keepdims)
+    zero = norm == 0
+    return piecewise.where(zero, 0, x / piecewise.where(zero, 1, norm))
+
+
 def _l2_vjp(grad_out, out, x, axis, keepdims):
-    # x/‖x‖ with ‖x‖ = 0 read as 1: there x = 0, so the gradient is the zero subgradient.
-    scale = grad_out / piecewise.where(out == 0, 1, out)
-    return reductions.expand_reduced(scale, x.shape, axis, keepdims) * x
+    grad_out = reductions.restore_axes(grad_out, x.shape, axis, keepdims)
+    return grad_out * _direction(x, out, axis, keepdims)
 
 
 def _l2_jvp(x_dot, out, x, axis, keepdims):
-    projected = reductions.sum(x * x_dot, axis=axis, keepdims=keepdims)
-    return projected / piecewise.where(out == 0, 1, out)
+    return reductions.sum(_direction(x, out, axis, keepdims) * x_dot, axis=axis,
+                          keepdims=keepdims)
 
 
 _l2_op = primitive(
     "l2_norm", _l2, vjp=_l2_vjp, jvp=_l2_jvp, formula="x / ‖x‖ (0 at x = 0)", reads_out=True,
 )
+
+
+def l2_norm(x, axis=None, keepdims=False):
+    """‖x‖₂ = √Σx² over ``axis`` (an int, a tuple of any number of axes, or None for all).
+
+    No over- or underflow: the squares are rescaled by max |x| where they would (a 1e300 or a
+    1e-300 entry), and a slice holding ±inf has norm inf. At x = 0 the gradient is the zero
+    subgradient. ``norm`` and ``std`` are built on it.
+
+    Example:
+        >>> import chainrule as cr
+        >>> cr.linalg.norms.l2_norm(cr.tensor([[3.0, 1e300], [4.0, 1e300]]), axis=0)
+        tensor([5.00000000e+000, 1.41421356e+300])
+    """
+    if axis is not None:
+        axis = tuple(shape.normalize_axis_tuple(axis, len(shape.shape_of(x)), "l2_norm"))
+    return _l2_op(x, axis=axis, keepdims=keepdims)
 
 
 def norm(x, ord=None, axis=None, keepdims=False):  # noqa: A002 -- NumPy's argument name
@@ -98,10 +127,31 @@ def _vector_norm(x, order, axis, keepdims):
         return reductions.sum(arithmetic.astype(x != 0, x.dtype), axis=axis, keepdims=keepdims)
     if order == 1:
         return reductions.sum(magnitude, axis=axis, keepdims=keepdims)
-    total = reductions.sum(magnitude**order, axis=axis, keepdims=keepdims)
-    # t^(1/p) has an infinite slope at t = 0: there x = 0 too, and takes the zero subgradient.
-    vanishes = total == 0
-    return piecewise.where(vanishes, 0, piecewise.where(vanishes, 1, total) ** (1 / order))
+    if order < 0 or 0 in shape.shape_of(x):
+        total = reductions.sum(magnitude**order, axis=axis, keepdims=keepdims)
+        # t^(1/p) has an infinite slope at t = 0: there x = 0, which takes the zero subgradient.
+        vanishes = total == 0
+        return piecewise.where(vanishes, 0, piecewise.where(vanishes, 1, total) ** (1 / order))
+    return _rescaled_p_norm(magnitude, order, axis, keepdims)
+
+
+def _rescaled_p_norm(magnitude, order, axis, keepdims):
+    # (Σ|x|ᵖ)^(1/p) as m·(Σ(|x|/m)ᵖ)^(1/p) with m = max |x|, at least the smallest normal
+    # number: |x|ᵖ over- and underflows (1e300³, 1e-300³) where the ratios, in [0, 1], do not,
+    # and 1/m stays finite. The value does not depend on m, so m is detached, a constant: a
+    # gradient through it would cancel, but only after overflowing (|x|/m²).
+    largest = reductions.max(magnitude, axis=axis, keepdims=True)
+    if isinstance(largest, Tensor):
+        largest = largest.detach()
+    special = comparison.logical_or(comparison.equal(largest, 0), comparison.isinf(largest))
+    tiny = np.finfo(magnitude.dtype).tiny
+    scale = piecewise.where(special, 1, piecewise.maximum(largest, tiny))
+    ratio = piecewise.where(special, 1, magnitude) / scale
+    total = reductions.sum(ratio**order, axis=axis, keepdims=True)
+    # Where max |x| is 0 or inf the norm is max |x| itself, with the zero subgradient at x = 0;
+    # there 1 stands in for m and for |x|, so that the branch not taken is never NaN.
+    out = piecewise.where(special, largest, scale * total ** (1 / order))
+    return out if keepdims else shape.squeeze(out, axis)
 
 
 _SINGULAR_VALUE_NORMS = {"nuc": reductions.sum, 2: reductions.max, -2: reductions.min}
@@ -124,4 +174,4 @@ def _matrix_norm(x, order, axes, keepdims):
                      "1, -1, 2, -2, inf or -inf")
 
 
-__all__ = ["norm"]
+__all__ = ["norm", "l2_norm"]

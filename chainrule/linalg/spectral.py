@@ -18,6 +18,7 @@ from chainrule.linalg.matrices import matrix_shape, square_shape, symmetric_part
 from chainrule.ops import joining, piecewise, reductions, shape
 from chainrule.ops.contraction import matmul
 from chainrule.primitive import primitive
+from chainrule.tracing import traced, tracing
 
 EighResult = namedtuple("EighResult", ["eigenvalues", "eigenvectors"])
 SVDResult = namedtuple("SVDResult", ["U", "S", "Vh"])
@@ -31,16 +32,21 @@ def _column(values):
     return shape.expand_dims(values, -1)
 
 
+def _tied(gaps, identity):
+    return (gaps + identity) == 0
+
+
 def _inverse_gaps(values, op):
     # F_ij = 1/(λ_j − λ_i) off the diagonal, 0 on it. A repeated λ leaves the vectors' derivative
     # undefined: those entries are NaN (never 1/0, so NumPy stays quiet) and a warning says why.
     gaps = _row(values) - _column(values)
     identity = np.eye(values.shape[-1], dtype=values.dtype)
-    tied = (getattr(gaps, "_data", gaps) + identity) == 0
-    if not tied.any():
+    tied = traced(_tied, "tied", getattr(gaps, "_data", gaps), identity)
+    if tied.any():
+        warnings.warn(f"{op}: repeated values, where the derivative of the vectors is undefined; "
+                      "the gradient is NaN", RuntimeWarning, stacklevel=2)
+    elif tracing.tape is None:  # a trace holds both cases (its replays cannot warn)
         return 1 / (gaps + identity) - identity
-    warnings.warn(f"{op}: repeated values, where the derivative of the vectors is undefined; "
-                  "the gradient is NaN", RuntimeWarning, stacklevel=2)
     return piecewise.where(tied, np.nan, 1 / (piecewise.where(tied, 1, gaps) + identity) - identity)
 
 

@@ -7,6 +7,7 @@ import numpy as np
 from chainrule.nn import init
 from chainrule.nn.module import Module
 from chainrule.tensor import is_tensor
+from chainrule.tracing import drawn
 
 
 class Dropout(Module):
@@ -43,13 +44,17 @@ class Dropout(Module):
         if not self.training or self.p == 0:
             return x
         x = x if is_tensor(x) else np.asarray(x)
-        kept = init.generator_or_default(self.generator).random(x.shape) >= self.p
-        # The mask is built in x's dtype and scaled once, so float32 stays float32.
-        scale = 0.0 if self.p == 1 else 1 / (1 - self.p)
-        return x * (kept.astype(x.dtype) * scale)
+        generator = init.generator_or_default(self.generator)
+        return x * drawn(_mask, "dropout_mask", generator, x.shape, x.dtype, self.p)
 
     def extra_repr(self):
         return f"p={self.p}"
+
+
+def _mask(generator, shape, dtype, p):
+    # Built in x's dtype and scaled once, so float32 stays float32.
+    kept = generator.random(shape) >= p
+    return kept.astype(dtype) * (0.0 if p == 1 else 1 / (1 - p))
 
 
 __all__ = ["Dropout"]

@@ -8,10 +8,19 @@ from __future__ import annotations
 
 import numpy as np
 
-from chainrule.nn.softmax import log_softmax, softmax
-from chainrule.ops import activations, arithmetic, indexing, reductions, shape
+from chainrule.nn.softmax import log_softmax, shifted_by_max, softmax
+from chainrule.ops import (
+    activations,
+    arithmetic,
+    comparison,
+    indexing,
+    piecewise,
+    reductions,
+    shape,
+)
 from chainrule.primitive import primitive
 from chainrule.tensor import is_tensor
+from chainrule.tracing import traced_operand
 
 _REDUCTIONS = ("mean", "sum", "none")
 
@@ -88,6 +97,9 @@ def _labels(target, scores_shape, who):
 def cross_entropy(logits, target, reduction="mean"):
     """−Σ_c p_c · log_softmax(logits)_c, with p one-hot (class labels) or given probabilities.
 
+    Infinite logits follow log_softmax. A class of probability 0 adds nothing, even where its
+    log-probability is −inf (0·log 0 = 0); there its derivative in p (+inf) is taken as 0.
+
     Args:
         logits: unnormalized scores, shape (N, C) or (N, C, d1, ...) with classes on axis 1,
             or (C,) for one sample.
@@ -115,12 +127,20 @@ def cross_entropy(logits, target, reduction="mean"):
     target = _as_input(target)
     if target.dtype.kind in "fc" and target.shape == logits.shape:
         log_probs = log_softmax(logits, axis=class_axis)
-        loss = -reductions.sum(_like(target, logits) * log_probs, axis=class_axis)
+        loss = -reductions.sum(_times_log_probs(_like(target, logits), log_probs),
+                               axis=class_axis)
         return _reduce(loss, reduction)
     labels = _labels(target, logits.shape, "cross_entropy")
     scale = {"mean": 1 / labels.size if labels.size else np.nan, "sum": 1, "none": None}
     return _cross_entropy_labels(logits, index=_label_index(labels, logits.ndim),
                                  class_axis=class_axis, scale=scale[reduction])
+
+
+def _times_log_probs(p, log_probs):
+    # p·log_probs, with 0 for a class of probability 0 even where its log-probability is −inf
+    # (0·log 0 = 0, the limit), which the product alone would make NaN.
+    ignored = comparison.logical_and(comparison.equal(p, 0), comparison.equal(log_probs, -np.inf))
+    return p * piecewise.where(ignored, 0, log_probs)
 
 
 def _label_index(labels, ndim):
@@ -132,15 +152,21 @@ def _label_index(labels, ndim):
 # step spends most of its time per recorded op, and the fused rule softmax − onehot is exact.
 def _cross_entropy_forward(logits, index, class_axis, scale):
     # Everything is measured from the largest logit: exp never overflows, and the loss is
-    # log Σ exp(x − m) − (x_label − m), which keeps log 2 at x = [3e7, 3e7] in float32.
-    shifted = logits - np.max(logits, axis=class_axis, keepdims=True)
+    # log Σ exp(x − m) − (x_label − m), which keeps log 2 at x = [3e7, 3e7] in float32. At an
+    # infinite largest logit the shift takes the limit softmax takes (no inf − inf).
+    shifted = shifted_by_max(logits, class_axis)
     loss = np.log(np.sum(np.exp(shifted), axis=class_axis)) - shifted[index]
     return loss if scale is None else np.sum(loss) * loss.dtype.type(scale)
 
 
-def _softmax_minus_onehot(logits, index, class_axis):
-    onehot = np.zeros(logits.shape, dtype=logits.dtype)
+def _onehot(shape, dtype, index):
+    onehot = np.zeros(shape, dtype=dtype)
     onehot[index] = 1
+    return onehot
+
+
+def _softmax_minus_onehot(logits, index, class_axis):
+    onehot = traced_operand(_onehot, "onehot", logits.shape, logits.dtype, index)
     return softmax(logits, axis=class_axis) - onehot
 
 
@@ -173,9 +199,16 @@ def _check_same_shape(x, target, who):
 
 
 def _bce_with_logits(x, target):
-    # max(x, 0) − x·t + log(1 + e^{−|x|}) equals log(1 + eˣ) − x·t, and e^{−|x|} ≤ 1 never
-    # overflows where eˣ would.
-    return np.maximum(x, 0) - x * target + np.log1p(np.exp(-np.abs(x)))
+    # log(1 + eˣ) − x·t as max(x, 0)·(1 − t) + max(−x, 0)·t + log(1 + e^{−|x|}): e^{−|x|} ≤ 1
+    # never overflows where eˣ would, no term cancels another, and a term whose weight is 0 is
+    # 0 even at an infinite logit (the loss at x = inf, t = 1 is 0, not inf − inf).
+    positive, negative = np.maximum(x, 0), np.maximum(-x, 0)
+    return (_weighted(positive, 1 - target) + _weighted(negative, target)
+            + np.log1p(np.exp(-np.abs(x))))
+
+
+def _weighted(a, weight):
+    return np.where(weight == 0, 0, a) * weight
 
 
 _bce_with_logits_op = primitive(
@@ -191,8 +224,10 @@ _bce_with_logits_op = primitive(
 def binary_cross_entropy_with_logits(logits, target, reduction="mean"):
     """−t·log σ(x) − (1 − t)·log(1 − σ(x)) for logits x, computed stably from x itself.
 
-    It is max(x, 0) − x·t + log(1 + e^{−|x|}): finite for any x (σ(x) itself would round to
-    0 or 1 and its log to −inf). A primitive, so its gradient is exactly σ(x) − t, at 0 too.
+    It is max(x, 0)·(1 − t) + max(−x, 0)·t + log(1 + e^{−|x|}): finite for any finite x (σ(x)
+    itself would round to 0 or 1 and its log to −inf), and at an infinite logit its limit: 0
+    for x = inf, t = 1 (or −inf, 0), inf otherwise. A primitive, so its gradient is exactly
+    σ(x) − t, at 0 too.
 
     Args:
         logits: the scores x, any shape.

@@ -12,6 +12,7 @@ import numpy as np
 from chainrule.nn import convolution
 from chainrule.ops import indexing, shape
 from chainrule.primitive import linear
+from chainrule.tracing import traced
 
 
 # Given the positions of the maxima, the pool is linear in x: a gather, whose adjoint is a
@@ -84,7 +85,8 @@ def max_pool2d(x, kernel_size, stride=None, padding=0):
     """
     x, unbatched, kernel_size, stride, padding = _pool_arguments(
         x, kernel_size, stride, padding, "max_pool2d")
-    index = _argmax_index(getattr(x, "_data", x), kernel_size, stride, padding)
+    index = traced(_argmax_index, "argmax_index", getattr(x, "_data", x), kernel_size, stride,
+                   padding)
     out = _max_pool2d_op(x, index=index)
     return shape.reshape(out, out.shape[1:]) if unbatched else out
 

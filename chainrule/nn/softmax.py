@@ -12,23 +12,44 @@ from chainrule.ops import exponential, reductions
 from chainrule.primitive import primitive
 
 
-def _shifted(x, axis):
-    # Subtracting the maximum makes every exponent ≤ 0, so exp never overflows; the result is
-    # unchanged because softmax(x + c) = softmax(x).
+def shifted_by_max(x, axis):
+    """x − max x along ``axis`` (NumPy arrays): every entry ≤ 0, so exp of it never overflows,
+    and softmax(x + c) = softmax(x) leaves the result unchanged.
+
+    Where the max is ±inf, x − max would be inf − inf = NaN; there the entries equal to it get 0
+    and the others −inf, the limit of a tie that grows without bound: the +inf entries share the
+    mass equally, and an all −inf slice is uniform.
+
+    Example:
+        >>> import numpy as np
+        >>> from chainrule.nn.softmax import shifted_by_max
+        >>> shifted_by_max(np.array([1.0, 3.0, 2.0]), axis=-1)
+        array([-2.,  0., -1.])
+        >>> shifted_by_max(np.array([1.0, 3.0, np.inf]), axis=-1)
+        array([-inf, -inf,   0.])
+    """
     if x.size == 0:
         return x
-    return x - np.max(x, axis=axis, keepdims=True)
+    peak = np.max(x, axis=axis, keepdims=True)
+    infinite = np.isinf(peak)
+    # −max − max overflows to −inf at the float32 extremes, as it should: e^−inf = 0 either way.
+    with np.errstate(over="ignore"):
+        shifted = x - np.where(infinite, 0, peak)
+    if infinite.any():
+        tie = np.where(x == peak, np.zeros_like(x), -np.inf)
+        shifted = np.where(infinite, tie, shifted)
+    return shifted
 
 
 def _softmax(x, axis):
-    e = np.exp(_shifted(x, axis))
+    e = np.exp(shifted_by_max(x, axis))
     return e / np.sum(e, axis=axis, keepdims=True)
 
 
 def _log_softmax(x, axis):
     if x.size == 0:
         return np.exp(x)  # empty; log of the empty sum below would warn
-    shifted = _shifted(x, axis)
+    shifted = shifted_by_max(x, axis)
     return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
 
 
@@ -75,7 +96,9 @@ def _resolve_axis(x, axis, dim, who):
 def softmax(x, axis=-1, *, dim=None):
     """softmax(x)_i = exp(x_i) / Σ_j exp(x_j) along ``axis``: positive values summing to 1.
 
-    Finite for any finite input (it is computed from x − max x, so exp never overflows).
+    Finite for any finite input (it is computed from x − max x, so exp never overflows). The
+    +inf entries of a slice share it equally (softmax([0, inf]) is [0, 1]) and an all −inf
+    slice is uniform: the limits of large ties.
 
     Args:
         x: the scores (logits).
@@ -97,7 +120,8 @@ def log_softmax(x, axis=-1, *, dim=None):
     """log_softmax(x)_i = x_i − log Σ_j exp(x_j) along ``axis``; accurate where softmax is 0.
 
     Use it (not log(softmax(x))) for log-probabilities: at x = [0, 1000] it gives [-1000, 0]
-    where log(softmax(x)) would give [-inf, 0].
+    where log(softmax(x)) would give [-inf, 0]. Infinities follow softmax: [0, inf] gives
+    [-inf, 0], and an all −inf slice of n entries gives −log n each.
 
     Args:
         x: the scores (logits).
@@ -115,4 +139,4 @@ def log_softmax(x, axis=-1, *, dim=None):
     return _log_softmax_op(x, axis=_resolve_axis(x, axis, dim, "log_softmax"))
 
 
-__all__ = ["softmax", "log_softmax"]
+__all__ = ["softmax", "log_softmax", "shifted_by_max"]

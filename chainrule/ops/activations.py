@@ -69,6 +69,7 @@ def elu(x, alpha=1.0):
 
 _SQRT_HALF = math.sqrt(0.5)
 _SQRT_TWO_OVER_PI = math.sqrt(2 / math.pi)
+_GELU_FLAT = 50
 
 
 def gelu(x, approximate="none"):
@@ -76,7 +77,8 @@ def gelu(x, approximate="none"):
 
     With ``approximate="tanh"``: x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))/2.
     Both are written through ops that stay accurate where Φ(x) is tiny (x ≪ 0): Φ(x) =
-    erfc(−x/√2)/2, and (1 + tanh u)/2 = σ(2u), so no 1 + (−1 + ε) cancels.
+    erfc(−x/√2)/2, and (1 + tanh u)/2 = σ(2u), so no 1 + (−1 + ε) cancels. Finite with a
+    finite slope for any finite x, and gelu(−inf) = 0 with slope 0.
 
     Args:
         x: the input.
@@ -90,12 +92,18 @@ def gelu(x, approximate="none"):
         >>> cr.gelu(cr.tensor([-1.0, 0.0, 1.0]))
         tensor([-0.15865525,  0.        ,  0.84134475])
     """
+    # Beyond ±50, Φ(x) and its approximation are exactly 0 or 1 in any float: x is held at −50
+    # below, so that gelu(−inf) is −50·0 = 0, not −inf·0 = NaN, with slope 0; the cubic of the
+    # tanh form sees x held within ±50 too, so x³ never overflows. The guards are wheres on
+    # comparisons, which a formula reads at its point: as x itself.
+    if approximate not in ("none", "tanh"):
+        raise ValueError(f"gelu's approximate must be 'none' or 'tanh', not {approximate!r}")
+    x = piecewise.where(comparison.less(x, -_GELU_FLAT), -_GELU_FLAT, x)
     if approximate == "none":
         return 0.5 * x * exponential.erfc(-x * _SQRT_HALF)
-    if approximate == "tanh":
-        inner = _SQRT_TWO_OVER_PI * (x + 0.044715 * (x * x * x))
-        return x * sigmoid(2 * inner)
-    raise ValueError(f"gelu's approximate must be 'none' or 'tanh', not {approximate!r}")
+    bounded = piecewise.where(comparison.greater(x, _GELU_FLAT), _GELU_FLAT, x)
+    inner = _SQRT_TWO_OVER_PI * (bounded + 0.044715 * (bounded * bounded * bounded))
+    return x * sigmoid(2 * inner)
 
 
 def _softplus(x, beta):
@@ -136,6 +144,6 @@ def softplus(x, beta=1.0):
     return _softplus_op(x, beta=beta)
 
 
-from chainrule.ops import exponential, piecewise  # noqa: E402  (they use this module too)
+from chainrule.ops import comparison, exponential, piecewise  # noqa: E402  (they use this module too)
 
 __all__ = ["sigmoid", "elu", "gelu", "softplus"]

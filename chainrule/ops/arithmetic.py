@@ -104,8 +104,13 @@ def _power_d_base(x, y, out):
     if isinstance(y, (int, float)):
         return y * x ** (y - 1) if y != 0 else zeros_like(x)
     tiny = np.finfo(x.dtype).tiny
-    safe = piecewise.where((y == 0) & ~(abs(x) >= tiny), 1, x)
-    return y * safe ** (y - 1)
+    small = ~(abs(x) >= tiny)
+    # At a positive subnormal x, x^(y−1) ≈ 1/x overflows where y·x^(y−1) need not (it is 1 at
+    # x = y = 5e-324): there it is (y·h)·h with h = x^((y−1)/2), exact for x > 0.
+    subnormal = small & (x > 0) & (y != 0)
+    safe = piecewise.where(((y == 0) & small) | subnormal, 1, x)
+    half = piecewise.where(subnormal, x, 1) ** ((y - 1) / 2)
+    return piecewise.where(subnormal, (y * half) * half, y * safe ** (y - 1))
 
 
 def _power_d_exponent(x, y, out):

@@ -11,9 +11,13 @@ import numpy as np
 from chainrule.primitive import elementwise, elementwise_binary
 
 _LN2 = math.log(2.0)
-_LN10 = math.log(10.0)
+_LOG2_E = 1 / _LN2
+_LOG10_E = 1 / math.log(10.0)
 _SQRT_PI = math.sqrt(math.pi)
 _TWO_OVER_SQRT_PI = 2 / _SQRT_PI
+# σ(±800) is 1 or 0 to the last bit in any float; e^(−40²) is 0.
+_SATURATED = 400
+_GAUSSIAN_ZERO = 40
 
 exp = elementwise(
     "exp", np.exp, lambda x, out: out, "exp(x)", reads_inputs=False, reads_out=True,
@@ -61,8 +65,9 @@ log = elementwise(
     """,
 )
 
+# 1/(x·ln b) as (1/ln b)/x: x·ln 10 overflows at the float32 maximum where 1/(x·ln 10) does not.
 log2 = elementwise(
-    "log2", np.log2, lambda x, out: 1 / (x * _LN2), "1/(x*log(2))",
+    "log2", np.log2, lambda x, out: _LOG2_E / x, "1/(x*log(2))",
     doc="""Base-2 logarithm.
 
     Example:
@@ -73,7 +78,7 @@ log2 = elementwise(
 )
 
 log10 = elementwise(
-    "log10", np.log10, lambda x, out: 1 / (x * _LN10), "1/(x*log(10))",
+    "log10", np.log10, lambda x, out: _LOG10_E / x, "1/(x*log(10))",
     doc="""Base-10 logarithm.
 
     Example:
@@ -96,17 +101,25 @@ log1p = elementwise(
 
 
 def _logaddexp_share(x, y):
-    # ∂/∂x log(eˣ + eʸ) = σ(x − y), which never overflows. Where x and y are the same infinity
-    # x − y is NaN; there both get the share of a tie, σ(0) = 1/2.
-    x_data, y_data = getattr(x, "_data", x), getattr(y, "_data", y)
-    same_infinity = np.isinf(x_data) & (x_data == y_data)
-    if np.any(same_infinity):
-        x, y = piecewise.where(same_infinity, 0, x), piecewise.where(same_infinity, 0, y)
-    return activations.sigmoid(x - y)
+    # ∂/∂x log(eˣ + eʸ) = σ(x − y), which never overflows. x − y is taken as 2·(x/2 − y/2),
+    # clipped to ±800 where σ is 0 or 1 to the last bit: x − y itself overflows, with a warning,
+    # at the float32 extremes (max − (−max)). Where x and y are the same infinity x − y is NaN;
+    # there both get the share of a tie, σ(0) = 1/2.
+    same_infinity = comparison.logical_and(comparison.isinf(x), comparison.equal(x, y))
+    x, y = piecewise.where(same_infinity, 0, x), piecewise.where(same_infinity, 0, y)
+    half_difference = piecewise.clip(x * 0.5 - y * 0.5, -_SATURATED, _SATURATED)
+    return activations.sigmoid(half_difference * 2)
+
+
+def _logaddexp(x, y):
+    # NumPy's logaddexp warns when x − y overflows inside it (float32 max and −max), though
+    # its result, the larger argument, is exact.
+    with np.errstate(over="ignore"):
+        return np.logaddexp(x, y)
 
 
 logaddexp = elementwise_binary(
-    "logaddexp", np.logaddexp,
+    "logaddexp", _logaddexp,
     lambda x, y, out: _logaddexp_share(x, y),
     lambda x, y, out: _logaddexp_share(y, x),
     ("sigmoid(x - y)", "sigmoid(y - x)"),
@@ -211,9 +224,18 @@ def _error_function_vectorized(values, complement):
     return out
 
 
+def _gaussian(x):
+    # e^(−x²) with x replaced by 40 beyond ±40, where it is 0 in any float anyway (from 27.3):
+    # x·x overflows, with a warning, past |x| = 1.3e154 (float32: 1.8e19). The guard is a
+    # comparison, which a derivative formula leaves out (it falls back to SymPy's own).
+    far = comparison.greater(arithmetic.abs(x), _GAUSSIAN_ZERO)
+    near = piecewise.where(far, _GAUSSIAN_ZERO, x)
+    return exp(-(near * near))
+
+
 erf = elementwise(
     "erf", lambda x: _error_function(x, complement=False),
-    lambda x, out: _TWO_OVER_SQRT_PI * exp(-(x * x)),
+    lambda x, out: _TWO_OVER_SQRT_PI * _gaussian(x),
     "2/sqrt(pi)*exp(-x**2)",
     doc="""The error function erf(x) = (2/√π)∫₀ˣ e^(−t²) dt, accurate to about 1 ulp.
 
@@ -226,7 +248,7 @@ erf = elementwise(
 
 erfc = elementwise(
     "erfc", lambda x: _error_function(x, complement=True),
-    lambda x, out: -_TWO_OVER_SQRT_PI * exp(-(x * x)),
+    lambda x, out: -_TWO_OVER_SQRT_PI * _gaussian(x),
     "-2/sqrt(pi)*exp(-x**2)",
     doc="""The complementary error function 1 − erf(x), accurate also where it is tiny (x ≫ 1).
 
@@ -237,7 +259,7 @@ erfc = elementwise(
     """,
 )
 
-from chainrule.ops import activations, piecewise  # noqa: E402  (they use this module too)
+from chainrule.ops import activations, arithmetic, comparison, piecewise  # noqa: E402  (they use this module too)
 
 __all__ = [
     "exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "logaddexp", "erf", "erfc",

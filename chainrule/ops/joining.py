@@ -205,6 +205,8 @@ def repeat(x, repeats, axis=None):
     x_shape = shape.shape_of(x)
     axis = shape.normalize_axis(axis, len(x_shape), "repeat")
     counts = np.asarray(getattr(repeats, "_data", repeats))
+    if counts.size == 0:
+        counts = counts.astype(np.intp)  # [] is float64 to NumPy; no counts have no dtype
     if counts.dtype.kind not in "iu" or (counts < 0).any():
         raise ValueError(f"repeat: repeats must be non-negative integers, got {repeats!r}")
     size = x_shape[axis]

@@ -11,6 +11,7 @@ import math
 import numpy as np
 
 from chainrule.primitive import linear, primitive
+from chainrule.tracing import traced_operand
 
 
 def normalize_axes(axis, ndim, op="reduction"):
@@ -69,21 +70,45 @@ def sum(x, axis=None, keepdims=False):  # noqa: A001 -- NumPy's name
     return _sum_op(x, axis=axis, keepdims=keepdims)
 
 
-def mean(x, axis=None, keepdims=False):
-    """The arithmetic mean over ``axis``, as ``numpy.mean`` (a sum scaled by 1/n).
+def _mean(x, axis, keepdims):
+    count = math.prod(np.shape(x)[i] for i in axis)
+    with np.errstate(over="ignore"):
+        total = np.sum(x, axis=axis, keepdims=keepdims)
+    if not count:
+        return total * np.nan
+    out = total / count
+    if np.isinf(out).any():
+        # The sum of finite values can overflow where their mean does not (float32 [max, max]):
+        # there the values are divided by n first.
+        finite = np.all(np.isfinite(x), axis=axis, keepdims=keepdims)
+        out = np.where(np.isinf(out) & finite, np.sum(x / count, axis=axis, keepdims=keepdims), out)
+    return out[()] if np.ndim(out) == 0 else out
 
-    The mean of no values is NaN (NumPy also warns).
+
+# A primitive rather than sum / n, for stability: the sum of float32 values near the maximum
+# overflows where their mean is finite. One node instead of two is also faster.
+_mean_op = linear(
+    "mean", _mean,
+    lambda grad_out, x, axis, keepdims: (
+        expand_reduced(grad_out, x.shape, axis, keepdims) / math.prod(x.shape[i] for i in axis)
+    ),
+    "1/n",
+)
+
+
+def mean(x, axis=None, keepdims=False):
+    """The arithmetic mean over ``axis``, as ``numpy.mean``: Σ x / n.
+
+    Where the sum of finite values overflows (float32 [max, max]) the mean is still finite: the
+    values are divided by n first there. The mean of no values is NaN (NumPy also warns).
 
     Example:
         >>> import chainrule as cr
         >>> cr.mean(cr.tensor([1.0, 2.0, 6.0]))
         tensor(3.)
     """
-    x_shape = shape.shape_of(x)
-    axes = normalize_axes(axis, len(x_shape), "mean")
-    count = math.prod(x_shape[i] for i in axes)
-    total = sum(x, axis=axes, keepdims=keepdims)
-    return total / count if count else total * np.nan
+    axes = normalize_axes(axis, len(shape.shape_of(x)), "mean")
+    return _mean_op(x, axis=axes, keepdims=keepdims)
 
 
 def _others_product(x, axes):
@@ -144,9 +169,13 @@ def _tie_share(x, out, axis, keepdims):
     # Where the extreme value is reached several times, the entries share the gradient equally.
     # A NaN is what NumPy returns when a group holds one, so the NaN entries take it. The share
     # is piecewise constant in x (its derivative is zero), hence computed once, on the values.
-    x_data = getattr(x, "_data", x)
-    out_data = restore_axes(getattr(out, "_data", out), x_data.shape, axis, keepdims)
-    share = ((x_data == out_data) | np.isnan(x_data)).astype(x_data.dtype)
+    x_data, out_data = getattr(x, "_data", x), getattr(out, "_data", out)
+    return traced_operand(_ties, "tie_share", x_data, out_data, axis, keepdims)
+
+
+def _ties(x, out, axis, keepdims):
+    out = restore_axes(out, x.shape, axis, keepdims)
+    share = ((x == out) | np.isnan(x)).astype(x.dtype)
     share /= np.sum(share, axis=axis, keepdims=True)
     return share
 

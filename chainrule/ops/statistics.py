@@ -10,6 +10,7 @@ import math
 import numpy as np
 
 from chainrule.primitive import primitive
+from chainrule.tracing import traced, tracing
 
 
 def var(x, axis=None, ddof=0, keepdims=False):
@@ -34,8 +35,10 @@ def var(x, axis=None, ddof=0, keepdims=False):
 def std(x, axis=None, ddof=0, keepdims=False):
     """√var(x) over ``axis``, as ``numpy.std``.
 
-    At a constant input (std = 0) the square root has an infinite slope; std is convex and
-    smallest there, so the gradient is the zero subgradient, never NaN.
+    It is taken as ‖(x − mean x)/√(n − ddof)‖₂, with the 2-norm rescaled where the squares would
+    over- or underflow: std([1e300, −1e300]) is 1e300 and std([0, 1e-300]) is 5e-301 (NumPy
+    gives inf and 0). At a constant input (std = 0) the square root has an infinite slope; std
+    is convex and smallest there, so the gradient is the zero subgradient, never NaN.
 
     Example:
         >>> import chainrule as cr
@@ -44,11 +47,14 @@ def std(x, axis=None, ddof=0, keepdims=False):
         >>> x.grad
         tensor([0., 0., 0.])
     """
-    axes = reductions.normalize_axes(axis, len(shape.shape_of(x)), "std")
-    variance = var(x, axis=axes, ddof=ddof, keepdims=keepdims)
-    # The branch not taken must stay finite too (1 stands in for 0), or 0 · inf would be NaN.
-    spread = variance != 0
-    return piecewise.where(spread, arithmetic.sqrt(piecewise.where(spread, variance, 1)), 0)
+    x_shape = shape.shape_of(x)
+    axes = reductions.normalize_axes(axis, len(x_shape), "std")
+    dof = math.prod(x_shape[i] for i in axes) - ddof
+    deviation = x - reductions.mean(x, axis=axes, keepdims=True)
+    if dof <= 0:
+        return norms.l2_norm(deviation, axis=axes, keepdims=keepdims) * np.nan
+    # Scaled before the norm, which could overflow where std does not (float32 [max, −max]).
+    return norms.l2_norm(deviation / math.sqrt(dof), axis=axes, keepdims=keepdims)
 
 
 def _logsumexp(x, axis, keepdims):
@@ -57,14 +63,28 @@ def _logsumexp(x, axis, keepdims):
     peak = np.max(x, axis=axis, keepdims=True, initial=-np.inf)
     # Subtracting the largest value keeps every exp ≤ 1, so nothing overflows. A slice whose
     # largest value is ±inf or NaN is its own answer (inf − inf would be NaN); it skips the
-    # sum, and its log(0) = −inf, which the where discards, is silenced on purpose.
+    # sum, and its log(0) = −inf, which the where discards, is silenced on purpose, as is the
+    # overflow of x − max to −inf at the float32 extremes (−max − max), exact for exp.
     finite = np.isfinite(peak)
     shift = np.where(finite, peak, 0)
-    with np.errstate(divide="ignore"):
+    with np.errstate(divide="ignore", over="ignore"):
         total = np.sum(np.exp(np.where(finite, x - shift, -np.inf)), axis=axis, keepdims=True)
         out = np.where(finite, np.log(total) + shift, peak)
     out = out if keepdims else np.squeeze(out, axis=axis)
     return out[()] if out.ndim == 0 else out
+
+
+def _infinite_share(x, out, axis):
+    share = (x == out).astype(x.dtype)
+    share /= np.maximum(np.sum(share, axis=axis, keepdims=True), 1)
+    return share
+
+
+def _exp_difference(x, c):
+    # e^(x − c) for x ≤ c as (e^(x/2 − c/2))²: x − c itself overflows to −inf, with a warning,
+    # at the float32 extremes (−max − max), where e^(x − c) is simply 0.
+    half = exponential.exp(x * 0.5 - c * 0.5)
+    return half * half
 
 
 def _softmax(x, out, axis, keepdims):
@@ -74,20 +94,18 @@ def _softmax(x, out, axis, keepdims):
     # max is a constant here: softmax does not change when x is shifted.
     out = reductions.restore_axes(out, x.shape, axis, keepdims)
     out_data = getattr(out, "_data", out)
-    if not np.isinf(out_data).any():
+    if tracing.tape is None and not np.isinf(out_data).any():  # a trace holds both cases
         x_data = getattr(x, "_data", x)
         peak = np.max(x_data, axis=axis, keepdims=True) if x_data.size else 0
-        weights = exponential.exp(x - peak)
+        weights = _exp_difference(x, peak)
         return weights / reductions.sum(weights, axis=axis, keepdims=True)
     # An infinite logsumexp is shared equally by the entries equal to it: the +inf entries
     # (as max shares ties), or, for an all −inf slice, every entry, which is the limit of the
     # uniform softmax of equal entries. NaN slices still give NaN through exp.
-    x_data = getattr(x, "_data", x)
-    infinite = np.isinf(out_data)
-    share = (x_data == out_data).astype(x_data.dtype)
-    share /= np.maximum(np.sum(share, axis=axis, keepdims=True), 1)
-    safe = piecewise.where(infinite, 0, x - piecewise.where(infinite, 0, out))
-    return piecewise.where(infinite, share, exponential.exp(safe))
+    infinite = traced(np.isinf, "isinf", out_data)
+    share = traced(_infinite_share, "infinite_share", getattr(x, "_data", x), out_data, axis)
+    weights = _exp_difference(piecewise.where(infinite, 0, x), piecewise.where(infinite, 0, out))
+    return piecewise.where(infinite, share, weights)
 
 
 def _logsumexp_vjp(grad_out, out, x, axis, keepdims):
@@ -123,6 +141,7 @@ def logsumexp(x, axis=None, keepdims=False):
     return _logsumexp_op(x, axis=axes, keepdims=keepdims)
 
 
+from chainrule.linalg import norms  # noqa: E402
 from chainrule.ops import arithmetic, exponential, piecewise, reductions, shape  # noqa: E402
 
 __all__ = ["var", "std", "logsumexp"]

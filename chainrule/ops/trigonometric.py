@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from chainrule.primitive import elementwise, elementwise_binary
+from chainrule.tracing import traced, tracing
 
 sin = elementwise(
     "sin", np.sin, lambda x, out: cos(x), "cos(x)",
@@ -88,15 +89,18 @@ arctan = elementwise(
 
 
 def _origin_safe(numerator, y, x):
-    # numerator/(x² + y²) as numerator/r/r with r = hypot(x, y), which cannot overflow. At the
-    # origin, where arctan2 jumps and has no derivative, the partials are taken as 0.
-    r = hypot(x, y)
-    r_data = getattr(r, "_data", r)
-    if not np.any(r_data == 0):
-        return numerator / r / r
-    origin = r_data == 0
-    safe = piecewise.where(origin, 1, r)
-    return piecewise.where(origin, 0, numerator / safe / safe)
+    # numerator/(x² + y²) as ((numerator/s)/(u² + v²))/s with s = max(|x|, |y|), u = x/s and
+    # v = y/s: neither x² (past 1e154) nor hypot (float32, at its max) can overflow. At the
+    # origin, where arctan2 jumps and has no derivative, the partials are taken as 0; where x or
+    # y is infinite they are 0, their limit. There s stands in as 1 and (x, y) as (1, 0), so
+    # that no branch divides by 0 or by inf.
+    scale = piecewise.maximum(arithmetic.abs(x), arithmetic.abs(y))
+    special = comparison.logical_or(comparison.equal(scale, 0), comparison.isinf(scale))
+    scale = piecewise.where(special, 1, scale)
+    u = piecewise.where(special, 1, x) / scale
+    v = piecewise.where(special, 0, y) / scale
+    ratio = piecewise.where(special, 0, numerator) / scale
+    return piecewise.where(special, 0, ratio / (u * u + v * v) / scale)
 
 
 arctan2 = elementwise_binary(
@@ -105,7 +109,7 @@ arctan2 = elementwise_binary(
     lambda y, x, out: _origin_safe(-y, y, x),
     ("x/(x**2 + y**2)", "-y/(x**2 + y**2)"),
     doc="""The angle of the point (x, y), arctan2(y, x) as in NumPy; its partials are 0 at the
-    origin.
+    origin, and where x or y is infinite (their limit).
 
     Example:
         >>> import chainrule as cr
@@ -118,9 +122,9 @@ arctan2 = elementwise_binary(
 def _hypot_over(a, out):
     # a / hypot, taken as 0 at the origin (the zero subgradient, as for a norm).
     out_data = getattr(out, "_data", out)
-    if not np.any(out_data == 0):
+    if tracing.tape is None and not np.any(out_data == 0):  # a trace must hold both cases
         return a / out
-    zero = out_data == 0
+    zero = traced(np.equal, "equal", out_data, 0)
     return piecewise.where(zero, 0, a / piecewise.where(zero, 1, out))
 
 
@@ -138,6 +142,6 @@ hypot = elementwise_binary(
     """,
 )
 
-from chainrule.ops import arithmetic, piecewise  # noqa: E402  (they use this module too)
+from chainrule.ops import arithmetic, comparison, piecewise  # noqa: E402  (they use this module too)
 
 __all__ = ["sin", "cos", "tan", "arcsin", "arccos", "arctan", "arctan2", "hypot"]

@@ -13,6 +13,7 @@ import chainrule as cr
 from chainrule.nn import functional as F
 from tests.reliability.special_elementwise import (
     L,
+    LN2,
     Op,
     hypot_partial,
     logaddexp_share,
@@ -77,9 +78,16 @@ def _largest_magnitude(a, b, largest):
     return [np.sign(a) * shares[0], np.sign(b) * shares[1]]
 
 
+def _softplus_of_difference(a, b):
+    # softplus(a − b); at the same infinity a − b is NaN, and the limit of the tie is log 2 (the
+    # softmax shares it equally, chainrule's convention, as logaddexp's gradient).
+    same_infinity = np.isinf(a) & (a == b)
+    return np.where(same_infinity, LN2, softplus(a - b))
+
+
 def _cross_entropy(label):
     def value(a, b):
-        return softplus(b - a) if label == 0 else softplus(a - b)
+        return _softplus_of_difference(b, a) if label == 0 else _softplus_of_difference(a, b)
 
     def jacobian(a, b):
         s = _softmax(a, b)
@@ -129,7 +137,7 @@ PAIRS = [
     pair(
         "log_softmax",
         F.log_softmax,
-        lambda a, b: [-softplus(b - a), -softplus(a - b)],
+        lambda a, b: [-_softplus_of_difference(b, a), -_softplus_of_difference(a, b)],
         _log_softmax_jacobian,
     ),
     pair("cross_entropy label 0", lambda z: F.cross_entropy(z, np.array(0)), *_cross_entropy(0)),

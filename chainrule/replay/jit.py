@@ -1,0 +1,218 @@
+"""jit: trace a function once per input signature, then replay it as a straight-line NumPy
+program — no tensors, nodes or graph building on the calls that follow.
+
+The trace runs the function on tensors that every op records (derivatives included: a
+``value_and_grad`` inside is traced through its backward sweep), so the program holds the
+forward and backward steps alike. See docs/jit.md for what a trace can and cannot replay.
+"""
+
+from __future__ import annotations
+
+import functools
+import numbers
+
+import numpy as np
+
+from chainrule.graph import Node, _sequence
+from chainrule.replay.program import build
+from chainrule.tensor import Tensor, wrap
+from chainrule.tracing import Tape, TraceError, tracing
+from chainrule.transforms import trees
+from chainrule.transforms.boundary import _input, is_nested
+
+
+def jit(fun=None, *, static_argnums=()):
+    """``fun``, traced on its first call per input signature and replayed on later calls.
+
+    Arrays and tensors in the arguments (and in tuples, lists and dicts of them) are inputs of
+    the trace: a call with the same shapes and dtypes replays it. Python numbers, and the
+    arguments at ``static_argnums``, are part of the signature: the trace bakes them in, and a
+    new value traces again. Everything else ``fun`` reads (globals, arrays it closes over) is
+    a constant of the trace. Called inside another transform, or on tensors that require
+    grad, ``fun`` runs as it is (a trace would hide the derivative from the outer level).
+
+    Args:
+        fun: a function of arrays, tensors and containers of them, returning the same.
+        static_argnums: positions of arguments that select the computation (sizes, flags,
+            modes); they must be hashable.
+
+    Returns:
+        The jitted function. ``.trace(*args)`` returns the :class:`Program` for those
+        arguments (its ``source`` is the replayed NumPy code).
+
+    Raises:
+        TraceError: at the first call, when ``fun`` does something a trace cannot replay (an
+            ``if`` on a traced value, ``.backward()``, ``.item()``, ``.numpy()``), with the fix.
+
+    Example:
+        >>> import numpy as np
+        >>> import chainrule as cr
+        >>> loss_and_grad = cr.value_and_grad(lambda w, x: cr.sum(cr.tanh(x @ w) ** 2))
+        >>> step = cr.jit(loss_and_grad)
+        >>> w, x = np.ones(3), np.arange(6.0).reshape(2, 3) / 10
+        >>> loss, grad_w = step(w, x)          # traced, and run once
+        >>> loss, grad_w = step(w + 1, x)      # replayed
+        >>> bool(np.allclose(grad_w, loss_and_grad(w + 1, x)[1]))
+        True
+    """
+    if fun is None:
+        return functools.partial(jit, static_argnums=static_argnums)
+    numbers_ = (static_argnums,) if isinstance(static_argnums, int) else tuple(static_argnums)
+    return Jitted(fun, numbers_)
+
+
+class Jitted:
+    """A jitted function: a cache of programs, one per input signature."""
+
+    def __init__(self, fun, static_argnums):
+        self.fun = fun
+        self.static_argnums = static_argnums
+        self.cache = {}
+        functools.update_wrapper(self, fun, updated=())
+
+    def __call__(self, *args, **kwargs):
+        call = _Call(self, args, kwargs)
+        if call.eager:
+            return self.fun(*args, **kwargs)
+        cached = self.cache.get(call.key)
+        if cached is None:  # the trace's own results: the first call runs the function once
+            program, outputs, values = self._trace(call)
+        else:
+            program, outputs = cached
+            values = program.run(*call.inputs)
+        return outputs.rebuild(values, program, call)
+
+    def trace(self, *args, **kwargs):
+        """The :class:`Program` replayed for these arguments (traced now if it is new)."""
+        call = _Call(self, args, kwargs)
+        if call.eager:
+            raise TraceError(
+                f"jit({self.__name__}): these arguments are followed by an outer derivative "
+                "(tensors that require grad, or a transform around the call), so they run "
+                "eagerly and have no program"
+            )
+        return (self.cache.get(call.key) or self._trace(call))[0]
+
+    def _trace(self, call):
+        tape = Tape(self.__name__, next(_sequence))
+        tracing.tape = tape
+        try:
+            traced = [_traced_input(tape, x) for x in call.inputs]
+            args, kwargs = call.rebuild(traced)
+            result = self.fun(*args, **kwargs)
+        finally:
+            tracing.tape = None
+        outputs = _Outputs(result, tape, call.any_tensor)
+        program = build(tape, [tape.slot_of(x._data) for x in traced], outputs.refs,
+                        self.__name__)
+        self.cache[call.key] = (program, outputs)
+        values, outputs.traced_values = outputs.traced_values, None  # not kept alive by the cache
+        return program, outputs, values
+
+    def __repr__(self):
+        return f"<jit {self.__name__}: {len(self.cache)} trace(s)>"
+
+
+class _Call:
+    """One call's arguments: the dynamic inputs (arrays), and the signature they select."""
+
+    __slots__ = ("jitted", "args", "kwargs", "structure", "leaves", "inputs", "where",
+                 "key", "eager", "any_tensor")
+
+    def __init__(self, jitted, args, kwargs):
+        self.jitted, self.args, self.kwargs = jitted, args, kwargs
+        static = jitted.static_argnums
+        dynamic = tuple(() if i in static else a for i, a in enumerate(args))
+        self.leaves, self.structure, _ = trees.flatten((dynamic, kwargs), "the arguments")
+        self.inputs, self.where, signature = [], [], []
+        self.any_tensor = self.eager = False
+        for position, leaf in enumerate(self.leaves):
+            if isinstance(leaf, Tensor):
+                self.any_tensor = True
+                leaf = leaf._data
+            elif isinstance(leaf, numbers.Number) and not isinstance(leaf, np.generic):
+                signature.append((type(leaf), leaf))  # a Python number is baked in
+                continue
+            self.inputs.append(leaf)
+            self.where.append(position)
+            signature.append((leaf.shape, leaf.dtype))
+        if self.any_tensor or tracing.tape is not None:
+            self.eager = tracing.tape is not None or is_nested(self.leaves)
+        elif is_nested(()):
+            self.eager = True
+        statics = tuple(args[i] for i in static if i < len(args))
+        self.key = None if self.eager else (
+            self.structure, tuple(signature), _hashable(statics), self.any_tensor)
+
+    def rebuild(self, inputs):
+        """The arguments with ``inputs`` in place of the dynamic leaves."""
+        leaves = list(self.leaves)
+        for position, value in zip(self.where, inputs):
+            leaves[position] = value
+        dynamic, kwargs = trees.unflatten(self.structure, leaves)
+        args = [a if i not in self.jitted.static_argnums else self.args[i]
+                for i, a in enumerate(dynamic)]
+        return args, kwargs
+
+
+def _hashable(statics):
+    try:
+        hash(statics)
+    except TypeError as exc:
+        raise TypeError(f"jit: static arguments must be hashable, got {statics!r}") from exc
+    return statics
+
+
+def _traced_input(tape, value):
+    """A fresh tensor for one input: its array is a slot, and floats are followed by
+    derivatives, so that every transform inside records its sweeps on the tape."""
+    data = value.view() if isinstance(value, np.ndarray) else np.asarray(value)[()]
+    tape.new_slot(data)
+    if data.dtype.kind not in "fc":
+        return wrap(data)
+    return wrap(data, Node(_input, [None], (wrap(data),), data, {}))
+
+
+class _Outputs:
+    """What the traced function returned: its structure, and per leaf a slot or a constant."""
+
+    def __init__(self, result, tape, any_tensor):
+        leaves, self.structure, _ = trees.flatten(result, f"the result of {tape.name}")
+        self.refs, self.tensors, self.traced_values = [], [], []
+        for leaf in leaves:
+            data = leaf._data if isinstance(leaf, Tensor) else leaf
+            self.traced_values.append(data)
+            slot = tape.slot_of(data) if isinstance(data, (np.ndarray, np.generic)) else None
+            self.refs.append(data if slot is None else slot)
+            self.tensors.append(any_tensor and isinstance(leaf, Tensor))
+
+    def rebuild(self, values, program, call):
+        values = list(values)
+        for i in program.constant_outputs:
+            if isinstance(values[i], np.ndarray):
+                values[i] = values[i].copy()  # the caller may write into what it gets
+        _unalias(values, call.inputs)
+        leaves = [wrap(v) if tensor else v for v, tensor in zip(values, self.tensors)]
+        return trees.unflatten(self.structure, leaves)
+
+
+def _unalias(values, inputs):
+    """Copy results that are views of an input or of another result (a reshape, an identity),
+    so that writing into one never changes another, as with eager results."""
+    seen = set()
+    for i, value in enumerate(values):
+        if not isinstance(value, np.ndarray):
+            continue
+        if id(value) in seen or value.base is not None or not value.flags.writeable or any(
+            value is x for x in inputs
+        ):
+            others = [values[j] for j in range(i)] + list(inputs)
+            if id(value) in seen or any(np.may_share_memory(value, o) for o in others
+                                        if isinstance(o, np.ndarray)):
+                values[i] = value.copy()
+            elif not value.flags.writeable:
+                values[i] = value.copy()
+        seen.add(id(values[i]))
+
+
+__all__ = ["jit", "Jitted"]
