@@ -25,13 +25,16 @@ class Node:
     array itself is written in place.
     """
 
-    __slots__ = ("prim", "parents", "inputs", "out", "params", "seq", "epoch", "tangents",
+    __slots__ = ("prim", "parents", "inputs", "raw", "out", "params", "seq", "epoch", "tangents",
                  "clobbered", "__weakref__")
 
-    def __init__(self, prim, parents, inputs, out, params):
+    def __init__(self, prim, parents, inputs, out, params, raw=None):
         self.prim = prim
         self.parents = parents
         self.inputs = inputs
+        # The inputs' arrays as the forward saw them, for a plain backward pass (a tuple of
+        # arrays, which the garbage collector stops tracking), or None: read from ``inputs``.
+        self.raw = raw
         self.out = out
         self.params = params
         self.seq = next(_sequence)
@@ -46,6 +49,7 @@ class Node:
     def release(self):
         """Drop the saved values: the memory goes back as soon as the sweep has passed."""
         self.inputs = None
+        self.raw = None
         self.out = None
         self.tangents = None
 
@@ -66,6 +70,7 @@ class LeafNode(Node):
         self.prim = None
         self.parents = ()
         self.inputs = ()
+        self.raw = None
         self.out = None
         self.params = None
         self.seq = next(_sequence)

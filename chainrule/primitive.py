@@ -17,6 +17,9 @@ from chainrule.tracing import tracing
 
 REGISTRY: dict[str, "Primitive"] = {}
 
+# Argument types that need no conversion: apply hands them to the forward as they are.
+_NUMPY_VALUES = frozenset({np.ndarray, *(np.dtype(c).type for c in "?bhilqBHILQefdgFDG")})
+
 # Functions called as hook(prim, args, params, result) after every recorded op (detect_anomaly
 # uses this). Empty, it costs one truth test per op.
 OP_HOOKS: list = []
@@ -87,19 +90,27 @@ def _declaring_module():
 
 def apply(prim, *args, **params):
     """Run ``prim``: NumPy alone on plain arrays; on tensors also record and push tangents."""
+    numbers_only, sequence = True, False
     for arg in args:
-        if isinstance(arg, Tensor):
+        kind = type(arg)
+        if kind in _NUMPY_VALUES:  # the common case: one set lookup
+            numbers_only = False
+        elif kind is float or kind is int:
+            continue
+        elif isinstance(arg, Tensor):
             return record(prim, args, params)
+        else:
+            numbers_only = False
+            sequence = sequence or kind is list or kind is tuple
     if tracing.tape is not None:
         return _traced_apply(prim, args, params)
-    for arg in args:
+    if sequence:
         # Forwards use Python operators where they are fastest (NumPy scalars); a list given
         # to a public op must still mean an array, as in NumPy, never list concatenation.
-        if type(arg) is list or type(arg) is tuple:
-            return prim.forward(*[asarray_if_sequence(a) for a in args], **params)
-    if args and (type(args[0]) is float or type(args[0]) is int) and _all_python_numbers(args):
-        # Forwards use Python operators, which raise at 1/0 and go complex at (-2)**0.5 on
-        # Python numbers: compute as NumPy would on them (inf, nan, a warning).
+        return prim.forward(*[asarray_if_sequence(a) for a in args], **params)
+    if numbers_only and args:
+        # Python operators raise at 1/0 and go complex at (-2)**0.5 on Python numbers:
+        # compute as NumPy would on them (inf, nan, a warning).
         args = [np.asarray(a) for a in args]
     try:
         return prim.forward(*args, **params)
@@ -134,7 +145,8 @@ def record(prim, args, params):
         tracing.tape.op(prim, args, raw, params, out)
     if prim.vjps is None:
         return wrap(out)
-    node = Node(prim, parents, args, out, params) if live and grad_mode.enabled else None
+    node = Node(prim, parents, args, out, params, tuple(raw)) if live and grad_mode.enabled \
+        else None
     result = wrap(out, node)
     if forward.active_traces:
         forward.push_tangents(result, prim, args, params)
@@ -142,10 +154,6 @@ def record(prim, args, params):
         for hook in OP_HOOKS:
             hook(prim, args, params, result)
     return result
-
-
-def _all_python_numbers(args):
-    return all(type(a) is float or type(a) is int for a in args)
 
 
 def _traced_apply(prim, args, params):

@@ -57,6 +57,8 @@ def accumulate(total, grad, create_graph, handed_out):
     grad = grad._data if isinstance(grad, Tensor) else grad
     if total is not None:
         return wrap(total._data + grad)
+    if isinstance(grad, np.generic):  # immutable: nobody can write through it
+        return wrap(grad)
     if isinstance(grad, np.ndarray) and (
         id(_owner(grad)) in handed_out or not grad.flags.writeable
     ):
@@ -130,12 +132,14 @@ def sweep(roots, seeds, *, targets=None, retain_graph=False, create_graph=False,
             if observer is not None:
                 observer.visit(node, grad_out)
             for parent in propagate(node, grad_out, grads, useful, create_graph, observer):
-                heapq.heappush(pending, (-parent.seq, parent))
+                if parent.prim is not None:  # a leaf passes nothing on: its sum just waits
+                    heapq.heappush(pending, (-parent.seq, parent))
             if not retain_graph:
                 node.release()
     finally:
         grad_mode.enabled = recording
         sweeps_running.value -= 1
+    found.update(grads)  # what is left are the leaves' sums
     return found
 
 
@@ -158,7 +162,10 @@ def propagate(node, grad_out, grads, useful, create_graph, observer=None):
             continue
         x = inputs[i]
         contribution = vjps[i](grad_out, out, *inputs, **params)
-        if contribution.shape != x.shape or contribution.dtype != x.dtype:
+        # Two NumPy scalars of one type share shape and dtype: the common case of scalar
+        # graphs skips the comparison of both.
+        if (type(contribution) is not type(x) or type(x) is np.ndarray or isinstance(x, Tensor)) \
+                and (contribution.shape != x.shape or contribution.dtype != x.dtype):
             contribution = fit.fit_gradient(contribution, x)
         previous = grads.get(parent)
         if previous is None:
@@ -223,6 +230,8 @@ def saved_values(node, differentiable):
         out = wrap(node.out, node)
         out.tangents = node.tangents
         return node.inputs, out
+    if node.raw is not None:
+        return node.raw, node.out
     inputs = [x._data if isinstance(x, Tensor) else x for x in node.inputs]
     return inputs, node.out
 
