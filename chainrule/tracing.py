@@ -62,6 +62,7 @@ class Tape:
         self.slots = {}  # id(value) -> Slot
         self.values = []  # every slot's value at trace time: keeps the ids unique
         self.steps = []
+        self.guards = []  # (read, value): Python state the trace depends on
 
     def new_slot(self, value):
         if not isinstance(value, (np.ndarray, np.generic)):
@@ -146,6 +147,16 @@ def traced(fn, name, *raw_args):
     return follow(fn, name, raw_args, fn(*raw_args))
 
 
+def guarded(read):
+    """``read()``, a piece of Python state that changes what is computed (a module's training
+    switch): while tracing, the value is recorded, and a replay whose ``read()`` differs
+    traces again instead of running the other mode's program."""
+    value = read()
+    if tracing.tape is not None:
+        tracing.tape.guards.append((read, value))
+    return value
+
+
 def drawn(fn, name, *args):
     """``fn(*args)``, a random draw: while tracing it is a step of the trace (each replay draws
     again, from the same generator) and comes back as a tensor, so that its uses are recorded."""
@@ -172,5 +183,5 @@ def traced_operand(fn, name, *raw_args):
 
 __all__ = [
     "TraceError", "tracing", "Tape", "Step", "Slot", "refuse_escape", "follow", "traced",
-    "traced_operand", "drawn",
+    "traced_operand", "drawn", "guarded",
 ]

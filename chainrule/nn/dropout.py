@@ -7,7 +7,7 @@ import numpy as np
 from chainrule.nn import init
 from chainrule.nn.module import Module
 from chainrule.tensor import is_tensor
-from chainrule.tracing import drawn
+from chainrule.tracing import drawn, guarded
 
 
 class Dropout(Module):
@@ -41,7 +41,7 @@ class Dropout(Module):
         self.generator = generator if generator is None else init.generator_or_default(generator)
 
     def forward(self, x):
-        if not self.training or self.p == 0:
+        if not guarded(lambda: self.training) or self.p == 0:
             return x
         x = x if is_tensor(x) else np.asarray(x)
         generator = init.generator_or_default(self.generator)

@@ -17,6 +17,7 @@ from chainrule.nn.module import Module
 from chainrule.nn.parameter import Parameter
 from chainrule.ops import arithmetic, reductions, shape, statistics
 from chainrule.tensor import is_tensor
+from chainrule.tracing import TraceError, guarded, tracing
 
 
 class _BatchNorm(Module):
@@ -59,7 +60,7 @@ class _BatchNorm(Module):
             x = check_input_dtype(self, x, held.dtype)
         axes = (0, *range(2, x.ndim))
         per_channel = (self.num_features,) + (1,) * (x.ndim - 2)
-        if self.training or self.running_mean is None:
+        if guarded(lambda: self.training) or self.running_mean is None:
             self._check_batch(x, axes)
             mean = reductions.mean(x, axis=axes, keepdims=True)
             var = statistics.var(x, axis=axes, keepdims=True)  # biased, as the normalization
@@ -95,6 +96,12 @@ class _BatchNorm(Module):
     def _update_running_stats(self, x, axes):
         # The running estimates are statistics of the data, not part of the model's function:
         # they are computed on the raw values and never recorded.
+        if tracing.tape is not None:
+            raise TraceError(
+                f"jit({tracing.tape.name}): {type(self).__name__} in training mode updates its "
+                "running statistics in place, which a replay would skip; jit the model in eval "
+                "mode (model.eval()), or run the training steps without jit"
+            )
         data = np.asarray(getattr(x, "_data", x))
         with no_grad():
             self.num_batches_tracked += 1

@@ -32,10 +32,11 @@ def shifted_by_max(x, axis):
         return x
     peak = np.max(x, axis=axis, keepdims=True)
     infinite = np.isinf(peak)
+    any_infinite = infinite.any()
     # −max − max overflows to −inf at the float32 extremes, as it should: e^−inf = 0 either way.
     with np.errstate(over="ignore"):
-        shifted = x - np.where(infinite, 0, peak)
-    if infinite.any():
+        shifted = x - (np.where(infinite, 0, peak) if any_infinite else peak)
+    if any_infinite:
         tie = np.where(x == peak, np.zeros_like(x), -np.inf)
         shifted = np.where(infinite, tie, shifted)
     return shifted

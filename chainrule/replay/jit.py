@@ -74,13 +74,20 @@ class Jitted:
         call = _Call(self, args, kwargs)
         if call.eager:
             return self.fun(*args, **kwargs)
-        cached = self.cache.get(call.key)
+        cached = self._cached(call)
         if cached is None:  # the trace's own results: the first call runs the function once
             program, outputs, values = self._trace(call)
         else:
             program, outputs = cached
             values = program.run(*call.inputs)
         return outputs.rebuild(values, program, call)
+
+    def _cached(self, call):
+        # One signature may hold several traces, one per state of the guards (train / eval).
+        for program, outputs, guards in self.cache.get(call.key, ()):
+            if all(read() == value for read, value in guards):
+                return program, outputs
+        return None
 
     def trace(self, *args, **kwargs):
         """The :class:`Program` replayed for these arguments (traced now if it is new)."""
@@ -91,7 +98,7 @@ class Jitted:
                 "(tensors that require grad, or a transform around the call), so they run "
                 "eagerly and have no program"
             )
-        return (self.cache.get(call.key) or self._trace(call))[0]
+        return (self._cached(call) or self._trace(call))[0]
 
     def _trace(self, call):
         tape = Tape(self.__name__, next(_sequence))
@@ -105,12 +112,12 @@ class Jitted:
         outputs = _Outputs(result, tape, call.any_tensor)
         program = build(tape, [tape.slot_of(x._data) for x in traced], outputs.refs,
                         self.__name__)
-        self.cache[call.key] = (program, outputs)
+        self.cache.setdefault(call.key, []).append((program, outputs, tape.guards))
         values, outputs.traced_values = outputs.traced_values, None  # not kept alive by the cache
         return program, outputs, values
 
     def __repr__(self):
-        return f"<jit {self.__name__}: {len(self.cache)} trace(s)>"
+        return f"<jit {self.__name__}: {sum(map(len, self.cache.values()))} trace(s)>"
 
 
 class _Call:

@@ -194,3 +194,52 @@ def test_a_chain_of_100000_steps_traces_and_replays():
     value, slope = f(np.float64(0.5))
     expected = cr.value_and_grad(lambda y: chain(y))(0.5)
     assert value == expected[0] and slope == pytest.approx(expected[1], rel=1e-12)
+
+
+def model_and_loss(*layers):
+    cr.manual_seed(0)
+    model = cr.nn.Sequential(*layers)
+
+    def loss(params, x, labels):
+        return F.cross_entropy(cr.nn.functional_call(model, params, (x,)), labels)
+
+    params = {name: p.detach().numpy().copy() for name, p in model.named_parameters()}
+    return model, loss, params
+
+
+def test_a_module_trains_under_jit_through_functional_call_as_eagerly():
+    model, loss, params = model_and_loss(cr.nn.Linear(4, 6), cr.nn.Tanh(), cr.nn.Linear(6, 3))
+    step = cr.jit(lambda p, x, y: cr.value_and_grad(loss)(p, x, y))
+    rng = np.random.default_rng(0)
+    for _ in range(3):
+        x, y = rng.standard_normal((5, 4), dtype=np.float32), rng.integers(0, 3, 5)
+        (value, grads), (expected_value, expected_grads) = step(params, x, y), \
+            cr.value_and_grad(loss)(params, x, y)
+        assert value == expected_value
+        for name in params:
+            np.testing.assert_array_equal(grads[name], expected_grads[name])
+    assert len(step.cache) == 1
+
+
+def test_switching_a_module_between_train_and_eval_traces_each_mode_once():
+    model, loss, params = model_and_loss(cr.nn.Linear(4, 6), cr.nn.Dropout(0.5),
+                                         cr.nn.Linear(6, 3))
+    forward = cr.jit(lambda p, x: cr.nn.functional_call(model, p, (x,)))
+    x = np.ones((3, 4), np.float32)
+    model.eval()
+    evaluated = forward(params, x)
+    model.train()
+    assert not np.array_equal(forward(params, x), evaluated)  # dropout is on again
+    model.eval()
+    np.testing.assert_array_equal(forward(params, x), evaluated)
+    assert sum(map(len, forward.cache.values())) == 2
+
+
+def test_batch_norm_statistics_updates_are_refused_in_training_and_replayed_in_eval():
+    model, loss, params = model_and_loss(cr.nn.Linear(4, 6), cr.nn.BatchNorm1d(6),
+                                         cr.nn.Linear(6, 3))
+    x, y = np.random.default_rng(0).standard_normal((5, 4), dtype=np.float32), np.arange(5) % 3
+    with pytest.raises(cr.TraceError, match=r"BatchNorm1d in training mode.*model.eval\(\)"):
+        cr.jit(loss)(params, x, y)
+    model.eval()
+    assert cr.jit(loss)(params, x, y) == loss(params, x, y)
