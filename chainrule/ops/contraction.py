@@ -49,6 +49,9 @@ def _matmul_adjoint_x(grad_out, x, y):
     if y.ndim == 1:
         return (grad_out if x.ndim == 1 else _column(grad_out)) * y
     if x.ndim == 1:
+        # Against one matrix the vector product needs no added axis (one op, not three).
+        if y.ndim == 2:
+            return matmul(grad_out, y.mT)
         return shape.squeeze(matmul(_row(grad_out), y.mT), -2)
     return matmul(grad_out, y.mT)
 
@@ -57,6 +60,8 @@ def _matmul_adjoint_y(grad_out, x, y):
     if x.ndim == 1:
         return x * grad_out if y.ndim == 1 else _column(x) * _row(grad_out)
     if y.ndim == 1:
+        if x.ndim == 2:
+            return matmul(grad_out, x)
         return shape.squeeze(matmul(_row(grad_out), x), -2)
     return matmul(x.mT, grad_out)
 

@@ -55,8 +55,9 @@ class Batch:
         raise Unbatchable("a batch of rows cannot be iterated entry by entry")
 
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
-        if any(isinstance(x, Tensor) for x in inputs):
-            return NotImplemented  # the tensor records the op, then calls us on its data
+        for x in inputs:
+            if isinstance(x, Tensor):
+                return NotImplemented  # the tensor records the op, then calls us on its data
         if kwargs:
             raise Unbatchable(f"numpy.{ufunc.__name__} with {sorted(kwargs)} on a batch")
         if method == "at":
@@ -70,8 +71,9 @@ class Batch:
         return elementwise(ufunc, inputs)
 
     def __array_function__(self, func, types, args, kwargs):
-        if any(issubclass(t, Tensor) for t in types):
-            return NotImplemented
+        for kind in types:
+            if issubclass(kind, Tensor):
+                return NotImplemented
         rule = batch_functions.RULES.get(func)
         if rule is None:
             raise Unbatchable(f"no batching rule for numpy.{func.__name__}")
@@ -150,6 +152,11 @@ Batch.__abs__ = lambda self: np.absolute(self)
 Batch.__hash__ = None
 
 
+def shape_of(value):
+    """The shape of one row of a batch, or of a plain value (read without NumPy's dispatch)."""
+    return value.shape if isinstance(value, Batch) else np.shape(value)
+
+
 def batch_size(values):
     """The common B of the batches among ``values`` (checked to agree)."""
     sizes = {v.count for v in values if isinstance(v, Batch)}
@@ -186,7 +193,7 @@ def elementwise(ufunc, inputs):
 
 def matmul(x, y):
     """x @ y for each row, with NumPy's promotion of 1-d operands; one BLAS call where it can."""
-    x_shape, y_shape = np.shape(x), np.shape(y)
+    x_shape, y_shape = shape_of(x), shape_of(y)
     if not x_shape or not y_shape:
         raise Unbatchable("matmul of a 0-d value")
     if x_shape[-1] != (y_shape[-2] if len(y_shape) > 1 else y_shape[0]):

@@ -39,7 +39,9 @@ def _axes(axis, ndim):
 
 
 def _shape_tuple(shape):
-    return (int(shape),) if np.ndim(shape) == 0 else tuple(int(n) for n in shape)
+    if type(shape) is not tuple and np.ndim(shape) == 0:
+        return (int(shape),)
+    return tuple(map(int, shape))
 
 
 def _rows(values):

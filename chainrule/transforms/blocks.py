@@ -18,7 +18,7 @@ from chainrule.tensor import Tensor
 from chainrule.transforms import trees
 from chainrule.transforms.batch import Batch, Unbatchable
 from chainrule.transforms.boundary import floating, is_nested, lower, zeros_for
-from chainrule.transforms.factored import Diagonal
+from chainrule.transforms.factored import Diagonal, own_rows
 from chainrule.transforms.products import pull, push, record
 
 
@@ -207,12 +207,13 @@ def _rows_of(value, count, shape, dtype):
         return np.zeros((count,) + shape, dtype=dtype)
     value = value._data if isinstance(value, Tensor) else value
     if isinstance(value, Batch):
-        data = value.data
+        data = own_rows(value)
     else:  # the same value for every row (a rule returned a constant)
         data = np.broadcast_to(np.asarray(value), (count,) + tuple(np.shape(value)))
     if data.shape != (count,) + tuple(shape):
         raise Unbatchable(f"a batched sweep gave shape {data.shape}, not {(count,) + shape}")
-    return np.array(data, dtype=np.result_type(data.dtype, dtype))
+    wanted = np.result_type(data.dtype, dtype)
+    return data if isinstance(value, Batch) and data.dtype == wanted else data.astype(wanted)
 
 
 __all__ = ["reverse_blocks", "forward_blocks", "rows"]

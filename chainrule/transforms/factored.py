@@ -2,10 +2,10 @@
 
 A whole Jacobian starts from the identity, and the ops that meet a batch first are mostly
 products with local derivatives (elementwise) and with weight matrices. Kept factored, the
-identity times a matrix is a scaling, not a matrix product over zeros, and a chain of scalings
-is one pass over the rows instead of one per op; a matrix product takes the scale onto the
-matrix. Whatever else meets a factored batch reads its ``data``: the rows multiplied out (once,
-then kept), after which it is an ordinary batch.
+identity times a matrix is a scaling (the matrix itself, uncopied), not a matrix product over
+zeros, and a chain of scalings is one pass over the rows instead of one per op; a matrix
+product takes the scale onto the matrix. Whatever else meets a factored batch reads its
+``data``: the rows multiplied out (once, then kept), after which it is an ordinary batch.
 
 The values agree with multiplying out step by step: exactly for the diagonal (zeros may differ
 in sign), to rounding for the scale factors, which are kept only while finite and between 1e-150
@@ -36,11 +36,15 @@ class Diagonal(Batch):
     @property
     def data(self):
         if self._dense is None:
-            n = len(self.diagonal)
-            dense = np.zeros((n, n), dtype=self.diagonal.dtype)
-            np.fill_diagonal(dense, self.diagonal)
-            self._dense = dense.reshape((n,) + self._shape)
+            self._dense = self.multiplied_out()
         return self._dense
+
+    def multiplied_out(self):
+        """The rows as a new array (not kept)."""
+        n = len(self.diagonal)
+        dense = np.zeros((n, n), dtype=self.diagonal.dtype)
+        np.fill_diagonal(dense, self.diagonal)
+        return dense.reshape((n,) + self._shape)
 
     @data.setter
     def data(self, value):
@@ -63,8 +67,12 @@ class Scaled(Batch):
     @property
     def data(self):
         if self._dense is None:
-            self._dense = self.base * self.scale
+            self._dense = self.multiplied_out()
         return self._dense
+
+    def multiplied_out(self):
+        """The rows as a new array (not kept)."""
+        return self.base * self.scale
 
     @data.setter
     def data(self, value):
@@ -92,10 +100,23 @@ def is_scaled(value):
     return isinstance(value, Scaled) and value._dense is None
 
 
+def own_rows(batch):
+    """The rows of ``batch`` in a new array that nothing else holds: a factored batch is
+    multiplied out afresh (its own ``data`` may be shared), any other one copied."""
+    if is_diagonal(batch) or is_scaled(batch):
+        return batch.multiplied_out()
+    return np.array(batch.data)
+
+
 def _moderate(factor):
     """Whether every factor is finite and 0 or of a size between 1e-150 and 1e150."""
     size = np.abs(factor)
-    return bool(np.all((size <= _LARGEST) & ((size >= _SMALLEST) | (size == 0))))
+    if not size.size:
+        return True
+    smallest, largest = size.min(), size.max()  # NaN in either: every test below is False
+    if smallest >= _SMALLEST and largest <= _LARGEST:
+        return True
+    return bool(largest <= _LARGEST and ((size >= _SMALLEST) | (size == 0)).all())
 
 
 def elementwise(ufunc, inputs):
@@ -113,26 +134,38 @@ def elementwise(ufunc, inputs):
 
 
 def _product(batch, factor):
-    if isinstance(factor, Batch) or not np.all(np.isfinite(factor)):
+    if isinstance(factor, Batch):
         return None
+    factor = _as_factor(factor, batch.dtype)
+    if factor is None:
+        return None
+    if factor.shape != batch.shape:
+        try:
+            factor = np.broadcast_to(factor, batch.shape)
+        except ValueError:
+            return None
+    if is_scaled(batch):  # _moderate turns away what is not finite
+        return _rescaled(batch.base, batch.scale * factor)
+    if is_diagonal(batch):
+        if not np.isfinite(factor).all():
+            return None
+        return Diagonal(batch.diagonal * factor.reshape(-1), batch.shape)
+    if isinstance(batch, (Diagonal, Scaled)) or type(batch) is Batch:
+        return _rescaled(batch.data, factor)
+    return None
+
+
+def _as_factor(factor, dtype):
+    """``factor`` as an array of numbers that scale rows of ``dtype``; None if it is none."""
     if isinstance(factor, (int, float, complex)):
         # A Python number is weak in NumPy: the rows keep their dtype, so must the factor.
-        factor = np.asarray(factor, dtype=np.result_type(batch.dtype, factor))
-    elif getattr(factor, "dtype", None) == np.bool_:
+        return np.asarray(factor, dtype=np.result_type(dtype, factor))
+    factor = np.asarray(factor)
+    if factor.dtype == np.bool_:
         # A mask (relu's x > 0) scales like 0/1 numbers: kept boolean, two scales would add as
         # True + True = True at a fan-out instead of 2.
-        factor = np.asarray(factor).astype(batch.dtype)
-    try:
-        full = np.broadcast_to(factor, batch.shape)
-    except ValueError:
-        return None
-    if is_diagonal(batch):
-        return Diagonal(batch.diagonal * full.reshape(-1), batch.shape)
-    if is_scaled(batch):
-        return _rescaled(batch.base, batch.scale * full)
-    if isinstance(batch, (Diagonal, Scaled)) or type(batch) is Batch:
-        return _rescaled(batch.data, full)
-    return None
+        return factor.astype(dtype)
+    return factor if factor.dtype.kind in "iufc" else None
 
 
 def _rescaled(base, scale):
@@ -148,8 +181,8 @@ def matmul(x, y, x_shape, y_shape):
     # Rows of shape (m,) or (1, m): one factor per entry of the contracted axis.
     if len(x_shape) > 2 or x_shape[:-1] not in ((), (1,)):
         return None
-    if is_diagonal(x) and np.all(np.isfinite(y)):
-        rows = x.diagonal[:, None] * y
+    if is_diagonal(x) and np.isfinite(y).all():
+        rows = _diagonal_times(x.diagonal, y)
         return Batch(rows.reshape((x.count,) + x_shape[:-1] + y_shape[1:]))
     if is_scaled(x):
         scaled_y = x.scale.reshape(-1)[:, None] * y
@@ -159,17 +192,28 @@ def matmul(x, y, x_shape, y_shape):
 
 
 def _matrix_times_rows(x, y):
-    if is_diagonal(y) and np.all(np.isfinite(x)):
-        return Batch(np.transpose(x) * y.diagonal[:, None])
+    if is_diagonal(y) and np.isfinite(x).all():
+        return Batch(_diagonal_times(y.diagonal, np.transpose(x)))
     if is_scaled(y):
         return Batch(_blas_ready(y.base) @ np.transpose(x * y.scale))
     return None
 
 
+def _diagonal_times(diagonal, matrix):
+    """diag(diagonal) @ matrix; under the identity the matrix itself, not a copy (the rows of
+    a batch are never written in place, see :class:`Batch`)."""
+    if isinstance(matrix, np.ndarray) and matrix.dtype == diagonal.dtype and (diagonal == 1).all():
+        return matrix
+    return diagonal[:, None] * matrix
+
+
 def _blas_ready(rows):
-    # Rows that are a transposed view (a batch built column-wise) make matmul skip BLAS and
-    # run about 15 times slower at 200 × 200; one contiguous copy costs far less.
-    return rows if rows.flags.c_contiguous else np.ascontiguousarray(rows)
+    # NumPy's matmul hands a matrix to BLAS when one of its axes has unit stride (C or F order,
+    # a transposed view included); rows without one are copied once rather than risk its
+    # much slower loop.
+    if rows.flags.c_contiguous or rows.flags.f_contiguous:
+        return rows
+    return np.ascontiguousarray(rows)
 
 
 def reshape(a, shape):
@@ -181,4 +225,13 @@ def reshape(a, shape):
     return None
 
 
-__all__ = ["Diagonal", "Scaled", "is_diagonal", "is_scaled", "elementwise", "matmul", "reshape"]
+__all__ = [
+    "Diagonal",
+    "Scaled",
+    "is_diagonal",
+    "is_scaled",
+    "own_rows",
+    "elementwise",
+    "matmul",
+    "reshape",
+]

@@ -252,12 +252,19 @@ def test_diagonal_keeps_float32_beside_python_scalars():
     )
 
 
+def identity(*shape):
+    return Diagonal(np.ones(int(np.prod(shape))), shape)
+
+
 @pytest.mark.parametrize(
     "x, y",
     [
         (diagonal(4), plain(4, 5)),
         (diagonal(1, 4), plain(4, 3)),
         (plain(5, 4), diagonal(4)),
+        (identity(4), plain(4, 5)),
+        (identity(1, 4), plain(4, 3)),
+        (plain(5, 4), identity(4)),
     ],
 )
 def test_diagonal_matrix_products_are_scalings(x, y):
@@ -279,6 +286,15 @@ def test_diagonal_products_that_cannot_skip_zeros_are_dense(x, y):
     with np.errstate(invalid="ignore"):
         found, expected = np.matmul(x, y), np.matmul(dense(x), dense(y))
     np.testing.assert_array_equal(found.data, expected.data)
+
+
+def test_the_identity_times_a_matrix_is_that_matrix_without_a_copy():
+    matrix = plain(4, 5)
+    for out in [np.matmul(identity(4), matrix), np.matmul(matrix.T, identity(4))]:
+        np.testing.assert_array_equal(out.data, matrix)
+        assert np.shares_memory(out.data, matrix)
+    float32_rows = np.matmul(identity(4), matrix.astype(np.float32))
+    assert float32_rows.dtype == np.float64  # the diagonal's dtype counts, as in dense rows
 
 
 def test_diagonal_reshape_keeps_the_form():
@@ -334,6 +350,28 @@ def test_factors_that_are_not_moderate_are_multiplied_out(factor):
     np.testing.assert_array_equal(out.data, rows.data * factor)
 
 
+@pytest.mark.parametrize(
+    "factor", [np.array([0.0, 1e-100, 3.0]), np.array([-0.0, 0.0, 0.0]), np.float64(2.0)]
+)
+def test_moderate_factors_and_zeros_stay_scaled(factor):
+    rows = batch(3)
+    out = rows * factor
+    assert is_scaled(out)
+    np.testing.assert_array_equal(out.data, rows.data * factor)
+
+
+def test_rows_of_no_entries_stay_scaled():
+    out = batch(0) * plain(0)
+    assert is_scaled(out) and out.data.shape == (B, 0)
+
+
+def test_factors_that_are_no_numbers_are_not_kept():
+    rows = batch(3)
+    out = rows * np.array([1, 2, 3], dtype=object)
+    assert not is_scaled(out)
+    np.testing.assert_array_equal(out.data, rows.data * np.array([1, 2, 3]))
+
+
 def test_sums_of_scalings_of_different_rows_are_multiplied_out():
     out = batch(3) * plain(3) + batch(3) * plain(3)
     assert not is_scaled(out)
@@ -352,6 +390,24 @@ def test_products_with_scaled_rows_put_the_scale_on_the_matrix(x, y):
     assert is_scaled(x) or is_scaled(y)
     out = np.matmul(x, y)
     np.testing.assert_allclose(out.data, step_by_step(np.matmul, x, y), rtol=1e-13)
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        Batch(plain(4, B).T),  # a transposed view: F order
+        Batch(plain(B, 8)[:, ::2]),  # no axis of unit stride
+    ],
+    ids=["transposed", "strided"],
+)
+def test_products_with_scaled_rows_of_any_layout(rows):
+    factor, matrix = plain(4), plain(4, 5)
+    x = rows * factor
+    assert is_scaled(x)
+    found = np.matmul(x, matrix).data
+    np.testing.assert_allclose(found, (rows.data * factor) @ matrix, rtol=1e-13)
+    found = np.matmul(matrix.T, x).data
+    np.testing.assert_allclose(found, (rows.data * factor) @ matrix, rtol=1e-13)
 
 
 def test_scaled_rows_keep_their_form_through_reshape():

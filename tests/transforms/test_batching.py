@@ -104,6 +104,18 @@ def test_hessian_takes_one_batched_sweep(monkeypatch):
     np.testing.assert_allclose(hess, expected, rtol=1e-11, atol=1e-13)
 
 
+@pytest.mark.parametrize("mode", MODES)
+def test_jacobians_are_arrays_of_their_own(mode):
+    # The identity seed times W is W itself inside the sweep; what comes back must be a copy,
+    # and two outputs that are one value must not share their blocks.
+    linear = cr.jacobian(lambda x: W1 @ x, mode=mode)(X)
+    np.testing.assert_array_equal(linear, W1)
+    assert not np.shares_memory(linear, W1)
+    first, second = cr.jacobian(lambda x: (y := cr.tanh(W1 @ x), y), mode=mode)(X)
+    np.testing.assert_array_equal(first, second)
+    assert not np.shares_memory(first, second)
+
+
 @pytest.mark.parametrize("chunk_size", [1, 2, 7, 29, 30, 100])
 @pytest.mark.parametrize("mode", MODES)
 def test_chunks_give_the_same_jacobian(chunk_size, mode):
