@@ -9,6 +9,8 @@ outside an op would bake a value the next call may not share; that raises :class
 
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 
 
@@ -60,7 +62,10 @@ class Tape:
         self.name = name  # the traced function's name, for error messages
         self.first_seq = first_seq  # nodes older than this were made outside the trace
         self.slots = {}  # id(value) -> Slot
-        self.values = []  # every slot's value at trace time: keeps the ids unique
+        self.count = 0  # slots made so far
+        # NumPy scalars kept alive, so that no other value takes their id while tracing; an
+        # array instead forgets its id when it dies (memory falls as eagerly as without jit).
+        self.values = []
         self.steps = []
         self.guards = []  # (read, value): Python state the trace depends on
 
@@ -70,8 +75,12 @@ class Tape:
                 f"jit({self.name}): a traced step returned a {type(value).__name__}, not a NumPy "
                 "value, so it cannot be followed; call the function without jit"
             )
-        slot = Slot(len(self.values))
-        self.values.append(value)
+        slot = Slot(self.count)
+        self.count += 1
+        if isinstance(value, np.ndarray):
+            weakref.finalize(value, self.slots.pop, id(value), None)
+        else:
+            self.values.append(value)
         self.slots[id(value)] = slot
         return slot
 

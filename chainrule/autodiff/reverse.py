@@ -94,7 +94,8 @@ def seed_for(tensor, grad):
     return grad if isinstance(grad, Tensor) else grad_data
 
 
-def sweep(roots, seeds, *, targets=None, retain_graph=False, create_graph=False, observer=None):
+def sweep(roots, seeds, *, targets=None, retain_graph=False, create_graph=False, observer=None,
+          record=None):
     """Propagate ``seeds`` from ``roots`` back through the graph; return {leaf or target: grad}.
 
     Nodes are visited in decreasing ``seq`` — a reverse topological order — from a heap that
@@ -102,6 +103,8 @@ def sweep(roots, seeds, *, targets=None, retain_graph=False, create_graph=False,
     before the node passes it on. With ``targets`` only the part of the graph that leads to
     them is walked, and only their gradients are returned (no ``.grad`` is touched).
     An ``observer`` (see :class:`SweepObserver`) is told every step, for explanations.
+    ``record`` (default: ``create_graph``) says whether the rules' ops are recorded as nodes;
+    with ``create_graph`` and not ``record`` they run on tensors, unrecorded (jit's trace).
     """
     if active_observers:
         observer = ObserverGroup([*active_observers, *([observer] if observer else [])])
@@ -120,7 +123,7 @@ def sweep(roots, seeds, *, targets=None, retain_graph=False, create_graph=False,
     if observer is not None:
         observer.begin(roots)
     recording = grad_mode.enabled
-    grad_mode.enabled = create_graph
+    grad_mode.enabled = create_graph if record is None else record
     sweeps_running.value += 1
     try:
         while pending:

@@ -14,6 +14,7 @@ from chainrule.autodiff import forward
 from chainrule.graph import Node, set_grad_enabled
 from chainrule.primitive import Primitive
 from chainrule.tensor import Tensor, tensor, wrap
+from chainrule.tracing import tracing
 
 # The node that starts an inner transform's graph. Its parent links it to an outer level.
 _input = Primitive(
@@ -71,9 +72,21 @@ def lower(x, nested=False):
     At the outermost level every graph the transform built is finished, so the value is
     returned plain even when a node is attached (the record of the transform's own sweep).
     """
-    if nested and is_live(x):
+    if nested and (is_live(x) or _traced(x)):
         return x
     return x._data if isinstance(x, Tensor) else x
+
+
+def _traced(x):
+    # Under jit a result may carry no derivative yet be a traced value: it stays a tensor, so
+    # that the caller's arithmetic on it is recorded too.
+    return tracing.tape is not None and isinstance(x, Tensor) and (
+        tracing.tape.slot_of(x._data) is not None)
+
+
+def is_transforming():
+    """Whether some transform is running its function right now (an outer level exists)."""
+    return _depth.value > 0
 
 
 def is_nested(values):
@@ -133,6 +146,7 @@ __all__ = [
     "is_live",
     "lower",
     "is_nested",
+    "is_transforming",
     "call",
     "output_tensor",
     "owned",

@@ -11,6 +11,7 @@ import numpy as np
 
 from chainrule.autodiff import forward, reverse
 from chainrule.tensor import Tensor
+from chainrule.tracing import tracing
 from chainrule.transforms import trees
 from chainrule.transforms.boundary import (
     as_input,
@@ -18,6 +19,7 @@ from chainrule.transforms.boundary import (
     floating,
     is_live,
     is_nested,
+    is_transforming,
     lower,
     output_tensor,
     owned,
@@ -82,9 +84,17 @@ def pull(rec, seeds):
         return [None] * len(rec.inputs)
     targets = {x.node for x in rec.inputs}
     found = reverse.sweep(
-        roots, root_seeds, targets=targets, retain_graph=True, create_graph=rec.nested
+        roots, root_seeds, targets=targets, retain_graph=True, create_graph=rec.nested,
+        record=rec.nested and not only_traced(),
     )
     return [found.get(x.node) for x in rec.inputs]
+
+
+def only_traced():
+    """Whether the one thing following this level is jit's trace (no outer transform): the
+    sweep's steps must be traced, but no derivative will go through them, so the rules run
+    on tensors without recording nodes, and their values are freed as the sweep passes."""
+    return tracing.tape is not None and not is_transforming() and not forward.active_traces
 
 
 def regroup(structures, flat_values):
