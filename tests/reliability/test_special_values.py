@@ -41,7 +41,7 @@ EXTENDED = bool(np.isfinite(np.longdouble(1e300) ** 2))
 
 
 @pytest.mark.skipif(not EXTENDED, reason="numpy.longdouble is no wider than float64 here")
-@pytest.mark.parametrize(("op", "dtype"), sweep_params())
+@pytest.mark.parametrize(("op", "dtype"), list(sweep_params()))
 def test_op_is_right_at_special_values(op, dtype):
     failures = [
         f"{c.key}: {failure}"
