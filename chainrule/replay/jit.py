@@ -204,22 +204,24 @@ class _Outputs:
 
 
 def _unalias(values, inputs):
-    """Copy results that are views of an input or of another result (a reshape, an identity),
-    so that writing into one never changes another, as with eager results."""
-    seen = set()
+    """Copy results that share memory with an input or another result (a reshape, an
+    identity, one value returned twice), so that writing into one never changes another."""
+    kept, views = [], False
     for i, value in enumerate(values):
-        if not isinstance(value, np.ndarray):
-            continue
-        if id(value) in seen or value.base is not None or not value.flags.writeable or any(
-            value is x for x in inputs
-        ):
-            others = [values[j] for j in range(i)] + list(inputs)
-            if id(value) in seen or any(np.may_share_memory(value, o) for o in others
-                                        if isinstance(o, np.ndarray)):
-                values[i] = value.copy()
-            elif not value.flags.writeable:
-                values[i] = value.copy()
-        seen.add(id(values[i]))
+        if isinstance(value, np.ndarray):
+            # A fresh, writeable array while no result so far is a view aliases nothing: the
+            # common case costs a few tests, not a memory-overlap check per pair.
+            fresh = value.base is None and value.flags.writeable and not views and all(
+                value is not other for other in (*kept, *inputs))
+            if not fresh and _shares(value, (*kept, *inputs)):
+                value = values[i] = value.copy()
+            views = views or value.base is not None
+        kept.append(value)
+
+
+def _shares(value, others):
+    return not value.flags.writeable or any(
+        isinstance(other, np.ndarray) and np.may_share_memory(value, other) for other in others)
 
 
 __all__ = ["jit", "Jitted"]

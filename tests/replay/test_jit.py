@@ -150,6 +150,14 @@ def test_results_never_alias_the_inputs_or_each_other():
     same[0][0] = 100.0
     same[1][0, 1] = 200.0
     assert x.tolist() == [0.0, 1.0, 2.0, 3.0] and same[2][0] == 0.0
+    def view_then_base(x):
+        y = x * 2
+        return cr.reshape(y, (2, 2)), y
+
+    jitted = cr.jit(view_then_base)
+    for _ in range(2):  # the trace's results, then a replay's
+        view, base = jitted(x)
+        assert not np.shares_memory(view, base)
     constant = cr.jit(lambda x: (x * 0 + 1, np.ones(2)))
     constant(x)[1][0] = 5.0
     assert constant(x)[1].tolist() == [1.0, 1.0]
