@@ -9,7 +9,6 @@ forward and backward steps alike. See docs/jit.md for what a trace can and canno
 from __future__ import annotations
 
 import functools
-import numbers
 
 import numpy as np
 
@@ -129,17 +128,21 @@ class _Call:
     def __init__(self, jitted, args, kwargs):
         self.jitted, self.args, self.kwargs = jitted, args, kwargs
         static = jitted.static_argnums
-        dynamic = tuple(() if i in static else a for i, a in enumerate(args))
-        self.leaves, self.structure, _ = trees.flatten((dynamic, kwargs), "the arguments")
+        dynamic = tuple(() if i in static else a for i, a in enumerate(args)) if static else args
+        self.leaves = []
+        self.structure = _structure((dynamic, kwargs), self.leaves)
         self.inputs, self.where, signature = [], [], []
         self.any_tensor = self.eager = False
         for position, leaf in enumerate(self.leaves):
-            if isinstance(leaf, Tensor):
+            kind = type(leaf)
+            if kind is not np.ndarray and isinstance(leaf, Tensor):
                 self.any_tensor = True
                 leaf = leaf._data
-            elif isinstance(leaf, numbers.Number) and not isinstance(leaf, np.generic):
-                signature.append((type(leaf), leaf))  # a Python number is baked in
+            elif kind is float or kind is int or kind is bool or kind is complex:
+                signature.append((kind, leaf))  # a Python number is baked in
                 continue
+            elif kind is not np.ndarray and not isinstance(leaf, np.generic):
+                trees.flatten((dynamic, kwargs), "the arguments")  # raises, naming the leaf
             self.inputs.append(leaf)
             self.where.append(position)
             signature.append((leaf.shape, leaf.dtype))
@@ -160,6 +163,18 @@ class _Call:
         args = [a if i not in self.jitted.static_argnums else self.args[i]
                 for i, a in enumerate(dynamic)]
         return args, kwargs
+
+
+def _structure(tree, leaves):
+    """``trees.flatten``'s structure of ``tree`` (leaves appended to ``leaves``), without the
+    paths it builds for error messages: this runs on every call."""
+    kind = type(tree)
+    if kind is tuple or kind is list or isinstance(tree, (tuple, list)):
+        return (kind, None, tuple([_structure(child, leaves) for child in tree]))
+    if kind is dict or isinstance(tree, dict):
+        return (dict, tuple(tree), tuple([_structure(child, leaves) for child in tree.values()]))
+    leaves.append(tree)
+    return trees.LEAF
 
 
 def _hashable(statics):
@@ -207,15 +222,17 @@ def _unalias(values, inputs):
     """Copy results that share memory with an input or another result (a reshape, an
     identity, one value returned twice), so that writing into one never changes another."""
     kept, views = [], False
+    seen = {id(x) for x in inputs}
     for i, value in enumerate(values):
-        if isinstance(value, np.ndarray):
+        if type(value) is np.ndarray:
             # A fresh, writeable array while no result so far is a view aliases nothing: the
             # common case costs a few tests, not a memory-overlap check per pair.
-            fresh = value.base is None and value.flags.writeable and not views and all(
-                value is not other for other in (*kept, *inputs))
+            fresh = value.base is None and not views and id(value) not in seen and (
+                value.flags.writeable)
             if not fresh and _shares(value, (*kept, *inputs)):
                 value = values[i] = value.copy()
             views = views or value.base is not None
+            seen.add(id(value))
         kept.append(value)
 
 

@@ -251,3 +251,16 @@ def test_batch_norm_statistics_updates_are_refused_in_training_and_replayed_in_e
         cr.jit(loss)(params, x, y)
     model.eval()
     assert cr.jit(loss)(params, x, y) == loss(params, x, y)
+
+
+def test_containers_of_every_kind_are_inputs_and_a_non_number_is_refused_by_name():
+    import collections
+
+    Pair = collections.namedtuple("Pair", "a b")
+    f = cr.jit(lambda pair, table: pair.a * table["w"] + pair.b)
+    table = collections.OrderedDict(w=np.full(2, 3.0))
+    assert f(Pair(np.ones(2), np.zeros(2)), table).tolist() == [3.0, 3.0]
+    assert f(Pair(np.full(2, 2.0), np.ones(2)), table).tolist() == [7.0, 7.0]
+    assert len(f.cache) == 1
+    with pytest.raises(TypeError, match=r"arguments\[0\]\[1\] is a str"):
+        f(np.ones(2), "three")
