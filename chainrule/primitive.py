@@ -72,9 +72,6 @@ class Primitive:
     def differentiable(self):
         return self.vjps is not None
 
-    def __call__(self, *args, **params):  # replaced by apply itself below: one call less
-        return apply(self, *args, **params)
-
     def __repr__(self):
         return f"<primitive {self.name}>"
 
@@ -287,6 +284,7 @@ def nondifferentiable(name, forward, *, doc=None):
     return Primitive(name, forward, None, None, "not differentiable", doc=doc)
 
 
-Primitive.__call__ = apply  # prim(*args, **params) is apply(prim, *args, **params)
+# prim(*args, **params) is apply(prim, *args, **params) itself: one Python call less per op.
+Primitive.__call__ = apply
 
 from chainrule.autodiff import forward  # noqa: E402  (forward mode needs apply; see module doc)
