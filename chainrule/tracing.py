@@ -66,6 +66,7 @@ class Tape:
         # NumPy scalars kept alive, so that no other value takes their id while tracing; an
         # array instead forgets its id when it dies (memory falls as eagerly as without jit).
         self.values = []
+        self.finalizers = []
         self.steps = []
         self.guards = []  # (read, value): Python state the trace depends on
 
@@ -78,11 +79,17 @@ class Tape:
         slot = Slot(self.count)
         self.count += 1
         if isinstance(value, np.ndarray):
-            weakref.finalize(value, self.slots.pop, id(value), None)
+            self.finalizers.append(weakref.finalize(value, self.slots.pop, id(value), None))
         else:
             self.values.append(value)
         self.slots[id(value)] = slot
         return slot
+
+    def close(self):
+        """Stop watching the traced arrays (those still alive would keep the tape's table)."""
+        for finalizer in self.finalizers:
+            finalizer.detach()
+        self.finalizers = []
 
     def slot_of(self, value):
         return self.slots.get(id(value))

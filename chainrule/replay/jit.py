@@ -101,16 +101,13 @@ class Jitted:
 
     def _trace(self, call):
         tape = Tape(self.__name__, next(_sequence))
-        tracing.tape = tape
         try:
-            traced = [_traced_input(tape, x) for x in call.inputs]
-            args, kwargs = call.rebuild(traced)
-            result = self.fun(*args, **kwargs)
+            traced, result = _run_traced(self.fun, tape, call)
+            outputs = _Outputs(result, tape, call.any_tensor)
+            program = build(tape, [tape.slot_of(x._data) for x in traced], outputs.refs,
+                            self.__name__)
         finally:
-            tracing.tape = None
-        outputs = _Outputs(result, tape, call.any_tensor)
-        program = build(tape, [tape.slot_of(x._data) for x in traced], outputs.refs,
-                        self.__name__)
+            tape.close()
         self.cache.setdefault(call.key, []).append((program, outputs, tape.guards))
         values, outputs.traced_values = outputs.traced_values, None  # not kept alive by the cache
         return program, outputs, values
@@ -175,6 +172,17 @@ def _structure(tree, leaves):
         return (dict, tuple(tree), tuple([_structure(child, leaves) for child in tree.values()]))
     leaves.append(tree)
     return trees.LEAF
+
+
+def _run_traced(fun, tape, call):
+    """``fun`` on fresh traced inputs with ``tape`` recording: (the inputs, its result)."""
+    tracing.tape = tape
+    try:
+        traced = [_traced_input(tape, x) for x in call.inputs]
+        args, kwargs = call.rebuild(traced)
+        return traced, fun(*args, **kwargs)
+    finally:
+        tracing.tape = None
 
 
 def _hashable(statics):
