@@ -97,14 +97,14 @@ class Tape:
     def op(self, prim, args, raw, params, out):
         """Record ``out = prim.forward(*raw, **params)`` if it depends on a traced value."""
         refs = [self._ref(a, r) for a, r in zip(args, raw)]
-        param_refs = {k: self._substitute(v) for k, v in params.items()}
+        param_refs = {k: self.substitute(v) for k, v in params.items()}
         if any(type(r) is Slot for r in refs) or _has_slot(param_refs.values()):
             self.steps.append(Step(prim.forward, prim.name, refs, param_refs,
                                    self.new_slot(out)))
 
-    def call(self, fn, name, raw_args, out):
-        """Record a step that is not a primitive (a copy into a new tensor, a random draw)."""
-        refs = [self._substitute(a) for a in raw_args]
+    def call(self, fn, name, refs, out):
+        """Record a step that is not a primitive (a copy into a new tensor, a random draw);
+        ``refs`` are its arguments as :meth:`substitute` gives them."""
         self.steps.append(Step(fn, name, refs, {}, self.new_slot(out)))
 
     def _ref(self, arg, raw):
@@ -118,14 +118,14 @@ class Tape:
                 "one of its arguments (a global, or a module's parameter it closes over). A "
                 "trace replays its arguments only: pass that tensor as an argument"
             )
-        return self._substitute(raw)
+        return self.substitute(raw)
 
-    def _substitute(self, value):
+    def substitute(self, value):
         # An index tuple or a list of arrays may hold traced arrays (labels used as an index).
         if isinstance(value, (np.ndarray, np.generic)):
             return self.slots.get(id(value), value)
         if type(value) is tuple or type(value) is list:
-            parts = [self._substitute(v) for v in value]
+            parts = [self.substitute(v) for v in value]
             return type(value)(parts) if _has_slot(parts) else value
         return value
 
@@ -153,8 +153,10 @@ def follow(fn, name, raw_args, out):
     otherwise): how code that builds an array with NumPy from traced values (a one-hot of
     labels, a copy) stays part of a trace."""
     tape = tracing.tape
-    if tape is not None and _has_slot([tape._substitute(a) for a in raw_args]):
-        tape.call(fn, name, raw_args, out)
+    if tape is not None:
+        refs = [tape.substitute(a) for a in raw_args]
+        if _has_slot(refs):
+            tape.call(fn, name, refs, out)
     return out
 
 
@@ -181,9 +183,7 @@ def drawn(fn, name, *args):
     if tape is None:
         return out
     tape.call(fn, name, list(args), out)
-    from chainrule.tensor import wrap  # the tensor module imports this one
-
-    return wrap(out)
+    return _as_tensor(out)
 
 
 def traced_operand(fn, name, *raw_args):
@@ -192,6 +192,10 @@ def traced_operand(fn, name, *raw_args):
     out = traced(fn, name, *raw_args)
     if tracing.tape is None or tracing.tape.slot_of(out) is None:
         return out
+    return _as_tensor(out)
+
+
+def _as_tensor(out):
     from chainrule.tensor import wrap  # the tensor module imports this one
 
     return wrap(out)

@@ -167,8 +167,10 @@ def propagate(node, grad_out, grads, useful, create_graph, observer=None):
         contribution = vjps[i](grad_out, out, *inputs, **params)
         # Two NumPy scalars of one type share shape and dtype: the common case of scalar
         # graphs skips the comparison of both.
-        if (type(contribution) is not type(x) or type(x) is np.ndarray or isinstance(x, Tensor)) \
-                and (contribution.shape != x.shape or contribution.dtype != x.dtype):
+        same_scalar_type = type(contribution) is type(x) and isinstance(x, np.generic)
+        if not same_scalar_type and (
+            contribution.shape != x.shape or contribution.dtype != x.dtype
+        ):
             contribution = fit.fit_gradient(contribution, x)
         previous = grads.get(parent)
         if previous is None:

@@ -103,13 +103,14 @@ class Jitted:
         tape = Tape(self.__name__, next(_sequence))
         try:
             traced, result = _run_traced(self.fun, tape, call)
-            outputs = _Outputs(result, tape, call.any_tensor)
+            leaves, structure, _ = trees.flatten(result, f"the result of {self.__name__}")
+            values = [leaf._data if isinstance(leaf, Tensor) else leaf for leaf in leaves]
+            outputs = _Outputs(structure, leaves, values, tape, call.any_tensor)
             program = build(tape, [tape.slot_of(x._data) for x in traced], outputs.refs,
                             self.__name__)
         finally:
             tape.close()
         self.cache.setdefault(call.key, []).append((program, outputs, tape.guards))
-        values, outputs.traced_values = outputs.traced_values, None  # not kept alive by the cache
         return program, outputs, values
 
     def __repr__(self):
@@ -129,7 +130,7 @@ class _Call:
         self.leaves = []
         self.structure = _structure((dynamic, kwargs), self.leaves)
         self.inputs, self.where, signature = [], [], []
-        self.any_tensor = self.eager = False
+        self.any_tensor = False
         for position, leaf in enumerate(self.leaves):
             kind = type(leaf)
             if kind is not np.ndarray and isinstance(leaf, Tensor):
@@ -143,10 +144,8 @@ class _Call:
             self.inputs.append(leaf)
             self.where.append(position)
             signature.append((leaf.shape, leaf.dtype))
-        if self.any_tensor or tracing.tape is not None:
-            self.eager = tracing.tape is not None or is_nested(self.leaves)
-        elif is_nested(()):
-            self.eager = True
+        # Inside a trace, or followed by an outer derivative: the function runs as it is.
+        self.eager = tracing.tape is not None or is_nested(self.leaves)
         statics = tuple(args[i] for i in static if i < len(args))
         self.key = None if self.eager else (
             self.structure, tuple(signature), _hashable(statics), self.any_tensor)
@@ -206,12 +205,10 @@ def _traced_input(tape, value):
 class _Outputs:
     """What the traced function returned: its structure, and per leaf a slot or a constant."""
 
-    def __init__(self, result, tape, any_tensor):
-        leaves, self.structure, _ = trees.flatten(result, f"the result of {tape.name}")
-        self.refs, self.tensors, self.traced_values = [], [], []
-        for leaf in leaves:
-            data = leaf._data if isinstance(leaf, Tensor) else leaf
-            self.traced_values.append(data)
+    def __init__(self, structure, leaves, values, tape, any_tensor):
+        self.structure = structure
+        self.refs, self.tensors = [], []
+        for leaf, data in zip(leaves, values):
             slot = tape.slot_of(data) if isinstance(data, (np.ndarray, np.generic)) else None
             self.refs.append(data if slot is None else slot)
             self.tensors.append(any_tensor and isinstance(leaf, Tensor))

@@ -25,19 +25,31 @@ _LARGEST = np.float64(1e150)
 _SMALLEST = np.float64(1e-150)
 
 
-class Diagonal(Batch):
-    """n rows of a shape with n entries, row i being ``diagonal[i]`` at entry i and 0 elsewhere."""
+class _Factored(Batch):
+    """A batch kept as factors: its rows (``data``) are multiplied out on first use and kept."""
 
-    __slots__ = ("diagonal", "_shape", "_dense")
-
-    def __init__(self, diagonal, shape):
-        self.diagonal, self._shape, self._dense = diagonal, tuple(shape), None
+    __slots__ = ("_dense",)
 
     @property
     def data(self):
         if self._dense is None:
             self._dense = self.multiplied_out()
         return self._dense
+
+    @data.setter
+    def data(self, value):
+        self._dense = value
+
+    ndim = property(lambda self: len(self.shape))
+
+
+class Diagonal(_Factored):
+    """n rows of a shape with n entries, row i being ``diagonal[i]`` at entry i and 0 elsewhere."""
+
+    __slots__ = ("diagonal", "_shape")
+
+    def __init__(self, diagonal, shape):
+        self.diagonal, self._shape, self._dense = diagonal, tuple(shape), None
 
     def multiplied_out(self):
         """The rows as a new array (not kept)."""
@@ -46,37 +58,22 @@ class Diagonal(Batch):
         np.fill_diagonal(dense, self.diagonal)
         return dense.reshape((n,) + self._shape)
 
-    @data.setter
-    def data(self, value):
-        self._dense = value
-
     shape = property(lambda self: self._shape if self._dense is None else self._dense.shape[1:])
     dtype = property(lambda self: self.diagonal.dtype if self._dense is None else self._dense.dtype)
-    ndim = property(lambda self: len(self.shape))
     count = property(lambda self: len(self.diagonal))
 
 
-class Scaled(Batch):
+class Scaled(_Factored):
     """Rows ``base[i] * scale``: a batch times factors that are the same for every row."""
 
-    __slots__ = ("base", "scale", "_dense")
+    __slots__ = ("base", "scale")
 
     def __init__(self, base, scale):
         self.base, self.scale, self._dense = base, scale, None
 
-    @property
-    def data(self):
-        if self._dense is None:
-            self._dense = self.multiplied_out()
-        return self._dense
-
     def multiplied_out(self):
         """The rows as a new array (not kept)."""
         return self.base * self.scale
-
-    @data.setter
-    def data(self, value):
-        self._dense = value
 
     shape = property(
         lambda self: self.scale.shape if self._dense is None else self._dense.shape[1:]
@@ -86,7 +83,6 @@ class Scaled(Batch):
             np.result_type(self.base, self.scale) if self._dense is None else self._dense.dtype
         )
     )
-    ndim = property(lambda self: len(self.shape))
     count = property(lambda self: len(self.base))
 
 
@@ -150,7 +146,7 @@ def _product(batch, factor):
         if not np.isfinite(factor).all():
             return None
         return Diagonal(batch.diagonal * factor.reshape(-1), batch.shape)
-    if isinstance(batch, (Diagonal, Scaled)) or type(batch) is Batch:
+    if isinstance(batch, _Factored) or type(batch) is Batch:
         return _rescaled(batch.data, factor)
     return None
 
