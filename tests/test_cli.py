@@ -1,28 +1,14 @@
 """The command line, run as a user runs it: ``python -m chainrule`` in a fresh process."""
 
-import os
-import pathlib
-import subprocess
-import sys
 
 import pytest
 
 from chainrule._version import __version__
+from tests.cli_process import run_chainrule
 
-REPO = pathlib.Path(__file__).resolve().parent.parent
 
 
-def run_cli(*args):
-    env = dict(os.environ, PYTHONIOENCODING="utf-8")
-    return subprocess.run(
-        [sys.executable, "-m", "chainrule", *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        cwd=REPO,
-        env=env,
-        timeout=60,
-    )
+run_cli = run_chainrule
 
 
 def test_help_lists_the_demo_command_and_exits_zero():

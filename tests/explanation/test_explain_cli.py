@@ -2,9 +2,6 @@
 their strict reading of ``--at``."""
 
 import json
-import os
-import pathlib
-import subprocess
 import sys
 
 import numpy as np
@@ -12,22 +9,11 @@ import pytest
 
 from chainrule.cli import main
 from tests.explanation.test_explain import SIN_COS_TEXT
+from tests.cli_process import run_chainrule
 
-REPO = pathlib.Path(__file__).resolve().parents[2]
 
 
-def run_cli(*args):
-    env = dict(os.environ, PYTHONIOENCODING="utf-8")
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
-    return subprocess.run(
-        [sys.executable, "-m", "chainrule", *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        cwd=REPO,
-        env=env,
-        timeout=60,
-    )
+run_cli = run_chainrule
 
 
 def test_diff_at_a_point_prints_each_partial_derivative():

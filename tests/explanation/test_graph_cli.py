@@ -1,18 +1,14 @@
 """``chainrule graph``, run as a user runs it: ``python -m chainrule graph`` in a fresh process."""
 
-import os
-import pathlib
 import shutil
-import subprocess
-import sys
 
 import pytest
 
 from chainrule.cli import main
 from chainrule.explanation.commands_graph import CommandError, parse_values
 from tests.explanation.test_graph_drawing import SIGMOID_DOT
+from tests.cli_process import run_chainrule
 
-REPO = pathlib.Path(__file__).resolve().parents[2]
 SIGMOID = "1/(1 + exp(-x))"
 needs_graphviz = pytest.mark.skipif(
     shutil.which("dot") is None, reason="Graphviz's dot program is not installed"
@@ -20,19 +16,7 @@ needs_graphviz = pytest.mark.skipif(
 
 
 def run_cli(*args, path=None):
-    env = dict(os.environ, PYTHONIOENCODING="utf-8")
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
-    if path is not None:
-        env["PATH"] = path
-    return subprocess.run(
-        [sys.executable, "-m", "chainrule", "graph", *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        cwd=REPO,
-        env=env,
-        timeout=60,
-    )
+    return run_chainrule("graph", *args, path=path)
 
 
 def test_without_output_the_dot_goes_to_stdout():

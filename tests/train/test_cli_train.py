@@ -1,33 +1,19 @@
 """``chainrule train``: an MLP learns the built-in digits; runs save and resume; bad input ends in
 one line on stderr and exit status 2."""
 
-import os
-import pathlib
 import re
-import subprocess
-import sys
 import time
 
 import pytest
 
 from chainrule import checkpoint
 from chainrule.cli import main
+from tests.cli_process import run_chainrule
 
-REPO = pathlib.Path(__file__).resolve().parent.parent.parent
 ACCURACY = re.compile(r"^test accuracy: (\d+\.\d\d)% \((\d+)/360\), test loss (\d\.\d{4}); ")
 
 
-def run_cli(*args, cwd=REPO):
-    env = dict(os.environ, PYTHONIOENCODING="utf-8", PYTHONPATH=str(REPO))
-    return subprocess.run(
-        [sys.executable, "-m", "chainrule", *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        cwd=cwd,
-        env=env,
-        timeout=60,
-    )
+run_cli = run_chainrule
 
 
 def test_train_learns_the_digits_to_over_90_percent_in_seconds():
