@@ -20,31 +20,33 @@ from chainrule.tensor import Tensor, is_tensor, tensor  # isort: skip
 from chainrule import linalg
 from chainrule._version import __version__
 from chainrule.graph import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
-from chainrule.ops.activations import elu, gelu, sigmoid, softplus
-from chainrule.ops.arithmetic import (
+from chainrule.ops.elementwise.activations import elu, gelu, sigmoid, softplus
+from chainrule.ops.elementwise.arithmetic import (
     abs, add, astype, cbrt, copy, divide, multiply, negative, power, reciprocal, sign, sqrt,
     square, subtract,
 )
-from chainrule.ops.comparison import (
+from chainrule.ops.elementwise.comparison import (
     all, any, argmax, argmin, ceil, equal, floor, floor_divide, greater, greater_equal, isfinite,
     isinf, isnan, less, less_equal, logical_and, logical_not, logical_or, logical_xor, mod,
     not_equal, round,
 )
 from chainrule.ops.contraction import dot, einsum, inner, matmul, outer, tensordot, trace, vdot
 from chainrule.ops.cumulative import cumprod, cumsum
-from chainrule.ops.exponential import (
+from chainrule.ops.elementwise.exponential import (
     erf, erfc, exp, exp2, expm1, log, log1p, log2, log10, logaddexp,
 )
-from chainrule.ops.hyperbolic import arccosh, arcsinh, arctanh, cosh, sinh, tanh
+from chainrule.ops.elementwise.hyperbolic import arccosh, arcsinh, arctanh, cosh, sinh, tanh
 from chainrule.ops.indexing import flip, roll, take
 from chainrule.ops.joining import concatenate, pad, repeat, split, stack, tile
-from chainrule.ops.piecewise import clip, leaky_relu, maximum, minimum, relu, where
+from chainrule.ops.elementwise.piecewise import clip, leaky_relu, maximum, minimum, relu, where
 from chainrule.ops.reductions import max, mean, min, prod, sum
 from chainrule.ops.shape import (
     broadcast_to, expand_dims, moveaxis, ravel, reshape, squeeze, swapaxes, transpose,
 )
 from chainrule.ops.statistics import logsumexp, std, var
-from chainrule.ops.trigonometric import arccos, arcsin, arctan, arctan2, cos, hypot, sin, tan
+from chainrule.ops.elementwise.trigonometric import (
+    arccos, arcsin, arctan, arctan2, cos, hypot, sin, tan,
+)
 from chainrule.primitive import Primitive, primitive
 from chainrule.random import manual_seed
 from chainrule.replay import TraceError, jit

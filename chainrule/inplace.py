@@ -134,4 +134,5 @@ _setitem = Primitive(
     "With repeated advanced indices the last write wins, and the gradient is that of a scatter.",
 )
 
-from chainrule.ops import arithmetic, indexing  # noqa: E402
+from chainrule.ops import indexing  # noqa: E402
+from chainrule.ops.elementwise import arithmetic

@@ -525,17 +525,10 @@ def tensor(data, requires_grad=False, dtype=None):
 from chainrule.autodiff import reverse  # noqa: E402
 from chainrule import inplace, interop  # noqa: E402
 from chainrule.primitive import record  # noqa: E402
-from chainrule.ops import (  # noqa: E402
-    activations,
-    arithmetic,
-    comparison,
-    contraction,
-    cumulative,
-    exponential,
-    hyperbolic,
-    indexing,
-    joining,
-    piecewise,
-    reductions,
-    shape,
-)
+from chainrule.ops import contraction, cumulative, indexing, joining, reductions, shape  # noqa: E402
+from chainrule.ops.elementwise import activations
+from chainrule.ops.elementwise import arithmetic
+from chainrule.ops.elementwise import comparison
+from chainrule.ops.elementwise import exponential
+from chainrule.ops.elementwise import hyperbolic
+from chainrule.ops.elementwise import piecewise

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 import chainrule as cr
-from chainrule.ops.activations import elu, gelu, sigmoid, softplus
-from chainrule.ops.exponential import erf, erfc
+from chainrule.ops.elementwise.activations import elu, gelu, sigmoid, softplus
+from chainrule.ops.elementwise.exponential import erf, erfc
 
 
 def gradient(f, values, dtype=None):

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from chainrule.ops import arithmetic, reductions
+from chainrule.ops import reductions
+from chainrule.ops.elementwise import arithmetic
 from chainrule.ops import shape as shape_ops
 from chainrule.tensor import Tensor
 

@@ -1,11 +1,11 @@
 """Linear algebra with derivatives, as ``numpy.linalg``: norms, inverses and solves,
 determinants, and the Cholesky, symmetric eigen- and singular value decompositions."""
 
-from chainrule.linalg.decompositions import cholesky
-from chainrule.linalg.determinants import SlogdetResult, det, slogdet
-from chainrule.linalg.inverse import inv, solve
-from chainrule.linalg.norms import norm
-from chainrule.linalg.spectral import EighResult, SVDResult, eigh, eigvalsh, svd, svdvals
+from chainrule.ops.linalg.decompositions import cholesky
+from chainrule.ops.linalg.determinants import SlogdetResult, det, slogdet
+from chainrule.ops.linalg.inverse import inv, solve
+from chainrule.ops.linalg.norms import norm
+from chainrule.ops.linalg.spectral import EighResult, SVDResult, eigh, eigvalsh, svd, svdvals
 
 __all__ = [
     "EighResult", "SVDResult", "SlogdetResult", "cholesky", "det", "eigh", "eigvalsh", "inv",

@@ -16,7 +16,7 @@ from chainrule.nn.loss import BCEWithLogitsLoss, CrossEntropyLoss, MSELoss, NLLL
 from chainrule.nn.module import Module
 from chainrule.nn.normalization import BatchNorm1d, BatchNorm2d
 from chainrule.nn.parameter import Parameter
-from chainrule.nn.pool import AvgPool2d, MaxPool2d
+from chainrule.nn.pooling import AvgPool2d, MaxPool2d
 from chainrule.nn.state import IncompatibleKeys
 from chainrule.nn.stateless import functional_call
 

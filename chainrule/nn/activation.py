@@ -5,9 +5,11 @@ They hold no parameters; the math lives in the ops (``chainrule.relu``, ``chainr
 
 from __future__ import annotations
 
-from chainrule.nn import softmax
+from chainrule.ops.nn import softmax
 from chainrule.nn.module import Module
-from chainrule.ops import activations, hyperbolic, piecewise
+from chainrule.ops.elementwise import activations
+from chainrule.ops.elementwise import hyperbolic
+from chainrule.ops.elementwise import piecewise
 
 
 class ReLU(Module):

@@ -6,7 +6,8 @@ import math
 
 import numpy as np
 
-from chainrule.nn import convolution, init
+from chainrule.nn import init
+from chainrule.ops.nn import convolution
 from chainrule.nn.dtypes import check_input_dtype, floating_dtype
 from chainrule.nn.linear import check_size
 from chainrule.nn.module import Module

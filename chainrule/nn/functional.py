@@ -3,10 +3,12 @@
 The functions live by family in softmax.py, losses.py, convolution.py and pooling.py.
 """
 
-from chainrule.nn.convolution import conv2d, conv_transpose2d
-from chainrule.nn.losses import binary_cross_entropy_with_logits, cross_entropy, mse_loss, nll_loss
-from chainrule.nn.pooling import avg_pool2d, max_pool2d
-from chainrule.nn.softmax import log_softmax, softmax
+from chainrule.ops.nn.convolution import conv2d, conv_transpose2d
+from chainrule.ops.nn.losses import (
+    binary_cross_entropy_with_logits, cross_entropy, mse_loss, nll_loss,
+)
+from chainrule.ops.nn.pooling import avg_pool2d, max_pool2d
+from chainrule.ops.nn.softmax import log_softmax, softmax
 
 __all__ = [
     "softmax", "log_softmax",

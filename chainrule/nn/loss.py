@@ -6,7 +6,7 @@ at construction; ``loss(input, target)`` returns a 0-d tensor unless reduction i
 
 from __future__ import annotations
 
-from chainrule.nn import losses
+from chainrule.ops.nn import losses
 from chainrule.nn.module import Module
 
 

@@ -15,7 +15,8 @@ from chainrule.nn.dtypes import check_input_dtype, floating_dtype
 from chainrule.nn.linear import check_size
 from chainrule.nn.module import Module
 from chainrule.nn.parameter import Parameter
-from chainrule.ops import arithmetic, reductions, shape, statistics
+from chainrule.ops import reductions, shape, statistics
+from chainrule.ops.elementwise import arithmetic
 from chainrule.tensor import is_tensor
 from chainrule.tracing import TraceError, guarded, tracing
 

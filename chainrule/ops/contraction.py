@@ -338,6 +338,7 @@ def einsum(subscripts, *operands):
     return _einsum_op(*operands, subscripts=_explicit(subscripts, shapes))
 
 
-from chainrule.ops import arithmetic, shape  # noqa: E402
+from chainrule.ops import shape  # noqa: E402
+from chainrule.ops.elementwise import arithmetic
 
 __all__ = ["dot", "einsum", "inner", "matmul", "outer", "tensordot", "trace", "vdot"]

@@ -141,7 +141,10 @@ def logsumexp(x, axis=None, keepdims=False):
     return _logsumexp_op(x, axis=axes, keepdims=keepdims)
 
 
-from chainrule.linalg import norms  # noqa: E402
-from chainrule.ops import arithmetic, exponential, piecewise, reductions, shape  # noqa: E402
+from chainrule.ops.linalg import norms  # noqa: E402
+from chainrule.ops import reductions, shape  # noqa: E402
+from chainrule.ops.elementwise import arithmetic
+from chainrule.ops.elementwise import exponential
+from chainrule.ops.elementwise import piecewise
 
 __all__ = ["var", "std", "logsumexp"]

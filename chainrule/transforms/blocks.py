@@ -16,9 +16,9 @@ from chainrule.ops import joining
 from chainrule.ops import shape as shape_ops
 from chainrule.tensor import Tensor
 from chainrule.transforms import trees
-from chainrule.transforms.batch import Batch, Unbatchable
+from chainrule.transforms.batching.batch import Batch, Unbatchable
 from chainrule.transforms.boundary import floating, is_nested, lower, zeros_for
-from chainrule.transforms.factored import Diagonal, own_rows
+from chainrule.transforms.batching.factored import Diagonal, own_rows
 from chainrule.transforms.products import pull, push, record
 
 

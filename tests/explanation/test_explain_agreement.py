@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import chainrule as cr
-from chainrule.explanation.expression import parse
+from chainrule.explanation.formulas.expression import parse
 
 UNARY = ("sin", "cos", "tanh", "sigmoid", "exp", "softplus", "arctan")
 BINARY = ("+", "-", "*", "/")

@@ -7,17 +7,15 @@ import numpy as np
 import pytest
 
 import chainrule as cr
-from chainrule.explanation.expression import ExpressionError, parse
+from chainrule.explanation.formulas.expression import ExpressionError, parse
 from chainrule.primitive import Primitive
 
 sympy = pytest.importorskip("sympy")
 
-from chainrule.explanation import symbolic  # noqa: E402
-from chainrule.explanation.formulas import (  # noqa: E402
-    derivative_formula,
-    symbolic_derivative,
-    symbolic_value,
-)
+from chainrule.explanation.formulas import symbolic  # noqa: E402
+from chainrule.explanation.formulas.derivatives import (
+    derivative_formula, symbolic_derivative, symbolic_value,
+)  # noqa: E402
 
 x, y = sympy.symbols("x y", real=True)
 

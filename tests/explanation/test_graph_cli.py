@@ -5,7 +5,7 @@ import shutil
 import pytest
 
 from chainrule.cli import main
-from chainrule.explanation.commands_graph import CommandError, parse_values
+from chainrule.cli.graph import CommandError, parse_values
 from tests.explanation.test_graph_drawing import SIGMOID_DOT
 from tests.cli_process import run_chainrule
 

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 import chainrule as cr
-from chainrule.explanation import dot
-from chainrule.explanation.dot import GraphvizNotFound
+from chainrule.explanation.pictures import dot
+from chainrule.explanation.pictures.dot import GraphvizNotFound
 
 HAS_DOT = shutil.which("dot") is not None
 needs_graphviz = pytest.mark.skipif(not HAS_DOT, reason="Graphviz's dot program is not installed")

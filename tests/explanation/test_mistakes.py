@@ -9,8 +9,8 @@ import pytest
 
 import chainrule as cr
 from chainrule.cli import main
-from chainrule.explanation.expression import ExpressionError, parse
-from chainrule.explanation.mistakes import check_derivative
+from chainrule.explanation.formulas.expression import ExpressionError, parse
+from chainrule.explanation.mistakes.checker import check_derivative
 
 HAS_SYMPY = True
 try:

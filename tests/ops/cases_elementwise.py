@@ -5,7 +5,8 @@ hyperbolic, piecewise and activations. Inputs stay inside each op's domain and a
 import numpy as np
 
 import chainrule as cr
-from chainrule.ops import activations, exponential
+from chainrule.ops.elementwise import activations
+from chainrule.ops.elementwise import exponential
 from tests.ops.optable import OpCase, rand
 
 

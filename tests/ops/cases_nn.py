@@ -7,7 +7,7 @@ second order. Pooling inputs are random, so no window holds a tie.
 import numpy as np
 
 from chainrule.nn import functional as F
-from chainrule.nn.convolution import _conv2d_weight_op
+from chainrule.ops.nn.convolution import _conv2d_weight_op
 from tests.ops.optable import OpCase, rand
 
 LABELS = np.array([2, 0, 1, 2])

@@ -11,7 +11,7 @@ import time
 import warnings
 
 from chainrule import cli
-from chainrule.explanation.expression import parse
+from chainrule.explanation.formulas.expression import parse
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SECONDS = 1.0

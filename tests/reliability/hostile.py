@@ -13,7 +13,7 @@ from __future__ import annotations
 import random
 import sys
 
-from chainrule.explanation.expression import FUNCTIONS, MAX_DEPTH, MAX_LENGTH
+from chainrule.explanation.formulas.expression import FUNCTIONS, MAX_DEPTH, MAX_LENGTH
 
 # Set by the injection attempts that touch the environment; must stay unset.
 CANARY_VARIABLE = "CHAINRULE_FUZZ_CANARY"

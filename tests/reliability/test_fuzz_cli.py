@@ -17,9 +17,9 @@ import numpy as np
 import pytest
 
 import chainrule as cr
-from chainrule.explanation.command_errors import CommandError
-from chainrule.explanation.commands_explain import nth_derivative
-from chainrule.explanation.expression import ExpressionError, parse
+from chainrule.cli.errors import CommandError
+from chainrule.cli.explain import nth_derivative
+from chainrule.explanation.formulas.expression import ExpressionError, parse
 from chainrule.primitive import OP_HOOKS
 
 from tests.reliability import hostile
@@ -265,7 +265,7 @@ def test_ops_on_plain_python_floats_answer_as_numpy(op, args, expected):
 def test_check_refuses_a_wrong_claim_about_a_tiny_function():
     # The absolute tolerance had a floor of 1e-9 (scale = max(1, median |f′|)), so any claim
     # within 1e-9 of a tiny derivative was called correct; it now follows the size of f and f′.
-    from chainrule.explanation.mistakes import check_derivative
+    from chainrule.explanation.mistakes.checker import check_derivative
 
     assert not check_derivative("1e-20*sin(x)", "0").correct
     assert check_derivative("1e-20*sin(x)", "1e-20*cos(x)").correct

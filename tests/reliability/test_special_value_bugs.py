@@ -23,13 +23,13 @@ pytestmark = pytest.mark.filterwarnings("error")
 
 
 def test_arctan2_partials_are_zero_where_x_is_infinite():
-    # chainrule/ops/trigonometric.py _origin_safe: numerator/r/r is inf/inf = NaN at r = inf.
+    # chainrule/ops/elementwise/trigonometric.py _origin_safe: numerator/r/r is inf/inf = NaN at r = inf.
     assert gradient(lambda y: cr.arctan2(y, np.inf), np.array(0.0)) == 0
     assert gradient(lambda x: cr.arctan2(1.0, x), np.array(np.inf)) == 0
 
 
 def test_bce_with_logits_at_infinite_logits_is_its_limit():
-    # chainrule/nn/losses.py _bce_with_logits: max(x, 0) − x·t is inf − inf or inf·0 = NaN.
+    # chainrule/ops/nn/losses.py _bce_with_logits: max(x, 0) − x·t is inf − inf or inf·0 = NaN.
     loss = F.binary_cross_entropy_with_logits(
         np.array([np.inf, -np.inf]), np.array([1.0, 0.0]), reduction="none"
     )
@@ -37,7 +37,7 @@ def test_bce_with_logits_at_infinite_logits_is_its_limit():
 
 
 def test_softmax_at_plus_infinity_is_one_hot():
-    # chainrule/nn/softmax.py _shifted: x − max x is inf − inf = NaN.
+    # chainrule/ops/nn/softmax.py _shifted: x − max x is inf − inf = NaN.
     x = np.array([0.0, np.inf])
     np.testing.assert_array_equal(F.softmax(x), [0, 1])
     np.testing.assert_array_equal(F.log_softmax(x), [-np.inf, 0])
@@ -45,13 +45,13 @@ def test_softmax_at_plus_infinity_is_one_hot():
 
 
 def test_cross_entropy_of_tied_large_logits_is_log_two():
-    # chainrule/nn/losses.py _cross_entropy_forward: (log Σ + shift) − logit rounds log 2 away.
+    # chainrule/ops/nn/losses.py _cross_entropy_forward: (log Σ + shift) − logit rounds log 2 away.
     logits = np.array([3e7, 3e7], dtype=np.float32)
     np.testing.assert_allclose(F.cross_entropy(logits, np.array(0)), np.log(2), rtol=1e-6)
 
 
 def test_cross_entropy_at_an_infinite_logit_of_the_label_is_zero():
-    # chainrule/nn/losses.py _cross_entropy_forward: logits − shift is inf − inf = NaN.
+    # chainrule/ops/nn/losses.py _cross_entropy_forward: logits − shift is inf − inf = NaN.
     logits = np.array([np.inf, 0.0])
     assert F.cross_entropy(logits, np.array(0)) == 0
     np.testing.assert_array_equal(
@@ -60,7 +60,7 @@ def test_cross_entropy_at_an_infinite_logit_of_the_label_is_zero():
 
 
 def test_cross_entropy_ignores_a_class_of_probability_zero():
-    # chainrule/nn/losses.py cross_entropy: p·log_softmax is 0·(−inf) = NaN where p = 0.
+    # chainrule/ops/nn/losses.py cross_entropy: p·log_softmax is 0·(−inf) = NaN where p = 0.
     logits, p = np.array([0.0, -np.inf]), np.array([1.0, 0.0])
     assert F.cross_entropy(logits, p) == 0
     np.testing.assert_array_equal(gradient(lambda z: F.cross_entropy(z, p), logits), [0, 0])
@@ -82,18 +82,18 @@ def test_logsumexp_and_logaddexp_gradients_do_not_overflow_at_the_float32_extrem
 
 
 def test_norm_of_a_vector_holding_inf_is_inf():
-    # chainrule/linalg/norms.py _l2: the rescaling divides inf by inf (NumPy gives inf).
+    # chainrule/ops/linalg/norms.py _l2: the rescaling divides inf by inf (NumPy gives inf).
     assert cr.linalg.norm(np.array([0.0, np.inf])) == np.inf
 
 
 def test_norm_gradient_at_a_subnormal_norm_is_the_unit_vector():
-    # chainrule/linalg/norms.py _l2_vjp: grad_out/‖x‖ overflows to inf, then inf·0 = NaN.
+    # chainrule/ops/linalg/norms.py _l2_vjp: grad_out/‖x‖ overflows to inf, then inf·0 = NaN.
     x = np.array([0.0, SUBNORMAL])
     np.testing.assert_array_equal(gradient(cr.linalg.norm, x), [0, 1])
 
 
 def test_p_norm_of_huge_values_is_finite():
-    # chainrule/linalg/norms.py _vector_norm: Σ|x|ᵖ overflows (NumPy's norm too); no rescaling.
+    # chainrule/ops/linalg/norms.py _vector_norm: Σ|x|ᵖ overflows (NumPy's norm too); no rescaling.
     x = np.array([0.0, 1e300])
     np.testing.assert_allclose(cr.linalg.norm(x, 3), 1e300)
     np.testing.assert_allclose(gradient(lambda v: cr.linalg.norm(v, 3), x), [0, 1])
@@ -122,19 +122,19 @@ def test_mean_and_var_of_float32_extremes_do_not_overflow():
 
 @pytest.mark.parametrize("f", [cr.erf, cr.erfc, cr.gelu])
 def test_error_function_derivative_at_huge_x_does_not_warn(f):
-    # chainrule/ops/exponential.py erf/erfc: exp(−(x·x)) with x·x = inf warns (the result 0 is
+    # chainrule/ops/elementwise/exponential.py erf/erfc: exp(−(x·x)) with x·x = inf warns (the result 0 is
     # right); gelu's erfc form inherits it.
     assert gradient(f, np.array(1e300)) in (0, 1)
 
 
 @pytest.mark.parametrize("approximate", ["none", "tanh"])
 def test_gelu_at_minus_infinity_is_zero(approximate):
-    # chainrule/ops/activations.py gelu: x·Φ(x) is −inf·0 = NaN at −inf.
+    # chainrule/ops/elementwise/activations.py gelu: x·Φ(x) is −inf·0 = NaN at −inf.
     assert cr.gelu(np.array(-np.inf), approximate=approximate) == 0
 
 
 def test_gelu_tanh_of_large_float32_does_not_overflow():
-    # chainrule/ops/activations.py gelu tanh form: x·x·x overflows float32 for |x| > 7e12 (a
+    # chainrule/ops/elementwise/activations.py gelu tanh form: x·x·x overflows float32 for |x| > 7e12 (a
     # warning) and x·x in its derivative for |x| > 1.8e19 (NaN gradient); float64: 5.6e102, 1.3e154.
     x = np.array([2e19, -2e19], dtype=np.float32)
     np.testing.assert_array_equal(
@@ -143,17 +143,17 @@ def test_gelu_tanh_of_large_float32_does_not_overflow():
 
 
 def test_log10_derivative_at_the_float32_maximum_does_not_warn():
-    # chainrule/ops/exponential.py log10: 1/(x·ln 10) overflows x·ln 10; 1/x/ln 10 would not.
+    # chainrule/ops/elementwise/exponential.py log10: 1/(x·ln 10) overflows x·ln 10; 1/x/ln 10 would not.
     assert gradient(cr.log10, np.array(F32_MAX, dtype=np.float32)) >= 0
 
 
 def test_power_base_derivative_at_a_subnormal_base():
-    # chainrule/ops/arithmetic.py _power_d_base: x^(y−1) = 1/x overflows, y·x^(y−1) ≈ x^y = 1.
+    # chainrule/ops/elementwise/arithmetic.py _power_d_base: x^(y−1) = 1/x overflows, y·x^(y−1) ≈ x^y = 1.
     np.testing.assert_allclose(gradient(cr.power, np.array(SUBNORMAL), np.array(SUBNORMAL)), 1)
 
 
 @pytest.mark.parametrize("x", [SUBNORMAL, np.nan])
 def test_power_base_derivative_is_zero_where_a_tensor_exponent_is_zero(x):
-    # chainrule/ops/arithmetic.py _power_d_base: y·safe^(y−1) is 0·inf (subnormal x) or 0·NaN
+    # chainrule/ops/elementwise/arithmetic.py _power_d_base: y·safe^(y−1) is 0·inf (subnormal x) or 0·NaN
     # (x = NaN, where NumPy's nan⁰ = 1) when y is a tensor holding 0; y·x^(y−1+(y==0)) gave 0.
     assert gradient(cr.power, np.array(x), np.array(0.0)) == 0

@@ -8,8 +8,8 @@ no rule must raise, never return a value.
 import numpy as np
 import pytest
 
-from chainrule.transforms.batch import Batch, Unbatchable
-from chainrule.transforms.factored import Diagonal, is_diagonal, is_scaled
+from chainrule.transforms.batching.batch import Batch, Unbatchable
+from chainrule.transforms.batching.factored import Diagonal, is_diagonal, is_scaled
 
 B = 3
 rng = np.random.default_rng(11)

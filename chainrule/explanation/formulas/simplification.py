@@ -1,0 +1,106 @@
+"""Formulas made readable and differences tested for 0, with SymPy, always quickly.
+
+SymPy's own ``simplify`` is not used: on some formulas of a few dozen parts it runs for minutes
+(its trigonometric pass factors polynomials over extensions such as Q(π)). The steps here are
+bounded by the formula's size, counted by :func:`tree_size`.
+"""
+
+from __future__ import annotations
+
+from chainrule.explanation.formulas.symbolic import exact_floats, require_sympy
+
+# Formulas beyond this many parts (see tree_size) are shown as the sweep built them.
+SIMPLIFY_LIMIT = 300
+# Nothing is multiplied out where a power above this would have to be expanded.
+MAX_EXPANDED_POWER = 12
+
+
+def simplify(formula, like=None):
+    """``formula`` with exact constants, cancelled and factored, or multiplied out, when that
+    makes it shorter.
+
+    A form that brings in functions the formula (or ``like``, the function differentiated)
+    does not use counts as longer.
+    """
+    sympy = require_sympy()
+    formula = exact_floats(sympy.sympify(formula))
+    if not _small(formula, sympy):
+        return formula
+    options = [formula]
+    if formula.has(sympy.Piecewise):
+        options.append(sympy.piecewise_fold(formula))
+    else:
+        options += [sympy.factor(sympy.cancel(formula)), sympy.expand(formula)]
+    known = _functions(formula if like is None else formula + like, sympy)
+    return min(options, key=lambda option: _length(option, known, sympy))
+
+
+def is_zero(difference):
+    """Whether ``difference`` is 0: True or False when SymPy shows it quickly, else None."""
+    sympy = require_sympy()
+    difference = exact_floats(sympy.sympify(difference))
+    if difference == 0:
+        return True
+    if not _small(difference, sympy):
+        return None
+    for rewrite in _ZERO_TESTS:
+        if rewrite(difference, sympy) == 0:
+            return True
+    return False if difference.is_zero is False else None
+
+
+_ZERO_TESTS = (
+    lambda d, sympy: sympy.expand(d),
+    lambda d, sympy: sympy.expand(sympy.expand_trig(d)),
+    lambda d, sympy: sympy.cancel(sympy.expand(d.rewrite(sympy.exp))),
+)
+
+
+def text_of(formula):
+    """``formula`` as text in Python syntax (``-sin(x)*cos(cos(x))``)."""
+    sympy = require_sympy()
+    try:
+        return str(formula)
+    except TypeError:
+        # Ordering the terms of a sum that holds a NaN branch fails; unordered it prints.
+        return sympy.sstr(formula, order="none")
+
+
+def tree_size(formula, limit, sizes=None):
+    """How many parts ``formula`` has written out as a tree, counted up to just past ``limit``.
+
+    SymPy shares repeated parts, so the tree (about the printed length) can be far larger than
+    the memory it takes; counting it part by part, shared parts once, stays quick. ``sizes``
+    (a dict) keeps the counts for the next call with the same ``limit``.
+    """
+    sizes = {} if sizes is None else sizes
+    todo = [formula]
+    while todo:
+        part = todo[-1]
+        pending = [arg for arg in part.args if arg not in sizes]
+        if pending:
+            todo.extend(pending)
+            continue
+        todo.pop()
+        sizes[part] = min(limit + 1, 1 + sum(sizes[arg] for arg in part.args))
+    return sizes[formula]
+
+
+def _small(formula, sympy):
+    if tree_size(formula, SIMPLIFY_LIMIT) > SIMPLIFY_LIMIT:
+        return False
+    return not any(
+        power.exp.is_Integer and abs(power.exp) > MAX_EXPANDED_POWER
+        for power in formula.atoms(sympy.Pow)
+    )
+
+
+def _functions(formula, sympy):
+    return {call.func for call in formula.atoms(sympy.Function)}
+
+
+def _length(formula, known, sympy):
+    return sympy.count_ops(formula) + 4 * len(_functions(formula, sympy) - known)
+
+
+__all__ = ["simplify", "is_zero", "text_of", "tree_size", "SIMPLIFY_LIMIT"]

@@ -1,0 +1,94 @@
+"""Parts of a formula's tree: which depend on a variable, copies with parts replaced, and the
+texts the mistake checker writes about them."""
+
+from __future__ import annotations
+
+import ast
+
+from chainrule.explanation.formulas.expression import FUNCTIONS
+
+
+def uses(node, name):
+    """Whether the variable ``name`` occurs in ``node``."""
+    return any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(node))
+
+
+def operands(node):
+    """The parts a node combines: both sides, the operand, or a call's arguments."""
+    if isinstance(node, ast.BinOp):
+        return [node.left, node.right]
+    if isinstance(node, ast.UnaryOp):
+        return [node.operand]
+    return list(node.args) if isinstance(node, ast.Call) else []
+
+
+def is_outer_function(node, inner):
+    """Whether ``node`` applies a function to its part ``inner``: a call, a power, or a
+    constant divided by it (``c/g(x)``)."""
+    if isinstance(node, ast.Call):
+        return True
+    if isinstance(node, ast.BinOp):
+        return isinstance(node.op, (ast.Pow, ast.BitXor)) or (
+            isinstance(node.op, ast.Div) and node.right is inner
+        )
+    return False
+
+
+def name(node, inner):
+    """The outer function of the place ``node`` = f(``inner``): ``sin``, or ``(u**2)``."""
+    if isinstance(node, ast.Call):
+        return node.func.id
+    return f"({unparse(swap(node, inner, variable('u')))})"
+
+
+def rule_of(node):
+    """`` (cos′(x) = -sin(x))``: the derivative as the function's primitive declares it."""
+    function = FUNCTIONS.get(node.func.id) if isinstance(node, ast.Call) else None
+    formulas = getattr(function, "formulas", ())
+    return f" ({node.func.id}′(x) = {formulas[0]})" if len(formulas) == 1 else ""
+
+
+def swapped_text(outer, inner, wrt, placeholder):
+    """g(f(x)) for the place f(g(x)): the inner formula with x replaced by the outer function
+    (``outer`` holds ``placeholder`` where the inner formula was)."""
+    outer_of_x = swap(outer, None, None, names={placeholder: variable(wrt)})
+    return unparse(swap(inner, None, None, names={wrt: outer_of_x}))
+
+
+def variable(name):
+    """A name node, to stand for a part of a formula."""
+    return ast.Name(id=name, ctx=ast.Load())
+
+
+def unparse(node):
+    return ast.unparse(node).replace(" ** ", "**")
+
+
+def swap(node, target, replacement, names=None):
+    """A copy of ``node`` with ``target`` (a node) replaced, and the names in ``names``."""
+    if node is target:
+        return replacement
+    if names and isinstance(node, ast.Name) and node.id in names:
+        return names[node.id]
+    if not isinstance(node, ast.AST):
+        return node
+    fields = {
+        field: [swap(item, target, replacement, names) for item in value]
+        if isinstance(value, list)
+        else swap(value, target, replacement, names)
+        for field, value in ast.iter_fields(node)
+    }
+    return ast.copy_location(type(node)(**fields), node)
+
+
+__all__ = [
+    "uses",
+    "operands",
+    "is_outer_function",
+    "name",
+    "rule_of",
+    "swapped_text",
+    "variable",
+    "unparse",
+    "swap",
+]

@@ -1,0 +1,288 @@
+"""``explain``: one function recorded once, read as a primal, a forward and a reverse trace.
+
+The :class:`Explanation` it returns holds plain data (see docs/explain.md for its JSON schema)
+and renders it as terminal text, Markdown, HTML and JSON.
+"""
+
+from __future__ import annotations
+
+import copy
+import inspect
+import json
+
+import numpy as np
+
+from chainrule.explanation.text import render
+from chainrule.explanation.text import tables
+from chainrule.explanation.sweeps.adjoints import reverse_trace
+from chainrule.explanation.sweeps.chain import cost, factor, jacobian_chain, layer_name
+from chainrule.explanation.formulas.expression import Expression, parse
+from chainrule.explanation.record import Recording, primal_steps
+from chainrule.explanation.sweeps.tangents import directions, forward_trace
+from chainrule.explanation.text.values import describe, raw, size_of
+
+MODES = ("reverse", "forward", "both")
+SCHEMA = "chainrule.explanation"
+SCHEMA_VERSION = 1
+
+
+class Explanation:
+    """How the engine differentiated a function at a point, step by step.
+
+    ``str()`` / :meth:`text` give an aligned terminal table, :meth:`markdown` and :meth:`html`
+    the same tables for documents and notebooks (``_repr_html_``), :meth:`to_dict` /
+    :meth:`to_json` the data itself, in the versioned schema of docs/explain.md.
+    """
+
+    def __init__(self, data):
+        self._data = data
+
+    def to_dict(self):
+        """The explanation as plain data (a deep copy): numbers, strings, lists and dicts."""
+        return copy.deepcopy(self._data)
+
+    def to_json(self, indent=2):
+        """The explanation as JSON text (schema ``chainrule.explanation``, version 1)."""
+        return json.dumps(self._data, indent=indent, ensure_ascii=False, allow_nan=False)
+
+    def text(self, digits=6):
+        """Aligned tables for a terminal, numbers to ``digits`` significant digits."""
+        return render.text(tables.sections(self._data, digits))
+
+    def markdown(self, digits=6):
+        """The tables in Markdown."""
+        return render.markdown(tables.sections(self._data, digits))
+
+    def html(self, digits=6):
+        """The tables in HTML (what Jupyter shows)."""
+        return render.html(tables.sections(self._data, digits))
+
+    def _repr_html_(self):
+        return self.html()
+
+    def __str__(self):
+        return self.text()
+
+    def __repr__(self):
+        steps = len(self._data["steps"])
+        return f"<Explanation of {self._data['function']} ({steps} values, {self._data['mode']})>"
+
+
+def explain(f, *args, mode="reverse", wrt=None, direction=None):
+    """Record ``f(*args)`` once and show the chain rule at work on it, step by step.
+
+    The explanation holds the primal trace (Wengert list) vᵢ = op(vⱼ, …) with values and local
+    derivative formulas; for forward mode the tangent trace v̇ᵢ = Σ ∂vᵢ/∂vⱼ · v̇ⱼ (one per
+    differentiated input, or along ``direction``); for reverse mode the adjoint trace
+    v̄ⱼ += v̄ᵢ · ∂vᵢ/∂vⱼ in the order the engine ran it, seeded with v̄ = 1 for every output
+    entry; the final derivatives; and for several inputs or outputs the Jacobian chain and the
+    cost of each mode. Every number comes from the engine's own rules and sweeps.
+
+    Args:
+        f: a function of tensors; an :class:`Expression` or formula text (``"sin(cos(x))"``);
+            or a list of them, the layers of a composition in the order they run
+            (``[g, f]`` is f(g(x)); a layer returning a tuple passes it on as arguments).
+        *args: the point: one number or array per input of ``f``.
+        mode: ``"reverse"``, ``"forward"`` or ``"both"``.
+        wrt: the inputs to differentiate (a position or name, or a list of them); all if None.
+        direction: for forward mode, one tangent per differentiated input (their shapes);
+            without it there is one forward trace per input, along 1 (ones for an array).
+
+    Returns:
+        An :class:`Explanation`.
+
+    Raises:
+        ValueError: for an unknown mode, input name or direction shape, a missing point, or
+            an output that does not depend on the differentiated inputs.
+
+    Example:
+        >>> import chainrule as cr
+        >>> e = cr.explain(lambda x: cr.sin(cr.cos(x)), 0.5)
+        >>> [step["expression"] for step in e.to_dict()["steps"]]
+        ['x', 'cos(v1)', 'sin(v2)']
+        >>> print(f"{e.to_dict()['derivatives'][0]['value']:.6f}")
+        -0.306359
+    """
+    if mode not in MODES:
+        raise ValueError(f"mode must be 'reverse', 'forward' or 'both', got {mode!r}")
+    if direction is not None and mode == "reverse":
+        raise ValueError("direction= is for forward mode: pass mode='forward' or 'both'")
+    if not args:
+        raise ValueError("explain needs the point: one value per input of f, e.g. explain(f, 0.5)")
+    layers = as_layers(f)
+    names = input_names(layers[0], len(args))
+    recording = Recording(compose(layers), args, names, wrt_positions(wrt, names))
+    given = None if direction is None else checked_direction(direction, recording)
+    return Explanation(read(recording, layers, args, mode, given))
+
+
+def read(recording, layers, args, mode, given):
+    """The explanation's data (the JSON schema's fields), read from one recording."""
+    data = {
+        "schema": SCHEMA,
+        "version": SCHEMA_VERSION,
+        "function": title(layers, recording.input_names),
+        "mode": mode,
+        "inputs": [
+            {"name": name, "var": recording.names.get(x.node), "value": describe(x)}
+            for name, x in zip(recording.input_names, recording.inputs)
+        ],
+        "steps": primal_steps(recording),
+    }
+    # The steps name the array constants as they meet them, so these come after the steps.
+    data["constants"] = [
+        {"name": name, "value": describe(value)} for name, value in recording.arrays
+    ]
+    data["outputs"] = [
+        {"var": recording.names.get(node), "value": describe(out)}
+        for node, out in zip(recording.output_nodes, recording.outputs)
+    ]
+    data["forward"] = []
+    if mode != "reverse":
+        data["forward"] = [forward_trace(recording, d) for d in directions(recording, given)]
+    data["reverse"] = reverse_trace(recording) if mode != "forward" else None
+    data["derivatives"] = derivatives(data, recording, given is not None)
+    data["jacobian"] = jacobian(layers, args, recording)
+    return data
+
+
+def as_layers(f):
+    """``f`` as a list of callables: formula text is parsed, a single function is one layer."""
+    layers = [
+        parse(layer) if isinstance(layer, str) else layer
+        for layer in (f if isinstance(f, (list, tuple)) else [f])
+    ]
+    if not layers or not all(callable(layer) for layer in layers):
+        raise TypeError(
+            "f must be a function, an Expression, formula text, or a non-empty list "
+            "of them (the layers of a composition)"
+        )
+    return layers
+
+
+def compose(layers):
+    if len(layers) == 1:
+        return layers[0]
+
+    def composition(*inputs):
+        values = inputs
+        for layer in layers:
+            out = layer(*values)
+            values = tuple(out) if isinstance(out, (tuple, list)) else (out,)
+        return out
+
+    return composition
+
+
+def input_names(f, count):
+    """The inputs' names: an expression's variables, else the function's parameter names."""
+    if isinstance(f, Expression):
+        return list(f.variables)
+    try:
+        parameters = list(inspect.signature(f).parameters.values())
+    except (TypeError, ValueError):
+        parameters = []
+    named = [p.name for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    if len(named) >= count:
+        return named[:count]
+    return ["x"] if count == 1 else [f"x{i}" for i in range(1, count + 1)]
+
+
+def wrt_positions(wrt, names):
+    """``wrt`` (None, a position, a name, or a list of them) as sorted input positions."""
+    if wrt is None:
+        return list(range(len(names)))
+    found = []
+    for item in wrt if isinstance(wrt, (list, tuple)) else [wrt]:
+        if isinstance(item, str) and item in names:
+            item = names.index(item)
+        if not isinstance(item, int) or isinstance(item, bool) or not 0 <= item < len(names):
+            raise ValueError(
+                f"wrt={item!r} names no input of f; its inputs are "
+                f"{', '.join(names)} (positions 0 to {len(names) - 1})"
+            )
+        if item in found:
+            raise ValueError(f"wrt names the input {names[item]} twice")
+        found.append(item)
+    return sorted(found)
+
+
+def checked_direction(direction, recording):
+    """One tangent per differentiated input, each of that input's shape."""
+    tangents = list(direction) if isinstance(direction, (list, tuple)) else [direction]
+    if len(tangents) != len(recording.wrt):
+        raise ValueError(
+            f"direction needs one tangent per differentiated input "
+            f"({len(recording.wrt)}), got {len(tangents)}"
+        )
+    checked = []
+    for tangent, i in zip(tangents, recording.wrt):
+        x = raw(recording.inputs[i])
+        array = np.asarray(raw(tangent), dtype=x.dtype)
+        if array.shape != x.shape:
+            raise ValueError(
+                f"the direction for {recording.input_names[i]} has shape "
+                f"{array.shape}, but that input has shape {x.shape}"
+            )
+        checked.append(array)
+    return checked
+
+
+def title(layers, names):
+    if len(layers) == 1 and isinstance(layers[0], Expression):
+        return layers[0].text
+    text = ", ".join(names)
+    for k, layer in enumerate(layers):
+        text = f"{layer_name(layer, k) if len(layers) > 1 else _name(layer)}({text})"
+    return text
+
+
+def _name(f):
+    name = getattr(f, "__name__", None)
+    return name if name and name.isidentifier() else "f"
+
+
+def derivatives(data, recording, along_given):
+    """The final derivatives each mode found, labelled with what they are."""
+    # Reverse mode seeds every output entry with 1: with more than one entry, its result is
+    # the gradient of their sum.
+    of = " + ".join(
+        recording.names[node] if size_of(out) == 1 else f"Σ {recording.names[node]}"
+        for node, out in zip(recording.output_nodes, recording.outputs)
+        if node is not None
+    )
+    found = []
+    if data["reverse"] is not None:
+        for gradient in data["reverse"]["gradients"]:
+            found.append(
+                {
+                    "mode": "reverse",
+                    "of": of,
+                    "wrt": gradient["name"],
+                    "value": gradient["gradient"],
+                }
+            )
+    for k, trace in enumerate(data["forward"]):
+        # Without a given direction, trace k runs along input k alone: a partial derivative.
+        along = None if along_given else recording.input_names[recording.wrt[k]]
+        for output in trace["outputs"]:
+            found.append(
+                {"mode": "forward", "of": output["var"], "wrt": along, "value": output["tangent"]}
+            )
+    return found
+
+
+def jacobian(layers, args, recording):
+    """The Jacobian chain, for a composition or for several inputs or outputs; else None."""
+    n = sum(size_of(recording.inputs[i]) for i in recording.wrt)
+    m = sum(size_of(out) for out in recording.outputs)
+    if len(layers) > 1:
+        return jacobian_chain(layers, args, recording.input_names, recording.wrt, input_names)
+    if n == 1 and m == 1:
+        return None
+    argument = ", ".join(recording.input_names[i] for i in recording.wrt)
+    described, _ = factor(_name(layers[0]), recording, argument)
+    return {"factors": [described], "product": None, "cost": cost(n, m)}
+
+
+__all__ = ["explain", "Explanation", "SCHEMA", "SCHEMA_VERSION"]

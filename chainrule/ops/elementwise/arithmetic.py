@@ -1,0 +1,280 @@
+"""Arithmetic: + − × ÷, powers and roots, abs and sign, dtype casts and copies.
+
+Forwards use Python operators: on NumPy scalars they are ten times faster than the ufuncs, and
+on arrays they are the same ufuncs. Constants in rules are Python numbers, which never upcast.
+"""
+
+from __future__ import annotations
+
+import operator
+
+import numpy as np
+
+from chainrule.primitive import (
+    elementwise,
+    elementwise_binary,
+    linear,
+    nondifferentiable,
+    primitive,
+)
+
+
+def _first(grad_out, out, x, y):
+    return grad_out
+
+
+def _first_dot(x_dot, out, x, y):
+    return x_dot
+
+
+add = primitive(
+    "add", operator.add,
+    vjp=(_first, _first),
+    jvp=(_first_dot, lambda y_dot, out, x, y: y_dot),
+    formula=("1", "1"), reads_inputs=False,
+    doc="""x + y, elementwise with broadcasting.
+
+    Example:
+        >>> import chainrule as cr
+        >>> cr.add(cr.tensor([1.0, 2.0]), 0.5)
+        tensor([1.5, 2.5])
+    """,
+)
+
+subtract = primitive(
+    "subtract", operator.sub,
+    vjp=(_first, lambda grad_out, out, x, y: -grad_out),
+    jvp=(_first_dot, lambda y_dot, out, x, y: -y_dot),
+    formula=("1", "-1"), reads_inputs=False,
+    doc="""x − y, elementwise with broadcasting.
+
+    Example:
+        >>> import chainrule as cr
+        >>> cr.subtract(cr.tensor([1.0, 2.0]), 0.5)
+        tensor([0.5, 1.5])
+    """,
+)
+
+multiply = elementwise_binary(
+    "multiply", operator.mul,
+    lambda x, y, out: y,
+    lambda x, y, out: x,
+    ("y", "x"),
+    doc="""x · y, elementwise with broadcasting (the product rule).
+
+    Example:
+        >>> import chainrule as cr
+        >>> cr.multiply(cr.tensor([1.0, 2.0]), 3.0)
+        tensor([3., 6.])
+    """,
+)
+
+divide = elementwise_binary(
+    "divide", operator.truediv,
+    lambda x, y, out: 1 / y,
+    lambda x, y, out: -out / y,
+    ("1/y", "-x/y**2"), reads_out=True,
+    doc="""x / y, elementwise with broadcasting.
+
+    Example:
+        >>> import chainrule as cr
+        >>> cr.divide(cr.tensor([1.0, 3.0]), 2.0)
+        tensor([0.5, 1.5])
+    """,
+)
+
+negative = linear(
+    "negative", operator.neg,
+    lambda grad_out, x: -grad_out,
+    "-1",
+    doc="""−x.
+
+    Example:
+        >>> import chainrule as cr
+        >>> cr.negative(cr.tensor([1.0, -2.0]))
+        tensor([-1.,  2.])
+    """,
+)
+
+
+def _power_d_base(x, y, out):
+    # y·x^(y−1). Where y = 0, x**y is the constant 1, so the derivative is 0 even where x⁻¹ is
+    # not finite (0, subnormals, NaN): x is replaced by 1 only there, which keeps the mixed
+    # second derivative x⁻¹ exact everywhere else. A Python exponent (x**2) needs no masks.
+    if isinstance(y, (int, float)):
+        return y * x ** (y - 1) if y != 0 else zeros_like(x)
+    tiny = np.finfo(x.dtype).tiny
+    small = ~(abs(x) >= tiny)
+    # At a positive subnormal x, x^(y−1) ≈ 1/x overflows where y·x^(y−1) need not (it is 1 at
+    # x = y = 5e-324): there it is (y·h)·h with h = x^((y−1)/2), exact for x > 0.
+    subnormal = small & (x > 0) & (y != 0)
+    safe = piecewise.where(((y == 0) & small) | subnormal, 1, x)
+    half = piecewise.where(subnormal, x, 1) ** ((y - 1) / 2)
+    return piecewise.where(subnormal, (y * half) * half, y * safe ** (y - 1))
+
+
+def _power_d_exponent(x, y, out):
+    # x^y·log x. At x = 0 it is taken as 0 (the limit from the right when y > 0); for x < 0 it is
+    # not real, so NaN. Both branches of each where are safe, so NumPy never warns.
+    positive = x > 0
+    log_x = exponential.log(piecewise.where(positive, x, 1))
+    return piecewise.where(x < 0, np.nan, piecewise.where(positive, out, 0) * log_x)
+
+
+power = elementwise_binary(
+    "power", operator.pow,
+    _power_d_base,
+    _power_d_exponent,
+    ("y*x**(y - 1)", "x**y*log(x)"), reads_out=True,
+    doc="""x ** y, elementwise; the exponent may be a tensor that requires grad too.
+
+    Conventions: ∂/∂x is 0 where y = 0 (x⁰ is the constant 1, even at x = 0); ∂/∂y is 0 at
+    x = 0 and NaN for x < 0, where x^y·log x is not real.
+
+    Example:
+        >>> import chainrule as cr
+        >>> cr.power(cr.tensor([2.0, 3.0]), 2)
+        tensor([4., 9.])
+    """,
+)
+
+reciprocal = elementwise(
+    "reciprocal", lambda x: 1 / x,
+    lambda x, out: -out * out,
+    "-1/x**2", reads_inputs=False, reads_out=True,
+    doc="""1 / x (for integer x too, unlike numpy.reciprocal, which rounds).
+
+    Example:
+        >>> import chainrule as cr
+        >>> cr.reciprocal(cr.tensor([2.0, 4.0]))
+        tensor([0.5 , 0.25])
+    """,
+)
+
+square = elementwise(
+    "square", lambda x: x * x,
+    lambda x, out: 2 * x,
+    "2*x",
+    doc="""x².
+
+    Example:
+        >>> import chainrule as cr
+        >>> cr.square(cr.tensor([2.0, -3.0]))
+        tensor([4., 9.])
+    """,
+)
+
+sqrt = elementwise(
+    "sqrt", np.sqrt,
+    lambda x, out: 0.5 / out,
+    "1/(2*sqrt(x))", reads_inputs=False, reads_out=True,
+    doc="""√x; the derivative at 0 is +inf.
+
+    Example:
+        >>> import chainrule as cr
+        >>> cr.sqrt(cr.tensor([4.0, 9.0]))
+        tensor([2., 3.])
+    """,
+)
+
+cbrt = elementwise(
+    "cbrt", np.cbrt,
+    lambda x, out: 1 / (3 * out * out),
+    "1/(3*cbrt(x)**2)", reads_inputs=False, reads_out=True,
+    doc="""∛x, real for negative x too; the derivative at 0 is +inf.
+
+    Example:
+        >>> import chainrule as cr
+        >>> cr.cbrt(cr.tensor([8.0, -27.0]))
+        tensor([ 2., -3.])
+    """,
+)
+
+abs = elementwise(  # noqa: A001 -- NumPy's name
+    "abs", operator.abs,
+    lambda x, out: sign(x),
+    "sign(x)",
+    doc="""|x|; by convention abs′(0) = 0 (the subgradient at the kink closest to both sides).
+
+    Example:
+        >>> import chainrule as cr
+        >>> cr.abs(cr.tensor([-2.0, 0.0, 3.0]))
+        tensor([2., 0., 3.])
+    """,
+)
+
+sign = primitive(
+    "sign", np.sign,
+    vjp=lambda grad_out, out, x: zeros_like(grad_out),
+    jvp=lambda x_dot, out, x: zeros_like(x_dot),
+    formula="0", reads_inputs=False,
+    doc="""−1, 0 or 1; its derivative is 0 everywhere (and taken as 0 at the jump).
+
+    Example:
+        >>> import chainrule as cr
+        >>> cr.sign(cr.tensor([-2.0, 0.0, 3.0]))
+        tensor([-1.,  0.,  1.])
+    """,
+)
+
+
+def zeros_like(x):
+    """A zero array of ``x``'s shape and dtype, never recorded: a constant for rules to return."""
+    data = getattr(x, "_data", x)
+    return np.zeros_like(data)[()] if np.ndim(data) == 0 else np.zeros_like(data)
+
+
+def _copy(x):
+    # np.array also copies Python numbers, which have no .copy().
+    return np.array(x, copy=True)[()]
+
+
+copy = linear(
+    "copy", _copy, lambda grad_out, x: grad_out, "1",
+    doc="""A copy of x (new memory, same graph).
+
+    Example:
+        >>> import chainrule as cr
+        >>> cr.copy(cr.tensor([1.0, 2.0]))
+        tensor([1., 2.])
+    """,
+)
+
+
+def _astype(x, dtype):
+    return np.asarray(x).astype(dtype)[()]
+
+
+_cast = linear(
+    "astype",
+    _astype,
+    lambda grad_out, x, dtype: grad_out,  # the engine casts back to x's dtype
+    "1",
+)
+
+_cast_nondifferentiable = nondifferentiable("astype_discrete", _astype)
+
+
+def astype(x, dtype):
+    """x converted to ``dtype``; to a float dtype it is differentiable, else it is a constant.
+
+    The gradient flows back converted to x's own dtype.
+
+    Example:
+        >>> import chainrule as cr
+        >>> cr.astype(cr.tensor([1.5, 2.5]), "float32")
+        tensor([1.5, 2.5], dtype=float32)
+    """
+    dtype = np.dtype(dtype)
+    if dtype.kind in "fc":
+        return _cast(x, dtype=dtype)
+    return _cast_nondifferentiable(x, dtype=dtype)
+
+
+from chainrule.ops.elementwise import exponential  # noqa: E402  (they use arithmetic too)
+from chainrule.ops.elementwise import piecewise
+
+__all__ = [
+    "add", "subtract", "multiply", "divide", "negative", "power", "reciprocal", "square",
+    "sqrt", "cbrt", "abs", "sign", "copy", "astype",
+]

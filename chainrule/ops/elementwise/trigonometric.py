@@ -1,0 +1,149 @@
+"""Trigonometric functions and their inverses, and hypot."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from chainrule.primitive import elementwise, elementwise_binary
+from chainrule.tracing import traced, tracing
+
+sin = elementwise(
+    "sin", np.sin, lambda x, out: cos(x), "cos(x)",
+    doc="""sin x.
+
+    Example:
+        >>> import chainrule as cr
+        >>> cr.sin(cr.tensor([0.0, 1.0]))
+        tensor([0.        , 0.84147098])
+    """,
+)
+
+cos = elementwise(
+    "cos", np.cos, lambda x, out: -sin(x), "-sin(x)",
+    doc="""cos x.
+
+    Example:
+        >>> import chainrule as cr
+        >>> cr.cos(cr.tensor([0.0, 1.0]))
+        tensor([1.        , 0.54030231])
+    """,
+)
+
+tan = elementwise(
+    "tan", np.tan, lambda x, out: 1 + out * out, "1 + tan(x)**2",
+    reads_inputs=False, reads_out=True,
+    doc="""tan x.
+
+    Example:
+        >>> import chainrule as cr
+        >>> cr.tan(cr.tensor([0.0, 1.0]))
+        tensor([0.        , 1.55740772])
+    """,
+)
+
+
+def _one_minus_square_root(x):
+    # √(1 − x²) as √((1 − x)(1 + x)): 1 − x·x loses the digits of 1 − |x| near ±1.
+    return arithmetic.sqrt((1 - x) * (1 + x))
+
+
+arcsin = elementwise(
+    "arcsin", np.arcsin, lambda x, out: 1 / _one_minus_square_root(x), "1/sqrt(1 - x**2)",
+    doc="""Inverse sine on [−1, 1]; the derivative is +inf at ±1.
+
+    Example:
+        >>> import chainrule as cr
+        >>> cr.arcsin(cr.tensor([0.0, 1.0]))
+        tensor([0.        , 1.57079633])
+    """,
+)
+
+arccos = elementwise(
+    "arccos", np.arccos, lambda x, out: -1 / _one_minus_square_root(x), "-1/sqrt(1 - x**2)",
+    doc="""Inverse cosine on [−1, 1]; the derivative is −inf at ±1.
+
+    Example:
+        >>> import chainrule as cr
+        >>> cr.arccos(cr.tensor([1.0, 0.0]))
+        tensor([0.        , 1.57079633])
+    """,
+)
+
+
+def _arctan_derivative(x):
+    # 1/(1 + x²) as (1/hypot(1, x))²: x² would overflow for |x| > 1e154 (float32: 1e19).
+    r = 1 / hypot(1, x)
+    return r * r
+
+
+arctan = elementwise(
+    "arctan", np.arctan, lambda x, out: _arctan_derivative(x), "1/(1 + x**2)",
+    doc="""Inverse tangent.
+
+    Example:
+        >>> import chainrule as cr
+        >>> cr.arctan(cr.tensor([0.0, 1.0]))
+        tensor([0.        , 0.78539816])
+    """,
+)
+
+
+def _origin_safe(numerator, y, x):
+    # numerator/(x² + y²) as ((numerator/s)/(u² + v²))/s with s = max(|x|, |y|), u = x/s and
+    # v = y/s: neither x² (past 1e154) nor hypot (float32, at its max) can overflow. At the
+    # origin, where arctan2 jumps and has no derivative, the partials are taken as 0; where x or
+    # y is infinite they are 0, their limit. There s stands in as 1 and (x, y) as (1, 0), so
+    # that no branch divides by 0 or by inf.
+    scale = piecewise.maximum(arithmetic.abs(x), arithmetic.abs(y))
+    special = comparison.logical_or(comparison.equal(scale, 0), comparison.isinf(scale))
+    scale = piecewise.where(special, 1, scale)
+    u = piecewise.where(special, 1, x) / scale
+    v = piecewise.where(special, 0, y) / scale
+    ratio = piecewise.where(special, 0, numerator) / scale
+    return piecewise.where(special, 0, ratio / (u * u + v * v) / scale)
+
+
+arctan2 = elementwise_binary(
+    "arctan2", np.arctan2,
+    lambda y, x, out: _origin_safe(x, y, x),
+    lambda y, x, out: _origin_safe(-y, y, x),
+    ("x/(x**2 + y**2)", "-y/(x**2 + y**2)"),
+    doc="""The angle of the point (x, y), arctan2(y, x) as in NumPy; its partials are 0 at the
+    origin, and where x or y is infinite (their limit).
+
+    Example:
+        >>> import chainrule as cr
+        >>> cr.arctan2(cr.tensor([1.0, 1.0]), cr.tensor([1.0, -1.0]))
+        tensor([0.78539816, 2.35619449])
+    """,
+)
+
+
+def _hypot_over(a, out):
+    # a / hypot, taken as 0 at the origin (the zero subgradient, as for a norm).
+    out_data = getattr(out, "_data", out)
+    if tracing.tape is None and not np.any(out_data == 0):  # a trace must hold both cases
+        return a / out
+    zero = traced(np.equal, "equal", out_data, 0)
+    return piecewise.where(zero, 0, a / piecewise.where(zero, 1, out))
+
+
+hypot = elementwise_binary(
+    "hypot", np.hypot,
+    lambda x, y, out: _hypot_over(x, out),
+    lambda x, y, out: _hypot_over(y, out),
+    ("x/hypot(x, y)", "y/hypot(x, y)"), reads_out=True,
+    doc="""√(x² + y²) without overflow; the gradient at the origin is 0.
+
+    Example:
+        >>> import chainrule as cr
+        >>> cr.hypot(cr.tensor([3.0, 1e200]), cr.tensor([4.0, 1e200]))
+        tensor([5.00000000e+000, 1.41421356e+200])
+    """,
+)
+
+from chainrule.ops.elementwise import arithmetic  # noqa: E402  (they use this module too)
+from chainrule.ops.elementwise import comparison
+from chainrule.ops.elementwise import piecewise
+
+__all__ = ["sin", "cos", "tan", "arcsin", "arccos", "arctan", "arctan2", "hypot"]

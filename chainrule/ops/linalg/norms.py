@@ -1,0 +1,180 @@
+"""Vector and matrix norms, as ``numpy.linalg.norm``.
+
+The 2-norm (and so the Frobenius norm) is a primitive: its gradient x/‖x‖ is taken as the zero
+subgradient at x = 0, where the composed √(Σx²) would give 0·∞ = NaN.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from chainrule.ops.linalg import spectral
+from chainrule.ops import reductions, shape
+from chainrule.ops.elementwise import arithmetic
+from chainrule.ops.elementwise import comparison
+from chainrule.ops.elementwise import piecewise
+from chainrule.primitive import primitive
+from chainrule.tensor import Tensor
+
+
+def _l2(x, axis, keepdims):
+    x = np.asarray(x)
+    # Σx² overflows past |x| ≈ 1e154 (float64) and underflows below 1e-154: then scale by max|x|.
+    # A slice holding ±inf has norm inf, which the sum of squares already gives: its scale
+    # stands in as 1, so that inf/inf is never formed.
+    with np.errstate(over="ignore", under="ignore"):
+        out = np.sqrt(np.sum(x * x, axis=axis, keepdims=keepdims))
+        if x.size and not np.all((out > np.sqrt(np.finfo(x.dtype).tiny)) & np.isfinite(out)):
+            largest = np.max(np.abs(x), axis=axis, keepdims=True)
+            infinite = np.isinf(largest)
+            ratio = x / np.where((largest == 0) | infinite, 1, largest)
+            rescaled = largest * np.sqrt(np.sum(ratio * ratio, axis=axis, keepdims=True))
+            out = np.where(infinite, largest, rescaled)
+            out = out if keepdims else np.squeeze(out, axis=axis)[()]
+    return out
+
+
+def _direction(x, out, axis, keepdims):
+    # x/‖x‖, whose entries lie in [−1, 1]; grad_out/‖x‖ would overflow at a subnormal norm.
+    # At x = 0 it is the zero subgradient, and its own derivative is 0 there too (‖x‖ = 0 is
+    # read as 1 in the branch not taken, so that no branch divides by 0).
+    norm = reductions.restore_axes(out, x.shape, axis, keepdims)
+    zero = norm == 0
+    return piecewise.where(zero, 0, x / piecewise.where(zero, 1, norm))
+
+
+def _l2_vjp(grad_out, out, x, axis, keepdims):
+    grad_out = reductions.restore_axes(grad_out, x.shape, axis, keepdims)
+    return grad_out * _direction(x, out, axis, keepdims)
+
+
+def _l2_jvp(x_dot, out, x, axis, keepdims):
+    return reductions.sum(_direction(x, out, axis, keepdims) * x_dot, axis=axis,
+                          keepdims=keepdims)
+
+
+_l2_op = primitive(
+    "l2_norm", _l2, vjp=_l2_vjp, jvp=_l2_jvp, formula="x / ‖x‖ (0 at x = 0)", reads_out=True,
+)
+
+
+def l2_norm(x, axis=None, keepdims=False):
+    """‖x‖₂ = √Σx² over ``axis`` (an int, a tuple of any number of axes, or None for all).
+
+    No over- or underflow: the squares are rescaled by max |x| where they would (a 1e300 or a
+    1e-300 entry), and a slice holding ±inf has norm inf. At x = 0 the gradient is the zero
+    subgradient. ``norm`` and ``std`` are built on it.
+
+    Example:
+        >>> import chainrule as cr
+        >>> cr.ops.linalg.norms.l2_norm(cr.tensor([[3.0, 1e300], [4.0, 1e300]]), axis=0)
+        tensor([5.00000000e+000, 1.41421356e+300])
+    """
+    if axis is not None:
+        axis = tuple(shape.normalize_axis_tuple(axis, len(shape.shape_of(x)), "l2_norm"))
+    return _l2_op(x, axis=axis, keepdims=keepdims)
+
+
+def norm(x, ord=None, axis=None, keepdims=False):  # noqa: A002 -- NumPy's argument name
+    """The vector or matrix norm, as ``numpy.linalg.norm``.
+
+    Vectors (one axis): ord None or 2 (√Σx²), 1, inf, -inf, 0 (the count of nonzeros, not
+    differentiable) or any p ((Σ|x|ᵖ)^(1/p)). Matrices (two axes): None or 'fro', 'nuc' (Σ of
+    singular values), 2 and -2 (largest and smallest singular value), 1, -1, inf, -inf. With
+    axis=None and ord=None, the 2-norm of all the values.
+
+    At x = 0 the gradient of the 2-norm and of any p-norm with p ≥ 1 is the zero subgradient
+    (no NaN). Elsewhere the norms follow their pieces: abs′(0) = 0, ties in max/min share.
+
+    Raises:
+        ValueError: an order that does not fit the number of axes.
+
+    Example:
+        >>> import chainrule as cr
+        >>> x = cr.tensor([3.0, 4.0], requires_grad=True)
+        >>> cr.linalg.norm(x).backward()
+        >>> x.grad
+        tensor([0.6, 0.8])
+    """
+    x = x if isinstance(x, Tensor) else np.asarray(x)
+    if x.dtype.kind not in "fc":  # as NumPy: integer and boolean inputs are measured as floats
+        x = arithmetic.astype(x, np.float64)
+    x_shape = shape.shape_of(x)
+    if axis is None:
+        if ord is None:
+            return _l2_op(x, axis=None, keepdims=keepdims)
+        if len(x_shape) not in (1, 2):
+            raise ValueError(f"norm: ord={ord!r} needs a 1-d or 2-d input when axis is None, got "
+                             f"shape {x_shape}; pass axis= to choose the axes")
+        axis = tuple(range(len(x_shape)))
+    axes = shape.normalize_axis_tuple(axis, len(x_shape), "norm")
+    if len(axes) == 1:
+        return _vector_norm(x, ord, axes, keepdims)
+    if len(axes) == 2:
+        return _matrix_norm(x, ord, axes, keepdims)
+    raise ValueError(f"norm: axis={axis!r} must name one axis (a vector norm) or two (a matrix "
+                     "norm)")
+
+
+def _vector_norm(x, order, axis, keepdims):
+    if order is None or order == 2:
+        return _l2_op(x, axis=axis, keepdims=keepdims)
+    if isinstance(order, str):  # noqa: TRY004 -- a bad value of ord: ValueError, as in NumPy
+        raise ValueError(f"norm: ord={order!r} is a matrix norm; a vector norm takes a number")
+    magnitude = arithmetic.abs(x)
+    if order == np.inf:
+        return reductions.max(magnitude, axis=axis, keepdims=keepdims)
+    if order == -np.inf:
+        return reductions.min(magnitude, axis=axis, keepdims=keepdims)
+    if order == 0:
+        return reductions.sum(arithmetic.astype(x != 0, x.dtype), axis=axis, keepdims=keepdims)
+    if order == 1:
+        return reductions.sum(magnitude, axis=axis, keepdims=keepdims)
+    if order < 0 or 0 in shape.shape_of(x):
+        total = reductions.sum(magnitude**order, axis=axis, keepdims=keepdims)
+        # t^(1/p) has an infinite slope at t = 0: there x = 0, which takes the zero subgradient.
+        vanishes = total == 0
+        return piecewise.where(vanishes, 0, piecewise.where(vanishes, 1, total) ** (1 / order))
+    return _rescaled_p_norm(magnitude, order, axis, keepdims)
+
+
+def _rescaled_p_norm(magnitude, order, axis, keepdims):
+    # (Σ|x|ᵖ)^(1/p) as m·(Σ(|x|/m)ᵖ)^(1/p) with m = max |x|, at least the smallest normal
+    # number: |x|ᵖ over- and underflows (1e300³, 1e-300³) where the ratios, in [0, 1], do not,
+    # and 1/m stays finite. The value does not depend on m, so m is detached, a constant: a
+    # gradient through it would cancel, but only after overflowing (|x|/m²).
+    largest = reductions.max(magnitude, axis=axis, keepdims=True)
+    if isinstance(largest, Tensor):
+        largest = largest.detach()
+    special = comparison.logical_or(comparison.equal(largest, 0), comparison.isinf(largest))
+    tiny = np.finfo(magnitude.dtype).tiny
+    scale = piecewise.where(special, 1, piecewise.maximum(largest, tiny))
+    ratio = piecewise.where(special, 1, magnitude) / scale
+    total = reductions.sum(ratio**order, axis=axis, keepdims=True)
+    # Where max |x| is 0 or inf the norm is max |x| itself, with the zero subgradient at x = 0;
+    # there 1 stands in for m and for |x|, so that the branch not taken is never NaN.
+    out = piecewise.where(special, largest, scale * total ** (1 / order))
+    return out if keepdims else shape.squeeze(out, axis)
+
+
+_SINGULAR_VALUE_NORMS = {"nuc": reductions.sum, 2: reductions.max, -2: reductions.min}
+
+
+def _matrix_norm(x, order, axes, keepdims):
+    row, col = axes
+    if order is None or order == "fro":
+        return _l2_op(x, axis=tuple(sorted(axes)), keepdims=keepdims)
+    if order in _SINGULAR_VALUE_NORMS:
+        values = spectral.svdvals(shape.moveaxis(x, axes, (-2, -1)))
+        out = _SINGULAR_VALUE_NORMS[order](values, axis=-1)
+        return shape.expand_dims(out, sorted(axes)) if keepdims else out
+    if order in (1, -1, np.inf, -np.inf):
+        summed, kept = (row, col) if order in (1, -1) else (col, row)
+        sums = reductions.sum(arithmetic.abs(x), axis=summed, keepdims=True)
+        out = (reductions.max if order > 0 else reductions.min)(sums, axis=kept, keepdims=True)
+        return out if keepdims else shape.squeeze(out, axes)
+    raise ValueError(f"norm: invalid order {order!r} for a matrix norm; use None, 'fro', 'nuc', "
+                     "1, -1, 2, -2, inf or -inf")
+
+
+__all__ = ["norm", "l2_norm"]
