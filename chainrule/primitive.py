@@ -25,8 +25,8 @@ _NUMPY_VALUES = frozenset({np.ndarray, *(np.dtype(c).type for c in "?bhilqBHILQe
 OP_HOOKS: list = []
 
 # Functions called as symbolic(prim, args, params) when a forward refuses its arguments, so that
-# ops accept symbols (chainrule.explanation.formulas.symbolic registers SymPy's); NotImplemented = not
-# theirs. They cost nothing until a forward raises.
+# ops accept symbols (chainrule.explanation.formulas.symbolic registers SymPy's);
+# NotImplemented = not theirs. They cost nothing until a forward raises.
 SYMBOLIC_FORWARDS: list = []
 
 

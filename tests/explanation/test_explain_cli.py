@@ -135,7 +135,8 @@ def test_explain_needs_a_point(capsys):
 
 
 def test_formulas_without_sympy_say_how_to_get_them(monkeypatch, capsys):
-    monkeypatch.setitem(sys.modules, "chainrule.explanation.formulas.derivatives", None)  # import fails
+    # The import fails:
+    monkeypatch.setitem(sys.modules, "chainrule.explanation.formulas.derivatives", None)
     assert main(["diff", "sin(x)"]) == 2
     assert capsys.readouterr().err == (
         "chainrule diff: derivatives as formulas need SymPy: pip install chainrule[formulas] "

@@ -18,7 +18,7 @@ import pytest
 
 import chainrule as cr
 from chainrule.cli.errors import CommandError
-from chainrule.cli.explain import nth_derivative
+from chainrule.cli.diff import nth_derivative
 from chainrule.explanation.formulas.expression import ExpressionError, parse
 from chainrule.primitive import OP_HOOKS
 

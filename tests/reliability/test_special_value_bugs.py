@@ -23,7 +23,7 @@ pytestmark = pytest.mark.filterwarnings("error")
 
 
 def test_arctan2_partials_are_zero_where_x_is_infinite():
-    # chainrule/ops/elementwise/trigonometric.py _origin_safe: numerator/r/r is inf/inf = NaN at r = inf.
+    # ops/elementwise/trigonometric.py _origin_safe: numerator/r/r is inf/inf = NaN at r = inf.
     assert gradient(lambda y: cr.arctan2(y, np.inf), np.array(0.0)) == 0
     assert gradient(lambda x: cr.arctan2(1.0, x), np.array(np.inf)) == 0
 
@@ -122,19 +122,19 @@ def test_mean_and_var_of_float32_extremes_do_not_overflow():
 
 @pytest.mark.parametrize("f", [cr.erf, cr.erfc, cr.gelu])
 def test_error_function_derivative_at_huge_x_does_not_warn(f):
-    # chainrule/ops/elementwise/exponential.py erf/erfc: exp(−(x·x)) with x·x = inf warns (the result 0 is
+    # ops/elementwise/exponential.py erf/erfc: exp(−(x·x)) with x·x = inf warns (the result 0 is
     # right); gelu's erfc form inherits it.
     assert gradient(f, np.array(1e300)) in (0, 1)
 
 
 @pytest.mark.parametrize("approximate", ["none", "tanh"])
 def test_gelu_at_minus_infinity_is_zero(approximate):
-    # chainrule/ops/elementwise/activations.py gelu: x·Φ(x) is −inf·0 = NaN at −inf.
+    # ops/elementwise/activations.py gelu: x·Φ(x) is −inf·0 = NaN at −inf.
     assert cr.gelu(np.array(-np.inf), approximate=approximate) == 0
 
 
 def test_gelu_tanh_of_large_float32_does_not_overflow():
-    # chainrule/ops/elementwise/activations.py gelu tanh form: x·x·x overflows float32 for |x| > 7e12 (a
+    # ops/elementwise/activations.py gelu tanh form: x·x·x overflows float32 for |x| > 7e12 (a
     # warning) and x·x in its derivative for |x| > 1.8e19 (NaN gradient); float64: 5.6e102, 1.3e154.
     x = np.array([2e19, -2e19], dtype=np.float32)
     np.testing.assert_array_equal(
@@ -143,17 +143,17 @@ def test_gelu_tanh_of_large_float32_does_not_overflow():
 
 
 def test_log10_derivative_at_the_float32_maximum_does_not_warn():
-    # chainrule/ops/elementwise/exponential.py log10: 1/(x·ln 10) overflows x·ln 10; 1/x/ln 10 would not.
+    # ops/elementwise/exponential.py log10: 1/(x·ln 10) overflows x·ln 10; 1/x/ln 10 would not.
     assert gradient(cr.log10, np.array(F32_MAX, dtype=np.float32)) >= 0
 
 
 def test_power_base_derivative_at_a_subnormal_base():
-    # chainrule/ops/elementwise/arithmetic.py _power_d_base: x^(y−1) = 1/x overflows, y·x^(y−1) ≈ x^y = 1.
+    # ops/elementwise/arithmetic.py _power_d_base: x^(y−1) = 1/x overflows, y·x^(y−1) ≈ x^y = 1.
     np.testing.assert_allclose(gradient(cr.power, np.array(SUBNORMAL), np.array(SUBNORMAL)), 1)
 
 
 @pytest.mark.parametrize("x", [SUBNORMAL, np.nan])
 def test_power_base_derivative_is_zero_where_a_tensor_exponent_is_zero(x):
-    # chainrule/ops/elementwise/arithmetic.py _power_d_base: y·safe^(y−1) is 0·inf (subnormal x) or 0·NaN
+    # ops/elementwise/arithmetic.py _power_d_base: y·safe^(y−1) is 0·inf (subnormal x) or 0·NaN
     # (x = NaN, where NumPy's nan⁰ = 1) when y is a tensor holding 0; y·x^(y−1+(y==0)) gave 0.
     assert gradient(cr.power, np.array(x), np.array(0.0)) == 0

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from chainrule.explanation.formulas import derivatives as formulas
+from chainrule.explanation.formulas import derivatives
 from chainrule.explanation.formulas import sampling
 from chainrule.explanation.formulas import simplification
 from chainrule.explanation.formulas import symbolic
@@ -35,7 +35,8 @@ class CheckResult:
     correct one as a formula, or None without SymPy); ``points`` (name → sample values) with
     the ``derivative_values`` and ``claimed_values`` there; ``symbolic`` (True when SymPy shows
     the claim equal, False when it shows it different, None when it cannot tell or is absent);
-    ``mistake`` (the likely :class:`~chainrule.explanation.mistakes.wrong_derivatives.Mistake`, or None),
+    ``mistake`` (the likely
+    :class:`~chainrule.explanation.mistakes.wrong_derivatives.Mistake`, or None),
     ``also`` (other mistakes that fit as well) and ``message``.
     """
 
@@ -118,8 +119,8 @@ class _Problem:
     def __init__(self, f, claimed, wrt, points):
         self.wrt = wrt
         self.function = f if callable(f) and not isinstance(f, Expression) else None
-        self.f = None if self.function else formulas.as_expression(f)
-        self.variables = (wrt,) if self.function else formulas.variables_with(self.f, wrt)
+        self.f = None if self.function else derivatives.as_expression(f)
+        self.variables = (wrt,) if self.function else derivatives.variables_with(self.f, wrt)
         self.claim = (
             claimed
             if callable(claimed) and not isinstance(claimed, Expression)
@@ -170,7 +171,7 @@ class _Problem:
         """The derivative of a part of the formula, as a formula (or d/dx(...) without SymPy)."""
         part = ast.get_source_segment(self.f.source, node) or ast.unparse(node)
         try:
-            return formulas.derivative_formula(part, self.wrt)
+            return derivatives.derivative_formula(part, self.wrt)
         except (ModuleNotFoundError, ExpressionError):
             return f"d/d{self.wrt}({part})"
 
@@ -225,8 +226,8 @@ def _symbolic_verdict(problem, numbers_agree):
     # already refute needs no proof, so SymPy tests only claims that agree at every point.
     try:
         symbolic.require_sympy()
-        truth = formulas.symbolic_derivative(problem.function or problem.f, problem.wrt)
-        claim = formulas.symbolic_value(problem.claim, problem.wrt) if numbers_agree else None
+        truth = derivatives.symbolic_derivative(problem.function or problem.f, problem.wrt)
+        claim = derivatives.symbolic_value(problem.claim, problem.wrt) if numbers_agree else None
     except (ModuleNotFoundError, ExpressionError):
         return None, None, None
     if claim is None:

@@ -12,7 +12,7 @@ from collections import deque
 import numpy as np
 
 from chainrule.autodiff import reverse
-from chainrule.explanation.pictures import labels as graph_text
+from chainrule.explanation.pictures import labels
 from chainrule.explanation.pictures.picture import GraphPicture
 from chainrule.graph import enable_grad, reachable
 from chainrule.tensor import Tensor, tensor
@@ -35,8 +35,8 @@ def draw_graph(f_or_tensor, *args, names=None, with_adjoints=True, max_nodes=200
             a note node counts the others.
 
     Returns:
-        A :class:`~chainrule.explanation.pictures.picture.GraphPicture`: ``.dot`` (text), ``.svg()``,
-        ``.png()`` and ``.save(path)``; it shows itself as SVG in Jupyter.
+        A :class:`~chainrule.explanation.pictures.picture.GraphPicture`: ``.dot`` (text),
+        ``.svg()``, ``.png()`` and ``.save(path)``; it shows itself as SVG in Jupyter.
 
     Raises:
         TypeError: for arguments that are not floating-point, or a tensor given arguments.
@@ -124,11 +124,11 @@ def _picture(out, input_names, with_adjoints, max_nodes):
     if with_adjoints and not freed:
         adjoints, sent = _sweep(out, shown)
     names = _names(everything, input_names)
-    lines = graph_text.header(out, freed, with_adjoints)
-    lines += graph_text.body(out, shown, names, adjoints, sent)
+    lines = labels.header(out, freed, with_adjoints)
+    lines += labels.body(out, shown, names, adjoints, sent)
     hidden = len(everything) - len(shown)
     if hidden:
-        lines += graph_text.note(shown, hidden, max_nodes)
+        lines += labels.note(shown, hidden, max_nodes)
     return GraphPicture("\n".join(lines + ["}", ""]), len(shown), hidden)
 
 

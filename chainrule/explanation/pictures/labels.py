@@ -9,7 +9,7 @@ import itertools
 
 import numpy as np
 
-from chainrule.explanation import record as steps
+from chainrule.explanation import record
 from chainrule.explanation.pictures.dot import attributes
 from chainrule.tensor import Tensor
 
@@ -135,7 +135,7 @@ def _operands(node, names, constants, node_id):
             constant_id = f"c{next(constants)}"
             data = value._data if isinstance(value, Tensor) else value
             scalar = np.ndim(data) == 0
-            operands.append(steps.literal(np.asarray(data)) if scalar else constant_id)
+            operands.append(record.literal(np.asarray(data)) if scalar else constant_id)
             lines += _constant(constant_id, value, not scalar, node_id)
     return operands, lines
 
@@ -151,7 +151,7 @@ def _node_label(node, out, names, operands, adjoints):
     if node.prim is None:
         lines = [f"{names[node]} (input)", _value_line(value)]
     else:
-        step = steps.expression(node.prim.name, operands, node.params)
+        step = record.expression(node.prim.name, operands, node.params)
         lines = [f"{names[node]} = {shorten(step, LINE_LENGTH)}", _value_line(value)]
     if node in adjoints:
         seed = " (seed)" if node is out.node else ""
@@ -176,7 +176,7 @@ def _edge_label(node, i, parent_name, name, operands, sent):
     rules = node.prim.vjps
     if rules is None or rules[i] is None:
         return "not differentiable"
-    formula = shorten(steps.formula(node.prim, i, operands), LINE_LENGTH)
+    formula = shorten(record.formula(node.prim, i, operands), LINE_LENGTH)
     lines = [f"∂{name}/∂{parent_name} = {formula}"]
     if (node, i) in sent:
         lines.append(f"adjoint += {summary(sent[node, i])}")

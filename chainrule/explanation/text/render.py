@@ -1,4 +1,5 @@
-"""Titled tables (see :mod:`chainrule.explanation.text.tables`) as terminal text, Markdown and HTML."""
+"""Titled tables (see :mod:`chainrule.explanation.text.tables`) as terminal text, Markdown and
+HTML."""
 
 from __future__ import annotations
 
