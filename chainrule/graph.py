@@ -46,6 +46,11 @@ class Node:
     def released(self):
         return self.inputs is None
 
+    @property
+    def value(self):
+        """The value this node stands for (``out`` is what its rules read: the same here)."""
+        return self.out
+
     def release(self):
         """Drop the saved values: the memory goes back as soon as the sweep has passed."""
         self.inputs = None
@@ -85,6 +90,31 @@ class LeafNode(Node):
 
     def release(self):
         pass
+
+
+class OutputNode(Node):
+    """One output of an op with several (eigh's values and vectors), recorded as a node of its own.
+
+    The op ran once; every output's node holds the same tuple ``out`` of all outputs, so that
+    the rule sees them all, and ``index`` says which one this node is. ``siblings`` are the
+    nodes of the other outputs (None where an output carries no derivative), so that a recorded
+    sweep can hand the rule every output as a tensor.
+    """
+
+    __slots__ = ("index", "siblings")
+
+    def __init__(self, prim, parents, inputs, out, params, raw, index, siblings):
+        super().__init__(prim, parents, inputs, out, params, raw)
+        self.index = index
+        self.siblings = siblings
+
+    @property
+    def value(self):
+        return None if self.out is None else self.out[self.index]
+
+    def release(self):
+        super().release()
+        self.siblings = None
 
 
 class Counter:

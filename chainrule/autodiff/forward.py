@@ -80,11 +80,14 @@ def push_tangents(result, prim, args, params):
         result.node.tangents = tangents
 
 
-def tangent_of(prim, inputs, out, params, input_dots, differentiable=True, observer=None):
+def tangent_of(prim, inputs, out, params, input_dots, differentiable=True, observer=None,
+               fit_to=None):
     """out_dot = Σᵢ jvpᵢ(input_dotᵢ): the forward sweep's step for one op (explain reuses it).
 
     When nothing outer needs to differentiate the tangent, the rules run on plain arrays.
     ``observer(i, contribution)``, if given, sees each input's term before the sum.
+    ``fit_to`` is the value the tangent belongs to, where ``out`` is not (one output of
+    several, whose rules read them all).
     """
     if not differentiable and not _recorded(inputs, input_dots):
         inputs = [x._data if isinstance(x, Tensor) else x for x in inputs]
@@ -99,7 +102,52 @@ def tangent_of(prim, inputs, out, params, input_dots, differentiable=True, obser
         if observer is not None:
             observer(i, contribution)
         out_dot = contribution if out_dot is None else out_dot + contribution
-    return None if out_dot is None else fit.fit_tangent(out_dot, out)
+    if out_dot is None:
+        return None
+    return fit.fit_tangent(out_dot, out if fit_to is None else fit_to)
+
+
+def push_output_tangents(results, prim, args, params):
+    """:func:`push_tangents` for an op with several outputs: its JVP rules run once per level
+    and give every output its tangent."""
+    traces = tuple(active_traces)
+    for result in results:
+        result.tangents = {}
+    for level, trace in enumerate(traces):
+        dots = [x.tangents.get(trace) if isinstance(x, Tensor) and x.tangents else None
+                for x in args]
+        if all(d is None for d in dots):
+            continue
+        active_traces[:] = traces[:level]
+        rules_running.value += 1
+        try:
+            outs = results if level > 0 or _recorded(args, dots) else tuple(
+                r._data for r in results)
+            out_dots = _output_tangents(prim, args, outs, params, dots, level > 0)
+        finally:
+            active_traces[:] = traces
+            rules_running.value -= 1
+        for result, out_dot in zip(results, out_dots):
+            if out_dot is not None:
+                result.tangents[trace] = fit.fit_tangent(out_dot, result)
+    for result in results:
+        if result.node is not None:
+            result.node.tangents = result.tangents
+
+
+def _output_tangents(prim, inputs, outs, params, input_dots, differentiable):
+    # Σᵢ jvpᵢ(input_dotᵢ), output by output.
+    if not differentiable and not _recorded(inputs, input_dots):
+        inputs = [x._data if isinstance(x, Tensor) else x for x in inputs]
+        input_dots = [d._data if isinstance(d, Tensor) else d for d in input_dots]
+    total = [None] * len(outs)
+    for rule, x_dot in zip(prim.jvps, input_dots):
+        if x_dot is None or rule is None:
+            continue
+        for k, contribution in enumerate(rule(x_dot, outs, *inputs, **params)):
+            if contribution is not None and prim.parts[k].differentiable:
+                total[k] = contribution if total[k] is None else total[k] + contribution
+    return total
 
 
 def _recorded(inputs, input_dots):

@@ -11,7 +11,7 @@ import heapq
 
 import numpy as np
 
-from chainrule.graph import Counter, grad_mode, leading_to, mutation, reachable
+from chainrule.graph import Counter, OutputNode, grad_mode, leading_to, mutation, reachable
 from chainrule.tensor import Tensor, wrap
 from chainrule.tracing import TraceError, tracing
 
@@ -232,13 +232,20 @@ class ObserverGroup(SweepObserver):
 def saved_values(node, differentiable):
     """The inputs and output the rules read: tensors when the sweep is recorded, else arrays."""
     if differentiable:
-        out = wrap(node.out, node)
-        out.tangents = node.tangents
-        return node.inputs, out
+        if isinstance(node, OutputNode):  # the rule of an op with several outputs sees them all
+            return node.inputs, tuple(_saved_tensor(out, sibling) for out, sibling in
+                                      zip(node.out, node.siblings))
+        return node.inputs, _saved_tensor(node.out, node)
     if node.raw is not None:
         return node.raw, node.out
     inputs = [x._data if isinstance(x, Tensor) else x for x in node.inputs]
     return inputs, node.out
+
+
+def _saved_tensor(out, node):
+    saved = wrap(out, node)
+    saved.tangents = None if node is None else node.tangents
+    return saved
 
 
 def check_unmodified(node):

@@ -127,7 +127,7 @@ def primal_steps(recording):
                 "op": node.prim.name,
                 "expression": expression(node.prim.name, operands, node.params),
                 "args": operands,
-                "value": describe(node.out),
+                "value": describe(node.value),
                 "local": local,
             }
         )

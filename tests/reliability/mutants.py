@@ -26,6 +26,8 @@ def negated(rule):
 
 
 def _raw(value):
+    if isinstance(value, tuple):  # the outputs of an op with several
+        return tuple(_raw(v) for v in value)
     return value._data if isinstance(value, Tensor) else value
 
 

@@ -151,11 +151,11 @@ class _Watch(reverse.SweepObserver):
         self.arrivals.setdefault(parent, set()).add(node.prim.name)
         produced = _array(contribution)
         inputs = [_array(x) for x in node.inputs]
-        index = _first_created(produced, [self.grad_out, *inputs, node.out])
+        index = _first_created(produced, [self.grad_out, *inputs, node.value])
         if index is None:
             return
         prim = node.prim
-        local = _local(prim.vjps[i], node.out, node.out, inputs, node.params)
+        local = _local(prim.vjps[i], node.value, node.out, inputs, node.params)
         term = messages.Term("backward", prim, i, self.grad_out, local, inputs, self.arrived_from)
         name = self.name_of(node)
         step = f"{name} = {prim.name}({', '.join(self.name_of(x) for x in node.inputs)})"

@@ -147,7 +147,7 @@ def _node_label(node, out, names, operands, adjoints):
         held = node.tensor_ref()
         value = None if held is None else held._data
     else:
-        value = node.out
+        value = node.value
     if node.prim is None:
         lines = [f"{names[node]} (input)", _value_line(value)]
     else:

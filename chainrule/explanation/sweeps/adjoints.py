@@ -95,9 +95,9 @@ def reverse_trace(recording):
 def local_derivative(node, i):
     """∂vᵢ/∂vⱼ as a number, where both are scalars: the VJP rule's contribution for v̄ᵢ = 1."""
     x = node.inputs[i]
-    if size_of(node.out) != 1 or size_of(x) != 1:
+    if size_of(node.value) != 1 or size_of(x) != 1:
         return None
-    one = np.ones_like(raw(node.out))
+    one = np.ones_like(raw(node.value))
     with no_grad():
         contribution = node.prim.vjps[i](one, node.out, *saved_inputs(node), **node.params)
     return number(raw(contribution).reshape(-1)[0])

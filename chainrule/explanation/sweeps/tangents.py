@@ -54,6 +54,7 @@ def forward_step(recording, node, tangents):
         dots,
         differentiable=False,
         observer=lambda i, contribution: terms.append((i, contribution)),
+        fit_to=node.value,
     )
     if out_dot is None:
         return None
@@ -82,7 +83,8 @@ def output_tangents(recording, direction):
             dots = [tangents.get(parent) if parent is not None else None for parent in node.parents]
             if any(dot is not None for dot in dots):
                 out_dot = forward.tangent_of(
-                    node.prim, saved_inputs(node), node.out, node.params, dots, differentiable=False
+                    node.prim, saved_inputs(node), node.out, node.params, dots,
+                    differentiable=False, fit_to=node.value,
                 )
                 if out_dot is not None:
                     tangents[node] = out_dot
@@ -96,13 +98,14 @@ def saved_inputs(node):
 def local_derivative(node, i):
     """∂vᵢ/∂vⱼ as a number, where both are scalars: the JVP rule's term for a unit tangent."""
     x = node.inputs[i]
-    if size_of(node.out) != 1 or size_of(x) != 1:
+    if size_of(node.value) != 1 or size_of(x) != 1:
         return None
     dots = [None] * len(node.inputs)
     dots[i] = np.ones_like(raw(x))
     with no_grad():
         out_dot = forward.tangent_of(
-            node.prim, saved_inputs(node), node.out, node.params, dots, differentiable=False
+            node.prim, saved_inputs(node), node.out, node.params, dots, differentiable=False,
+            fit_to=node.value,
         )
     return None if out_dot is None else number(raw(out_dot).reshape(-1)[0])
 

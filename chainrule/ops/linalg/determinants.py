@@ -14,7 +14,7 @@ from chainrule.ops.linalg.inverse import inv
 from chainrule.ops.linalg.matrices import as_matrix_stack, square_shape
 from chainrule.ops import reductions
 from chainrule.ops.contraction import matmul
-from chainrule.primitive import nondifferentiable, primitive
+from chainrule.primitive import multiple_outputs, primitive
 
 SlogdetResult = namedtuple("SlogdetResult", ["sign", "logabsdet"])
 
@@ -81,15 +81,12 @@ def det(x):
     return _det_op(x)
 
 
-# slogdet has two outputs and the engine records one per primitive: the sign, which has no
-# derivative, and log|det| are two primitives, each reading numpy.linalg.slogdet.
-_sign_op = nondifferentiable("slogdet_sign", lambda x: np.linalg.slogdet(x)[0])
-
-_logabsdet_op = primitive(
-    "logabsdet", lambda x: np.linalg.slogdet(x)[1],
-    vjp=lambda grad_out, out, x: as_matrix_stack(grad_out) * inv(x).mT,
-    jvp=lambda x_dot, out, x: reductions.sum(inv(x).mT * x_dot, axis=(-2, -1)),
-    formula="A⁻ᵀ",
+# The sign carries no derivative; log|det A| has gradient A⁻ᵀ.
+_slogdet_op = multiple_outputs(
+    "slogdet", lambda x: tuple(np.linalg.slogdet(x)), ("sign", "logabsdet"),
+    vjp=lambda grad_outs, outs, x: as_matrix_stack(grad_outs[1]) * inv(x).mT,
+    jvp=lambda x_dot, outs, x: (None, reductions.sum(inv(x).mT * x_dot, axis=(-2, -1))),
+    formula="A⁻ᵀ", no_derivative=("sign",),
 )
 
 
@@ -105,7 +102,7 @@ def slogdet(x):
         (tensor(-1.), 1.7918)
     """
     square_shape(x, "slogdet")
-    return SlogdetResult(_sign_op(x), _logabsdet_op(x))
+    return SlogdetResult(*_slogdet_op(x))
 
 
 __all__ = ["SlogdetResult", "det", "slogdet"]

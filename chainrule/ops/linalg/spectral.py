@@ -1,10 +1,9 @@
 """Spectral decompositions: eigh for symmetric matrices and the reduced svd, with eigvalsh and
 svdvals for the values alone.
 
-The engine records one output per primitive. Values and vectors are separate primitives, so the
-values' gradient (V·diag(w̄)·Vᵀ) stays defined at repeated eigenvalues, where only the vectors'
-derivative breaks down. svd's U and V are one primitive, packed as [U; V] along the row axis:
-one factorization gives both and each one's derivative needs the other.
+eigh and svd are each one primitive with several outputs, computed once; each rule forms the
+vectors' term only when the vectors received a gradient, so the values' gradient (V·diag(w̄)·Vᵀ)
+stays defined at repeated values, where only the vectors' derivative breaks down.
 """
 
 from __future__ import annotations
@@ -15,10 +14,10 @@ from collections import namedtuple
 import numpy as np
 
 from chainrule.ops.linalg.matrices import matrix_shape, square_shape, symmetric_part
-from chainrule.ops import joining, reductions, shape
+from chainrule.ops import reductions, shape
 from chainrule.ops.elementwise import piecewise
 from chainrule.ops.contraction import matmul
-from chainrule.primitive import primitive
+from chainrule.primitive import multiple_outputs, primitive
 from chainrule.tracing import traced, tracing
 
 EighResult = namedtuple("EighResult", ["eigenvalues", "eigenvectors"])
@@ -54,37 +53,51 @@ def _inverse_gaps(values, op):
 # --- eigh ---------------------------------------------------------------------------------------
 
 
+def _eigh_vjp(grad_outs, outs, x):
+    # Ā = sym(V·(diag(w̄) + F ∘ Vᵀ·V̄)·Vᵀ); the values' term alone stays defined at repeated
+    # eigenvalues, so F is formed only when the vectors received a gradient.
+    (grad_values, grad_vectors), (values, vectors) = grad_outs, outs
+    inner = 0
+    if grad_values is not None:
+        inner = _diagonal(grad_values)
+    if grad_vectors is not None:
+        inner = inner + _inverse_gaps(values, "eigh") * matmul(vectors.mT, grad_vectors)
+    return symmetric_part(matmul(matmul(vectors, inner), vectors.mT))
+
+
+def _eigh_jvp(x_dot, outs, x):
+    # ẇ = diag(Vᵀ·Ȧ·V), V̇ = V·(F ∘ Vᵀ·sym(Ȧ)·V).
+    values, vectors = outs
+    projected = matmul(matmul(vectors.mT, symmetric_part(x_dot)), vectors)
+    values_dot = reductions.sum(vectors * matmul(x_dot, vectors), axis=-2)
+    return values_dot, matmul(vectors, _inverse_gaps(values, "eigh") * projected)
+
+
+_eigh_op = multiple_outputs(
+    "eigh", lambda x: tuple(np.linalg.eigh(x)), ("eigenvalues", "eigenvectors"),
+    vjp=_eigh_vjp, jvp=_eigh_jvp,
+    formula="sym(V · (diag(w̄) + F ∘ Vᵀ·V̄) · Vᵀ), F_ij = 1/(λ_j − λ_i)",
+)
+
+
+def _diagonal(values):
+    return _row(values) * np.eye(values.shape[-1], dtype=values.dtype)
+
+
 def _eigenvalues_vjp(grad_out, out, x):
-    vectors = _eigenvectors_op(x)
+    _, vectors = _eigh_op(x)
     return matmul(vectors * _row(grad_out), vectors.mT)
 
 
 def _eigenvalues_jvp(x_dot, out, x):
-    vectors = _eigenvectors_op(x)
+    _, vectors = _eigh_op(x)
     return reductions.sum(vectors * matmul(x_dot, vectors), axis=-2)
 
 
+# The values alone are a primitive of their own: NumPy's eigvalsh skips the vectors.
 _eigenvalues_op = primitive(
     "eigvalsh", np.linalg.eigvalsh, vjp=_eigenvalues_vjp, jvp=_eigenvalues_jvp,
     formula="V · diag(grad_out) · Vᵀ",
-)
-
-
-def _eigenvectors_vjp(grad_out, out, x):
-    # Ā = sym(V·(F ∘ Vᵀ·V̄)·Vᵀ), the adjoint of V̇ = V·(F ∘ Vᵀ·sym(Ȧ)·V).
-    inner = _inverse_gaps(_eigenvalues_op(x), "eigh") * matmul(out.mT, grad_out)
-    return symmetric_part(matmul(matmul(out, inner), out.mT))
-
-
-def _eigenvectors_jvp(x_dot, out, x):
-    projected = matmul(matmul(out.mT, symmetric_part(x_dot)), out)
-    return matmul(out, _inverse_gaps(_eigenvalues_op(x), "eigh") * projected)
-
-
-_eigenvectors_op = primitive(
-    "eigh_vectors", lambda x: np.linalg.eigh(x)[1],
-    vjp=_eigenvectors_vjp, jvp=_eigenvectors_jvp,
-    formula="sym(V · (F ∘ Vᵀ·grad_out) · Vᵀ), F_ij = 1/(λ_j − λ_i)", reads_out=True,
 )
 
 
@@ -117,74 +130,79 @@ def eigh(x):
         tensor([1., 2.])
     """
     square_shape(x, "eigh")
-    return EighResult(_eigenvalues_op(x), _eigenvectors_op(x))
+    return EighResult(*_eigh_op(x))
 
 
 # --- svd ----------------------------------------------------------------------------------------
 
 
-def _split(packed, rows):
-    return packed[..., :rows, :], packed[..., rows:, :]
+def _svd(x):
+    u, s, vh = np.linalg.svd(x, full_matrices=False)
+    return u, s, vh
 
 
-def _singular_values_vjp(grad_out, out, x):
-    u, v = _split(_singular_vectors_op(x), x.shape[-2])
-    return matmul(u * _row(grad_out), v.mT)
-
-
-def _singular_values_jvp(x_dot, out, x):
-    u, v = _split(_singular_vectors_op(x), x.shape[-2])
-    return reductions.sum(u * matmul(x_dot, v), axis=-2)
-
-
-_singular_values_op = primitive(
-    "svdvals", lambda x: np.linalg.svd(x, compute_uv=False),
-    vjp=_singular_values_vjp, jvp=_singular_values_jvp, formula="U · diag(grad_out) · Vᵀ",
-)
-
-
-def _singular_vectors(x):
-    u, _, vh = np.linalg.svd(x, full_matrices=False)
-    return np.concatenate([u, vh.mT], axis=-2)
-
-
-def _singular_vectors_vjp(grad_out, out, x):
-    # Ā = U·[(J + Jᵀ)·S + S·(K + Kᵀ)]·Vᵀ + (I − UUᵀ)·Ū·S⁻¹·Vᵀ + U·S⁻¹·V̄ᵀ·(I − VVᵀ), with
-    # J = F ∘ Uᵀ·Ū, K = F ∘ Vᵀ·V̄ and F_ij = 1/(s_j² − s_i²); the projections vanish when U
-    # (or V) is square, and are skipped there so that a zero singular value does no harm.
+def _svd_vjp(grad_outs, outs, x):
+    # Ā = U·[diag(S̄) + (J + Jᵀ)·S + S·(K + Kᵀ)]·Vᵀ + (I − UUᵀ)·Ū·S⁻¹·Vᵀ + U·S⁻¹·V̄ᵀ·(I − VVᵀ),
+    # with J = F ∘ Uᵀ·Ū, K = F ∘ Vᵀ·V̄ and F_ij = 1/(s_j² − s_i²); the projections vanish when
+    # U (or V) is square, and are skipped there so that a zero singular value does no harm. F
+    # is formed only when U or V received a gradient: S's term is defined at repeated values.
     rows, cols = x.shape[-2:]
-    (u, v), (u_bar, v_bar) = _split(out, rows), _split(grad_out, rows)
-    s = _singular_values_op(x)
+    u_bar, s_bar, vh_bar = grad_outs
+    u, s, vh = outs
+    v = vh.mT
+    inner = 0 if s_bar is None else _row(s_bar) * np.eye(s.shape[-1], dtype=s.dtype)
+    if u_bar is None and vh_bar is None:
+        return matmul(matmul(u, inner), vh)
+    u_bar = u_bar if u_bar is not None else 0 * u
+    v_bar = vh_bar.mT if vh_bar is not None else 0 * v
     gaps = _inverse_gaps(s * s, "svd")
     j, k = gaps * matmul(u.mT, u_bar), gaps * matmul(v.mT, v_bar)
-    grad_x = matmul(matmul(u, (j + j.mT) * _row(s) + _column(s) * (k + k.mT)), v.mT)
+    grad_x = matmul(matmul(u, inner + (j + j.mT) * _row(s) + _column(s) * (k + k.mT)), vh)
     if rows > s.shape[-1]:
-        grad_x = grad_x + matmul((u_bar - matmul(u, matmul(u.mT, u_bar))) / _row(s), v.mT)
+        grad_x = grad_x + matmul((u_bar - matmul(u, matmul(u.mT, u_bar))) / _row(s), vh)
     if cols > s.shape[-1]:
-        grad_x = grad_x + matmul(u / _row(s), (v_bar - matmul(v, matmul(v.mT, v_bar))).mT)
+        grad_x = grad_x + matmul(u / _row(s), (v_bar - matmul(v, matmul(vh, v_bar))).mT)
     return grad_x
 
 
-def _singular_vectors_jvp(x_dot, out, x):
-    # With P = Uᵀ·Ȧ·V: U̇ = U·(F ∘ (P·S + S·Pᵀ)) + (I − UUᵀ)·Ȧ·V·S⁻¹, and V̇ likewise.
+def _svd_jvp(x_dot, outs, x):
+    # With P = Uᵀ·Ȧ·V: Ṡ = diag(P), U̇ = U·(F ∘ (P·S + S·Pᵀ)) + (I − UUᵀ)·Ȧ·V·S⁻¹, V̇ likewise.
     rows, cols = x.shape[-2:]
-    u, v = _split(out, rows)
-    s = _singular_values_op(x)
+    u, s, vh = outs
+    v = vh.mT
     gaps = _inverse_gaps(s * s, "svd")
     p = matmul(matmul(u.mT, x_dot), v)
+    s_dot = reductions.sum(u * matmul(x_dot, v), axis=-2)
     u_dot = matmul(u, gaps * (p * _row(s) + _column(s) * p.mT))
     v_dot = matmul(v, gaps * (_column(s) * p + p.mT * _row(s)))
     if rows > s.shape[-1]:
         u_dot = u_dot + (matmul(x_dot, v) - matmul(u, p)) / _row(s)
     if cols > s.shape[-1]:
         v_dot = v_dot + (matmul(x_dot.mT, u) - matmul(v, p.mT)) / _row(s)
-    return joining.concatenate([u_dot, v_dot], axis=-2)
+    return u_dot, s_dot, v_dot.mT
 
 
-_singular_vectors_op = primitive(
-    "svd_vectors", _singular_vectors, vjp=_singular_vectors_vjp, jvp=_singular_vectors_jvp,
-    formula="U·[(J + Jᵀ)·S + S·(K + Kᵀ)]·Vᵀ + projections, J = F ∘ Uᵀ·Ū, K = F ∘ Vᵀ·V̄",
-    reads_out=True,
+_svd_op = multiple_outputs(
+    "svd", _svd, ("U", "S", "Vh"), vjp=_svd_vjp, jvp=_svd_jvp,
+    formula="U·[diag(S̄) + (J + Jᵀ)·S + S·(K + Kᵀ)]·Vᵀ + projections, J = F ∘ Uᵀ·Ū, "
+    "K = F ∘ Vᵀ·V̄",
+)
+
+
+def _singular_values_vjp(grad_out, out, x):
+    u, _, vh = _svd_op(x)
+    return matmul(u * _row(grad_out), vh)
+
+
+def _singular_values_jvp(x_dot, out, x):
+    u, _, vh = _svd_op(x)
+    return reductions.sum(u * matmul(x_dot, vh.mT), axis=-2)
+
+
+# The values alone are a primitive of their own: NumPy skips U and V for them.
+_singular_values_op = primitive(
+    "svdvals", lambda x: np.linalg.svd(x, compute_uv=False),
+    vjp=_singular_values_vjp, jvp=_singular_values_jvp, formula="U · diag(grad_out) · Vᵀ",
 )
 
 
@@ -224,8 +242,7 @@ def svd(x, full_matrices=False, compute_uv=True):
     if full_matrices and rows != cols:
         raise ValueError("svd(full_matrices=True) of a non-square matrix: the extra singular "
                          "vectors are not unique and have no derivative; use full_matrices=False")
-    u, v = _split(_singular_vectors_op(x), rows)
-    return SVDResult(u, _singular_values_op(x), shape.swapaxes(v, -1, -2))
+    return SVDResult(*_svd_op(x))
 
 
 __all__ = ["EighResult", "SVDResult", "eigh", "eigvalsh", "svd", "svdvals"]
