@@ -7,11 +7,13 @@ from __future__ import annotations
 import math
 import re
 
+import numpy as np
+
 from chainrule.cli.errors import CommandError
 from chainrule.explanation.formulas.expression import ExpressionError, parse
 
 
-NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+UNSIGNED = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 
 
 def formula_of(text):
@@ -41,7 +43,14 @@ def variables_of(text, expression):
 
 
 def parse_point(text, variables):
-    """``x=1,y=2`` as one float per variable, in the formula's order; strict about everything."""
+    """``x=1,y=pi/2`` as one float per variable, in the formula's order; strict about the rest.
+
+    A value is a number or a formula of numbers and constants (``pi/4``, ``sqrt(2)``).
+
+    Example:
+        >>> parse_point(" y = 2 , x=pi/2 ", ("x", "y"))
+        [1.5707963267948966, 2.0]
+    """
     values = {}
     for piece in text.split(","):
         name, equals, value = (part.strip() for part in piece.partition("="))
@@ -58,15 +67,31 @@ def parse_point(text, variables):
             raise CommandError(f"--at gives {name} twice")
         if not value:
             raise CommandError(f"--at {name}= is missing its value")
-        if not NUMBER.fullmatch(value) or not math.isfinite(float(value)):
-            raise CommandError(f"--at {name}={value}: {value!r} is not a finite number")
-        values[name] = float(value)
+        values[name] = _value(name, value)
     missing = [name for name in variables if name not in values]
     if missing:
         raise CommandError(
             f"--at has no value for {', '.join(missing)} (give one for every variable)"
         )
     return [values[name] for name in variables]
+
+
+def _value(name, text):
+    # Python's own spellings of numbers (0x10, 1_000) are not numbers on this command line.
+    literals = re.findall(r"(?<![A-Za-z_])[\d.][\w.]*", text)
+    number = None
+    if all(UNSIGNED.fullmatch(literal) for literal in literals):
+        try:
+            with np.errstate(all="ignore"):  # sqrt(-1) is refused below, not warned about
+                number = float(parse(text, variables=())())
+        except ExpressionError:
+            number = None
+    if number is None or not math.isfinite(number):
+        raise CommandError(
+            f"--at {name}={text}: {text!r} is not a finite number (or a constant formula such "
+            "as pi/4)"
+        )
+    return number
 
 
 __all__ = ['formula_of', 'variables_of', 'parse_point']

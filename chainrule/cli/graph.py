@@ -11,9 +11,10 @@ import numpy as np
 
 from chainrule.explanation.pictures.dot import GraphvizNotFound
 from chainrule.explanation.pictures.drawing import draw_graph
-from chainrule.explanation.formulas.expression import ExpressionError, parse
+from chainrule.explanation.formulas.expression import ExpressionError
 from chainrule.explanation.pictures.picture import SUFFIXES
 from chainrule.cli.errors import CommandError
+from chainrule.cli.formula_input import formula_of, parse_point
 
 DESCRIPTION = (
     "Draw the computation graph of EXPR at the point --at: a box per step with its op, value "
@@ -68,8 +69,8 @@ def run(args):
     if args.output is not None:
         _check_output(args.output)
     try:
-        formula = parse(args.expression)
-        values = parse_values(",".join(args.at or []), formula.variables)
+        formula = formula_of(args.expression)
+        values = parse_point(",".join(args.at or []), formula.variables)
         with np.errstate(all="ignore"):  # a nan or inf in the picture is the answer, not a fault
             picture = draw_graph(
                 formula,
@@ -94,42 +95,6 @@ def run(args):
     return 0
 
 
-def parse_values(text, variables):
-    """``"x=1, y=pi/2"`` as one float per variable, in ``variables`` order.
-
-    Example:
-        >>> parse_values("y=2, x=pi/2", ("x", "y"))
-        [1.5707963267948966, 2.0]
-    """
-    if not variables:
-        raise CommandError("EXPR has no variables, so there is nothing to differentiate")
-    given = {}
-    for item in filter(None, (part.strip() for part in text.split(","))):
-        name, equals, value = item.partition("=")
-        name = name.strip()
-        if not equals or not name:
-            raise CommandError(f"--at {item!r}: write name=value, e.g. --at x=1")
-        if name not in variables:
-            raise CommandError(
-                f"--at gives {name}, which EXPR does not use (it uses {', '.join(variables)})"
-            )
-        given[name] = _number(name, value)
-    missing = [name for name in variables if name not in given]
-    if missing:
-        example = ",".join(f"{name}=1" for name in variables)
-        raise CommandError(f"--at gives no value for {', '.join(missing)}; e.g. --at {example}")
-    return [given[name] for name in variables]
-
-
-def _number(name, text):
-    try:
-        return float(parse(text, variables=())())
-    except ExpressionError:
-        raise CommandError(
-            f"--at {name}={text.strip()}: expected a number or a constant formula such as pi/4"
-        ) from None
-
-
 def _check_output(path):
     suffix = os.path.splitext(path)[1].lower()
     if suffix not in SUFFIXES:
@@ -149,4 +114,4 @@ def _positive_int(text):
     return value
 
 
-__all__ = ["CommandError", "add_parser", "parse_values", "run"]
+__all__ = ["CommandError", "add_parser", "run"]

@@ -13,9 +13,9 @@ from chainrule.primitive import Primitive
 sympy = pytest.importorskip("sympy")
 
 from chainrule.explanation.formulas import symbolic  # noqa: E402
-from chainrule.explanation.formulas.derivatives import (
+from chainrule.explanation.formulas.derivatives import (  # noqa: E402
     derivative_formula, symbolic_derivative, symbolic_value,
-)  # noqa: E402
+)
 
 x, y = sympy.symbols("x y", real=True)
 

@@ -5,7 +5,8 @@ import shutil
 import pytest
 
 from chainrule.cli import main
-from chainrule.cli.graph import CommandError, parse_values
+from chainrule.cli.errors import CommandError
+from chainrule.cli.formula_input import parse_point
 from tests.explanation.test_graph_drawing import SIGMOID_DOT
 from tests.cli_process import run_chainrule
 
@@ -63,11 +64,11 @@ def test_help_shows_examples():
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["x*y", "--at", "x=1"], "--at gives no value for y; e.g. --at x=1,y=1"),
-        (["x", "--at", "x=1,z=2"], "--at gives z, which EXPR does not use (it uses x)"),
-        (["x", "--at", "x=one"], "--at x=one: expected a number or a constant formula"),
-        (["x", "--at", "x"], "--at 'x': write name=value, e.g. --at x=1"),
-        (["2 + 3"], "EXPR has no variables, so there is nothing to differentiate"),
+        (["x*y", "--at", "x=1"], "--at has no value for y (give one for every variable)"),
+        (["x", "--at", "x=1,z=2"], "--at names an unknown variable 'z'; the formula's variables"),
+        (["x", "--at", "x=one"], "--at x=one: 'one' is not a finite number (or a constant formula"),
+        (["x", "--at", "x"], "--at 'x' is not NAME=VALUE (write e.g. --at x=1,y=2)"),
+        (["2 + 3"], "'2 + 3' has no variables to differentiate by"),
         (["__import__('os')", "--at", "x=1"], "chainrule graph: "),
         (["x", "--at", "x=1", "-o", "graph.jpg"], "-o graph.jpg: end the file name in .dot"),
         (["x", "--at", "x=1", "-o", "missing/graph.dot"], "no such folder 'missing'"),
@@ -83,9 +84,9 @@ def test_bad_input_exits_2_with_one_line(capsys, args, message):
 
 
 def test_at_values_may_be_constant_formulas_in_any_order():
-    assert parse_values(" y = 2 , x=pi/2 ", ("x", "y")) == [1.5707963267948966, 2.0]
+    assert parse_point(" y = 2 , x=pi/2 ", ("x", "y")) == [1.5707963267948966, 2.0]
     with pytest.raises(CommandError, match="no value for y"):
-        parse_values("x=1", ("x", "y"))
+        parse_point("x=1", ("x", "y"))
 
 
 def test_a_cut_graph_says_how_many_steps_were_drawn(tmp_path, capsys):
