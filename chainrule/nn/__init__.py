@@ -14,7 +14,7 @@ from chainrule.nn.flatten import Flatten
 from chainrule.nn.linear import Identity, Linear
 from chainrule.nn.loss import BCEWithLogitsLoss, CrossEntropyLoss, MSELoss, NLLLoss
 from chainrule.nn.module import Module
-from chainrule.nn.normalization import BatchNorm1d, BatchNorm2d
+from chainrule.nn.batchnorm import BatchNorm1d, BatchNorm2d
 from chainrule.nn.parameter import Parameter
 from chainrule.nn.pooling import AvgPool2d, MaxPool2d
 from chainrule.nn.state import IncompatibleKeys
