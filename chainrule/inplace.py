@@ -14,7 +14,6 @@ import numpy as np
 
 from chainrule.autodiff import forward
 from chainrule.graph import grad_mode, mutation
-from chainrule.primitive import Primitive
 from chainrule.tensor import Tensor, wrap
 from chainrule.tracing import tracing
 
@@ -48,7 +47,7 @@ def setitem(x, index, value):
     index = indexing.normalize_index(index)
     if _records(x, value):
         _refuse_leaf(x)
-        out = _setitem(snapshot(x), value, index=index)
+        out = indexing.setitem(snapshot(x), value, index=index)
         x._data, x.node, x.tangents, x._base = out._data, out.node, out.tangents, None
         mark_written(x)
         return
@@ -110,29 +109,4 @@ def _cast_same_kind(result, dtype):
     return result.astype(dtype)
 
 
-def _write(x, value, index):
-    # A 0-d value is a NumPy scalar, which cannot be written into: make it a 0-d array first.
-    out = x.copy() if getattr(x, "ndim", 0) else np.array(x)
-    out[index] = value
-    return out[()] if out.ndim == 0 else out
-
-
-def _zero_at(grad_out, index):
-    return _setitem(grad_out, 0, index=index)
-
-
-_setitem = Primitive(
-    "setitem", _write,
-    (lambda grad_out, out, x, value, index: _zero_at(grad_out, index),
-     lambda grad_out, out, x, value, index: indexing.getitem(grad_out, index)),
-    (lambda x_dot, out, x, value, index: _zero_at(x_dot, index),
-     lambda value_dot, out, x, value, index: _setitem(arithmetic.zeros_like(x), value_dot,
-                                                      index=index)),
-    ("1 outside index, 0 inside", "1 at index"),
-    reads_inputs=False,
-    doc="x with x[index] replaced by value (the functional form of x[index] = value). "
-    "With repeated advanced indices the last write wins, and the gradient is that of a scatter.",
-)
-
 from chainrule.ops import indexing  # noqa: E402
-from chainrule.ops.elementwise import arithmetic

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from chainrule.primitive import linear
+from chainrule.primitive import Primitive, linear
 from chainrule.tensor import Tensor, view_of
 
 
@@ -167,6 +167,35 @@ def roll(x, shift, axis=None):
     return x
 
 
-from chainrule.ops import joining, shape as shape_ops  # noqa: E402
 
-__all__ = ["getitem", "take", "scatter", "flip", "roll"]
+# --- x[index] = value, as a function -------------------------------------------------------
+
+
+def _write(x, value, index):
+    # A 0-d value is a NumPy scalar, which cannot be written into: make it a 0-d array first.
+    out = x.copy() if getattr(x, "ndim", 0) else np.array(x)
+    out[index] = value
+    return out[()] if out.ndim == 0 else out
+
+
+def _zero_at(grad_out, index):
+    return setitem(grad_out, 0, index=index)
+
+
+setitem = Primitive(
+    "setitem", _write,
+    (lambda grad_out, out, x, value, index: _zero_at(grad_out, index),
+     lambda grad_out, out, x, value, index: getitem(grad_out, index)),
+    (lambda x_dot, out, x, value, index: _zero_at(x_dot, index),
+     lambda value_dot, out, x, value, index: setitem(arithmetic.zeros_like(x), value_dot,
+                                                     index=index)),
+    ("1 outside index, 0 inside", "1 at index"),
+    reads_inputs=False,
+    doc="x with x[index] replaced by value (the functional form of x[index] = value). "
+    "With repeated advanced indices the last write wins, and the gradient is that of a scatter.",
+)
+
+from chainrule.ops import joining, shape as shape_ops  # noqa: E402
+from chainrule.ops.elementwise import arithmetic  # noqa: E402
+
+__all__ = ["getitem", "take", "scatter", "setitem", "flip", "roll"]

@@ -17,7 +17,8 @@ from chainrule.replay.program import build
 from chainrule.tensor import Tensor, wrap
 from chainrule.tracing import Tape, TraceError, tracing
 from chainrule.transforms import trees
-from chainrule.transforms.boundary import _input, is_nested
+from chainrule.ops.identity import transform_input
+from chainrule.transforms.boundary import is_nested
 
 
 def jit(fun=None, *, static_argnums=()):
@@ -199,7 +200,7 @@ def _traced_input(tape, value):
     tape.new_slot(data)
     if data.dtype.kind not in "fc":
         return wrap(data)
-    return wrap(data, Node(_input, [None], (wrap(data),), data, {}))
+    return wrap(data, Node(transform_input, [None], (wrap(data),), data, {}))
 
 
 class _Outputs:

@@ -12,21 +12,9 @@ import numpy as np
 
 from chainrule.autodiff import forward
 from chainrule.graph import Node, set_grad_enabled
-from chainrule.primitive import Primitive
+from chainrule.ops.identity import transform_input
 from chainrule.tensor import Tensor, tensor, wrap
 from chainrule.tracing import tracing
-
-# The node that starts an inner transform's graph. Its parent links it to an outer level.
-_input = Primitive(
-    "input",
-    lambda x: x,
-    (lambda grad_out, out, x: grad_out,),
-    (lambda x_dot, out, x: x_dot,),
-    "1",
-    reads_inputs=False,
-    doc="Where a transform's input enters its graph (identity).",
-)
-
 
 class _Depth:
     """How many transforms are running ``f`` right now (0 at the top level)."""
@@ -43,7 +31,7 @@ _depth = _Depth()
 def as_input(value, what="input"):
     """A tensor holding ``value`` whose node is new: a transform differentiates w.r.t. it."""
     x = floating(value, what)
-    node = Node(_input, [x.node], (x,), x._data, {})
+    node = Node(transform_input, [x.node], (x,), x._data, {})
     out = wrap(x._data, node)
     out.tangents = dict(x.tangents) if x.tangents else None
     return out
