@@ -14,6 +14,8 @@ import numpy as np
 
 from chainrule.autodiff import forward
 from chainrule.graph import grad_mode, mutation
+from chainrule.ops import indexing
+from chainrule.ops.elementwise import arithmetic
 from chainrule.primitive import Primitive
 from chainrule.tensor import Tensor, wrap
 from chainrule.tracing import tracing
@@ -133,6 +135,3 @@ _setitem = Primitive(
     doc="x with x[index] replaced by value (the functional form of x[index] = value). "
     "With repeated advanced indices the last write wins, and the gradient is that of a scatter.",
 )
-
-from chainrule.ops import indexing  # noqa: E402
-from chainrule.ops.elementwise import arithmetic

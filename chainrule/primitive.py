@@ -2,7 +2,8 @@
 
 ``apply`` is the one door every op goes through: on plain arrays it is NumPy and nothing else;
 on tensors it also records a node for reverse mode and pushes tangents for forward mode.
-The family helpers (elementwise, linear, bilinear, ...) let a declaration state only its math.
+This module is the whole API a rule author uses (``__all__``): the family helpers that let a
+declaration state only its math, ``value_of`` for reading values, and ``Unbatchable``.
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ import sys
 
 import numpy as np
 
+from chainrule.autodiff import forward
 from chainrule.graph import Node, grad_mode
-from chainrule.tensor import Tensor, wrap
+from chainrule.tensor import Tensor, is_tensor, traced_operand, value_of, view_of, wrap
 from chainrule.tracing import tracing
 
 REGISTRY: dict[str, "Primitive"] = {}
@@ -284,7 +286,16 @@ def nondifferentiable(name, forward, *, doc=None):
     return Primitive(name, forward, None, None, "not differentiable", doc=doc)
 
 
+class Unbatchable(TypeError):
+    """Raised by a rule that cannot carry a batch of rows (the seeds of a whole Jacobian go
+    through one sweep as a batch): the transform then sweeps the rows one at a time."""
+
+
 # prim(*args, **params) is apply(prim, *args, **params) itself: one Python call less per op.
 Primitive.__call__ = apply
 
-from chainrule.autodiff import forward  # noqa: E402  (forward mode needs apply; see module doc)
+__all__ = [
+    "Primitive", "primitive", "elementwise", "elementwise_binary", "linear", "bilinear",
+    "nondifferentiable", "apply", "value_of", "is_tensor", "view_of", "traced_operand",
+    "Unbatchable",
+]

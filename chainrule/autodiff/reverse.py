@@ -11,6 +11,7 @@ import heapq
 
 import numpy as np
 
+from chainrule.autodiff import fit
 from chainrule.graph import Counter, grad_mode, leading_to, mutation, reachable
 from chainrule.tensor import Tensor, wrap
 from chainrule.tracing import TraceError, tracing
@@ -263,6 +264,3 @@ def modified_error(prim, what):
         "place after it was used; the gradient would be wrong. Do the in-place update after "
         "backward(), or use an out-of-place op (y = y + 1 instead of y += 1)"
     )
-
-
-from chainrule.autodiff import fit  # noqa: E402  (fit needs the ops, which need us)

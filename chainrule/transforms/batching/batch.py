@@ -15,11 +15,8 @@ import math
 
 import numpy as np
 
+from chainrule.primitive import Unbatchable
 from chainrule.tensor import Tensor
-
-
-class Unbatchable(TypeError):
-    """A computation a batch cannot go through; the caller sweeps row by row instead."""
 
 
 class Batch:
