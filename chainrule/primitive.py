@@ -1,9 +1,7 @@
 """Primitives: one declaration holds an op's forward, its VJP and JVP per input, and its formula.
 
-``apply`` is the one door every op goes through: on plain arrays it is NumPy and nothing else;
-on tensors it also records a node for reverse mode and pushes tangents for forward mode.
-This module is the whole API a rule author uses (``__all__``): the family helpers that let a
-declaration state only its math, ``value_of`` for reading values, and ``Unbatchable``.
+``apply`` is the one door of every op: NumPy alone on plain arrays; on tensors it also records a
+node and pushes tangents. ``__all__`` is the whole API a rule author uses.
 """
 
 from __future__ import annotations

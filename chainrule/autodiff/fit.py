@@ -1,8 +1,7 @@
 """Fitting a rule's contribution to the value it belongs to: broadcast axes summed, dtype kept.
 
-Rules state only the math; this is the bookkeeping the engine does once for every rule. It
-calls the methods that arrays, tensors and batches share (``sum``, ``reshape``, ``astype``):
-on tensors those are chainrule's ops, so a recorded sweep differentiates the fitting too.
+It calls methods that arrays, tensors and batches share (``sum``, ``reshape``, ``astype``): on
+tensors those are chainrule's ops, so a recorded sweep differentiates the fitting too.
 """
 
 from __future__ import annotations
