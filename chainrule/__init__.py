@@ -14,50 +14,35 @@ Example:
 
 import importlib
 
-# The tensor module goes first: it loads the engine and the op families in dependency order.
-from chainrule.tensor import Tensor, is_tensor, tensor  # isort: skip
-
 from chainrule import linalg
+from chainrule import tensor_methods  # noqa: F401  (sets Tensor's operators and methods)
 from chainrule._version import __version__
 from chainrule.graph import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
-from chainrule.ops.elementwise.activations import elu, gelu, sigmoid, softplus
-from chainrule.ops.elementwise.arithmetic import (
-    abs, add, astype, cbrt, copy, divide, multiply, negative, power, reciprocal, sign, sqrt,
-    square, subtract,
-)
-from chainrule.ops.elementwise.comparison import (
-    all, any, argmax, argmin, ceil, equal, floor, floor_divide, greater, greater_equal, isfinite,
-    isinf, isnan, less, less_equal, logical_and, logical_not, logical_or, logical_xor, mod,
-    not_equal, round,
-)
-from chainrule.ops.contraction import dot, einsum, inner, matmul, outer, tensordot, trace, vdot
-from chainrule.ops.cumulative import cumprod, cumsum
-from chainrule.ops.elementwise.exponential import (
-    erf, erfc, exp, exp2, expm1, log, log1p, log2, log10, logaddexp,
-)
-from chainrule.ops.elementwise.hyperbolic import arccosh, arcsinh, arctanh, cosh, sinh, tanh
-from chainrule.ops.indexing import flip, roll, take
-from chainrule.ops.joining import concatenate, pad, repeat, split, stack, tile
-from chainrule.ops.elementwise.piecewise import clip, leaky_relu, maximum, minimum, relu, where
-from chainrule.ops.reductions import max, mean, min, prod, sum
-from chainrule.ops.shape import (
-    broadcast_to, expand_dims, moveaxis, ravel, reshape, squeeze, swapaxes, transpose,
-)
-from chainrule.ops.statistics import logsumexp, std, var
-from chainrule.ops.elementwise.trigonometric import (
-    arccos, arcsin, arctan, arctan2, cos, hypot, sin, tan,
+from chainrule.ops import (
+    abs, add, all, any, arccos, arccosh, arcsin, arcsinh, arctan, arctan2, arctanh, argmax,
+    argmin, astype, broadcast_to, cbrt, ceil, clip, concatenate, copy, cos, cosh, cumprod,
+    cumsum, divide, dot, einsum, elu, equal, erf, erfc, exp, exp2, expand_dims, expm1, flip,
+    floor, floor_divide, gelu, greater, greater_equal, hypot, inner, isfinite, isinf, isnan,
+    leaky_relu, less, less_equal, log, log10, log1p, log2, logaddexp, logical_and, logical_not,
+    logical_or, logical_xor, logsumexp, matmul, max, maximum, mean, min, minimum, mod, moveaxis,
+    multiply, negative, not_equal, outer, pad, power, prod, ravel, reciprocal, relu, repeat,
+    reshape, roll, round, sigmoid, sign, sin, sinh, softplus, split, sqrt, square, squeeze,
+    stack, std, subtract, sum, swapaxes, take, tan, tanh, tensordot, tile, trace, transpose,
+    var, vdot, where,
 )
 from chainrule.primitive import Primitive, primitive
 from chainrule.random import manual_seed
-from chainrule.replay import TraceError, jit
+from chainrule.tensor import Tensor, is_tensor, tensor
 from chainrule.testing import gradcheck
+from chainrule.tracing import TraceError
 from chainrule.transforms import (
     grad, hessian, hvp, jacfwd, jacobian, jacrev, jvp, value_and_grad, vjp,
 )
 
 _LAZY_SUBMODULES = ("nn", "optim", "data", "train", "checkpoint")
-# Functions of the explanation layer, by name: (module, attribute).
+# Functions of the layers above the core, by name: (module, attribute).
 _LAZY_FUNCTIONS = {
+    "jit": ("chainrule.replay", "jit"),
     "explain": ("chainrule.explanation", "explain"),
     "check_derivative": ("chainrule.explanation", "check_derivative"),
     "detect_anomaly": ("chainrule.explanation", "detect_anomaly"),

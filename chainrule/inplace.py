@@ -14,6 +14,7 @@ import numpy as np
 
 from chainrule.autodiff import forward
 from chainrule.graph import grad_mode, mutation
+from chainrule.ops import indexing
 from chainrule.tensor import Tensor, wrap
 from chainrule.tracing import tracing
 
@@ -107,6 +108,3 @@ def _cast_same_kind(result, dtype):
             f"convert the tensor first (x = x.astype({result.dtype.name!r}))"
         )
     return result.astype(dtype)
-
-
-from chainrule.ops import indexing  # noqa: E402

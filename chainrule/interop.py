@@ -6,7 +6,7 @@ A NumPy function that chainrule does not differentiate refuses a tensor that req
 
 from __future__ import annotations
 
-
+from chainrule import linalg, ops
 from chainrule.tensor import Tensor
 
 # NumPy ufunc name -> chainrule name, where they differ.
@@ -68,14 +68,12 @@ def _qualified(func):
 
 
 def _lookup(name):
-    import chainrule
-
-    target = chainrule
-    for part in name.split("."):
-        target = getattr(target, part, None)
-        if target is None:
-            return None
-    return target if callable(target) else None
+    # The public ops under NumPy's names: chainrule.ops and chainrule.linalg hold them all.
+    namespace, _, name = name.rpartition(".")
+    module = {"": ops, "linalg": linalg}.get(namespace)
+    if module is None or name not in module.__all__:
+        return None
+    return getattr(module, name)
 
 
 def _requires_grad(value):

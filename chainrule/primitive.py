@@ -1,8 +1,7 @@
 """Primitives: one declaration holds an op's forward, its VJP and JVP per input, and its formula.
 
-``apply`` is the one door every op goes through: on plain arrays it is NumPy and nothing else;
-on tensors it also records a node for reverse mode and pushes tangents for forward mode.
-The family helpers (elementwise, linear, bilinear, ...) let a declaration state only its math.
+``apply`` is the one door of every op: NumPy alone on plain arrays; on tensors it also records a
+node and pushes tangents. ``__all__`` is the whole API a rule author uses.
 """
 
 from __future__ import annotations
@@ -11,8 +10,9 @@ import sys
 
 import numpy as np
 
+from chainrule.autodiff import forward
 from chainrule.graph import Node, OutputNode, grad_mode
-from chainrule.tensor import Tensor, wrap
+from chainrule.tensor import Tensor, is_tensor, traced_operand, value_of, view_of, wrap
 from chainrule.tracing import tracing
 
 REGISTRY: dict[str, "Primitive"] = {}
@@ -384,7 +384,16 @@ def nondifferentiable(name, forward, *, doc=None, register=True):
     return Primitive(name, forward, None, None, "not differentiable", doc=doc, register=register)
 
 
+class Unbatchable(TypeError):
+    """Raised by a rule that cannot carry a batch of rows (the seeds of a whole Jacobian go
+    through one sweep as a batch): the transform then sweeps the rows one at a time."""
+
+
 # prim(*args, **params) is apply(prim, *args, **params) itself: one Python call less per op.
 Primitive.__call__ = apply
 
-from chainrule.autodiff import forward  # noqa: E402  (forward mode needs apply; see module doc)
+__all__ = [
+    "Primitive", "primitive", "elementwise", "elementwise_binary", "linear", "bilinear",
+    "nondifferentiable", "multiple_outputs", "apply", "value_of", "is_tensor", "view_of",
+    "traced_operand", "Unbatchable",
+]

@@ -1,4 +1,4 @@
-"""Tensor: one array plus the node that made it. Every operator delegates to an op.
+"""Tensor: one array plus the node that made it; its operators are set in tensor_methods.py.
 
 The array is whatever NumPy returned (an ndarray, or a NumPy scalar for 0-d results, which is
 what keeps scalar graphs fast). ``node`` is None for constants, a LeafNode for leaves that
@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from chainrule.graph import LeafNode
-from chainrule.tracing import follow, refuse_escape
+from chainrule.tracing import follow, refuse_escape, traced, tracing
 
 _new = object.__new__
 
@@ -19,7 +19,9 @@ class Tensor:
     """An array that remembers how it was computed, so that derivatives can flow back to it.
 
     Create one with :func:`chainrule.tensor`. Arithmetic, comparisons, indexing and NumPy
-    functions work as on arrays; operations on tensors that require grad are recorded.
+    functions work as on arrays; operations on tensors that require grad are recorded. Those
+    methods run ops and sweeps, which sit above this module: :mod:`chainrule.tensor_methods`
+    sets them on the class.
 
     Example:
         >>> import chainrule as cr
@@ -134,23 +136,7 @@ class Tensor:
         array = np.asarray(self._data, dtype=dtype)
         return array.copy() if copy else array
 
-    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
-        return interop.array_ufunc(ufunc, method, inputs, kwargs)
-
-    def __array_function__(self, func, types, args, kwargs):
-        return interop.array_function(func, args, kwargs)
-
     # --- derivatives --------------------------------------------------------------------------
-
-    def backward(self, grad=None, retain_graph=None, create_graph=False):
-        """Reverse mode: add d(self)/d(leaf) · grad into ``.grad`` of every leaf that needs it.
-
-        Gradients accumulate across calls (zero them between steps). Without ``grad`` the
-        tensor must hold one value. The graph is freed afterwards unless ``retain_graph``
-        (which defaults to ``create_graph``); ``create_graph`` records the backward pass
-        itself, for higher derivatives.
-        """
-        reverse.backward(self, grad, retain_graph=retain_graph, create_graph=create_graph)
 
     def zero_grad(self):
         self.grad = None
@@ -216,234 +202,8 @@ class Tensor:
         memo[id(self)] = out
         return out
 
-    # --- arithmetic ---------------------------------------------------------------------------
-
-    def __add__(self, other):
-        return record(arithmetic.add, (self, other), _NO_PARAMS)
-
-    def __radd__(self, other):
-        return record(arithmetic.add, (other, self), _NO_PARAMS)
-
-    def __sub__(self, other):
-        return record(arithmetic.subtract, (self, other), _NO_PARAMS)
-
-    def __rsub__(self, other):
-        return record(arithmetic.subtract, (other, self), _NO_PARAMS)
-
-    def __mul__(self, other):
-        return record(arithmetic.multiply, (self, other), _NO_PARAMS)
-
-    def __rmul__(self, other):
-        return record(arithmetic.multiply, (other, self), _NO_PARAMS)
-
-    def __truediv__(self, other):
-        return record(arithmetic.divide, (self, other), _NO_PARAMS)
-
-    def __rtruediv__(self, other):
-        return record(arithmetic.divide, (other, self), _NO_PARAMS)
-
-    def __pow__(self, other):
-        return record(arithmetic.power, (self, other), _NO_PARAMS)
-
-    def __rpow__(self, other):
-        return record(arithmetic.power, (other, self), _NO_PARAMS)
-
-    def __matmul__(self, other):
-        return record(contraction.matmul, (self, other), _NO_PARAMS)
-
-    def __rmatmul__(self, other):
-        return record(contraction.matmul, (other, self), _NO_PARAMS)
-
-    def __neg__(self):
-        return record(arithmetic.negative, (self,), _NO_PARAMS)
-
-    def __pos__(self):
-        return self
-
-    def __abs__(self):
-        return arithmetic.abs(self)
-
-    def __floordiv__(self, other):
-        return comparison.floor_divide(self, other)
-
-    def __rfloordiv__(self, other):
-        return comparison.floor_divide(other, self)
-
-    def __mod__(self, other):
-        return comparison.mod(self, other)
-
-    # --- comparisons (not differentiable; they give boolean tensors) --------------------------
-
-    def __eq__(self, other):
-        return comparison.equal(self, other)
-
-    def __ne__(self, other):
-        return comparison.not_equal(self, other)
-
-    def __lt__(self, other):
-        return comparison.less(self, other)
-
-    def __le__(self, other):
-        return comparison.less_equal(self, other)
-
-    def __gt__(self, other):
-        return comparison.greater(self, other)
-
-    def __ge__(self, other):
-        return comparison.greater_equal(self, other)
-
-    def __invert__(self):
-        return comparison.logical_not(self)
-
-    def __and__(self, other):
-        return comparison.logical_and(self, other)
-
-    def __or__(self, other):
-        return comparison.logical_or(self, other)
-
-    # --- indexing and in-place updates --------------------------------------------------------
-
-    def __getitem__(self, index):
-        return indexing.getitem(self, index)
-
-    def __setitem__(self, index, value):
-        inplace.setitem(self, index, value)
-
-    def __iadd__(self, other):
-        return inplace.update(self, arithmetic.add, other)
-
-    def __isub__(self, other):
-        return inplace.update(self, arithmetic.subtract, other)
-
-    def __imul__(self, other):
-        return inplace.update(self, arithmetic.multiply, other)
-
-    def __itruediv__(self, other):
-        return inplace.update(self, arithmetic.divide, other)
-
-    def __ipow__(self, other):
-        return inplace.update(self, arithmetic.power, other)
-
-    # --- NumPy-style methods ------------------------------------------------------------------
-
-    @property
-    def T(self):
-        return shape.transpose(self)
-
-    @property
-    def mT(self):
-        return shape.swapaxes(self, -1, -2)
-
-    def sum(self, axis=None, keepdims=False):
-        return reductions.sum(self, axis=axis, keepdims=keepdims)
-
-    def mean(self, axis=None, keepdims=False):
-        return reductions.mean(self, axis=axis, keepdims=keepdims)
-
-    def prod(self, axis=None, keepdims=False):
-        return reductions.prod(self, axis=axis, keepdims=keepdims)
-
-    def max(self, axis=None, keepdims=False):
-        return reductions.max(self, axis=axis, keepdims=keepdims)
-
-    def min(self, axis=None, keepdims=False):
-        return reductions.min(self, axis=axis, keepdims=keepdims)
-
-    def var(self, axis=None, ddof=0, keepdims=False):
-        return reductions.var(self, axis=axis, ddof=ddof, keepdims=keepdims)
-
-    def std(self, axis=None, ddof=0, keepdims=False):
-        return reductions.std(self, axis=axis, ddof=ddof, keepdims=keepdims)
-
-    def cumsum(self, axis=None):
-        return cumulative.cumsum(self, axis=axis)
-
-    def cumprod(self, axis=None):
-        return cumulative.cumprod(self, axis=axis)
-
-    def argmax(self, axis=None, keepdims=False):
-        return comparison.argmax(self, axis=axis, keepdims=keepdims)
-
-    def argmin(self, axis=None, keepdims=False):
-        return comparison.argmin(self, axis=axis, keepdims=keepdims)
-
-    def all(self, axis=None, keepdims=False):
-        return comparison.all(self, axis=axis, keepdims=keepdims)
-
-    def any(self, axis=None, keepdims=False):
-        return comparison.any(self, axis=axis, keepdims=keepdims)
-
-    def reshape(self, *shape_args, **kwargs):
-        new_shape = shape_args[0] if len(shape_args) == 1 else shape_args
-        return shape.reshape(self, kwargs.pop("shape", new_shape), **kwargs)
-
-    def ravel(self):
-        return shape.ravel(self)
-
-    def flatten(self):
-        return shape.reshape(self, (-1,))
-
-    def transpose(self, *axes):
-        if len(axes) == 1 and (axes[0] is None or not isinstance(axes[0], int)):
-            axes = axes[0]
-        return shape.transpose(self, axes or None)
-
-    def swapaxes(self, axis1, axis2):
-        return shape.swapaxes(self, axis1, axis2)
-
-    def squeeze(self, axis=None):
-        return shape.squeeze(self, axis)
-
-    def repeat(self, repeats, axis=None):
-        return joining.repeat(self, repeats, axis)
-
-    def take(self, indices, axis=None):
-        return indexing.take(self, indices, axis)
-
-    def clip(self, min=None, max=None):  # noqa: A002 -- NumPy's own argument names
-        return piecewise.clip(self, min, max)
-
-    def dot(self, other):
-        return contraction.dot(self, other)
-
-    def trace(self, offset=0, axis1=0, axis2=1):
-        return contraction.trace(self, offset, axis1, axis2)
-
-    def astype(self, dtype):
-        return arithmetic.astype(self, dtype)
-
-    def copy(self):
-        return arithmetic.copy(self)
-
-    def conj(self):
-        return self
-
-    def exp(self):
-        return exponential.exp(self)
-
-    def log(self):
-        return exponential.log(self)
-
-    def sqrt(self):
-        return arithmetic.sqrt(self)
-
-    def abs(self):
-        return arithmetic.abs(self)
-
-    def tanh(self):
-        return hyperbolic.tanh(self)
-
-    def sigmoid(self):
-        return activations.sigmoid(self)
-
-    def relu(self):
-        return piecewise.relu(self)
-
 
 _DEFAULT_DTYPES = (np.float64, np.int64, np.bool_, np.complex128)
-# Operators go straight to the recording path: ``self`` is a tensor, so the dispatch that
-# ``apply`` does for plain arrays would only cost time. The shared params are never mutated.
-_NO_PARAMS: dict = {}
 
 
 def wrap(data, node=None):
@@ -471,6 +231,12 @@ def view_of(out, x):
 def is_tensor(x):
     """Whether ``x`` is a chainrule Tensor."""
     return isinstance(x, Tensor)
+
+
+def value_of(x):
+    """The array inside a tensor; any other value as it is. What a rule reads to compute a
+    mask or a branch with NumPy (the result is a constant, never differentiated)."""
+    return x._data if isinstance(x, Tensor) else x
 
 
 def check_differentiable_dtype(dtype, what):
@@ -521,14 +287,25 @@ def tensor(data, requires_grad=False, dtype=None):
     return Tensor(data, requires_grad=requires_grad, dtype=dtype)
 
 
-# The op modules need Tensor to exist, so they are imported after it.
-from chainrule.autodiff import reverse  # noqa: E402
-from chainrule import inplace, interop  # noqa: E402
-from chainrule.primitive import record  # noqa: E402
-from chainrule.ops import contraction, cumulative, indexing, joining, reductions, shape  # noqa: E402
-from chainrule.ops.elementwise import activations
-from chainrule.ops.elementwise import arithmetic
-from chainrule.ops.elementwise import comparison
-from chainrule.ops.elementwise import exponential
-from chainrule.ops.elementwise import hyperbolic
-from chainrule.ops.elementwise import piecewise
+
+# --- traced values as tensors: while jit traces, arithmetic on them is recorded --------------
+
+
+def traced_operand(fn, name, *raw_args):
+    """As :func:`chainrule.tracing.traced`, for a value that arithmetic will use: while tracing
+    it comes back as a tensor, so that ``grad_out * value`` is an op the trace records."""
+    out = traced(fn, name, *raw_args)
+    if tracing.tape is None or tracing.tape.slot_of(out) is None:
+        return out
+    return wrap(out)
+
+
+def drawn(fn, name, *args):
+    """``fn(*args)``, a random draw: while tracing it is a step of the trace (each replay draws
+    again, from the same generator) and comes back as a tensor, so that its uses are recorded."""
+    out = fn(*args)
+    tape = tracing.tape
+    if tape is None:
+        return out
+    tape.call(fn, name, list(args), out)
+    return wrap(out)

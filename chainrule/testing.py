@@ -13,6 +13,7 @@ import warnings
 import numpy as np
 
 from chainrule import transforms
+from chainrule.tensor import tensor
 
 
 class GradcheckError(AssertionError):
@@ -87,8 +88,6 @@ def _evaluate(f, point):
 
 
 def _as_tensor(p):
-    from chainrule.tensor import tensor
-
     return tensor(p) if isinstance(p, np.ndarray) else p
 
 

@@ -175,33 +175,7 @@ def guarded(read):
     return value
 
 
-def drawn(fn, name, *args):
-    """``fn(*args)``, a random draw: while tracing it is a step of the trace (each replay draws
-    again, from the same generator) and comes back as a tensor, so that its uses are recorded."""
-    out = fn(*args)
-    tape = tracing.tape
-    if tape is None:
-        return out
-    tape.call(fn, name, list(args), out)
-    return _as_tensor(out)
-
-
-def traced_operand(fn, name, *raw_args):
-    """As :func:`traced`, for a value that arithmetic will use: while tracing it comes back
-    as a tensor, so that ``grad_out * value`` is an op the trace records, not NumPy's."""
-    out = traced(fn, name, *raw_args)
-    if tracing.tape is None or tracing.tape.slot_of(out) is None:
-        return out
-    return _as_tensor(out)
-
-
-def _as_tensor(out):
-    from chainrule.tensor import wrap  # the tensor module imports this one
-
-    return wrap(out)
-
-
 __all__ = [
     "TraceError", "tracing", "Tape", "Step", "Slot", "refuse_escape", "follow", "traced",
-    "traced_operand", "drawn", "guarded",
+    "guarded",
 ]

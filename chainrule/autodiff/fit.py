@@ -1,16 +1,13 @@
 """Fitting a rule's contribution to the value it belongs to: broadcast axes summed, dtype kept.
 
-Rules state only the math; this is the bookkeeping the engine does once for every rule, in
-chainrule ops, so that it is differentiated too when a sweep is itself recorded.
+It calls methods that arrays, tensors and batches share (``sum``, ``reshape``, ``astype``): on
+tensors those are chainrule's ops, so a recorded sweep differentiates the fitting too.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from chainrule.ops import reductions
-from chainrule.ops.elementwise import arithmetic
-from chainrule.ops import shape as shape_ops
 from chainrule.tensor import Tensor
 
 
@@ -20,16 +17,16 @@ def fit_gradient(contribution, x):
     if contribution.shape != shape:
         contribution = unbroadcast(contribution, shape)
     if contribution.dtype != x.dtype:
-        contribution = arithmetic.astype(contribution, x.dtype)
+        contribution = cast(contribution, x.dtype)
     return contribution
 
 
 def fit_tangent(out_dot, out):
     """Broadcast ``out_dot`` to ``out``'s shape and cast to its dtype: the JVP side."""
     if out_dot.shape != out.shape:
-        out_dot = shape_ops.broadcast_to(out_dot, out.shape)
+        out_dot = broadcast(out_dot, out.shape)
     if out_dot.dtype != out.dtype:
-        out_dot = arithmetic.astype(out_dot, out.dtype)
+        out_dot = cast(out_dot, out.dtype)
     return out_dot
 
 
@@ -38,31 +35,32 @@ def unbroadcast(grad, shape):
     grad_shape = grad.shape
     extra = len(grad_shape) - len(shape)
     if extra < 0:
-        return shape_ops.broadcast_to(grad, shape)
+        return broadcast(grad, shape)
     axes = tuple(range(extra)) + tuple(
         extra + i for i, n in enumerate(shape) if n == 1 and grad_shape[extra + i] != 1
     )
-    if not isinstance(grad, Tensor):
-        # A plain backward pass: the same sums straight on the array (this runs for every
-        # broadcast bias in a network, so the op-level argument checks are skipped).
-        return _unbroadcast_array(grad, shape, axes)
-    if axes:
-        grad = reductions.sum(grad, axis=axes)
-    if grad.shape != shape:
-        if _size(grad.shape) == _size(shape):
-            return shape_ops.reshape(grad, shape)
-        return shape_ops.broadcast_to(grad, shape)
-    return grad
-
-
-def _unbroadcast_array(grad, shape, axes):
     if axes:
         grad = grad.sum(axis=axes)
     if grad.shape != shape:
-        grad = grad.reshape(shape) if _size(grad.shape) == _size(shape) else np.broadcast_to(
-            grad, shape
-        )
+        return grad.reshape(shape) if _size(grad.shape) == _size(shape) else broadcast(grad, shape)
     return grad
+
+
+def broadcast(value, shape):
+    """``value`` stretched to ``shape``: a recorded op on a tensor, NumPy's view on an array."""
+    if isinstance(value, Tensor):
+        return value.broadcast_to(shape)
+    return _scalar_if_0d(np.broadcast_to(value, shape))
+
+
+def cast(value, dtype):
+    """``value`` in ``dtype``: a recorded op on a tensor, a converted copy on an array."""
+    return _scalar_if_0d(value.astype(dtype))
+
+
+def _scalar_if_0d(value):
+    # 0-d results are NumPy scalars, as everywhere in the engine (they compute faster).
+    return value[()] if type(value) is np.ndarray and value.ndim == 0 else value
 
 
 def _size(shape):

@@ -7,6 +7,7 @@ k run with only the outer levels (< k) active, and so carry the outer tangents t
 
 from __future__ import annotations
 
+from chainrule.autodiff import fit
 from chainrule.graph import Counter, grad_mode
 from chainrule.tensor import Tensor, tensor, wrap
 
@@ -154,6 +155,3 @@ def _recorded(inputs, input_dots):
     if not grad_mode.enabled:
         return False
     return any(isinstance(x, Tensor) and x.node is not None for x in (*inputs, *input_dots))
-
-
-from chainrule.autodiff import fit  # noqa: E402  (fit needs the ops, which need us)

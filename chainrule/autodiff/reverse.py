@@ -11,6 +11,7 @@ import heapq
 
 import numpy as np
 
+from chainrule.autodiff import fit
 from chainrule.graph import Counter, OutputNode, grad_mode, leading_to, mutation, reachable
 from chainrule.tensor import Tensor, wrap
 from chainrule.tracing import TraceError, tracing
@@ -106,26 +107,13 @@ def sweep(roots, seeds, *, targets=None, retain_graph=False, create_graph=False,
     ``record`` (default: ``create_graph``) says whether the rules' ops are recorded as nodes;
     with ``create_graph`` and not ``record`` they run on tensors, unrecorded (jit's trace).
     """
-    if active_observers:
-        observer = ObserverGroup([*active_observers, *([observer] if observer else [])])
-    useful = None
-    if targets is not None:
-        useful = leading_to(reachable(roots, stop=targets), targets)
-    grads = {}
-    pending = []
-    for root, seed in zip(roots, seeds):
-        if root in grads:
-            grads[root] = grads[root] + seed
-        else:
-            grads[root] = seed
-            heapq.heappush(pending, (-root.seq, root))
+    observer = with_active_observers(observer)
+    useful = None if targets is None else leading_to(reachable(roots, stop=targets), targets)
+    grads, pending = seeded(roots, seeds)
     found = {}
     if observer is not None:
         observer.begin(roots)
-    recording = grad_mode.enabled
-    grad_mode.enabled = create_graph if record is None else record
-    sweeps_running.value += 1
-    try:
+    with Sweeping(create_graph if record is None else record):
         while pending:
             node = heapq.heappop(pending)[1]
             grad_out = grads.pop(node)
@@ -139,38 +127,25 @@ def sweep(roots, seeds, *, targets=None, retain_graph=False, create_graph=False,
                     heapq.heappush(pending, (-parent.seq, parent))
             if not retain_graph:
                 node.release()
-    finally:
-        grad_mode.enabled = recording
-        sweeps_running.value -= 1
     found.update(grads)  # what is left are the leaves' sums
     return found
 
 
 def propagate(node, grad_out, grads, useful, create_graph, observer=None):
     """Add one node's contribution v̄ᵢ · ∂vᵢ/∂vⱼ to each parent; return the newly reached ones."""
-    if node.inputs is None:
-        raise RuntimeError(
-            f"trying to go backward through the graph a second time (at '{node.prim.name}'): "
-            "its saved values were freed after the first backward. Pass retain_graph=True to "
-            "the first backward() if you need to go through it again"
-        )
-    if node.epoch != mutation.epoch:
-        check_unmodified(node)
+    if node.inputs is None or node.epoch != mutation.epoch:
+        check_saved(node)  # freed by an earlier sweep, or written in place since recorded
     inputs, out = saved_values(node, create_graph)
-    vjps = node.prim.vjps
-    params = node.params
+    vjps, params = node.prim.vjps, node.params
     reached = []
     for i, parent in enumerate(node.parents):
         if parent is None or (useful is not None and parent not in useful) or vjps[i] is None:
             continue
         x = inputs[i]
         contribution = vjps[i](grad_out, out, *inputs, **params)
-        # Two NumPy scalars of one type share shape and dtype: the common case of scalar
-        # graphs skips the comparison of both.
-        same_scalar_type = type(contribution) is type(x) and isinstance(x, np.generic)
-        if not same_scalar_type and (
-            contribution.shape != x.shape or contribution.dtype != x.dtype
-        ):
+        # Two NumPy scalars of one type share shape and dtype: scalar graphs skip the comparison.
+        if (type(contribution) is not type(x) or not isinstance(x, np.generic)) and (
+                contribution.shape != x.shape or contribution.dtype != x.dtype):
             contribution = fit.fit_gradient(contribution, x)
         previous = grads.get(parent)
         if previous is None:
@@ -181,6 +156,105 @@ def propagate(node, grad_out, grads, useful, create_graph, observer=None):
         if observer is not None:
             observer.contribution(node, i, parent, contribution, grads[parent])
     return reached
+
+
+# --- the bookkeeping around the two functions above -------------------------------------------
+
+
+def with_active_observers(observer):
+    """The sweep's own observer, joined by those in ``active_observers`` (detect_anomaly)."""
+    if not active_observers:
+        return observer
+    return ObserverGroup([*active_observers, *([observer] if observer else [])])
+
+
+def seeded(roots, seeds):
+    """The first adjoints (seeds of a repeated root add up) and the heap of nodes to visit."""
+    grads, pending = {}, []
+    for root, seed in zip(roots, seeds):
+        if root in grads:
+            grads[root] = grads[root] + seed
+        else:
+            grads[root] = seed
+            heapq.heappush(pending, (-root.seq, root))
+    return grads, pending
+
+
+class Sweeping:
+    """While a sweep runs: recording on or off as it asks, and counted in ``sweeps_running``."""
+
+    __slots__ = ("record", "previous")
+
+    def __init__(self, record):
+        self.record = record
+
+    def __enter__(self):
+        self.previous = grad_mode.enabled
+        grad_mode.enabled = self.record
+        sweeps_running.value += 1
+
+    def __exit__(self, *exc):
+        grad_mode.enabled = self.previous
+        sweeps_running.value -= 1
+        return False
+
+
+def check_saved(node):
+    """Refuse a node whose saved values were freed, or changed in place after it was recorded."""
+    if node.inputs is None:
+        raise RuntimeError(
+            f"trying to go backward through the graph a second time (at '{node.prim.name}'): "
+            "its saved values were freed after the first backward. Pass retain_graph=True to "
+            "the first backward() if you need to go through it again"
+        )
+    if node.epoch != mutation.epoch:
+        check_unmodified(node)
+
+
+def saved_values(node, differentiable):
+    """The inputs and output the rules read: tensors when the sweep is recorded, else arrays."""
+    if differentiable:
+        if isinstance(node, OutputNode):  # the rule of an op with several outputs sees them all
+            return node.inputs, tuple(_saved_tensor(out, sibling) for out, sibling in
+                                      zip(node.out, node.siblings))
+        return node.inputs, _saved_tensor(node.out, node)
+    if node.raw is not None:
+        return node.raw, node.out
+    inputs = [x._data if isinstance(x, Tensor) else x for x in node.inputs]
+    return inputs, node.out
+
+
+def _saved_tensor(out, node):
+    saved = wrap(out, node)
+    saved.tangents = None if node is None else node.tangents
+    return saved
+
+
+def check_unmodified(node):
+    """Refuse to use a saved value that was changed in place after it was recorded."""
+    prim = node.prim
+    if prim.reads_out and node.clobbered:
+        raise modified_error(prim, "its output")
+    if prim.reads_inputs:
+        for i, x in enumerate(node.inputs):
+            if isinstance(x, Tensor) and version_of(x) > node.epoch:
+                raise modified_error(prim, f"its input {i}")
+
+
+def version_of(tensor):
+    base = tensor._base if tensor._base is not None else tensor
+    return base._version
+
+
+def modified_error(prim, what):
+    return RuntimeError(
+        f"a value that '{prim.name}' saved for the backward pass ({what}) was modified in "
+        "place after it was used; the gradient would be wrong. Do the in-place update after "
+        "backward(), or use an out-of-place op (y = y + 1 instead of y += 1)"
+    )
+
+
+# --- who a sweep tells, and who can tell a sweep is running -----------------------------------
 
 
 # Observers that every sweep reports to while they are here (detect_anomaly uses this).
@@ -227,49 +301,3 @@ class ObserverGroup(SweepObserver):
     def contribution(self, node, i, parent, contribution, total):
         for observer in self.observers:
             observer.contribution(node, i, parent, contribution, total)
-
-
-def saved_values(node, differentiable):
-    """The inputs and output the rules read: tensors when the sweep is recorded, else arrays."""
-    if differentiable:
-        if isinstance(node, OutputNode):  # the rule of an op with several outputs sees them all
-            return node.inputs, tuple(_saved_tensor(out, sibling) for out, sibling in
-                                      zip(node.out, node.siblings))
-        return node.inputs, _saved_tensor(node.out, node)
-    if node.raw is not None:
-        return node.raw, node.out
-    inputs = [x._data if isinstance(x, Tensor) else x for x in node.inputs]
-    return inputs, node.out
-
-
-def _saved_tensor(out, node):
-    saved = wrap(out, node)
-    saved.tangents = None if node is None else node.tangents
-    return saved
-
-
-def check_unmodified(node):
-    """Refuse to use a saved value that was changed in place after it was recorded."""
-    prim = node.prim
-    if prim.reads_out and node.clobbered:
-        raise modified_error(prim, "its output")
-    if prim.reads_inputs:
-        for i, x in enumerate(node.inputs):
-            if isinstance(x, Tensor) and version_of(x) > node.epoch:
-                raise modified_error(prim, f"its input {i}")
-
-
-def version_of(tensor):
-    base = tensor._base if tensor._base is not None else tensor
-    return base._version
-
-
-def modified_error(prim, what):
-    return RuntimeError(
-        f"a value that '{prim.name}' saved for the backward pass ({what}) was modified in "
-        "place after it was used; the gradient would be wrong. Do the in-place update after "
-        "backward(), or use an out-of-place op (y = y + 1 instead of y += 1)"
-    )
-
-
-from chainrule.autodiff import fit  # noqa: E402  (fit needs the ops, which need us)

@@ -12,6 +12,7 @@ import json
 
 import numpy as np
 
+from chainrule.atomic_write import write_atomically
 from chainrule.checkpoint.archive import (
     FORMAT,
     VERSION,
@@ -20,7 +21,6 @@ from chainrule.checkpoint.archive import (
     read_array,
     read_meta,
     sealed_archive,
-    write_atomically,
 )
 from chainrule.checkpoint.encoding import META_KEY, content_digest, decode, encode
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 
-from chainrule._version import __version__
+from chainrule import __version__
 from chainrule.cli import check, demo, diff, explain, graph, train
 from chainrule.cli.errors import Parser, UsageError, one_line_errors
 

@@ -6,8 +6,8 @@ import numpy as np
 
 from chainrule.nn import init
 from chainrule.nn.module import Module
-from chainrule.tensor import is_tensor
-from chainrule.tracing import drawn, guarded
+from chainrule.tensor import drawn, is_tensor
+from chainrule.tracing import guarded
 
 
 class Dropout(Module):

@@ -12,8 +12,10 @@ from collections import Counter
 
 import numpy as np
 
+from chainrule.ops import shape
+from chainrule.ops.elementwise import arithmetic
 from chainrule.ops.joining import Variadic
-from chainrule.primitive import bilinear, linear
+from chainrule.primitive import bilinear, linear, value_of
 
 
 def _matmul(x, y):
@@ -114,7 +116,7 @@ def vdot(x, y):
         tensor(5.)
     """
     for operand in (x, y):
-        if np.iscomplexobj(getattr(operand, "_data", operand)):
+        if np.iscomplexobj(value_of(operand)):
             raise TypeError("vdot: chainrule differentiates real arrays; got a complex one")
     x_shape, y_shape = shape.shape_of(x), shape.shape_of(y)
     if math.prod(x_shape) != math.prod(y_shape):
@@ -337,8 +339,5 @@ def einsum(subscripts, *operands):
     shapes = [shape.shape_of(op) for op in operands]
     return _einsum_op(*operands, subscripts=_explicit(subscripts, shapes))
 
-
-from chainrule.ops import shape  # noqa: E402
-from chainrule.ops.elementwise import arithmetic
 
 __all__ = ["dot", "einsum", "inner", "matmul", "outer", "tensordot", "trace", "vdot"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from chainrule.ops import indexing, shape
 from chainrule.primitive import linear, primitive
 
 
@@ -128,7 +129,5 @@ def cumprod(x, axis=None):
     x, axis = _prepared(x, axis, "cumprod")
     return _cumprod_op(x, axis=axis)
 
-
-from chainrule.ops import indexing, shape  # noqa: E402  (they import us in turn)
 
 __all__ = ["cumsum", "cumprod"]

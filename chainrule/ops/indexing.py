@@ -1,4 +1,4 @@
-"""Indexing: ``x[index]`` (basic, advanced, boolean), and take, flip and roll built on it.
+"""Indexing: ``x[index]`` (basic, advanced, boolean), and take and flip built on it.
 
 Its adjoint is ``scatter``: the gradient of an advanced index adds up at repeated positions
 (x[[0, 0]] sends both gradients to x[0]), so it is a scatter-add, not an assignment.
@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from chainrule.primitive import Primitive, linear
-from chainrule.tensor import Tensor, view_of
+from chainrule.ops import shape as shape_ops
+from chainrule.ops.elementwise import arithmetic
+from chainrule.primitive import Primitive, linear, value_of, view_of
 
 
 def normalize_index(index):
@@ -24,8 +25,7 @@ def normalize_index(index):
 
 
 def _index_part(part):
-    if isinstance(part, Tensor):
-        return part._data
+    part = value_of(part)
     if isinstance(part, (list, tuple)):
         array = np.asarray(part)
         # NumPy reads an empty list as an empty integer index, but asarray makes it float.
@@ -139,36 +139,7 @@ def flip(x, axis=None):
     return getitem(x, tuple(index))
 
 
-def roll(x, shift, axis=None):
-    """Entries shifted cyclically along ``axis`` (the flattened array when None), as ``numpy.roll``.
-
-    ``shift`` and ``axis`` may be tuples; shifts along the same axis add up.
-
-    Example:
-        >>> import chainrule as cr
-        >>> cr.roll(cr.tensor([1.0, 2.0, 3.0]), 1)
-        tensor([3., 1., 2.])
-    """
-    x_shape = shape_ops.shape_of(x)
-    if axis is None:
-        return shape_ops.reshape(roll(shape_ops.ravel(x), shift, 0), x_shape)
-    shifts = {}
-    for step, a in np.broadcast(shift, axis):
-        a = shape_ops.normalize_axis(a, len(x_shape), "roll")
-        shifts[a] = shifts.get(a, 0) + int(step)
-    for a, step in shifts.items():
-        size = x_shape[a]
-        cut = size - step % size if size else 0
-        # The last `step` entries move to the front: two slices joined (faster than an index
-        # array, whose gradient would need a scatter-add).
-        before = (slice(None),) * a
-        x = joining.concatenate([getitem(x, before + (slice(cut, None),)),
-                                 getitem(x, before + (slice(None, cut),))], axis=a)
-    return x
-
-
-
-# --- x[index] = value, as a function -------------------------------------------------------
+# --- x[index] = value, as a function ------------------------------------------------------------
 
 
 def _write(x, value, index):
@@ -195,7 +166,5 @@ setitem = Primitive(
     "With repeated advanced indices the last write wins, and the gradient is that of a scatter.",
 )
 
-from chainrule.ops import joining, shape as shape_ops  # noqa: E402
-from chainrule.ops.elementwise import arithmetic  # noqa: E402
 
-__all__ = ["getitem", "take", "scatter", "setitem", "flip", "roll"]
+__all__ = ["getitem", "take", "scatter", "setitem", "flip"]

@@ -1,4 +1,4 @@
-"""Joining, cutting and repeating: concatenate, stack, split, tile, repeat, pad.
+"""Joining, cutting and repeating: concatenate, stack, split, roll, tile, repeat, pad.
 
 concatenate and pad are the primitives; the rest are compositions of them and of getitem,
 reshape and broadcast_to, whose adjoints (slicing, scatter-add, summing) give their gradients.
@@ -10,7 +10,8 @@ from functools import partial
 
 import numpy as np
 
-from chainrule.primitive import Primitive
+from chainrule.ops import indexing, shape
+from chainrule.primitive import Primitive, value_of
 
 
 class EachInput:
@@ -152,7 +153,7 @@ def split(x, indices_or_sections, axis=0):
     x_shape = shape.shape_of(x)
     axis = shape.normalize_axis(axis, len(x_shape), "split")
     size = x_shape[axis]
-    cuts = np.asarray(getattr(indices_or_sections, "_data", indices_or_sections))
+    cuts = np.asarray(value_of(indices_or_sections))
     if cuts.ndim == 0:
         sections = int(cuts)
         if sections <= 0 or size % sections:
@@ -166,6 +167,34 @@ def split(x, indices_or_sections, axis=0):
     before = (slice(None),) * axis
     return [indexing.getitem(x, before + (slice(start, stop),))
             for start, stop in zip(bounds[:-1], bounds[1:])]
+
+
+def roll(x, shift, axis=None):
+    """Entries shifted cyclically along ``axis`` (the flattened array when None), as ``numpy.roll``.
+
+    ``shift`` and ``axis`` may be tuples; shifts along the same axis add up.
+
+    Example:
+        >>> import chainrule as cr
+        >>> cr.roll(cr.tensor([1.0, 2.0, 3.0]), 1)
+        tensor([3., 1., 2.])
+    """
+    x_shape = shape.shape_of(x)
+    if axis is None:
+        return shape.reshape(roll(shape.ravel(x), shift, 0), x_shape)
+    shifts = {}
+    for step, a in np.broadcast(shift, axis):
+        a = shape.normalize_axis(a, len(x_shape), "roll")
+        shifts[a] = shifts.get(a, 0) + int(step)
+    for a, step in shifts.items():
+        size = x_shape[a]
+        cut = size - step % size if size else 0
+        # The last `step` entries move to the front: two slices joined (faster than an index
+        # array, whose gradient would need a scatter-add).
+        before = (slice(None),) * a
+        x = concatenate([indexing.getitem(x, before + (slice(cut, None),)),
+                         indexing.getitem(x, before + (slice(None, cut),))], axis=a)
+    return x
 
 
 def tile(x, reps):
@@ -204,7 +233,7 @@ def repeat(x, repeats, axis=None):
         x, axis = shape.ravel(x), 0
     x_shape = shape.shape_of(x)
     axis = shape.normalize_axis(axis, len(x_shape), "repeat")
-    counts = np.asarray(getattr(repeats, "_data", repeats))
+    counts = np.asarray(value_of(repeats))
     if counts.size == 0:
         counts = counts.astype(np.intp)  # [] is float64 to NumPy; no counts have no dtype
     if counts.dtype.kind not in "iu" or (counts < 0).any():
@@ -278,7 +307,7 @@ def pad(x, pad_width, mode="constant", constant_values=0):
     if getattr(constant_values, "requires_grad", False):
         raise TypeError("pad: constant_values is not differentiated; pass a number or array, "
                         "or detach() it")
-    values = np.asarray(getattr(constant_values, "_data", constant_values))
+    values = np.asarray(value_of(constant_values))
     return _pad_op(x, pad_width=pad_width, constant_values=values.tolist())
 
 
@@ -300,7 +329,7 @@ def _pad_with_copies(x, x_shape, pad_width, mode):
 
 
 def _pad_widths(pad_width, ndim):
-    widths = np.asarray(getattr(pad_width, "_data", pad_width))
+    widths = np.asarray(value_of(pad_width))
     try:
         if widths.dtype.kind not in "iu" or (widths < 0).any():
             raise ValueError
@@ -313,6 +342,4 @@ def _pad_widths(pad_width, ndim):
     return tuple((int(before), int(after)) for before, after in widths)
 
 
-from chainrule.ops import indexing, shape  # noqa: E402
-
-__all__ = ["concatenate", "stack", "split", "tile", "repeat", "pad"]
+__all__ = ["concatenate", "stack", "split", "roll", "tile", "repeat", "pad"]

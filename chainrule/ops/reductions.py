@@ -10,8 +10,8 @@ import math
 
 import numpy as np
 
-from chainrule.primitive import linear, primitive
-from chainrule.tracing import traced_operand
+from chainrule.ops import cumulative, shape
+from chainrule.primitive import linear, primitive, traced_operand, value_of
 
 
 def normalize_axes(axis, ndim, op="reduction"):
@@ -169,7 +169,7 @@ def _tie_share(x, out, axis, keepdims):
     # Where the extreme value is reached several times, the entries share the gradient equally.
     # A NaN is what NumPy returns when a group holds one, so the NaN entries take it. The share
     # is piecewise constant in x (its derivative is zero), hence computed once, on the values.
-    x_data, out_data = getattr(x, "_data", x), getattr(out, "_data", out)
+    x_data, out_data = value_of(x), value_of(out)
     return traced_operand(_ties, "tie_share", x_data, out_data, axis, keepdims)
 
 
@@ -243,9 +243,6 @@ def min(x, axis=None, keepdims=False):  # noqa: A001 -- NumPy's name
     """
     return _min_op(x, axis=_nonempty_axes(x, axis, "min"), keepdims=keepdims)
 
-
-from chainrule.ops import cumulative, shape  # noqa: E402  (they use reductions too)
-from chainrule.ops.statistics import std, var  # noqa: E402, F401  (Tensor.var/.std find them here)
 
 __all__ = [
     "sum", "mean", "prod", "max", "min", "normalize_axes", "restore_axes", "expand_reduced",

@@ -10,13 +10,13 @@ import operator
 
 import numpy as np
 
-from chainrule.primitive import linear
-from chainrule.tensor import view_of
+from chainrule.autodiff import fit
+from chainrule.primitive import linear, value_of, view_of
 
 
 def shape_of(x):
     """The shape of a tensor, array, number or nested list, read without touching the graph."""
-    return np.shape(getattr(x, "_data", x))
+    return np.shape(value_of(x))
 
 
 def normalize_axis(axis, ndim, op):
@@ -257,8 +257,6 @@ def expand_dims(x, axis):
     rest = iter(shape)
     return reshape(x, tuple(1 if i in positions else next(rest) for i in range(len(shape) + count)))
 
-
-from chainrule.autodiff import fit  # noqa: E402  (fit uses shape ops too)
 
 __all__ = [
     "reshape", "ravel", "broadcast_to", "transpose", "swapaxes", "moveaxis", "squeeze",

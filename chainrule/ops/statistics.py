@@ -9,7 +9,10 @@ import math
 
 import numpy as np
 
-from chainrule.primitive import primitive
+from chainrule.ops import reductions, shape
+from chainrule.ops.elementwise import arithmetic, exponential, piecewise
+from chainrule.ops.linalg import norms
+from chainrule.primitive import primitive, value_of
 from chainrule.tracing import traced, tracing
 
 
@@ -93,9 +96,9 @@ def _softmax(x, out, axis, keepdims):
     # (3e7 + log 2 is 3e7 in float32), and the weights would be off by that rounding. The
     # max is a constant here: softmax does not change when x is shifted.
     out = reductions.restore_axes(out, x.shape, axis, keepdims)
-    out_data = getattr(out, "_data", out)
+    out_data = value_of(out)
     if tracing.tape is None and not np.isinf(out_data).any():  # a trace holds both cases
-        x_data = getattr(x, "_data", x)
+        x_data = value_of(x)
         peak = np.max(x_data, axis=axis, keepdims=True) if x_data.size else 0
         weights = _exp_difference(x, peak)
         return weights / reductions.sum(weights, axis=axis, keepdims=True)
@@ -103,7 +106,7 @@ def _softmax(x, out, axis, keepdims):
     # (as max shares ties), or, for an all −inf slice, every entry, which is the limit of the
     # uniform softmax of equal entries. NaN slices still give NaN through exp.
     infinite = traced(np.isinf, "isinf", out_data)
-    share = traced(_infinite_share, "infinite_share", getattr(x, "_data", x), out_data, axis)
+    share = traced(_infinite_share, "infinite_share", value_of(x), out_data, axis)
     weights = _exp_difference(piecewise.where(infinite, 0, x), piecewise.where(infinite, 0, out))
     return piecewise.where(infinite, share, weights)
 
@@ -140,11 +143,5 @@ def logsumexp(x, axis=None, keepdims=False):
     axes = reductions.normalize_axes(axis, len(shape.shape_of(x)), "logsumexp")
     return _logsumexp_op(x, axis=axes, keepdims=keepdims)
 
-
-from chainrule.ops.linalg import norms  # noqa: E402
-from chainrule.ops import reductions, shape  # noqa: E402
-from chainrule.ops.elementwise import arithmetic
-from chainrule.ops.elementwise import exponential
-from chainrule.ops.elementwise import piecewise
 
 __all__ = ["var", "std", "logsumexp"]

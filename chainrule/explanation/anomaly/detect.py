@@ -16,7 +16,7 @@ from chainrule.explanation.anomaly import messages
 from chainrule.graph import Node
 from chainrule.primitive import OP_HOOKS, REGISTRY
 from chainrule.tensor import Tensor
-from chainrule.transforms.batching.batch import Batch
+from chainrule.transforms import Batch
 
 
 class AnomalyError(RuntimeError):

@@ -16,7 +16,7 @@ from chainrule.explanation.pictures import labels
 from chainrule.explanation.pictures.picture import GraphPicture
 from chainrule.graph import enable_grad, reachable
 from chainrule.tensor import Tensor, tensor
-from chainrule.transforms.boundary import floating
+from chainrule.transforms import floating
 
 
 def draw_graph(f_or_tensor, *args, names=None, with_adjoints=True, max_nodes=200):

@@ -1,6 +1,7 @@
 """Smooth activation functions: sigmoid, elu, gelu and softplus, all overflow-safe.
 
-relu and leaky_relu, which have kinks, live with the other piecewise ops.
+sigmoid is declared with the exponentials (logaddexp's partials are sigmoids); relu and
+leaky_relu, which have kinks, live with the other piecewise ops.
 """
 
 from __future__ import annotations
@@ -9,28 +10,9 @@ import math
 
 import numpy as np
 
+from chainrule.ops.elementwise import comparison, exponential, piecewise
+from chainrule.ops.elementwise.exponential import sigmoid
 from chainrule.primitive import primitive
-
-
-def _sigmoid(x):
-    # With e = exp(−|x|) ≤ 1 nothing overflows: σ(x) = 1/(1 + e) for x ≥ 0 and e/(1 + e) below.
-    e = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1, e) / (1 + e)
-
-
-sigmoid = primitive(
-    "sigmoid", _sigmoid,
-    vjp=lambda grad_out, out, x: grad_out * (out * (1 - out)),
-    jvp=lambda x_dot, out, x: x_dot * (out * (1 - out)),
-    formula="sigmoid(x)*(1 - sigmoid(x))", reads_inputs=False, reads_out=True,
-    doc="""The logistic function σ(x) = 1/(1 + e⁻ˣ), without overflow for any x.
-
-    Example:
-        >>> import chainrule as cr
-        >>> cr.sigmoid(cr.tensor([-1000.0, 0.0, 1000.0]))
-        tensor([0. , 0.5, 1. ])
-    """,
-)
 
 
 def _elu(x, alpha):
@@ -143,9 +125,5 @@ def softplus(x, beta=1.0):
         raise ValueError("softplus needs a nonzero beta (it divides by beta)")
     return _softplus_op(x, beta=beta)
 
-
-from chainrule.ops.elementwise import comparison  # noqa: E402  (they use this module too)
-from chainrule.ops.elementwise import exponential
-from chainrule.ops.elementwise import piecewise
 
 __all__ = ["sigmoid", "elu", "gelu", "softplus"]

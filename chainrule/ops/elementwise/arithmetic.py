@@ -10,12 +10,14 @@ import operator
 
 import numpy as np
 
+from chainrule.ops.elementwise import exponential, piecewise
 from chainrule.primitive import (
     elementwise,
     elementwise_binary,
     linear,
     nondifferentiable,
     primitive,
+    value_of,
 )
 
 
@@ -220,7 +222,7 @@ sign = primitive(
 
 def zeros_like(x):
     """A zero array of ``x``'s shape and dtype, never recorded: a constant for rules to return."""
-    data = getattr(x, "_data", x)
+    data = value_of(x)
     return np.zeros_like(data)[()] if np.ndim(data) == 0 else np.zeros_like(data)
 
 
@@ -270,9 +272,6 @@ def astype(x, dtype):
         return _cast(x, dtype=dtype)
     return _cast_nondifferentiable(x, dtype=dtype)
 
-
-from chainrule.ops.elementwise import exponential  # noqa: E402  (they use arithmetic too)
-from chainrule.ops.elementwise import piecewise
 
 __all__ = [
     "add", "subtract", "multiply", "divide", "negative", "power", "reciprocal", "square",

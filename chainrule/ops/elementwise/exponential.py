@@ -1,5 +1,5 @@
-"""Exponentials and logarithms, logaddexp (the overflow-safe log(eˣ + eʸ)), and the error
-function erf(x) = (2/√π)∫₀ˣ e^(−t²) dt with its complement erfc = 1 − erf.
+"""Exponentials and logarithms, the logistic sigmoid, logaddexp (the overflow-safe log(eˣ + eʸ)),
+and the error function erf(x) = (2/√π)∫₀ˣ e^(−t²) dt with its complement erfc = 1 − erf.
 """
 
 from __future__ import annotations
@@ -8,7 +8,8 @@ import math
 
 import numpy as np
 
-from chainrule.primitive import elementwise, elementwise_binary
+from chainrule.ops.elementwise import comparison, piecewise
+from chainrule.primitive import elementwise, elementwise_binary, primitive
 
 _LN2 = math.log(2.0)
 _LOG2_E = 1 / _LN2
@@ -100,6 +101,27 @@ log1p = elementwise(
 )
 
 
+def _sigmoid(x):
+    # With e = exp(−|x|) ≤ 1 nothing overflows: σ(x) = 1/(1 + e) for x ≥ 0 and e/(1 + e) below.
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1, e) / (1 + e)
+
+
+sigmoid = primitive(
+    "sigmoid", _sigmoid,
+    vjp=lambda grad_out, out, x: grad_out * (out * (1 - out)),
+    jvp=lambda x_dot, out, x: x_dot * (out * (1 - out)),
+    formula="sigmoid(x)*(1 - sigmoid(x))", reads_inputs=False, reads_out=True,
+    doc="""The logistic function σ(x) = 1/(1 + e⁻ˣ), without overflow for any x.
+
+    Example:
+        >>> import chainrule as cr
+        >>> cr.sigmoid(cr.tensor([-1000.0, 0.0, 1000.0]))
+        tensor([0. , 0.5, 1. ])
+    """,
+)
+
+
 def _logaddexp_share(x, y):
     # ∂/∂x log(eˣ + eʸ) = σ(x − y), which never overflows. x − y is taken as 2·(x/2 − y/2),
     # clipped to ±800 where σ is 0 or 1 to the last bit: x − y itself overflows, with a warning,
@@ -108,7 +130,7 @@ def _logaddexp_share(x, y):
     same_infinity = comparison.logical_and(comparison.isinf(x), comparison.equal(x, y))
     x, y = piecewise.where(same_infinity, 0, x), piecewise.where(same_infinity, 0, y)
     half_difference = piecewise.clip(x * 0.5 - y * 0.5, -_SATURATED, _SATURATED)
-    return activations.sigmoid(half_difference * 2)
+    return sigmoid(half_difference * 2)
 
 
 def _logaddexp(x, y):
@@ -228,7 +250,7 @@ def _gaussian(x):
     # e^(−x²) with x replaced by 40 beyond ±40, where it is 0 in any float anyway (from 27.3):
     # x·x overflows, with a warning, past |x| = 1.3e154 (float32: 1.8e19). The guard is a
     # comparison, which a derivative formula leaves out (it falls back to SymPy's own).
-    far = comparison.greater(arithmetic.abs(x), _GAUSSIAN_ZERO)
+    far = comparison.greater(abs(x), _GAUSSIAN_ZERO)
     near = piecewise.where(far, _GAUSSIAN_ZERO, x)
     return exp(-(near * near))
 
@@ -259,11 +281,7 @@ erfc = elementwise(
     """,
 )
 
-from chainrule.ops.elementwise import activations  # noqa: E402  (they use this module too)
-from chainrule.ops.elementwise import arithmetic
-from chainrule.ops.elementwise import comparison
-from chainrule.ops.elementwise import piecewise
-
 __all__ = [
-    "exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "logaddexp", "erf", "erfc",
+    "exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sigmoid", "logaddexp", "erf",
+    "erfc",
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from chainrule.ops.elementwise import arithmetic, trigonometric
 from chainrule.primitive import elementwise
 
 sinh = elementwise(
@@ -80,8 +81,5 @@ arctanh = elementwise(
         tensor([0.        , 0.54930614])
     """,
 )
-
-from chainrule.ops.elementwise import arithmetic  # noqa: E402  (they use this module too)
-from chainrule.ops.elementwise import trigonometric
 
 __all__ = ["sinh", "cosh", "tanh", "arcsinh", "arccosh", "arctanh"]

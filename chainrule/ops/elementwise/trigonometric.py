@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from chainrule.primitive import elementwise, elementwise_binary
+from chainrule.ops.elementwise import arithmetic, comparison, piecewise
+from chainrule.primitive import elementwise, elementwise_binary, value_of
 from chainrule.tracing import traced, tracing
 
 sin = elementwise(
@@ -121,7 +122,7 @@ arctan2 = elementwise_binary(
 
 def _hypot_over(a, out):
     # a / hypot, taken as 0 at the origin (the zero subgradient, as for a norm).
-    out_data = getattr(out, "_data", out)
+    out_data = value_of(out)
     if tracing.tape is None and not np.any(out_data == 0):  # a trace must hold both cases
         return a / out
     zero = traced(np.equal, "equal", out_data, 0)
@@ -141,9 +142,5 @@ hypot = elementwise_binary(
         tensor([5.00000000e+000, 1.41421356e+200])
     """,
 )
-
-from chainrule.ops.elementwise import arithmetic  # noqa: E402  (they use this module too)
-from chainrule.ops.elementwise import comparison
-from chainrule.ops.elementwise import piecewise
 
 __all__ = ["sin", "cos", "tan", "arcsin", "arccos", "arctan", "arctan2", "hypot"]

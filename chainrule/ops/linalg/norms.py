@@ -13,8 +13,7 @@ from chainrule.ops import reductions, shape
 from chainrule.ops.elementwise import arithmetic
 from chainrule.ops.elementwise import comparison
 from chainrule.ops.elementwise import piecewise
-from chainrule.primitive import primitive
-from chainrule.tensor import Tensor
+from chainrule.primitive import is_tensor, primitive
 
 
 def _l2(x, axis, keepdims):
@@ -96,7 +95,7 @@ def norm(x, ord=None, axis=None, keepdims=False):  # noqa: A002 -- NumPy's argum
         >>> x.grad
         tensor([0.6, 0.8])
     """
-    x = x if isinstance(x, Tensor) else np.asarray(x)
+    x = x if is_tensor(x) else np.asarray(x)
     if x.dtype.kind not in "fc":  # as NumPy: integer and boolean inputs are measured as floats
         x = arithmetic.astype(x, np.float64)
     x_shape = shape.shape_of(x)
@@ -144,7 +143,7 @@ def _rescaled_p_norm(magnitude, order, axis, keepdims):
     # and 1/m stays finite. The value does not depend on m, so m is detached, a constant: a
     # gradient through it would cancel, but only after overflowing (|x|/m²).
     largest = reductions.max(magnitude, axis=axis, keepdims=True)
-    if isinstance(largest, Tensor):
+    if is_tensor(largest):
         largest = largest.detach()
     special = comparison.logical_or(comparison.equal(largest, 0), comparison.isinf(largest))
     tiny = np.finfo(magnitude.dtype).tiny

@@ -17,7 +17,7 @@ from chainrule.ops.linalg.matrices import matrix_shape, square_shape, symmetric_
 from chainrule.ops import reductions, shape
 from chainrule.ops.elementwise import piecewise
 from chainrule.ops.contraction import matmul
-from chainrule.primitive import multiple_outputs, primitive
+from chainrule.primitive import multiple_outputs, primitive, value_of
 from chainrule.tracing import traced, tracing
 
 EighResult = namedtuple("EighResult", ["eigenvalues", "eigenvectors"])
@@ -41,7 +41,7 @@ def _inverse_gaps(values, op):
     # undefined: those entries are NaN (never 1/0, so NumPy stays quiet) and a warning says why.
     gaps = _row(values) - _column(values)
     identity = np.eye(values.shape[-1], dtype=values.dtype)
-    tied = traced(_tied, "tied", getattr(gaps, "_data", gaps), identity)
+    tied = traced(_tied, "tied", value_of(gaps), identity)
     if tied.any():
         warnings.warn(f"{op}: repeated values, where the derivative of the vectors is undefined; "
                       "the gradient is NaN", RuntimeWarning, stacklevel=2)

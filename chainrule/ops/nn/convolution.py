@@ -10,8 +10,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from chainrule.ops import shape
-from chainrule.primitive import bilinear
-from chainrule.tensor import is_tensor
+from chainrule.primitive import bilinear, is_tensor
 
 
 def windows(x, kernel_size, stride, padding, fill=0):

@@ -14,9 +14,7 @@ from chainrule.ops.elementwise import activations
 from chainrule.ops.elementwise import arithmetic
 from chainrule.ops.elementwise import comparison
 from chainrule.ops.elementwise import piecewise
-from chainrule.primitive import primitive
-from chainrule.tensor import is_tensor
-from chainrule.tracing import traced_operand
+from chainrule.primitive import is_tensor, primitive, traced_operand, value_of
 
 _REDUCTIONS = ("mean", "sum", "none")
 
@@ -70,7 +68,7 @@ def nll_loss(log_probs, target, reduction="mean"):
 
 
 def _labels(target, scores_shape, who):
-    labels = np.asarray(getattr(target, "_data", target))
+    labels = np.asarray(value_of(target))
     if len(scores_shape) == 0:
         raise ValueError(f"{who}: the scores must have a class axis, got a 0-d input")
     classes = scores_shape[0 if len(scores_shape) == 1 else 1]

@@ -11,7 +11,7 @@ import numpy as np
 
 from chainrule.ops.nn import convolution
 from chainrule.ops import indexing, shape
-from chainrule.primitive import linear
+from chainrule.primitive import linear, value_of
 from chainrule.tracing import traced
 
 
@@ -85,7 +85,7 @@ def max_pool2d(x, kernel_size, stride=None, padding=0):
     """
     x, unbatched, kernel_size, stride, padding = _pool_arguments(
         x, kernel_size, stride, padding, "max_pool2d")
-    index = traced(_argmax_index, "argmax_index", getattr(x, "_data", x), kernel_size, stride,
+    index = traced(_argmax_index, "argmax_index", value_of(x), kernel_size, stride,
                    padding)
     out = _max_pool2d_op(x, index=index)
     return shape.reshape(out, out.shape[1:]) if unbatched else out

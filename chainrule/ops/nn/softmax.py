@@ -10,7 +10,7 @@ import numpy as np
 
 from chainrule.ops import reductions
 from chainrule.ops.elementwise import exponential
-from chainrule.primitive import primitive
+from chainrule.primitive import primitive, value_of
 
 
 def shifted_by_max(x, axis):
@@ -88,7 +88,7 @@ def _resolve_axis(x, axis, dim, who):
         axis = dim
     if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
         raise TypeError(f"{who}: axis must be one int, got {axis!r}")
-    ndim = np.ndim(getattr(x, "_data", x))
+    ndim = np.ndim(value_of(x))
     if not -max(ndim, 1) <= axis < max(ndim, 1):
         raise ValueError(f"{who}: axis {axis} is out of range for a {ndim}-d input "
                          f"(use an axis in [-{max(ndim, 1)}, {max(ndim, 1)}))")

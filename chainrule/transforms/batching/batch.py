@@ -3,10 +3,11 @@
 A Batch holds B values of one shape stacked along a leading axis, and shows the engine and the
 rules the shape, dtype and ndim of ONE value. They compute as for a single value; each NumPy
 function they call on it is applied to all B values at once by a batching rule (here for
-operators, ufuncs and indexing; in :mod:`batch_functions` for the rest). Anything without a
-rule raises :class:`Unbatchable` (or NumPy's TypeError), never a wrong value, so the transform
-can fall back to one sweep per row. Some batches are kept factored for as long as the ops
-allow (see :mod:`factored`): the identity a Jacobian starts from, and rows times scale factors.
+operators and indexing; in :mod:`ufuncs` and :mod:`functions`, which set Batch's NumPy
+dispatch, for the rest). Anything without a rule raises :class:`Unbatchable` (or NumPy's
+TypeError), never a wrong value, so the transform can fall back to one sweep per row. Some
+batches are kept factored for as long as the ops allow (see :mod:`factored`): the identity a
+Jacobian starts from, and rows times scale factors.
 """
 
 from __future__ import annotations
@@ -15,11 +16,8 @@ import math
 
 import numpy as np
 
+from chainrule.primitive import Unbatchable
 from chainrule.tensor import Tensor
-
-
-class Unbatchable(TypeError):
-    """A computation a batch cannot go through; the caller sweeps row by row instead."""
 
 
 class Batch:
@@ -53,31 +51,6 @@ class Batch:
 
     def __iter__(self):
         raise Unbatchable("a batch of rows cannot be iterated entry by entry")
-
-    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
-        for x in inputs:
-            if isinstance(x, Tensor):
-                return NotImplemented  # the tensor records the op, then calls us on its data
-        if kwargs:
-            raise Unbatchable(f"numpy.{ufunc.__name__} with {sorted(kwargs)} on a batch")
-        if method == "at":
-            return _ufunc_at(ufunc, *inputs)
-        if method != "__call__" or ufunc.nout != 1:
-            raise Unbatchable(f"numpy.{ufunc.__name__}.{method} on a batch")
-        if ufunc is np.matmul:
-            return matmul(*inputs)
-        if ufunc.signature is not None:
-            raise Unbatchable(f"numpy.{ufunc.__name__} (a generalized ufunc) on a batch")
-        return elementwise(ufunc, inputs)
-
-    def __array_function__(self, func, types, args, kwargs):
-        for kind in types:
-            if issubclass(kind, Tensor):
-                return NotImplemented
-        rule = batch_functions.RULES.get(func)
-        if rule is None:
-            raise Unbatchable(f"no batching rule for numpy.{func.__name__}")
-        return rule(*args, **kwargs)
 
     # The ndarray methods the engine calls on plain arrays, with their per-row meaning.
     def sum(self, axis=None, dtype=None, out=None, keepdims=False):
@@ -182,45 +155,6 @@ def aligned(value, ndim, size):
     return value.data.reshape(value.data.shape[:1] + (1,) * missing + value.shape)
 
 
-def elementwise(ufunc, inputs):
-    kept = factored.elementwise(ufunc, inputs)
-    if kept is not None:
-        return kept
-    size = batch_size(inputs)
-    ndim = max(np.ndim(x) if not isinstance(x, Batch) else x.ndim for x in inputs)
-    return Batch(ufunc(*[aligned(x, ndim, size) for x in inputs]))
-
-
-def matmul(x, y):
-    """x @ y for each row, with NumPy's promotion of 1-d operands; one BLAS call where it can."""
-    x_shape, y_shape = shape_of(x), shape_of(y)
-    if not x_shape or not y_shape:
-        raise Unbatchable("matmul of a 0-d value")
-    if x_shape[-1] != (y_shape[-2] if len(y_shape) > 1 else y_shape[0]):
-        raise ValueError(f"matmul: shapes {x_shape} and {y_shape} are not aligned")
-    kept = factored.matmul(x, y, x_shape, y_shape)
-    if kept is not None:
-        return kept
-    if not isinstance(y, Batch) and len(y_shape) == 2:
-        # Every row times the same matrix: the rows are one tall matrix, one BLAS call.
-        rows = x.data.reshape(-1, y_shape[0]) @ y
-        return Batch(rows.reshape(x.data.shape[:-1] + y_shape[1:]))
-    if not isinstance(x, Batch) and len(x_shape) == 2 and len(y_shape) == 1:
-        return Batch(y.data @ np.transpose(x))
-    # General case: 1-d operands promoted to matrices, stacked axes lined up, promotions dropped.
-    x_vector, y_vector = len(x_shape) == 1, len(y_shape) == 1
-    out = np.matmul(
-        *matrix_stacks(
-            np.expand_dims(x, -2) if x_vector else x, np.expand_dims(y, -1) if y_vector else y
-        )
-    )
-    if y_vector:
-        out = out[..., 0]
-    if x_vector:
-        out = out[..., 0] if y_vector else out[..., 0, :]
-    return Batch(out)
-
-
 def matrix_stacks(*operands):
     """The data of stacks of matrices, lined up so that NumPy broadcasts their stacked axes
     row by row: a Batch gets size-1 axes after its batch axis, a plain operand stays as is."""
@@ -257,26 +191,11 @@ def batched_index(index):
     return (slice(None),) + parts
 
 
-def _ufunc_at(ufunc, target, index, values=None):
-    if not isinstance(target, Batch):
-        raise Unbatchable(f"numpy.{ufunc.__name__}.at into a plain array with a batch")
-    full = batched_index(index)
-    data = np.array(target.data)  # copy on write, as in Batch.__setitem__
-    extra = () if values is None else (aligned(values, data[full].ndim - 1, target.count),)
-    ufunc.at(data, full, *extra)
-    target.data = data
-
-
-from chainrule.transforms.batching import functions as batch_functions  # noqa: E402  (they build Batches)
-from chainrule.transforms.batching import factored
-
 __all__ = [
     "Batch",
     "Unbatchable",
     "batch_size",
     "aligned",
-    "elementwise",
-    "matmul",
     "matrix_stacks",
     "batched_index",
 ]

@@ -4,6 +4,7 @@ Each rule has the NumPy function's signature, receives the per-row view (a Batch
 arguments) and computes all rows at once on the stacked array, whose axis 0 is the batch: a
 per-row axis ``a`` is axis ``a + 1`` of the data. Arguments a rule does not handle are refused
 (:class:`Unbatchable`), so that a wrong result is never possible, only a slower fallback.
+``RULES`` becomes ``Batch.__array_function__`` here, as the ufunc rules do in :mod:`ufuncs`.
 """
 
 from __future__ import annotations
@@ -14,10 +15,12 @@ import string
 import numpy as np
 from numpy.lib.array_utils import normalize_axis_index, normalize_axis_tuple
 
+from chainrule.tensor import Tensor
 from chainrule.transforms.batching import factored
 from chainrule.transforms.batching.batch import (
-    Batch, Unbatchable, aligned, batch_size, elementwise, matrix_stacks,
+    Batch, Unbatchable, aligned, batch_size, matrix_stacks,
 )
+from chainrule.transforms.batching.ufuncs import elementwise
 
 
 def _refuse(**options):
@@ -282,5 +285,19 @@ RULES = {
     np.take: _take,
     np.linalg.solve: _solve,
 }
+
+
+def array_function(self, func, types, args, kwargs):
+    """``Batch.__array_function__``: the batching rule of a NumPy function, from ``RULES``."""
+    for kind in types:
+        if issubclass(kind, Tensor):
+            return NotImplemented
+    rule = RULES.get(func)
+    if rule is None:
+        raise Unbatchable(f"no batching rule for numpy.{func.__name__}")
+    return rule(*args, **kwargs)
+
+
+Batch.__array_function__ = array_function
 
 __all__ = ["RULES"]
