@@ -34,7 +34,8 @@ from chainrule.primitive import Primitive, primitive
 from chainrule.random import manual_seed
 from chainrule.tensor import Tensor, is_tensor, tensor
 from chainrule.testing import gradcheck
-from chainrule.tracing import TraceError
+# Eager, not lazy: the package chainrule.jit would otherwise shadow the function cr.jit.
+from chainrule.jit import TraceError, jit  # isort: skip
 from chainrule.transforms import (
     grad, hessian, hvp, jacfwd, jacobian, jacrev, jvp, value_and_grad, vjp,
 )
@@ -42,7 +43,6 @@ from chainrule.transforms import (
 _LAZY_SUBMODULES = ("nn", "optim", "data", "train", "checkpoint")
 # Functions of the layers above the core, by name: (module, attribute).
 _LAZY_FUNCTIONS = {
-    "jit": ("chainrule.replay", "jit"),
     "explain": ("chainrule.explanation", "explain"),
     "check_derivative": ("chainrule.explanation", "check_derivative"),
     "detect_anomaly": ("chainrule.explanation", "detect_anomaly"),

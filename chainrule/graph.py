@@ -1,4 +1,4 @@
-"""The recorded graph: nodes, the switch that turns recording on and off, and topological order.
+"""The recorded graph: nodes, the switches that say what is recorded, and topological order.
 
 A node is one application of a primitive. Edges point from a node to the nodes that made its
 inputs, so a Tensor can be rebound (in-place updates) without breaking what was recorded.
@@ -10,6 +10,16 @@ import itertools
 import weakref
 
 _sequence = itertools.count()
+
+
+# Functions called as hook(prim, args, params, result) after every recorded op (detect_anomaly
+# uses this; chainrule.primitive re-exports the list). Empty, it costs one truth test per op.
+OP_HOOKS: list = []
+
+
+def next_seq():
+    """A sequence number later than every node recorded so far (a boundary in time)."""
+    return next(_sequence)
 
 
 class Node:
@@ -58,9 +68,24 @@ class Node:
         self.out = None
         self.tangents = None
 
+    # Whether derivatives flow through this node (a ValueNode is recorded for its value only).
+    carries_derivative = True
+
     def __repr__(self):
         name = self.prim.name if self.prim is not None else "leaf"
-        return f"<Node {name} #{self.seq}>"
+        return f"<{type(self).__name__} {name} #{self.seq}>"
+
+
+class ValueNode(Node):
+    """A step recorded for its value only, while jit traces a function: no derivative goes
+    through it (a comparison, an integer input, a step under ``no_grad``, a detached value).
+
+    ``prim`` None marks a value that no step of its own computes: without a parent it is an
+    input of the trace, with one it is its parent's value (``detach``).
+    """
+
+    __slots__ = ()
+    carries_derivative = False
 
 
 class LeafNode(Node):
@@ -115,6 +140,13 @@ class OutputNode(Node):
     def release(self):
         super().release()
         self.siblings = None
+
+
+class ValueOutputNode(OutputNode):
+    """One output of an op with several, recorded for its value only while jit traces."""
+
+    __slots__ = ()
+    carries_derivative = False
 
 
 class Counter:
@@ -231,15 +263,61 @@ class enable_grad(set_grad_enabled):
         super().__init__(True)
 
 
+# --- recording for jit -----------------------------------------------------------------------
+
+
+class _Recording:
+    """Set while chainrule.jit runs a function once: ``trace`` is that trace, or None.
+
+    While it is set, every op on a value that descends from the trace's inputs is recorded,
+    even where no derivative needs it (as a :class:`ValueNode`), so that the graph holds all the
+    trace must replay. The core never imports jit; the trace is any object with ``first_seq``
+    (nodes older than this were made before it), ``guards`` (a list of (read, value) pairs),
+    ``refuse(reason)`` and ``escape(what)`` (both raise its TraceError).
+    """
+
+    __slots__ = ("trace",)
+
+    def __init__(self):
+        self.trace = None
+
+
+recording = _Recording()
+
+
+def is_traced(node):
+    """Whether ``node`` was recorded by the jit trace running now."""
+    trace = recording.trace
+    return trace is not None and node is not None and node.seq >= trace.first_seq
+
+
+def guarded(read):
+    """``read()``: Python state that selects what is computed (a module's training switch).
+    While jit traces, the value is noted, so that a call where ``read()`` differs traces again
+    instead of replaying the other state's program."""
+    value = read()
+    if recording.trace is not None:
+        recording.trace.guards.append((read, value))
+    return value
+
+
+def refuse_in_trace(reason):
+    """Raise jit's TraceError, with ``reason``, when a trace is running (a side effect that a
+    replay would skip)."""
+    if recording.trace is not None:
+        recording.trace.refuse(reason)
+
+
 # --- graph queries ----------------------------------------------------------------------------
 
 
-def reachable(roots, stop=frozenset()):
+def reachable(roots, stop=frozenset(), edges=None):
     """All nodes reachable from ``roots`` through parent edges, in reverse topological order.
 
     The walk is iterative (a graph may be 100,000 steps deep). Nodes in ``stop`` are included
-    but not walked through. The result is sorted by ``seq`` descending: every node comes before
-    the nodes that made its inputs.
+    but not walked through. ``edges(node)``, if given, replaces ``node.parents`` as the nodes
+    to walk to. The result is sorted by ``seq`` descending: every node comes before the nodes
+    that made its inputs.
     """
     seen = set()
     todo = [r for r in roots if r is not None]
@@ -252,7 +330,7 @@ def reachable(roots, stop=frozenset()):
         found.append(node)
         if node in stop:
             continue
-        for parent in node.parents:
+        for parent in node.parents if edges is None else edges(node):
             if parent is not None and parent not in seen:
                 todo.append(parent)
     found.sort(key=_seq, reverse=True)
@@ -264,9 +342,27 @@ def _seq(node):
 
 
 def leading_to(nodes, targets):
-    """The subset of ``nodes`` (reverse topological order) from which some target is reachable."""
+    """The subset of ``nodes`` (reverse topological order) from which some target is reachable
+    along derivative nodes (a ValueNode passes no derivative on)."""
     useful = set()
     for node in reversed(nodes):
-        if node in targets or any(p in useful for p in node.parents if p is not None):
+        if node in targets or node.carries_derivative and any(
+            p in useful for p in node.parents if p is not None
+        ):
             useful.add(node)
     return useful
+
+
+def refuse_escape(node, what):
+    """Raise jit's TraceError when a traced value (of ``node``) is about to leave the ops as a
+    Python value or a new array (``what``): a replay would reuse this one value."""
+    if recording.trace is not None and is_traced(node):
+        recording.trace.escape(what)
+
+
+def detached_node(node):
+    """The node of a detached tensor: under jit the value is still followed, by a ValueNode
+    (no derivative); otherwise none."""
+    if not is_traced(node):
+        return None
+    return node if not node.carries_derivative else ValueNode(None, [node], (), None, {})

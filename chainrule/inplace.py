@@ -13,10 +13,9 @@ import operator
 import numpy as np
 
 from chainrule.autodiff import forward
-from chainrule.graph import grad_mode, mutation
+from chainrule.graph import grad_mode, is_traced, mutation, recording
 from chainrule.ops import indexing
 from chainrule.tensor import Tensor, wrap
-from chainrule.tracing import tracing
 
 _IN_PLACE = {
     "add": operator.iadd,
@@ -79,11 +78,10 @@ def mark_written(x):
 
 
 def _records(x, other):
-    if tracing.tape is not None and (
-        tracing.tape.slot_of(x._data) is not None
-        or (isinstance(other, Tensor) and tracing.tape.slot_of(other._data) is not None)
+    if recording.trace is not None and (
+        is_traced(x.node) or (isinstance(other, Tensor) and is_traced(other.node))
     ):
-        return True  # a write into a traced array would not be replayed: record it instead
+        return True  # a write of or into a traced value would not be replayed: record it instead
     if forward.active_traces and (x.tangents or getattr(other, "tangents", None)):
         return True
     if not grad_mode.enabled:
@@ -92,7 +90,7 @@ def _records(x, other):
 
 
 def _refuse_leaf(x):
-    if x.node is not None and x.node.prim is None:
+    if x.requires_grad and x.node.prim is None:
         raise RuntimeError(
             "a leaf tensor that requires grad cannot be changed in place while operations are "
             "recorded: its gradient would refer to a value that no longer exists. Update it "

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from chainrule import linalg, ops
 from chainrule.tensor import Tensor
+from chainrule.graph import refuse_escape
 
 # NumPy ufunc name -> chainrule name, where they differ.
 _UFUNC_ALIASES = {
@@ -58,7 +59,20 @@ def _values_only(name, func, args, kwargs, hint=None):
             "if there is one, declare your own with chainrule.primitive(...), or call it on "
             "x.detach() if no gradient should flow through it"
         )
+    _refuse_traced((args, kwargs), name)
     return func(*_unwrap(args), **_unwrap(kwargs))
+
+
+def _refuse_traced(value, name):
+    # Under jit, a NumPy function chainrule does not know would compute on this one call's
+    # values and hand back an array the trace cannot follow.
+    if isinstance(value, Tensor):
+        refuse_escape(value.node, name)
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            _refuse_traced(v, name)
+    elif isinstance(value, dict):
+        _refuse_traced(list(value.values()), name)
 
 
 def _qualified(func):
@@ -78,7 +92,7 @@ def _lookup(name):
 
 def _requires_grad(value):
     if isinstance(value, Tensor):
-        return value.node is not None or bool(value.tangents)
+        return value.requires_grad or bool(value.tangents)
     if isinstance(value, (list, tuple)):
         return any(_requires_grad(v) for v in value)
     if isinstance(value, dict):

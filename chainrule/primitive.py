@@ -1,7 +1,8 @@
 """Primitives: one declaration holds an op's forward, its VJP and JVP per input, and its formula.
 
 ``apply`` is the one door of every op: NumPy alone on plain arrays; on tensors it also records a
-node and pushes tangents. ``__all__`` is the whole API a rule author uses.
+node and pushes tangents (and, while jit traces, every op on a traced value:
+:mod:`chainrule.trace_recording`). ``__all__`` is the whole API a rule author uses.
 """
 
 from __future__ import annotations
@@ -10,19 +11,15 @@ import sys
 
 import numpy as np
 
+from chainrule import trace_recording
 from chainrule.autodiff import forward
-from chainrule.graph import Node, OutputNode, grad_mode
-from chainrule.tensor import Tensor, is_tensor, traced_operand, value_of, view_of, wrap
-from chainrule.tracing import tracing
+from chainrule.graph import OP_HOOKS, Node, OutputNode, grad_mode, recording
+from chainrule.tensor import Tensor, asarray_if_sequence, is_tensor, value_of, view_of, wrap
 
 REGISTRY: dict[str, "Primitive"] = {}
 
 # Argument types that need no conversion: apply hands them to the forward as they are.
 _NUMPY_VALUES = frozenset({np.ndarray, *(np.dtype(c).type for c in "?bhilqBHILQefdgFDG")})
-
-# Functions called as hook(prim, args, params, result) after every recorded op (detect_anomaly
-# uses this). Empty, it costs one truth test per op.
-OP_HOOKS: list = []
 
 # Functions called as symbolic(prim, args, params) when a forward refuses its arguments, so that
 # ops accept symbols (chainrule.explanation.formulas.symbolic registers SymPy's);
@@ -42,14 +39,16 @@ class Primitive:
 
     ``formula`` is what an explanation prints for the local derivative of each input.
     ``reads_inputs`` / ``reads_out`` say which saved values the rules read, so that an in-place
-    change of anything else is not reported as an error.
+    change of anything else is not reported as an error. ``random`` says that the forward
+    draws random numbers: each run draws anew, so jit records it even on constants and its
+    replays draw again.
     """
 
     # No __slots__: each primitive carries its own __doc__, __name__ and __wrapped__, so that
     # help(), doctest and inspect treat it like the function it stands for.
 
     def __init__(self, name, forward, vjps, jvps, formulas, *, reads_inputs=True,
-                 reads_out=False, doc=None, register=True):
+                 reads_out=False, random=False, doc=None, register=True):
         if vjps is not None and jvps is not None and len(vjps) != len(jvps):
             raise ValueError(f"primitive '{name}': one VJP and one JVP per input are needed")
         self.name = name
@@ -59,6 +58,7 @@ class Primitive:
         self.formulas = tuple(formulas) if isinstance(formulas, (tuple, list)) else (formulas,)
         self.reads_inputs = reads_inputs
         self.reads_out = reads_out
+        self.random = random
         self.__name__ = self.__qualname__ = name
         self.__module__ = _declaring_module()
         self.__wrapped__ = forward
@@ -99,8 +99,8 @@ def apply(prim, *args, **params):
         else:
             numbers_only = False
             sequence = sequence or kind is list or kind is tuple
-    if tracing.tape is not None:
-        return _traced_apply(prim, args, params)
+    if recording.trace is not None and trace_recording.follows(prim, params):
+        return trace_recording.record(prim, args, params)
     if sequence:
         # Forwards use Python operators where they are fastest (NumPy scalars); a list given
         # to a public op must still mean an array, as in NumPy, never list concatenation.
@@ -122,6 +122,8 @@ def apply(prim, *args, **params):
 
 def record(prim, args, params):
     """Apply ``prim`` to arguments of which some are tensors: the engine's per-op hot path."""
+    if recording.trace is not None:
+        return trace_recording.record(prim, args, params)
     raw = []
     parents = []
     live = False
@@ -138,8 +140,6 @@ def record(prim, args, params):
             raw.append(arg)
             parents.append(None)
     out = prim.forward(*raw, **params)
-    if tracing.tape is not None:
-        tracing.tape.op(prim, args, raw, params, out)
     if prim.vjps is None:
         return wrap(out)
     node = Node(prim, parents, args, out, params, tuple(raw)) if live and grad_mode.enabled \
@@ -151,19 +151,6 @@ def record(prim, args, params):
         for hook in OP_HOOKS:
             hook(prim, args, params, result)
     return result
-
-
-def _traced_apply(prim, args, params):
-    # While jit traces, a rule or helper may work on the raw arrays of traced values: the
-    # step is recorded like any other, so that replay computes it again.
-    args = [asarray_if_sequence(a) for a in args]
-    out = prim.forward(*args, **params)
-    tracing.tape.op(prim, args, args, params, out)
-    return out
-
-
-def asarray_if_sequence(x):
-    return np.asarray(x) if type(x) is list or type(x) is tuple else x
 
 
 # --- family helpers: an op states only what is specific to it --------------------------------
@@ -323,6 +310,8 @@ def _output_part(prim, k, differentiable):
     def forward(*inputs, **params):
         return prim.forward(*inputs, **params)[k]
 
+    forward.joint = prim  # jit's compiler runs the joint forward once for all the outputs
+
     def only_k(grad_out):
         return tuple(grad_out if j == k else None for j in range(count))
 
@@ -348,9 +337,9 @@ class MultipleOutputs(Primitive):
 
 def apply_outputs(prim, *args, **params):
     """Run an op with several outputs once: a tuple of arrays, or of tensors with their nodes."""
+    if recording.trace is not None:
+        return trace_recording.record_outputs(prim, args, params)
     if not any(isinstance(arg, Tensor) for arg in args):
-        if tracing.tape is not None:  # a rule's own work on traced arrays
-            return tuple(_traced_apply(part, args, params) for part in prim.parts)
         return tuple(prim.forward(*[asarray_if_sequence(a) for a in args], **params))
     raw = tuple(arg._data if isinstance(arg, Tensor) else asarray_if_sequence(arg)
                 for arg in args)
@@ -364,9 +353,6 @@ def apply_outputs(prim, *args, **params):
         for k, (out, part) in enumerate(zip(outs, prim.parts))
     )
     siblings.extend(result.node for result in results)
-    if tracing.tape is not None:
-        for part, out in zip(prim.parts, outs):
-            tracing.tape.op(part, args, raw, params, out)
     if forward.active_traces:
         forward.push_output_tangents(results, prim, args, params)
     if OP_HOOKS:
@@ -379,9 +365,10 @@ def apply_outputs(prim, *args, **params):
 MultipleOutputs.__call__ = apply_outputs
 
 
-def nondifferentiable(name, forward, *, doc=None, register=True):
-    """An op whose result carries no derivative (comparisons, argmax, rounding)."""
-    return Primitive(name, forward, None, None, "not differentiable", doc=doc, register=register)
+def nondifferentiable(name, forward, *, random=False, doc=None, register=True):
+    """An op whose result carries no derivative (comparisons, argmax, rounding, random draws)."""
+    return Primitive(name, forward, None, None, "not differentiable", random=random, doc=doc,
+                     register=register)
 
 
 class Unbatchable(TypeError):
@@ -395,5 +382,5 @@ Primitive.__call__ = apply
 __all__ = [
     "Primitive", "primitive", "elementwise", "elementwise_binary", "linear", "bilinear",
     "nondifferentiable", "multiple_outputs", "apply", "value_of", "is_tensor", "view_of",
-    "traced_operand", "Unbatchable",
+    "Unbatchable",
 ]

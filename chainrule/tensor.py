@@ -2,15 +2,17 @@
 
 The array is whatever NumPy returned (an ndarray, or a NumPy scalar for 0-d results, which is
 what keeps scalar graphs fast). ``node`` is None for constants, a LeafNode for leaves that
-require grad, and the recording node for everything computed from them.
+require grad, and the recording node for everything computed from them (while jit traces, a
+ValueNode for traced values that carry no derivative).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from chainrule.graph import LeafNode
-from chainrule.tracing import follow, refuse_escape, traced, tracing
+from chainrule.graph import (
+    LeafNode, detached_node, is_traced, recording, refuse_escape, refuse_in_trace,
+)
 
 _new = object.__new__
 
@@ -38,9 +40,14 @@ class Tensor:
     __array_priority__ = 1000
 
     def __init__(self, data, requires_grad=False, dtype=None):
-        array = _as_array(data, dtype, copy=True)
+        if isinstance(data, Tensor) and is_traced(data.node):
+            # Under jit, a tensor made from a traced one is a step of the trace, not a constant.
+            made = recording.trace.copy(data, dtype)
+            array, node = made._data, made.node
+        else:
+            array, node = _as_array(data, dtype, copy=True), None
         self._data = array
-        self.node = None
+        self.node = node
         self.grad = None
         self.tangents = None
         self._version = 0
@@ -73,11 +80,11 @@ class Tensor:
 
     @property
     def requires_grad(self):
-        return self.node is not None
+        return self.node is not None and self.node.carries_derivative
 
     @requires_grad.setter
     def requires_grad(self, flag):
-        if bool(flag) == (self.node is not None):
+        if bool(flag) == self.requires_grad:
             return
         if not self.is_leaf:
             raise RuntimeError(
@@ -86,6 +93,12 @@ class Tensor:
             )
         if flag:
             check_differentiable_dtype(self._data.dtype, "requires_grad=True")
+            if is_traced(self.node):
+                refuse_in_trace(
+                    "requires_grad on a traced value: its gradient would land in .grad, which "
+                    "a replay cannot fill; take derivatives with cr.grad or cr.value_and_grad "
+                    "inside the jitted function"
+                )
             self.node = LeafNode(self)
         else:
             self.node = None
@@ -97,7 +110,7 @@ class Tensor:
 
     @property
     def is_leaf(self):
-        return self.node is None or self.node.prim is None
+        return not self.requires_grad or self.node.prim is None
 
     @property
     def op(self):
@@ -108,31 +121,31 @@ class Tensor:
 
     def detach(self):
         """The same values (shared memory) as a tensor that requires no grad."""
-        out = wrap(self._data)
+        out = wrap(self._data, detached_node(self.node))
         out._base = self._base if self._base is not None else self
         return out
 
     def numpy(self):
         """The underlying NumPy array (shared memory; a 0-d tensor gives a 0-d array)."""
-        refuse_escape(self._data, ".numpy()")
+        refuse_escape(self.node, ".numpy()")
         return np.asarray(self._data)
 
     def item(self):
         """The single value as a Python number."""
-        refuse_escape(self._data, ".item()")
+        refuse_escape(self.node, ".item()")
         return self._data.item()
 
     def tolist(self):
-        refuse_escape(self._data, ".tolist()")
+        refuse_escape(self.node, ".tolist()")
         return self._data.tolist()
 
     def __array__(self, dtype=None, copy=None):
-        if self.node is not None:
+        if self.requires_grad:
             raise TypeError(
                 "this tensor requires grad, and turning it into a NumPy array would drop the "
                 "graph; call .detach().numpy() (or .numpy()) if that is what you want"
             )
-        refuse_escape(self._data, "a NumPy array (np.asarray)")
+        refuse_escape(self.node, "a NumPy array (np.asarray)")
         array = np.asarray(self._data, dtype=dtype)
         return array.copy() if copy else array
 
@@ -149,7 +162,7 @@ class Tensor:
         extras = []
         if array.dtype.type not in _DEFAULT_DTYPES or array.size == 0:
             extras.append(f"dtype={array.dtype}")
-        if self.node is not None:
+        if self.requires_grad:
             extras.append("requires_grad=True" if self.is_leaf else f"op={self.node.prim.name}")
         return "tensor(" + ", ".join([body, *extras]) + ")"
 
@@ -177,21 +190,21 @@ class Tensor:
             yield self[i]
 
     def __bool__(self):
-        refuse_escape(self._data, "bool() (an if or while on a tensor)")
+        refuse_escape(self.node, "bool() (an if or while on a tensor)")
         return bool(self._data)
 
     def __float__(self):
-        refuse_escape(self._data, "float()")
+        refuse_escape(self.node, "float()")
         return float(self._data)
 
     def __int__(self):
-        refuse_escape(self._data, "int()")
+        refuse_escape(self.node, "int()")
         return int(self._data)
 
     def __index__(self):
         if self._data.dtype.kind not in "iu":
             raise TypeError(f"only integer tensors can be used as an index, not {self.dtype}")
-        refuse_escape(self._data, "an index")
+        refuse_escape(self.node, "an index")
         return int(self._data)
 
     def __copy__(self):
@@ -250,9 +263,7 @@ def check_differentiable_dtype(dtype, what):
 
 def _as_array(data, dtype, copy):
     if isinstance(data, Tensor):
-        # Under jit, a tensor made from a traced one is a step of the trace, not a constant.
-        return follow(lambda raw: _as_array(raw, dtype, copy), "tensor", [data._data],
-                      _as_array(data._data, dtype, copy))
+        return _as_array(data._data, dtype, copy)
     try:
         array = np.array(data, dtype=dtype, copy=copy)
     except (TypeError, ValueError) as exc:
@@ -288,24 +299,7 @@ def tensor(data, requires_grad=False, dtype=None):
 
 
 
-# --- traced values as tensors: while jit traces, arithmetic on them is recorded --------------
 
-
-def traced_operand(fn, name, *raw_args):
-    """As :func:`chainrule.tracing.traced`, for a value that arithmetic will use: while tracing
-    it comes back as a tensor, so that ``grad_out * value`` is an op the trace records."""
-    out = traced(fn, name, *raw_args)
-    if tracing.tape is None or tracing.tape.slot_of(out) is None:
-        return out
-    return wrap(out)
-
-
-def drawn(fn, name, *args):
-    """``fn(*args)``, a random draw: while tracing it is a step of the trace (each replay draws
-    again, from the same generator) and comes back as a tensor, so that its uses are recorded."""
-    out = fn(*args)
-    tape = tracing.tape
-    if tape is None:
-        return out
-    tape.call(fn, name, list(args), out)
-    return wrap(out)
+def asarray_if_sequence(x):
+    """A list or tuple as the array NumPy would read it; anything else as it is."""
+    return np.asarray(x) if type(x) is list or type(x) is tuple else x

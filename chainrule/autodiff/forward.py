@@ -8,7 +8,7 @@ k run with only the outer levels (< k) active, and so carry the outer tangents t
 from __future__ import annotations
 
 from chainrule.autodiff import fit
-from chainrule.graph import Counter, grad_mode
+from chainrule.graph import Counter, grad_mode, recording
 from chainrule.tensor import Tensor, tensor, wrap
 
 active_traces: list["ForwardTrace"] = []
@@ -152,6 +152,7 @@ def _output_tangents(prim, inputs, outs, params, input_dots, differentiable):
 
 
 def _recorded(inputs, input_dots):
-    if not grad_mode.enabled:
+    # While jit traces, the rules' ops on traced values are recorded even under no_grad.
+    if not grad_mode.enabled and recording.trace is None:
         return False
     return any(isinstance(x, Tensor) and x.node is not None for x in (*inputs, *input_dots))

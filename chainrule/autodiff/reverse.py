@@ -12,9 +12,10 @@ import heapq
 import numpy as np
 
 from chainrule.autodiff import fit
-from chainrule.graph import Counter, OutputNode, grad_mode, leading_to, mutation, reachable
+from chainrule.graph import (
+    Counter, OutputNode, grad_mode, leading_to, mutation, reachable, refuse_in_trace,
+)
 from chainrule.tensor import Tensor, wrap
-from chainrule.tracing import TraceError, tracing
 
 
 def backward(tensor, grad=None, retain_graph=None, create_graph=False):
@@ -25,13 +26,12 @@ def backward(tensor, grad=None, retain_graph=None, create_graph=False):
     """
     if retain_graph is None:
         retain_graph = create_graph
-    if tracing.tape is not None:
-        raise TraceError(
-            f"jit({tracing.tape.name}): .backward() fills .grad as a side effect, which a trace "
-            "cannot replay; return the gradient instead: cr.grad(loss_fn) or "
-            "cr.value_and_grad(loss_fn) inside the jitted function"
-        )
-    if tensor.node is None:
+    refuse_in_trace(
+        ".backward() fills .grad as a side effect, which a trace cannot replay; return the "
+        "gradient instead: cr.grad(loss_fn) or cr.value_and_grad(loss_fn) inside the jitted "
+        "function"
+    )
+    if not tensor.requires_grad:
         raise RuntimeError(
             "this tensor does not require grad and has no graph to differentiate; create the "
             "inputs with requires_grad=True (and not inside no_grad())"
@@ -104,8 +104,9 @@ def sweep(roots, seeds, *, targets=None, retain_graph=False, create_graph=False,
     before the node passes it on. With ``targets`` only the part of the graph that leads to
     them is walked, and only their gradients are returned (no ``.grad`` is touched).
     An ``observer`` (see :class:`SweepObserver`) is told every step, for explanations.
-    ``record`` (default: ``create_graph``) says whether the rules' ops are recorded as nodes;
-    with ``create_graph`` and not ``record`` they run on tensors, unrecorded (jit's trace).
+    ``record`` (default: ``create_graph``) says whether the rules' ops are recorded as nodes
+    that carry derivatives; with ``create_graph`` and not ``record`` they run on tensors that
+    carry none (while jit traces they are still recorded, as ValueNodes, for the replay).
     """
     observer = with_active_observers(observer)
     useful = None if targets is None else leading_to(reachable(roots, stop=targets), targets)
@@ -135,8 +136,11 @@ def propagate(node, grad_out, grads, useful, create_graph, observer=None):
     """Add one node's contribution v̄ᵢ · ∂vᵢ/∂vⱼ to each parent; return the newly reached ones."""
     if node.inputs is None or node.epoch != mutation.epoch:
         check_saved(node)  # freed by an earlier sweep, or written in place since recorded
+    vjps = node.prim.vjps
+    if vjps is None:  # recorded for jit, for its value only: no derivative goes through it
+        return []
     inputs, out = saved_values(node, create_graph)
-    vjps, params = node.prim.vjps, node.params
+    params = node.params
     reached = []
     for i, parent in enumerate(node.parents):
         if parent is None or (useful is not None and parent not in useful) or vjps[i] is None:

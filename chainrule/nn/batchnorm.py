@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from chainrule.graph import no_grad
+from chainrule.graph import guarded, no_grad, refuse_in_trace
 from chainrule.nn.dtypes import check_input_dtype, floating_dtype
 from chainrule.nn.linear import check_size
 from chainrule.nn.module import Module
@@ -18,7 +18,6 @@ from chainrule.nn.parameter import Parameter
 from chainrule.ops import reductions, shape, statistics
 from chainrule.ops.elementwise import arithmetic
 from chainrule.tensor import is_tensor
-from chainrule.tracing import TraceError, guarded, tracing
 
 
 class _BatchNorm(Module):
@@ -97,12 +96,11 @@ class _BatchNorm(Module):
     def _update_running_stats(self, x, axes):
         # The running estimates are statistics of the data, not part of the model's function:
         # they are computed on the raw values and never recorded.
-        if tracing.tape is not None:
-            raise TraceError(
-                f"jit({tracing.tape.name}): {type(self).__name__} in training mode updates its "
-                "running statistics in place, which a replay would skip; jit the model in eval "
-                "mode (model.eval()), or run the training steps without jit"
-            )
+        refuse_in_trace(
+            f"{type(self).__name__} in training mode updates its running statistics in place, "
+            "which a replay would skip; jit the model in eval mode (model.eval()), or run the "
+            "training steps without jit"
+        )
         data = np.asarray(getattr(x, "_data", x))
         with no_grad():
             self.num_batches_tracked += 1

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from chainrule.graph import guarded
 from chainrule.nn import init
 from chainrule.nn.module import Module
-from chainrule.tensor import drawn, is_tensor
-from chainrule.tracing import guarded
+from chainrule.primitive import nondifferentiable
+from chainrule.tensor import is_tensor
 
 
 class Dropout(Module):
@@ -45,16 +46,23 @@ class Dropout(Module):
             return x
         x = x if is_tensor(x) else np.asarray(x)
         generator = init.generator_or_default(self.generator)
-        return x * drawn(_mask, "dropout_mask", generator, x.shape, x.dtype, self.p)
+        return x * _dropout_mask(x, generator=generator, p=self.p)
 
     def extra_repr(self):
         return f"p={self.p}"
 
 
-def _mask(generator, shape, dtype, p):
+def _mask(x, generator, p):
     # Built in x's dtype and scaled once, so float32 stays float32.
-    kept = generator.random(shape) >= p
-    return kept.astype(dtype) * (0.0 if p == 1 else 1 / (1 - p))
+    kept = generator.random(np.shape(x)) >= p
+    return kept.astype(x.dtype) * (0.0 if p == 1 else 1 / (1 - p))
+
+
+# A random draw is an op that says so: jit records it and draws a new mask on every replay.
+_dropout_mask = nondifferentiable(
+    "dropout_mask", _mask, random=True,
+    doc="A mask of x's shape: 1/(1 − p) with probability 1 − p, else 0.",
+)
 
 
 __all__ = ["Dropout"]

@@ -10,14 +10,16 @@ import numpy as np
 
 from chainrule.ops import shape as shape_ops
 from chainrule.ops.elementwise import arithmetic
-from chainrule.primitive import Primitive, linear, value_of, view_of
+from chainrule.primitive import Primitive, is_tensor, linear, value_of, view_of
 
 
 def normalize_index(index):
     """The index with every tensor replaced by its array and every sequence by an array.
 
     Indices are never differentiated. Lists (and tuples inside the index tuple) become integer
-    or boolean arrays, exactly as NumPy reads them, so one test finds the advanced parts.
+    or boolean arrays, exactly as NumPy reads them, so one test finds the advanced parts. An
+    integer or boolean tensor that has a node (computed from values jit traces) stays a
+    tensor: the engine hands the op its array, and the record keeps where it came from.
     """
     if isinstance(index, tuple):
         return tuple(_index_part(part) for part in index)
@@ -25,7 +27,9 @@ def normalize_index(index):
 
 
 def _index_part(part):
-    part = value_of(part)
+    if is_tensor(part):
+        # A traced integer index (labels computed from the inputs) stays a tensor: jit follows it.
+        return part if part.node is not None and part.dtype.kind in "biu" else value_of(part)
     if isinstance(part, (list, tuple)):
         array = np.asarray(part)
         # NumPy reads an empty list as an empty integer index, but asarray makes it float.
@@ -114,7 +118,8 @@ def take(x, indices, axis=None):
         tensor([[2., 1.],
                 [4., 3.]])
     """
-    indices = np.asarray(_index_part(indices))
+    indices = _index_part(indices)
+    indices = indices if is_tensor(indices) else np.asarray(indices)
     if indices.dtype.kind not in "iu":
         raise TypeError(f"take: indices must be integers, got dtype {indices.dtype}")
     if axis is None:

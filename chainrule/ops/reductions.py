@@ -11,7 +11,8 @@ import math
 import numpy as np
 
 from chainrule.ops import cumulative, shape
-from chainrule.primitive import linear, primitive, traced_operand, value_of
+from chainrule.ops.elementwise import arithmetic, comparison
+from chainrule.primitive import linear, primitive
 
 
 def normalize_axes(axis, ndim, op="reduction"):
@@ -168,16 +169,12 @@ def prod(x, axis=None, keepdims=False):
 def _tie_share(x, out, axis, keepdims):
     # Where the extreme value is reached several times, the entries share the gradient equally.
     # A NaN is what NumPy returns when a group holds one, so the NaN entries take it. The share
-    # is piecewise constant in x (its derivative is zero), hence computed once, on the values.
-    x_data, out_data = value_of(x), value_of(out)
-    return traced_operand(_ties, "tie_share", x_data, out_data, axis, keepdims)
-
-
-def _ties(x, out, axis, keepdims):
-    out = restore_axes(out, x.shape, axis, keepdims)
-    share = ((x == out) | np.isnan(x)).astype(x.dtype)
-    share /= np.sum(share, axis=axis, keepdims=True)
-    return share
+    # is piecewise constant in x (its derivative is zero): it is built from comparisons, which
+    # carry no derivative, and is computed again wherever the rule runs on new values.
+    extreme = restore_axes(out, x.shape, axis, keepdims)
+    reached = comparison.logical_or(comparison.equal(x, extreme), comparison.isnan(x))
+    share = arithmetic.astype(reached, x.dtype)
+    return share / sum(share, axis=axis, keepdims=True)
 
 
 def _extremum(name, forward, which):

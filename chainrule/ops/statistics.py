@@ -10,10 +10,9 @@ import math
 import numpy as np
 
 from chainrule.ops import reductions, shape
-from chainrule.ops.elementwise import arithmetic, exponential, piecewise
+from chainrule.ops.elementwise import arithmetic, comparison, exponential, piecewise
 from chainrule.ops.linalg import norms
-from chainrule.primitive import primitive, value_of
-from chainrule.tracing import traced, tracing
+from chainrule.primitive import is_tensor, primitive
 
 
 def var(x, axis=None, ddof=0, keepdims=False):
@@ -78,9 +77,8 @@ def _logsumexp(x, axis, keepdims):
 
 
 def _infinite_share(x, out, axis):
-    share = (x == out).astype(x.dtype)
-    share /= np.maximum(np.sum(share, axis=axis, keepdims=True), 1)
-    return share
+    share = arithmetic.astype(comparison.equal(x, out), x.dtype)
+    return share / piecewise.maximum(reductions.sum(share, axis=axis, keepdims=True), 1)
 
 
 def _exp_difference(x, c):
@@ -94,21 +92,24 @@ def _softmax(x, out, axis, keepdims):
     # The weights of the gradient, softmax(x); each slice sums to 1. They are computed as
     # exp(x − max) / Σ exp(x − max), not exp(x − logsumexp x): logsumexp rounds at large |x|
     # (3e7 + log 2 is 3e7 in float32), and the weights would be off by that rounding. The
-    # max is a constant here: softmax does not change when x is shifted.
+    # max is a constant here (detached): softmax does not change when x is shifted.
     out = reductions.restore_axes(out, x.shape, axis, keepdims)
-    out_data = value_of(out)
-    if tracing.tape is None and not np.isinf(out_data).any():  # a trace holds both cases
-        x_data = value_of(x)
-        peak = np.max(x_data, axis=axis, keepdims=True) if x_data.size else 0
-        weights = _exp_difference(x, peak)
-        return weights / reductions.sum(weights, axis=axis, keepdims=True)
     # An infinite logsumexp is shared equally by the entries equal to it: the +inf entries
     # (as max shares ties), or, for an all −inf slice, every entry, which is the limit of the
-    # uniform softmax of equal entries. NaN slices still give NaN through exp.
-    infinite = traced(np.isinf, "isinf", out_data)
-    share = traced(_infinite_share, "infinite_share", value_of(x), out_data, axis)
-    weights = _exp_difference(piecewise.where(infinite, 0, x), piecewise.where(infinite, 0, out))
-    return piecewise.where(infinite, share, weights)
+    # uniform softmax of equal entries. Such slices are weighted on zeros, never inf − inf,
+    # and then replaced by their share. NaN slices still give NaN through exp.
+    infinite = comparison.isinf(out)
+    finite = piecewise.where(infinite, 0, x)
+    weights = _exp_difference(finite, _constant_max(finite, axis))
+    weights = weights / reductions.sum(weights, axis=axis, keepdims=True)
+    return piecewise.where(infinite, _infinite_share(x, out, axis), weights)
+
+
+def _constant_max(x, axis):
+    if x.size == 0:
+        return 0
+    peak = reductions.max(x, axis=axis, keepdims=True)
+    return peak.detach() if is_tensor(peak) else peak
 
 
 def _logsumexp_vjp(grad_out, out, x, axis, keepdims):

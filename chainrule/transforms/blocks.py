@@ -5,7 +5,8 @@ rows of a chunk (all of them by default) go through ONE sweep as a :class:`Batch
 The whole identity starts as a :class:`Diagonal` (see :mod:`factored`). Where some rule
 cannot carry a batch, the sweep stops with an error and the rows are swept one at a time
 instead: batching changes the speed, never the result. Inside another transform the rows are
-always swept one at a time, so that each keeps the outer level's derivative.
+always swept one at a time, so that each keeps the outer level's derivative; under jit alone
+the batched sweep is recorded like any other, its batches being values of the trace.
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ import numpy as np
 
 from chainrule.ops import joining
 from chainrule.ops import shape as shape_ops
+from chainrule.primitive import nondifferentiable
 from chainrule.tensor import Tensor
 from chainrule.transforms import trees
 from chainrule.transforms.batching.batch import Batch, Unbatchable
-from chainrule.transforms.boundary import floating, is_nested, lower, zeros_for
+from chainrule.transforms.boundary import floating, is_followed, is_nested, lower, zeros_for
 from chainrule.transforms.batching.factored import Diagonal, own_rows
 from chainrule.transforms.products import pull, push, record
 
@@ -46,7 +48,7 @@ def _pull_row(rec, k, i):
     seeds = [None] * len(rec.outputs)
     seeds[k] = _unit(rec.outputs[k], i)
     return [
-        zeros_for(x) if g is None else lower(g, rec.nested)
+        zeros_for(x) if g is None else lower(g, rec.followed)
         for g, x in zip(pull(rec, seeds), rec.inputs)
     ]
 
@@ -63,9 +65,10 @@ def _pull_batch(rec, k, start, stop):
 class _Pushes:
     """Forward passes of one function at one point; remembers the outputs of the first."""
 
-    def __init__(self, f, primals, names, has_aux, count, nested):
+    def __init__(self, f, primals, names, has_aux, count, leaves):
         self.f, self.primals, self.names, self.has_aux = f, primals, names, has_aux
-        self.count, self.nested = count, nested
+        self.count, self.nested = count, is_nested(leaves)
+        self.followed = is_followed(leaves, self.nested)
         self.outputs = self.out_structure = self.aux = None
 
     def __call__(self, j=None, tangent=None):
@@ -73,7 +76,7 @@ class _Pushes:
         if j is not None:
             tangents[j] = tangent
         outputs, structure, out_dots, aux = push(
-            self.f, self.primals, tangents, self.names, self.has_aux, self.nested
+            self.f, self.primals, tangents, self.names, self.has_aux, self.followed
         )
         if self.outputs is None:
             self.outputs, self.out_structure, self.aux = outputs, structure, aux
@@ -84,9 +87,8 @@ def forward_blocks(f, primals, names, has_aux, chunk_size):
     """As :func:`reverse_blocks`, by pushing tangents: one forward pass per input entry."""
     flat = [trees.flatten(p, name) for p, name in zip(primals, names)]
     leaves = [floating(v, path) for vs, _, paths in flat for v, path in zip(vs, paths)]
-    nested = is_nested(leaves)
-    pushes = _Pushes(f, primals, names, has_aux, len(leaves), nested)
-    columns = [_forward_columns(pushes, leaves, j, chunk_size, nested) for j in range(len(leaves))]
+    pushes = _Pushes(f, primals, names, has_aux, len(leaves), leaves)
+    columns = [_forward_columns(pushes, leaves, j, chunk_size) for j in range(len(leaves))]
     if pushes.outputs is None:  # no input entries: f still runs once, for its outputs
         pushes()
     blocks = [
@@ -96,7 +98,7 @@ def forward_blocks(f, primals, names, has_aux, chunk_size):
     return blocks, pushes.out_structure, [s for _, s, _ in flat], pushes.aux
 
 
-def _forward_columns(pushes, leaves, j, chunk_size, nested):
+def _forward_columns(pushes, leaves, j, chunk_size):
     """Per output, the columns for input leaf j stacked first; None for an empty leaf."""
     if not leaves[j].size:
         return None
@@ -104,16 +106,17 @@ def _forward_columns(pushes, leaves, j, chunk_size, nested):
         leaves[j].size,
         lambda: [o.shape for o in pushes.outputs],  # known once f has run
         chunk_size,
-        nested,
+        pushes.nested,
         lambda start, stop: _push_batch(pushes, leaves, j, start, stop),
-        lambda i: _push_row(pushes, leaves, j, i, nested),
+        lambda i: _push_row(pushes, leaves, j, i),
     )
 
 
-def _push_row(pushes, leaves, j, i, nested):
+def _push_row(pushes, leaves, j, i):
     out_dots = pushes(j, _unit(leaves[j], i))
     return [
-        zeros_for(o) if d is None else lower(d, nested) for d, o in zip(out_dots, pushes.outputs)
+        zeros_for(o) if d is None else lower(d, pushes.followed)
+        for d, o in zip(out_dots, pushes.outputs)
     ]
 
 
@@ -142,11 +145,14 @@ def _reshape(rows_array, shape):
 
 
 def rows(count, shapes, chunk_size, nested, batched, single):
-    """Per part, the ``(count, *shape)`` array (a tensor when nested) of all its rows; count ≥ 1.
+    """Per part, the ``(count, *shape)`` array of all its rows (a tensor when an outer level
+    follows); count ≥ 1.
 
     ``batched(start, stop)`` gives rows start..stop-1 of every part at once, ``single(i)``
     row i of every part; ``shapes`` (a list, or a function giving it once a row is known)
-    gives each part's row shape. The first batched sweep that fails turns batching off.
+    gives each part's row shape. The first batched sweep that fails turns batching off;
+    ``nested`` (an outer transform follows, whose derivative each row must keep) never turns
+    it on.
     """
     step = count if chunk_size is None else _checked_chunk_size(chunk_size)
     batching = not nested
@@ -165,7 +171,7 @@ def rows(count, shapes, chunk_size, nested, batched, single):
         for part, piece in zip(blocks, chunk):
             part.append(piece)
     row_shapes = shapes() if callable(shapes) else shapes
-    return [_joined(part, count, shape) for part, shape in zip(blocks, row_shapes)]
+    return [_joined(part, shape) for part, shape in zip(blocks, row_shapes)]
 
 
 def _checked_chunk_size(chunk_size):
@@ -174,17 +180,22 @@ def _checked_chunk_size(chunk_size):
     return chunk_size
 
 
-def _joined(pieces, count, shape):
-    """One ``(count, *shape)`` value from batched blocks (arrays) and lists of single rows."""
-    rows_list = [row for piece in pieces if isinstance(piece, list) for row in piece]
+def _joined(pieces, shape):
+    """One ``(count, *shape)`` value from batched blocks and lists of single rows (arrays, or
+    tensors where an outer level follows)."""
+    blocks = [_stacked_list(piece, shape) if isinstance(piece, list) else piece
+              for piece in pieces]
+    if len(blocks) == 1:
+        return blocks[0]
+    if any(isinstance(block, Tensor) for block in blocks):
+        return joining.concatenate(blocks)
+    return np.concatenate(blocks)
+
+
+def _stacked_list(rows_list, shape):
     if any(isinstance(row, Tensor) for row in rows_list):
-        flat = [shape_ops.reshape(row, (-1,)) for row in rows_list]
-        return shape_ops.reshape(joining.stack(flat, axis=0), (count,) + tuple(shape))
-    arrays = [
-        np.stack([np.reshape(r, shape) for r in piece]) if isinstance(piece, list) else piece
-        for piece in pieces
-    ]
-    return np.concatenate(arrays) if len(arrays) > 1 else arrays[0]
+        return joining.stack([shape_ops.reshape(row, shape) for row in rows_list], axis=0)
+    return np.stack([np.reshape(row, shape) for row in rows_list])
 
 
 def _unit(x, i):
@@ -205,7 +216,10 @@ def _rows_of(value, count, shape, dtype):
     """The ``(count, *shape)`` rows a batched sweep gave (checked, never guessed)."""
     if value is None:
         return np.zeros((count,) + shape, dtype=dtype)
-    value = value._data if isinstance(value, Tensor) else value
+    return _batch_rows(value, count=count, shape=tuple(shape), dtype=dtype)
+
+
+def _stacked_rows(value, count, shape, dtype):
     if isinstance(value, Batch):
         data = own_rows(value)
     else:  # the same value for every row (a rule returned a constant)
@@ -214,6 +228,13 @@ def _rows_of(value, count, shape, dtype):
         raise Unbatchable(f"a batched sweep gave shape {data.shape}, not {(count,) + shape}")
     wanted = np.result_type(data.dtype, dtype)
     return data if isinstance(value, Batch) and data.dtype == wanted else data.astype(wanted)
+
+
+# An op, so that under jit the rows a recorded batched sweep gave are a step of the trace.
+_batch_rows = nondifferentiable(
+    "batch_rows", _stacked_rows,
+    doc="The (count, *shape) array of a batch's rows; a value the same for every row repeated.",
+)
 
 
 __all__ = ["reverse_blocks", "forward_blocks", "rows"]

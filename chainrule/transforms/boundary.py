@@ -3,7 +3,7 @@
 Each call gives its inputs fresh nodes of their own, so nested transforms never confuse their
 perturbations: an inner ``grad`` sweeps back only to its own inputs, and an inner ``jvp`` seeds
 only its own trace. Called with plain values a transform returns plain NumPy values; called on
-tensors that an outer transform follows, it returns tensors that carry the outer derivative.
+tensors that an outer level follows (a transform, or jit), it returns tensors, recorded.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from chainrule.autodiff import forward
 from chainrule.graph import Node, set_grad_enabled
 from chainrule.ops.identity import transform_input
 from chainrule.tensor import Tensor, tensor, wrap
-from chainrule.tracing import tracing
 
 class _Depth:
     """How many transforms are running ``f`` right now (0 at the top level)."""
@@ -50,26 +49,27 @@ def floating(value, what):
 
 
 def is_live(x):
-    """Whether ``x`` is followed by some derivative (a graph node or forward tangents)."""
-    return isinstance(x, Tensor) and (x.node is not None or bool(x.tangents))
+    """Whether ``x`` is followed by some derivative (a derivative node or forward tangents)."""
+    return isinstance(x, Tensor) and (
+        (x.node is not None and x.node.carries_derivative) or bool(x.tangents))
 
 
-def lower(x, nested=False):
+def is_recorded(x):
+    """Whether ``x`` has a node of any kind: a derivative's, or a value jit follows."""
+    return isinstance(x, Tensor) and x.node is not None
+
+
+def lower(x, followed=False):
     """What a transform returns: the plain array, or the tensor when an outer level follows it.
 
     At the outermost level every graph the transform built is finished, so the value is
     returned plain even when a node is attached (the record of the transform's own sweep).
+    Under jit a result may carry no derivative yet be traced: it stays a tensor, so that the
+    caller's arithmetic on it is recorded too.
     """
-    if nested and (is_live(x) or _traced(x)):
+    if followed and (is_live(x) or is_recorded(x)):
         return x
     return x._data if isinstance(x, Tensor) else x
-
-
-def _traced(x):
-    # Under jit a result may carry no derivative yet be a traced value: it stays a tensor, so
-    # that the caller's arithmetic on it is recorded too.
-    return tracing.tape is not None and isinstance(x, Tensor) and (
-        tracing.tape.slot_of(x._data) is not None)
 
 
 def is_transforming():
@@ -80,6 +80,13 @@ def is_transforming():
 def is_nested(values):
     """Whether an outer transform follows this call (so results must keep their derivatives)."""
     return _depth.value > 0 or bool(forward.active_traces) or any(is_live(v) for v in values)
+
+
+def is_followed(values, nested):
+    """Whether an outer level follows this call: a transform (``nested``), or jit, whose trace
+    records ``values``. Then the call's own sweeps are recorded, and its results stay tensors;
+    only ``nested`` needs them to carry derivatives."""
+    return nested or any(is_recorded(v) for v in values)
 
 
 def call(f, args):
@@ -132,8 +139,10 @@ __all__ = [
     "as_input",
     "floating",
     "is_live",
+    "is_recorded",
     "lower",
     "is_nested",
+    "is_followed",
     "is_transforming",
     "call",
     "output_tensor",

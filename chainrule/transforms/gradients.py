@@ -82,12 +82,13 @@ def value_and_grad(f, argnums=0, has_aux=False):
         out = _single_output(rec)
         grads = pull(rec, [np.ones_like(out._data)])
         flat = [
-            zeros_for(x) if g is None else lower(g, rec.nested) for g, x in zip(grads, rec.inputs)
+            zeros_for(x) if g is None else lower(g, rec.followed)
+            for g, x in zip(grads, rec.inputs)
         ]
-        if not rec.nested:
+        if not rec.followed:
             flat = owned(flat, [x._data for x in rec.inputs])
         grad_values = regroup(rec.structures, flat)
-        value = lower(out, rec.nested)
+        value = lower(out, rec.followed)
         return (value, rec.aux) if has_aux else value, (
             grad_values[0] if isinstance(argnums, int) else grad_values
         )

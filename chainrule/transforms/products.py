@@ -11,15 +11,15 @@ import numpy as np
 
 from chainrule.autodiff import forward, reverse
 from chainrule.tensor import Tensor
-from chainrule.tracing import tracing
 from chainrule.transforms import trees
 from chainrule.transforms.boundary import (
     as_input,
     call,
     floating,
+    is_followed,
     is_live,
     is_nested,
-    is_transforming,
+    is_recorded,
     lower,
     output_tensor,
     owned,
@@ -28,9 +28,14 @@ from chainrule.transforms.boundary import (
 
 
 class Recorded:
-    """``f`` applied once to fresh inputs: its flat inputs and outputs, ready to sweep back."""
+    """``f`` applied once to fresh inputs: its flat inputs and outputs, ready to sweep back.
 
-    __slots__ = ("inputs", "structures", "outputs", "out_structure", "aux", "nested")
+    ``nested``: an outer transform follows, so sweeps must carry derivatives. ``followed``: an
+    outer level (that transform, or jit) follows, so sweeps are recorded and results stay
+    tensors.
+    """
+
+    __slots__ = ("inputs", "structures", "outputs", "out_structure", "aux", "nested", "followed")
 
 
 def split_aux(out, has_aux):
@@ -55,7 +60,9 @@ def record(f, primals, names, has_aux=False):
     """Run ``f(*primals)`` on fresh input nodes (one per leaf) and keep what a sweep needs."""
     flat = [trees.flatten(p, name) for p, name in zip(primals, names)]
     rec = Recorded()
-    rec.nested = is_nested([leaf for leaves, _, _ in flat for leaf in leaves])
+    given = [leaf for leaves, _, _ in flat for leaf in leaves]
+    rec.nested = is_nested(given)
+    rec.followed = is_followed(given, rec.nested)
     rec.inputs, rec.structures, args = [], [], []
     for leaves, structure, paths in flat:
         tensors = [as_input(leaf, path) for leaf, path in zip(leaves, paths)]
@@ -63,7 +70,7 @@ def record(f, primals, names, has_aux=False):
         rec.structures.append(structure)
         args.append(trees.unflatten(structure, tensors))
     out, aux = split_aux(call(f, args), has_aux)
-    rec.aux = trees.map_tensors(lambda t: lower(t, rec.nested), aux)
+    rec.aux = trees.map_tensors(lambda t: lower(t, rec.followed), aux)
     leaves, rec.out_structure, paths = trees.flatten(out, "the output of f")
     rec.outputs = [output_tensor(leaf, path) for leaf, path in zip(leaves, paths)]
     return rec
@@ -83,18 +90,13 @@ def pull(rec, seeds):
     if not roots:
         return [None] * len(rec.inputs)
     targets = {x.node for x in rec.inputs}
+    # Followed by jit alone, the sweep runs on tensors that carry no derivative: recorded for
+    # the replay, never differentiated.
     found = reverse.sweep(
-        roots, root_seeds, targets=targets, retain_graph=True, create_graph=rec.nested,
-        record=rec.nested and not only_traced(),
+        roots, root_seeds, targets=targets, retain_graph=True, create_graph=rec.followed,
+        record=rec.nested,
     )
     return [found.get(x.node) for x in rec.inputs]
-
-
-def only_traced():
-    """Whether the one thing following this level is jit's trace (no outer transform): the
-    sweep's steps must be traced, but no derivative will go through them, so the rules run
-    on tensors without recording nodes, and their values are freed as the sweep passes."""
-    return tracing.tape is not None and not is_transforming() and not forward.active_traces
 
 
 def regroup(structures, flat_values):
@@ -123,17 +125,17 @@ def vjp(f, *primals, has_aux=False):
     def vjp_fn(cotangent):
         seeds = _cotangent_seeds(cotangent, rec)
         grads = pull(rec, seeds)
-        flat = [_plain(g, x, rec.nested) for g, x in zip(grads, rec.inputs)]
-        if not rec.nested:
+        flat = [_plain(g, x, rec.followed) for g, x in zip(grads, rec.inputs)]
+        if not rec.followed:
             flat = owned(flat, [*seeds, *(x._data for x in rec.inputs)])
         return regroup(rec.structures, flat)
 
-    out = trees.unflatten(rec.out_structure, [lower(o, rec.nested) for o in rec.outputs])
+    out = trees.unflatten(rec.out_structure, [lower(o, rec.followed) for o in rec.outputs])
     return (out, vjp_fn, rec.aux) if has_aux else (out, vjp_fn)
 
 
-def _plain(value, x, nested):
-    return zeros_for(x) if value is None else lower(value, nested)
+def _plain(value, x, followed):
+    return zeros_for(x) if value is None else lower(value, followed)
 
 
 def _cotangent_seeds(cotangent, rec):
@@ -144,14 +146,14 @@ def _cotangent_seeds(cotangent, rec):
             f"{trees.describe(rec.out_structure)}, but it is {trees.describe(structure)}"
         )
     return [
-        _matching(v, out, rec.nested, path, "output")
+        _matching(v, out, rec.followed, path, "output")
         for v, out, path in zip(leaves, rec.outputs, paths)
     ]
 
 
-def _matching(value, like, nested, path, partner):
+def _matching(value, like, followed, path, partner):
     """``value`` as a seed for ``like``: its shape checked, cast to its dtype."""
-    if isinstance(value, Tensor) and nested and is_live(value):
+    if isinstance(value, Tensor) and followed and (is_live(value) or is_recorded(value)):
         data_shape = value.shape
     else:
         value = np.asarray(getattr(value, "_data", value), dtype=like.dtype)
@@ -165,11 +167,11 @@ def _matching(value, like, nested, path, partner):
     return value
 
 
-def push(f, args, tangents, names, has_aux=False, nested=False):
+def push(f, args, tangents, names, has_aux=False, followed=False):
     """Run ``f(*args)`` with ``tangents`` (flat, per leaf; None: none) riding in one new trace.
 
     Returns the flat output tensors, the output structure, their flat tangents (None where the
-    output does not depend on the tangents) and aux (plain unless ``nested``).
+    output does not depend on the tangents) and aux (plain unless ``followed``).
     """
     with forward.ForwardTrace() as trace:
         seeded, flat_tangents = [], iter(tangents)
@@ -184,7 +186,7 @@ def push(f, args, tangents, names, has_aux=False, nested=False):
         leaves, out_structure, paths = trees.flatten(out, "the output of f")
         outputs = [output_tensor(leaf, path) for leaf, path in zip(leaves, paths)]
         out_dots = [forward.tangent_of_tensor(trace, o) for o in outputs]
-    return outputs, out_structure, out_dots, trees.map_tensors(lambda t: lower(t, nested), aux)
+    return outputs, out_structure, out_dots, trees.map_tensors(lambda t: lower(t, followed), aux)
 
 
 def jvp(f, primals, tangents, has_aux=False):
@@ -201,7 +203,7 @@ def jvp(f, primals, tangents, has_aux=False):
     """
     primals, tangents = _pair_of_sequences(primals, tangents)
     names = [f"argument {i}" for i in range(len(primals))]
-    flat_tangents, live = [], False
+    flat_tangents, given, live = [], [], False
     for i, (p, t) in enumerate(zip(primals, tangents)):
         leaves, structure, paths = trees.flatten(p, names[i])
         t_leaves, t_structure, _ = trees.flatten(t, f"tangent {i}")
@@ -214,11 +216,12 @@ def jvp(f, primals, tangents, has_aux=False):
             x = floating(leaf, path)
             flat_tangents.append(_matching(t_leaf, x, True, f"the tangent of {path}", "primal"))
             live = live or is_live(leaf) or is_live(t_leaf)
-    nested = live or is_nested(())
-    outputs, structure, out_dots, aux = push(f, primals, flat_tangents, names, has_aux, nested)
-    out = trees.unflatten(structure, [lower(o, nested) for o in outputs])
-    dots = [_plain(d, o, nested) for d, o in zip(out_dots, outputs)]
-    if not nested:
+            given += [leaf, t_leaf]
+    followed = is_followed(given, live or is_nested(()))
+    outputs, structure, out_dots, aux = push(f, primals, flat_tangents, names, has_aux, followed)
+    out = trees.unflatten(structure, [lower(o, followed) for o in outputs])
+    dots = [_plain(d, o, followed) for d, o in zip(out_dots, outputs)]
+    if not followed:
         given = [getattr(v, "_data", v) for v in trees.flatten(primals, "primals")[0]]
         dots = owned(dots, [*flat_tangents, *given])
     out_dot = trees.unflatten(structure, dots)

@@ -5,8 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from chainrule.ops.elementwise import arithmetic, comparison, piecewise
-from chainrule.primitive import elementwise, elementwise_binary, value_of
-from chainrule.tracing import traced, tracing
+from chainrule.primitive import elementwise, elementwise_binary
 
 sin = elementwise(
     "sin", np.sin, lambda x, out: cos(x), "cos(x)",
@@ -121,11 +120,9 @@ arctan2 = elementwise_binary(
 
 
 def _hypot_over(a, out):
-    # a / hypot, taken as 0 at the origin (the zero subgradient, as for a norm).
-    out_data = value_of(out)
-    if tracing.tape is None and not np.any(out_data == 0):  # a trace must hold both cases
-        return a / out
-    zero = traced(np.equal, "equal", out_data, 0)
+    # a / hypot, taken as 0 at the origin (the zero subgradient, as for a norm). The origin is
+    # found by a comparison, an op like any other, so the rule holds wherever it runs.
+    zero = comparison.equal(out, 0)
     return piecewise.where(zero, 0, a / piecewise.where(zero, 1, out))
 
 

@@ -15,10 +15,9 @@ import numpy as np
 
 from chainrule.ops.linalg.matrices import matrix_shape, square_shape, symmetric_part
 from chainrule.ops import reductions, shape
-from chainrule.ops.elementwise import piecewise
+from chainrule.ops.elementwise import comparison, piecewise
 from chainrule.ops.contraction import matmul
 from chainrule.primitive import multiple_outputs, primitive, value_of
-from chainrule.tracing import traced, tracing
 
 EighResult = namedtuple("EighResult", ["eigenvalues", "eigenvectors"])
 SVDResult = namedtuple("SVDResult", ["U", "S", "Vh"])
@@ -32,21 +31,16 @@ def _column(values):
     return shape.expand_dims(values, -1)
 
 
-def _tied(gaps, identity):
-    return (gaps + identity) == 0
-
-
 def _inverse_gaps(values, op):
     # F_ij = 1/(λ_j − λ_i) off the diagonal, 0 on it. A repeated λ leaves the vectors' derivative
     # undefined: those entries are NaN (never 1/0, so NumPy stays quiet) and a warning says why.
+    # The ties are found by a comparison, an op like any other; the warning only reads it.
     gaps = _row(values) - _column(values)
     identity = np.eye(values.shape[-1], dtype=values.dtype)
-    tied = traced(_tied, "tied", value_of(gaps), identity)
-    if tied.any():
+    tied = comparison.equal(gaps + identity, 0)
+    if np.any(value_of(tied)):
         warnings.warn(f"{op}: repeated values, where the derivative of the vectors is undefined; "
                       "the gradient is NaN", RuntimeWarning, stacklevel=2)
-    elif tracing.tape is None:  # a trace holds both cases (its replays cannot warn)
-        return 1 / (gaps + identity) - identity
     return piecewise.where(tied, np.nan, 1 / (piecewise.where(tied, 1, gaps) + identity) - identity)
 
 

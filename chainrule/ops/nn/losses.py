@@ -14,7 +14,7 @@ from chainrule.ops.elementwise import activations
 from chainrule.ops.elementwise import arithmetic
 from chainrule.ops.elementwise import comparison
 from chainrule.ops.elementwise import piecewise
-from chainrule.primitive import is_tensor, primitive, traced_operand, value_of
+from chainrule.primitive import is_tensor, nondifferentiable, primitive, value_of
 
 _REDUCTIONS = ("mean", "sum", "none")
 
@@ -63,11 +63,13 @@ def nll_loss(log_probs, target, reduction="mean"):
     _check_reduction(reduction, "nll_loss")
     log_probs = _as_input(log_probs)
     labels = _labels(target, log_probs.shape, "nll_loss")
-    index = _label_index(labels, log_probs.ndim)
+    index = _label_index(labels, _label_grids(labels.shape, log_probs.ndim))
     return _reduce(-indexing.getitem(log_probs, index), reduction)
 
 
 def _labels(target, scores_shape, who):
+    """The target's class labels, checked (the check reads their values; a tensor is kept as
+    it is, so that labels computed from traced values stay traced)."""
     labels = np.asarray(value_of(target))
     if len(scores_shape) == 0:
         raise ValueError(f"{who}: the scores must have a class axis, got a 0-d input")
@@ -85,7 +87,7 @@ def _labels(target, scores_shape, who):
         bad = labels.min() if labels.min() < 0 else labels.max()
         raise ValueError(f"{who}: target holds the label {bad}, out of range for {classes} "
                          f"classes (labels must be in [0, {classes}))")
-    return labels
+    return target if is_tensor(target) else labels
 
 
 def cross_entropy(logits, target, reduction="mean"):
@@ -126,7 +128,7 @@ def cross_entropy(logits, target, reduction="mean"):
         return _reduce(loss, reduction)
     labels = _labels(target, logits.shape, "cross_entropy")
     scale = {"mean": 1 / labels.size if labels.size else np.nan, "sum": 1, "none": None}
-    return _cross_entropy_labels(logits, index=_label_index(labels, logits.ndim),
+    return _cross_entropy_labels(logits, labels, grids=_label_grids(labels.shape, logits.ndim),
                                  class_axis=class_axis, scale=scale[reduction])
 
 
@@ -137,30 +139,43 @@ def _times_log_probs(p, log_probs):
     return p * piecewise.where(ignored, 0, log_probs)
 
 
-def _label_index(labels, ndim):
-    grids = np.indices(labels.shape, sparse=True)
-    return (labels,) if ndim == 1 else (grids[0], labels, *grids[1:])
+def _label_grids(labels_shape, ndim):
+    """The positions that go with each label in an index (none for one sample or a batch of
+    them): computed once per shape, so that building an index takes no NumPy call."""
+    if ndim <= 2:
+        return () if ndim == 1 else (np.arange(labels_shape[0]),)
+    return tuple(np.indices(labels_shape, sparse=True))
+
+
+def _label_index(labels, grids):
+    # Classes are on axis 1 (axis 0 for one sample): the sample's position, its label, the rest.
+    return (labels,) if not grids else (grids[0], labels, *grids[1:])
 
 
 # Cross-entropy from integer labels is one primitive, not log_softmax → pick → mean: a training
 # step spends most of its time per recorded op, and the fused rule softmax − onehot is exact.
-def _cross_entropy_forward(logits, index, class_axis, scale):
+def _cross_entropy_forward(logits, labels, grids, class_axis, scale):
     # Everything is measured from the largest logit: exp never overflows, and the loss is
     # log Σ exp(x − m) − (x_label − m), which keeps log 2 at x = [3e7, 3e7] in float32. At an
     # infinite largest logit the shift takes the limit softmax takes (no inf − inf).
     shifted = shifted_by_max(logits, class_axis)
-    loss = np.log(np.sum(np.exp(shifted), axis=class_axis)) - shifted[index]
+    loss = np.log(np.sum(np.exp(shifted), axis=class_axis)) - shifted[_label_index(labels, grids)]
     return loss if scale is None else np.sum(loss) * loss.dtype.type(scale)
 
 
-def _onehot(shape, dtype, index):
+def _onehot_forward(labels, grids, shape, dtype):
     onehot = np.zeros(shape, dtype=dtype)
-    onehot[index] = 1
+    onehot[_label_index(labels, grids)] = 1
     return onehot
 
 
-def _softmax_minus_onehot(logits, index, class_axis):
-    onehot = traced_operand(_onehot, "onehot", logits.shape, logits.dtype, index)
+# The gradient's one-hot is built from the labels by an op (not differentiable), so that it is
+# built again wherever the rule runs on new labels.
+_onehot = nondifferentiable("onehot", _onehot_forward)
+
+
+def _softmax_minus_onehot(logits, labels, grids, class_axis):
+    onehot = _onehot(labels, grids=grids, shape=logits.shape, dtype=logits.dtype)
     return softmax(logits, axis=class_axis) - onehot
 
 
@@ -169,20 +184,21 @@ def _per_class(grad, class_axis, scale):
     return grad * scale if scale is not None else shape.expand_dims(grad, class_axis)
 
 
-def _cross_entropy_vjp(grad_out, out, logits, index, class_axis, scale):
-    return _per_class(grad_out, class_axis, scale) * _softmax_minus_onehot(logits, index,
+def _cross_entropy_vjp(grad_out, out, logits, labels, grids, class_axis, scale):
+    return _per_class(grad_out, class_axis, scale) * _softmax_minus_onehot(logits, labels, grids,
                                                                             class_axis)
 
 
-def _cross_entropy_jvp(logits_dot, out, logits, index, class_axis, scale):
-    per_sample = reductions.sum(logits_dot * _softmax_minus_onehot(logits, index, class_axis),
-                                axis=class_axis)
+def _cross_entropy_jvp(logits_dot, out, logits, labels, grids, class_axis, scale):
+    difference = _softmax_minus_onehot(logits, labels, grids, class_axis)
+    per_sample = reductions.sum(logits_dot * difference, axis=class_axis)
     return per_sample if scale is None else reductions.sum(per_sample) * scale
 
 
 _cross_entropy_labels = primitive(
-    "cross_entropy", _cross_entropy_forward, vjp=_cross_entropy_vjp, jvp=_cross_entropy_jvp,
-    formula="softmax(logits) − onehot(target)",
+    "cross_entropy", _cross_entropy_forward, vjp=(_cross_entropy_vjp, None),
+    jvp=(_cross_entropy_jvp, None),
+    formula=("softmax(logits) − onehot(target)", "not differentiable (class labels)"),
 )
 
 

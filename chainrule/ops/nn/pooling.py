@@ -11,18 +11,23 @@ import numpy as np
 
 from chainrule.ops.nn import convolution
 from chainrule.ops import indexing, shape
-from chainrule.primitive import linear, value_of
-from chainrule.tracing import traced
+from chainrule.primitive import Primitive, nondifferentiable
 
 
-# Given the positions of the maxima, the pool is linear in x: a gather, whose adjoint is a
-# scatter-add (overlapping windows may pick the same element, and then the gradients add).
-_max_pool2d_op = linear(
+def _scatter_back(grad_out, x, index):
+    return shape.reshape(indexing.scatter(grad_out, shape=(x.size,), index=index), x.shape)
+
+
+# Given the positions of the maxima (an input, found by the op below), the pool is linear in x:
+# a gather, whose adjoint is a scatter-add (overlapping windows may pick the same element, and
+# then the gradients add).
+_max_pool2d_op = Primitive(
     "max_pool2d",
     lambda x, index: np.take(x, index),
-    lambda grad_out, x, index: shape.reshape(
-        indexing.scatter(grad_out, shape=(x.size,), index=index), x.shape),
-    "1 at each window's first maximum, 0 elsewhere",
+    (lambda grad_out, out, x, index: _scatter_back(grad_out, x, index), None),
+    (lambda x_dot, out, x, index: _max_pool2d_op(x_dot, index), None),
+    ("1 at each window's first maximum, 0 elsewhere", "not differentiable"),
+    reads_inputs=False,
 )
 
 
@@ -43,6 +48,11 @@ def _argmax_index(x, kernel_size, stride, padding):
     cols = np.clip(np.arange(wo) * stride[1] - padding[1] + dj, 0, w - 1)
     channel = np.arange(n * c).reshape(n, c, 1, 1)
     return (channel * h + rows) * w + cols
+
+
+# Where each window's maximum is: the values decide the pool's derivative, so finding them is
+# an op of its own (not differentiable), run again wherever the pool runs on new values.
+_window_argmax = nondifferentiable("max_pool2d_argmax", _argmax_index)
 
 
 def _pool_arguments(x, kernel_size, stride, padding, who):
@@ -85,9 +95,8 @@ def max_pool2d(x, kernel_size, stride=None, padding=0):
     """
     x, unbatched, kernel_size, stride, padding = _pool_arguments(
         x, kernel_size, stride, padding, "max_pool2d")
-    index = traced(_argmax_index, "argmax_index", value_of(x), kernel_size, stride,
-                   padding)
-    out = _max_pool2d_op(x, index=index)
+    index = _window_argmax(x, kernel_size=kernel_size, stride=stride, padding=padding)
+    out = _max_pool2d_op(x, index)
     return shape.reshape(out, out.shape[1:]) if unbatched else out
 
 

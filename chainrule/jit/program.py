@@ -1,5 +1,5 @@
-"""A tape turned into a program: the steps the outputs need, as one straight-line Python
-function of NumPy calls, with no tensors, nodes or graph.
+"""The program a trace compiles to: its steps as one straight-line Python function of NumPy
+calls, with no tensors, nodes or graph.
 
 Each value lives in a local variable until its last reader has run; the variable is then
 reused, so memory is given back as early as a sweep would give it back.
@@ -10,7 +10,27 @@ from __future__ import annotations
 import keyword
 import re
 
-from chainrule.tracing import Slot
+
+class Slot:
+    """A value the program computes (or takes as input) on every call: a local variable."""
+
+    __slots__ = ("index",)
+
+    def __init__(self, index):
+        self.index = index
+
+    def __repr__(self):
+        return f"v{self.index}"
+
+
+class Step:
+    """One line of the program, ``out = fn(*args, **params)``: a recorded node's forward, with
+    slots where it reads values of the trace and constants elsewhere."""
+
+    __slots__ = ("fn", "name", "args", "params", "out")
+
+    def __init__(self, fn, name, args, params, out):
+        self.fn, self.name, self.args, self.params, self.out = fn, name, args, params, out
 
 
 class Program:
@@ -30,30 +50,17 @@ class Program:
         return f"<Program: {self.steps} steps>"
 
 
-def build(tape, inputs, outputs, name="program"):
-    """Compile the steps of ``tape`` that ``outputs`` (slots or constants) depend on.
+def build(inputs, steps, outputs, name="program"):
+    """The program that runs ``steps`` (in order) and returns ``outputs`` (slots or constants).
 
     ``inputs`` are the slots the program's arguments fill, in order.
     """
-    steps = needed_steps(tape.steps, outputs)
     writer = _Writer(inputs, steps, outputs)
     source = writer.source()
     namespace = dict(writer.globals)
     exec(compile(source, f"<jit {name}>", "exec"), namespace)  # our own generated code
     constant_outputs = [i for i, out in enumerate(outputs) if type(out) is not Slot]
     return Program(namespace["program"], source, len(steps), constant_outputs)
-
-
-def needed_steps(steps, outputs):
-    """The steps some output depends on, in their order (dead steps are dropped)."""
-    wanted = {out.index for out in outputs if type(out) is Slot}
-    kept = []
-    for step in reversed(steps):
-        if step.out.index in wanted:
-            kept.append(step)
-            wanted.update(slot.index for slot in slots_in(step))
-    kept.reverse()
-    return kept
 
 
 def slots_in(step):
@@ -151,4 +158,4 @@ def _identifier(name):
     return f"{name}_" if keyword.iskeyword(name) or name[:1].isdigit() else name
 
 
-__all__ = ["Program", "build", "needed_steps", "slots_in"]
+__all__ = ["Program", "Slot", "Step", "build", "slots_in"]

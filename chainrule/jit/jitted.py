@@ -1,9 +1,9 @@
 """jit: trace a function once per input signature, then replay it as a straight-line NumPy
 program — no tensors, nodes or graph building on the calls that follow.
 
-The trace runs the function on tensors that every op records (derivatives included: a
-``value_and_grad`` inside is traced through its backward sweep), so the program holds the
-forward and backward steps alike. See docs/jit.md for what a trace can and cannot replay.
+The trace runs the function on inputs that are graph leaves, with the engine recording every
+op on values that descend from them (derivatives included: a ``value_and_grad`` inside records
+its backward sweep), and compiles that graph. See docs/jit.md for what a trace can replay.
 """
 
 from __future__ import annotations
@@ -12,12 +12,11 @@ import functools
 
 import numpy as np
 
-from chainrule.graph import Node, _sequence
-from chainrule.replay.program import build
+from chainrule.graph import recording
+from chainrule.jit.compile import compile_trace
+from chainrule.jit.trace import Trace, TraceError
 from chainrule.tensor import Tensor, wrap
-from chainrule.tracing import Tape, TraceError, tracing
 from chainrule.transforms import trees
-from chainrule.ops.identity import transform_input
 from chainrule.transforms.boundary import is_nested
 
 
@@ -101,17 +100,15 @@ class Jitted:
         return (self._cached(call) or self._trace(call))[0]
 
     def _trace(self, call):
-        tape = Tape(self.__name__, next(_sequence))
-        try:
-            traced, result = _run_traced(self.fun, tape, call)
-            leaves, structure, _ = trees.flatten(result, f"the result of {self.__name__}")
-            values = [leaf._data if isinstance(leaf, Tensor) else leaf for leaf in leaves]
-            outputs = _Outputs(structure, leaves, values, tape, call.any_tensor)
-            program = build(tape, [tape.slot_of(x._data) for x in traced], outputs.refs,
-                            self.__name__)
-        finally:
-            tape.close()
-        self.cache.setdefault(call.key, []).append((program, outputs, tape.guards))
+        with Trace(self.__name__) as trace:
+            inputs = [trace.input(x) for x in call.inputs]
+            args, kwargs = call.rebuild(inputs)
+            result = self.fun(*args, **kwargs)
+        leaves, structure, _ = trees.flatten(result, f"the result of {self.__name__}")
+        values = [leaf._data if isinstance(leaf, Tensor) else leaf for leaf in leaves]
+        program = compile_trace(trace, inputs, leaves, self.__name__)
+        outputs = _Outputs(structure, leaves, call.any_tensor)
+        self.cache.setdefault(call.key, []).append((program, outputs, trace.guards))
         return program, outputs, values
 
     def __repr__(self):
@@ -146,7 +143,7 @@ class _Call:
             self.where.append(position)
             signature.append((leaf.shape, leaf.dtype))
         # Inside a trace, or followed by an outer derivative: the function runs as it is.
-        self.eager = tracing.tape is not None or is_nested(self.leaves)
+        self.eager = recording.trace is not None or is_nested(self.leaves)
         statics = tuple(args[i] for i in static if i < len(args))
         self.key = None if self.eager else (
             self.structure, tuple(signature), _hashable(statics), self.any_tensor)
@@ -174,17 +171,6 @@ def _structure(tree, leaves):
     return trees.LEAF
 
 
-def _run_traced(fun, tape, call):
-    """``fun`` on fresh traced inputs with ``tape`` recording: (the inputs, its result)."""
-    tracing.tape = tape
-    try:
-        traced = [_traced_input(tape, x) for x in call.inputs]
-        args, kwargs = call.rebuild(traced)
-        return traced, fun(*args, **kwargs)
-    finally:
-        tracing.tape = None
-
-
 def _hashable(statics):
     try:
         hash(statics)
@@ -193,26 +179,12 @@ def _hashable(statics):
     return statics
 
 
-def _traced_input(tape, value):
-    """A fresh tensor for one input: its array is a slot, and floats are followed by
-    derivatives, so that every transform inside records its sweeps on the tape."""
-    data = value.view() if isinstance(value, np.ndarray) else np.asarray(value)[()]
-    tape.new_slot(data)
-    if data.dtype.kind not in "fc":
-        return wrap(data)
-    return wrap(data, Node(transform_input, [None], (wrap(data),), data, {}))
-
-
 class _Outputs:
-    """What the traced function returned: its structure, and per leaf a slot or a constant."""
+    """What the traced function returned: its structure, and which leaves were tensors."""
 
-    def __init__(self, structure, leaves, values, tape, any_tensor):
+    def __init__(self, structure, leaves, any_tensor):
         self.structure = structure
-        self.refs, self.tensors = [], []
-        for leaf, data in zip(leaves, values):
-            slot = tape.slot_of(data) if isinstance(data, (np.ndarray, np.generic)) else None
-            self.refs.append(data if slot is None else slot)
-            self.tensors.append(any_tensor and isinstance(leaf, Tensor))
+        self.tensors = [any_tensor and isinstance(leaf, Tensor) for leaf in leaves]
 
     def rebuild(self, values, program, call):
         values = list(values)
