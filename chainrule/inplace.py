@@ -128,7 +128,7 @@ _setitem = Primitive(
     (lambda x_dot, out, x, value, index: _zero_at(x_dot, index),
      lambda value_dot, out, x, value, index: _setitem(arithmetic.zeros_like(x), value_dot,
                                                       index=index)),
-    ("1 outside index, 0 inside", "1 at index"),
+    inputs=("x", "value"),
     reads_inputs=False,
     doc="x with x[index] replaced by value (the functional form of x[index] = value). "
     "With repeated advanced indices the last write wins, and the gradient is that of a scatter.",

@@ -1,4 +1,5 @@
-"""Primitives: one declaration holds an op's forward, its VJP and JVP per input, and its formula.
+"""Primitives: one declaration holds an op's forward, its VJP and JVP per input, its inputs'
+names and its symbolic forward.
 
 ``apply`` is the one door every op goes through: on plain arrays it is NumPy and nothing else;
 on tensors it also records a node for reverse mode and pushes tangents for forward mode.
@@ -25,8 +26,9 @@ _NUMPY_VALUES = frozenset({np.ndarray, *(np.dtype(c).type for c in "?bhilqBHILQe
 OP_HOOKS: list = []
 
 # Functions called as symbolic(prim, args, params) when a forward refuses its arguments, so that
-# ops accept symbols (chainrule.explanation.formulas.symbolic registers SymPy's);
-# NotImplemented = not theirs. They cost nothing until a forward raises.
+# ops accept symbolic values (chainrule.explanation.formulas.terms registers its formula terms,
+# on which the rules run to write their formulas); NotImplemented = not theirs. They cost
+# nothing until a forward raises.
 SYMBOLIC_FORWARDS: list = []
 
 
@@ -40,7 +42,11 @@ class Primitive:
     ``vjps``/``jvps`` marks an input that is not differentiable (an index, a boolean mask).
     Rules are written in chainrule's own ops, so they are differentiable themselves.
 
-    ``formula`` is what an explanation prints for the local derivative of each input.
+    ``inputs`` names the positional inputs (``("x", "y")``), as formulas write them.
+    ``symbolic`` is the forward in symbols, for formulas: text in the inputs' and parameters'
+    names that SymPy reads (``"sin(x)"``), or ``symbolic(sympy, *inputs, **params)``; None
+    where the op has no scalar closed form. Formulas of local derivatives are never written by
+    hand: explanations run the rules themselves on symbolic values.
     ``reads_inputs`` / ``reads_out`` say which saved values the rules read, so that an in-place
     change of anything else is not reported as an error.
     """
@@ -48,15 +54,16 @@ class Primitive:
     # No __slots__: each primitive carries its own __doc__, __name__ and __wrapped__, so that
     # help(), doctest and inspect treat it like the function it stands for.
 
-    def __init__(self, name, forward, vjps, jvps, formulas, *, reads_inputs=True,
-                 reads_out=False, doc=None, register=True):
+    def __init__(self, name, forward, vjps, jvps, *, inputs=None, symbolic=None,
+                 reads_inputs=True, reads_out=False, doc=None, register=True):
         if vjps is not None and jvps is not None and len(vjps) != len(jvps):
             raise ValueError(f"primitive '{name}': one VJP and one JVP per input are needed")
         self.name = name
         self.forward = forward
         self.vjps = None if vjps is None else tuple(vjps)
         self.jvps = None if jvps is None else tuple(jvps)
-        self.formulas = tuple(formulas) if isinstance(formulas, (tuple, list)) else (formulas,)
+        self.inputs = tuple(inputs) if inputs is not None else default_inputs(vjps or jvps)
+        self.symbolic = symbolic
         self.reads_inputs = reads_inputs
         self.reads_out = reads_out
         self.__name__ = self.__qualname__ = name
@@ -74,6 +81,14 @@ class Primitive:
 
     def __repr__(self):
         return f"<primitive {self.name}>"
+
+
+def default_inputs(rules):
+    """x for one input, x and y for two, x1, x2, … for more (a declaration may name them)."""
+    count = len(rules) if rules is not None else 1
+    return ("x",) if count == 1 else ("x", "y") if count == 2 else tuple(
+        f"x{k}" for k in range(1, count + 1)
+    )
 
 
 def _declaring_module():
@@ -169,8 +184,9 @@ def asarray_if_sequence(x):
 # --- family helpers: an op states only what is specific to it --------------------------------
 
 
-def primitive(name, forward, vjp, jvp, formula, *, reads_inputs=True, reads_out=False, doc=None):
-    """Declare a primitive from its forward, one VJP and one JVP per input, and its formulas.
+def primitive(name, forward, vjp, jvp, *, inputs=None, symbolic=None, reads_inputs=True,
+              reads_out=False, doc=None):
+    """Declare a primitive from its forward and one VJP and one JVP per input.
 
     This is the general form, and the public way to add an op of your own; built-in ops use it
     too. ``vjp``/``jvp`` are a rule or a tuple of rules, one per positional input.
@@ -180,7 +196,10 @@ def primitive(name, forward, vjp, jvp, formula, *, reads_inputs=True, reads_out=
         forward: ``forward(*inputs, **params)`` on NumPy arrays.
         vjp: ``vjp(grad_out, out, *inputs, **params)`` per input: its gradient contribution.
         jvp: ``jvp(x_dot, out, *inputs, **params)`` per input: its contribution to ``out_dot``.
-        formula: the local derivative per input, as text for explanations.
+        inputs: the inputs' names (default ``x``; ``x``, ``y``; ``x1``, ``x2``, …).
+        symbolic: the forward in symbols, for formulas (see :class:`Primitive`). Explanations
+            write each local derivative by running ``vjp`` on symbolic values; ``symbolic``
+            lets SymPy read the op itself, so that its formulas can be simplified.
 
     Example:
         >>> import numpy as np
@@ -189,17 +208,17 @@ def primitive(name, forward, vjp, jvp, formula, *, reads_inputs=True, reads_out=
         ...     "cube_example", lambda x: x**3,
         ...     vjp=lambda grad_out, out, x: grad_out * 3 * x**2,
         ...     jvp=lambda x_dot, out, x: x_dot * 3 * x**2,
-        ...     formula="3*x**2")
+        ...     symbolic="x**3")
         >>> float(cr.grad(lambda x: cube(x))(2.0))
         12.0
     """
     vjps = vjp if isinstance(vjp, (tuple, list)) else (vjp,)
     jvps = jvp if isinstance(jvp, (tuple, list)) else (jvp,)
-    return Primitive(name, forward, vjps, jvps, formula, reads_inputs=reads_inputs,
-                     reads_out=reads_out, doc=doc)
+    return Primitive(name, forward, vjps, jvps, inputs=inputs, symbolic=symbolic,
+                     reads_inputs=reads_inputs, reads_out=reads_out, doc=doc)
 
 
-def elementwise(name, forward, derivative, formula, *, reads_inputs=True, reads_out=False,
+def elementwise(name, forward, derivative, *, symbolic=None, reads_inputs=True, reads_out=False,
                 doc=None):
     """A unary elementwise op given its derivative ``derivative(x, out) = dy/dx``."""
     return Primitive(
@@ -207,15 +226,15 @@ def elementwise(name, forward, derivative, formula, *, reads_inputs=True, reads_
         forward,
         (lambda grad_out, out, x: grad_out * derivative(x, out),),
         (lambda x_dot, out, x: x_dot * derivative(x, out),),
-        formula,
+        symbolic=symbolic,
         reads_inputs=reads_inputs,
         reads_out=reads_out,
         doc=doc,
     )
 
 
-def elementwise_binary(name, forward, d_dx, d_dy, formulas, *, reads_inputs=True,
-                       reads_out=False, doc=None):
+def elementwise_binary(name, forward, d_dx, d_dy, *, inputs=None, symbolic=None,
+                       reads_inputs=True, reads_out=False, doc=None):
     """A binary elementwise op given both partials ``d_dx(x, y, out)`` and ``d_dy(x, y, out)``."""
     return Primitive(
         name,
@@ -231,14 +250,15 @@ def elementwise_binary(name, forward, d_dx, d_dy, formulas, *, reads_inputs=True
             lambda x_dot, out, x, y: x_dot if out.size == 0 else x_dot * d_dx(x, y, out),
             lambda y_dot, out, x, y: y_dot if out.size == 0 else y_dot * d_dy(x, y, out),
         ),
-        formulas,
+        inputs=inputs,
+        symbolic=symbolic,
         reads_inputs=reads_inputs,
         reads_out=reads_out,
         doc=doc,
     )
 
 
-def linear(name, forward, adjoint, formula, *, doc=None):
+def linear(name, forward, adjoint, *, symbolic=None, doc=None):
     """A map linear in its one input: the JVP is the op itself, the VJP is ``adjoint``.
 
     ``adjoint(grad_out, x, **params)`` receives the input only for its shape and dtype.
@@ -248,7 +268,7 @@ def linear(name, forward, adjoint, formula, *, doc=None):
         forward,
         (lambda grad_out, out, x, **params: adjoint(grad_out, x, **params),),
         None,
-        formula,
+        symbolic=symbolic,
         reads_inputs=False,
         doc=doc,
     )
@@ -256,7 +276,7 @@ def linear(name, forward, adjoint, formula, *, doc=None):
     return prim
 
 
-def bilinear(name, forward, adjoint_x, adjoint_y, formulas, *, doc=None):
+def bilinear(name, forward, adjoint_x, adjoint_y, *, inputs=None, symbolic=None, doc=None):
     """A map linear in each input separately: the JVP is the product rule.
 
     out_dot = f(x_dot, y) + f(x, y_dot); ``adjoint_x(grad_out, x, y, **params)`` is the VJP for x.
@@ -269,7 +289,8 @@ def bilinear(name, forward, adjoint_x, adjoint_y, formulas, *, doc=None):
             lambda grad_out, out, x, y, **params: adjoint_y(grad_out, x, y, **params),
         ),
         None,
-        formulas,
+        inputs=inputs,
+        symbolic=symbolic,
         doc=doc,
     )
     prim.jvps = (
@@ -279,9 +300,9 @@ def bilinear(name, forward, adjoint_x, adjoint_y, formulas, *, doc=None):
     return prim
 
 
-def nondifferentiable(name, forward, *, doc=None):
+def nondifferentiable(name, forward, *, inputs=None, symbolic=None, doc=None):
     """An op whose result carries no derivative (comparisons, argmax, rounding)."""
-    return Primitive(name, forward, None, None, "not differentiable", doc=doc)
+    return Primitive(name, forward, None, None, inputs=inputs, symbolic=symbolic, doc=doc)
 
 
 # prim(*args, **params) is apply(prim, *args, **params) itself: one Python call less per op.

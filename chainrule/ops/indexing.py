@@ -60,13 +60,11 @@ def _scatter(values, shape, index):
 _scatter_op = linear(
     "scatter", _scatter,
     lambda grad_out, values, shape, index: _getitem_op(grad_out, index=index),
-    "1 at index (repeated indices add)",
 )
 
 _getitem_op = linear(
     "getitem", _getitem,
     lambda grad_out, x, index: _scatter_op(grad_out, shape=x.shape, index=index),
-    "1 at index, 0 elsewhere",
 )
 
 

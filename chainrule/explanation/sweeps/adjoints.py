@@ -10,7 +10,6 @@ import numpy as np
 
 from chainrule.autodiff import reverse
 from chainrule.graph import no_grad
-from chainrule.explanation.record import formula
 from chainrule.explanation.sweeps.tangents import saved_inputs
 from chainrule.explanation.text.values import describe, number, raw, size_of
 
@@ -43,7 +42,7 @@ class AdjointObserver(reverse.SweepObserver):
                 "from": names[node],
                 "to": names[parent],
                 "input": i,
-                "formula": formula(node.prim, i, operands),
+                "formula": self.recording.formula(node, i).text,
                 "derivative": local_derivative(node, i),
                 "adjoint_in": describe(self.adjoints[node]),
                 "contribution": describe(contribution),

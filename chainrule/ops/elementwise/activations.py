@@ -22,7 +22,7 @@ sigmoid = primitive(
     "sigmoid", _sigmoid,
     vjp=lambda grad_out, out, x: grad_out * (out * (1 - out)),
     jvp=lambda x_dot, out, x: x_dot * (out * (1 - out)),
-    formula="sigmoid(x)*(1 - sigmoid(x))", reads_inputs=False, reads_out=True,
+    symbolic="1/(1 + exp(-x))", reads_inputs=False, reads_out=True,
     doc="""The logistic function σ(x) = 1/(1 + e⁻ˣ), without overflow for any x.
 
     Example:
@@ -48,7 +48,7 @@ _elu_op = primitive(
     "elu", _elu,
     vjp=lambda grad_out, out, x, alpha: grad_out * _elu_derivative(x, alpha),
     jvp=lambda x_dot, out, x, alpha: x_dot * _elu_derivative(x, alpha),
-    formula="1 if x > 0 else alpha*exp(x)",
+    symbolic="Piecewise((x, x > 0), (alpha*(exp(x) - 1), True))",
 )
 
 
@@ -116,7 +116,7 @@ _softplus_op = primitive(
     "softplus", _softplus,
     vjp=lambda grad_out, out, x, beta: grad_out * sigmoid(x * beta),
     jvp=lambda x_dot, out, x, beta: x_dot * sigmoid(x * beta),
-    formula="sigmoid(beta*x)",
+    symbolic="log(1 + exp(beta*x))/beta",
 )
 
 

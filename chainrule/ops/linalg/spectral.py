@@ -66,7 +66,6 @@ def _eigenvalues_jvp(x_dot, out, x):
 
 _eigenvalues_op = primitive(
     "eigvalsh", np.linalg.eigvalsh, vjp=_eigenvalues_vjp, jvp=_eigenvalues_jvp,
-    formula="V · diag(grad_out) · Vᵀ",
 )
 
 
@@ -84,7 +83,7 @@ def _eigenvectors_jvp(x_dot, out, x):
 _eigenvectors_op = primitive(
     "eigh_vectors", lambda x: np.linalg.eigh(x)[1],
     vjp=_eigenvectors_vjp, jvp=_eigenvectors_jvp,
-    formula="sym(V · (F ∘ Vᵀ·grad_out) · Vᵀ), F_ij = 1/(λ_j − λ_i)", reads_out=True,
+    reads_out=True,
 )
 
 
@@ -139,7 +138,7 @@ def _singular_values_jvp(x_dot, out, x):
 
 _singular_values_op = primitive(
     "svdvals", lambda x: np.linalg.svd(x, compute_uv=False),
-    vjp=_singular_values_vjp, jvp=_singular_values_jvp, formula="U · diag(grad_out) · Vᵀ",
+    vjp=_singular_values_vjp, jvp=_singular_values_jvp,
 )
 
 
@@ -183,7 +182,6 @@ def _singular_vectors_jvp(x_dot, out, x):
 
 _singular_vectors_op = primitive(
     "svd_vectors", _singular_vectors, vjp=_singular_vectors_vjp, jvp=_singular_vectors_jvp,
-    formula="U·[(J + Jᵀ)·S + S·(K + Kᵀ)]·Vᵀ + projections, J = F ∘ Uᵀ·Ū, K = F ∘ Vᵀ·V̄",
     reads_out=True,
 )
 

@@ -184,7 +184,6 @@ def _cross_entropy_jvp(logits_dot, out, logits, index, class_axis, scale):
 
 _cross_entropy_labels = primitive(
     "cross_entropy", _cross_entropy_forward, vjp=_cross_entropy_vjp, jvp=_cross_entropy_jvp,
-    formula="softmax(logits) − onehot(target)",
 )
 
 
@@ -213,7 +212,6 @@ _bce_with_logits_op = primitive(
          lambda grad_out, out, x, target: -grad_out * x),
     jvp=(lambda x_dot, out, x, target: x_dot * (activations.sigmoid(x) - target),
          lambda target_dot, out, x, target: -target_dot * x),
-    formula=("sigmoid(x) − t", "−x"),
 )
 
 

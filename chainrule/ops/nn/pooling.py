@@ -22,7 +22,6 @@ _max_pool2d_op = linear(
     lambda x, index: np.take(x, index),
     lambda grad_out, x, index: shape.reshape(
         indexing.scatter(grad_out, shape=(x.size,), index=index), x.shape),
-    "1 at each window's first maximum, 0 elsewhere",
 )
 
 
