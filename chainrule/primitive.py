@@ -25,11 +25,10 @@ _NUMPY_VALUES = frozenset({np.ndarray, *(np.dtype(c).type for c in "?bhilqBHILQe
 # uses this). Empty, it costs one truth test per op.
 OP_HOOKS: list = []
 
-# Functions called as symbolic(prim, args, params) when a forward refuses its arguments, so that
-# ops accept symbolic values (chainrule.explanation.formulas.terms registers its formula terms,
-# on which the rules run to write their formulas); NotImplemented = not theirs. They cost
-# nothing until a forward raises.
-SYMBOLIC_FORWARDS: list = []
+# Types of symbolic values, each with the function that applies an op to them: apply(prim, args,
+# params). chainrule.explanation.formulas.terms registers its formula terms, on which the rules
+# run to write their own formulas. Only arguments of no common type are looked up here.
+SYMBOLIC_TYPES: dict = {}
 
 
 class Primitive:
@@ -111,6 +110,8 @@ def apply(prim, *args, **params):
             continue
         elif isinstance(arg, Tensor):
             return record(prim, args, params)
+        elif kind in SYMBOLIC_TYPES:
+            return SYMBOLIC_TYPES[kind](prim, args, params)
         else:
             numbers_only = False
             sequence = sequence or kind is list or kind is tuple
@@ -124,15 +125,7 @@ def apply(prim, *args, **params):
         # Python operators raise at 1/0 and go complex at (-2)**0.5 on Python numbers:
         # compute as NumPy would on them (inf, nan, a warning).
         args = [np.asarray(a) for a in args]
-    try:
-        return prim.forward(*args, **params)
-    except (TypeError, AttributeError):
-        # NumPy refuses symbolic values; a registered symbolic forward takes them instead.
-        for symbolic in SYMBOLIC_FORWARDS:
-            out = symbolic(prim, args, params)
-            if out is not NotImplemented:
-                return out
-        raise
+    return prim.forward(*args, **params)
 
 
 def record(prim, args, params):

@@ -86,6 +86,8 @@ class Recording:
     def argument(self, node, i):
         """Input ``i`` of ``node`` for a formula: a variable named as the step writes it, or
         the number itself where the step writes a number."""
+        if node.inputs[i] is None:  # an input left out (clip with one bound)
+            return None
         name = self.operand(node, i)
         value = raw(node.inputs[i])
         named = node.parents[i] in self.names or id(node.inputs[i]) in self.constants

@@ -11,7 +11,7 @@ from chainrule.autodiff import fit
 from chainrule.explanation.formulas.expression import ExpressionError
 from chainrule.explanation.formulas.local import fitted
 from chainrule.explanation.formulas.terms import (
-    apply, exact_constant, in_order, is_term, value_of, variable,
+    exact_constant, in_order, is_term, value_of, variable,
 )
 from chainrule.graph import reachable
 from chainrule.tensor import Tensor
@@ -43,8 +43,7 @@ def read_terms(recording):
             found[parent] if parent is not None else _constant(recording, value)
             for parent, value in zip(node.parents, node.inputs)
         ]
-        term = apply(node.prim, args, node.params)
-        found[node] = node.out if term is NotImplemented else term
+        found[node] = node.prim(*args, **node.params)  # a term, or a number if all are
     return found[root.node]
 
 

@@ -10,7 +10,7 @@ import functools
 
 import numpy as np
 
-from chainrule.primitive import SYMBOLIC_FORWARDS
+from chainrule.primitive import SYMBOLIC_TYPES
 from chainrule.primitive import apply as apply_op
 from chainrule.ops import contraction, indexing, reductions
 from chainrule.ops import shape as shape_ops
@@ -26,7 +26,7 @@ class Term:
     samples for a formula of all x), so that a rule's shape checks and its value-dependent
     choices see real values. Arguments that are not terms are plain constants.
 
-    Chainrule ops take terms (through the symbolic hook of ``chainrule.primitive.apply``);
+    Chainrule ops take terms (``chainrule.primitive.apply`` hands them to :func:`apply`);
     NumPy refuses them, so that no rule silently computes on a term as if it were an array.
     """
 
@@ -196,14 +196,12 @@ def for_all_points():
 
 
 def apply(prim, args, params):
-    """``prim`` applied to arguments of which some are terms: a new term (the hook of ``apply``).
+    """``prim`` applied to arguments of which some are terms: a new term.
 
     Its numbers come from the op's own forward on the arguments' numbers. A comparison that
     comes out the same at every point, none of them on its boundary, is settled to its value;
     identities that change nothing (x·1, x + 0, a where with a known condition) are tidied away.
     """
-    if not any(type(arg) is Term for arg in args):
-        return NotImplemented
     with np.errstate(all="ignore"):
         value = apply_op(prim, *[value_of(arg) for arg in args], **params)
     term = Term(prim, args, params, value)
@@ -293,7 +291,7 @@ def _uniform(x):
     return array.size > 0 and (bool(np.all(array == array.flat[0])))
 
 
-SYMBOLIC_FORWARDS.append(apply)
+SYMBOLIC_TYPES[Term] = apply
 
 __all__ = [
     "Term",

@@ -44,11 +44,12 @@ def _written(x):
     if x.prim is piecewise.where:
         condition, a, b = (_operand(arg, CHOICE + 1) for arg in x.args)
         return f"{a} if {condition} else {b}", CHOICE
-    if x.prim.name == "transpose" and x.ndim == 2:  # a matrix's transpose, as NumPy writes it
+    if x.prim.name == "transpose" and x.ndim == 2 and x.params.get("axes") in (None, (1, 0)):
         return f"{_operand(x.args[0], ATOM)}.T", ATOM
     if x.prim is indexing.getitem:
         return f"{_operand(x.args[0], ATOM)}[{index_text(x.params['index'])}]", ATOM
-    return call_text(x.prim.name, [text(arg) for arg in x.args], x.params), ATOM
+    # Every parameter is written, so that the formula can be read back and computed again.
+    return call_text(x.prim.name, [text(arg) for arg in x.args], x.params, every=True), ATOM
 
 
 def _infix(symbol, args):
@@ -79,11 +80,22 @@ def constant_text(value):
     if value is None:
         return "None", ATOM
     array = np.asarray(value._data if isinstance(value, Tensor) else value)
-    if array.size and np.all(array == array.flat[0]):
+    if array.size == 1 or (array.size and array.ndim == 0):
         return _number(array.flat[0])
-    if array.size <= SHOWN_ENTRIES:
-        return "[" + ", ".join(_number(v)[0] for v in array.flat) + "]", ATOM
+    if array.size and np.all(array == array.flat[0]):
+        # One number throughout an array: its shape matters where it is not broadcast.
+        number = _number(array.flat[0])[0]
+        named = {"0": "zeros", "1": "ones"}.get(number)
+        return (f"{named}({array.shape})" if named else f"full({array.shape}, {number})"), ATOM
+    if 0 < array.size <= SHOWN_ENTRIES:
+        return _entries(array), ATOM
     return f"array(shape={array.shape})", ATOM
+
+
+def _entries(array):
+    if array.ndim == 0:
+        return _number(array)[0]
+    return "[" + ", ".join(_entries(row) for row in array) + "]"
 
 
 def _number(scalar):
@@ -99,26 +111,37 @@ def literal(array):
     return f"({text})" if text.startswith("-") else text
 
 
-def call_text(name, operands, params):
-    """A step as a call: ``sum(v1, axis=(0,))``, its parameters given by name."""
+def call_text(name, operands, params, every=False):
+    """A step as a call: ``sum(v1, axis=(0,))``, its parameters given by name (those that are
+    None or False only if ``every``)."""
     shown = [
-        f"{key}={param_text(value)}"
+        f"{key}={param_text(value, whole=every)}"
         for key, value in params.items()
-        if value is not None and value is not False
+        if every or (value is not None and value is not False)
     ]
     return f"{name}({', '.join([*operands, *shown])})"
 
 
 def index_text(index):
+    """An index as written inside brackets: ``0, 1:``."""
     parts = index if isinstance(index, tuple) else (index,)
-    return ", ".join(param_text(part) for part in parts)
+    return ", ".join(_slice_text(part) if isinstance(part, slice) else param_text(part)
+                     for part in parts)
 
 
-def param_text(value):
-    """A parameter as written in a step: ``1:3``, ``float32``, ``array(2, 3)``, ``...``."""
+def _slice_text(part):
+    parts = ["" if v is None else str(v) for v in (part.start, part.stop, part.step)]
+    return ":".join(parts[:2] if part.step is None else parts)
+
+
+def param_text(value, whole=False):
+    """A parameter as written in a call: ``slice(1, 3, None)``, ``float32``, ``array(2, 3)``;
+    cut after 24 characters unless ``whole``."""
     if isinstance(value, slice):
-        parts = ["" if v is None else str(v) for v in (value.start, value.stop, value.step)]
-        return ":".join(parts[:2] if value.step is None else parts)
+        return f"slice({value.start!r}, {value.stop!r}, {value.step!r})"
+    if isinstance(value, tuple):
+        inner = ", ".join(param_text(part, whole) for part in value)
+        return f"({inner},)" if len(value) == 1 else f"({inner})"
     if isinstance(value, (np.dtype, type)):
         return np.dtype(value).name
     if isinstance(value, (np.ndarray, Tensor)):
@@ -126,7 +149,7 @@ def param_text(value):
     if value is Ellipsis:
         return "..."
     text = repr(value)
-    return text if len(text) <= 24 else text[:21] + "..."
+    return text if whole or len(text) <= 24 else text[:21] + "..."
 
 
 __all__ = ["text", "constant_text", "literal", "call_text", "index_text", "param_text"]

@@ -49,10 +49,10 @@ def draw_graph(f_or_tensor, *args, names=None, with_adjoints=True, max_nodes=200
         >>> print(picture.dot)  # doctest: +ELLIPSIS
         digraph chainrule {
         ...
-          n1 [label="v1 = -x\\nvalue -0.5\\nadjoint 0.6065", style="rounded"];
-          n0 -> n1 [label="∂v1/∂x = -1\\nadjoint += -0.6065"];
-          n2 [label="v2 = exp(v1)\\nvalue 0.6065\\nadjoint 1 (seed)", ...];
-          n1 -> n2 [label="∂v2/∂v1 = exp(v1)\\nadjoint += 0.6065"];
+          n1 [label="v2 = -v1\\nvalue -0.5\\nadjoint 0.6065", style="rounded"];
+          n0 -> n1 [label="∂v2/∂v1 = -1\\nadjoint += -0.6065"];
+          n2 [label="v3 = exp(v2)\\nvalue 0.6065\\nadjoint 1 (seed)", ...];
+          n1 -> n2 [label="∂v3/∂v2 = exp(v2)\\nadjoint += 0.6065"];
         }
         <BLANKLINE>
     """
