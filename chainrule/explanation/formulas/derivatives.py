@@ -57,7 +57,7 @@ def symbolic_derivative(expression, wrt="x", order=1):
         derivative = function
         for _ in range(order):
             derivative = sweep(derivative, _variable(function, wrt))
-        return simplification.simplify(_in_sympy(derivative), like=_in_sympy(function))
+        return simplification.simplify(_in_sympy(derivative), like=_like(function))
 
 
 def symbolic_value(expression, wrt="x"):
@@ -75,12 +75,18 @@ def _variable(function, wrt):
     return terms.variable(wrt, np.float64(0.0))
 
 
+def _like(function):
+    # The function itself, for the simplification to prefer its functions; if SymPy can write it.
+    try:
+        return symbolic.to_sympy(function)
+    except (TypeError, ValueError):
+        return None
+
+
 def _in_sympy(term):
     try:
         return symbolic.to_sympy(term)
-    except symbolic.NoSymbolicForm as error:
-        raise ExpressionError(f"SymPy cannot write this formula: {error}") from None
-    except (TypeError, ValueError) as error:
+    except (TypeError, ValueError) as error:  # NoSymbolicForm is a TypeError
         raise ExpressionError(f"SymPy cannot write this formula: {error}") from None
 
 

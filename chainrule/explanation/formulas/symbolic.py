@@ -21,7 +21,8 @@ EXACT_NAMES = {"pi": "pi", "e": "E"}
 
 
 class NoSymbolicForm(TypeError):
-    """A term holds an op that declares no symbolic forward, or a constant array."""
+    """A term holds an op with parameters that declares no symbolic forward, or a constant
+    array of several values."""
 
 
 def require_sympy():
@@ -60,7 +61,7 @@ def _converted(term, done, sympy):
         if term.name is not None:
             return sympy.Symbol(term.name, real=True)
         return _exact(term.exact, sympy)
-    if term.prim.symbolic is None:
+    if term.prim.symbolic is None and term.params:
         raise NoSymbolicForm(f"'{term.prim.name}' declares no symbolic forward")
     rules = term.prim.vjps
     args = []
@@ -69,6 +70,9 @@ def _converted(term, done, sympy):
         # A condition that multiplies a derivative is a number there: 1 where it holds.
         numeric = rules is not None and rules[i] is not None
         args.append(indicator(value, sympy) if numeric else value)
+    if term.prim.symbolic is None:
+        # An op SymPy is not told about stays itself, by name: myop(x), a function of x.
+        return sympy.Function(term.prim.name)(*args)
     params = {key: _param(value) for key, value in term.params.items()}
     return forward(term.prim, args, params, sympy)
 
