@@ -21,7 +21,7 @@ SIGMOID_DOT = r"""digraph chainrule {
   graph [fontname="Helvetica", fontsize="11", labelloc="b"];
   node [shape="box", fontname="Helvetica", fontsize="11"];
   edge [fontname="Helvetica", fontsize="9", color="#555555"];
-  n0 [label="v1 = x (input)\nvalue 0.5\nadjoint 0.235", style="rounded,filled", fillcolor="#dbeafe"];
+  n0 [label="v1 = x (input)\nvalue 0.5\nadjoint 0.235", INPUT_STYLE];
   n1 [label="v2 = -v1\nvalue -0.5\nadjoint -0.235", style="rounded"];
   n0 -> n1 [label="∂v2/∂v1 = -1\nadjoint += 0.235"];
   n2 [label="v3 = exp(v2)\nvalue 0.6065\nadjoint -0.3875", style="rounded"];
@@ -35,7 +35,9 @@ SIGMOID_DOT = r"""digraph chainrule {
   c2 -> n4 [style="dashed", color="#888888"];
   n3 -> n4 [label="∂v5/∂v4 = -1/v4**2\nadjoint += -0.3875"];
 }
-""".replace("OUTPUT_STYLE", 'style="rounded,filled,bold", fillcolor="#fde68a", penwidth="2"')
+""".replace(
+    "OUTPUT_STYLE", 'style="rounded,filled,bold", fillcolor="#fde68a", penwidth="2"'
+).replace("INPUT_STYLE", 'style="rounded,filled", fillcolor="#dbeafe"')
 
 
 def sigmoid(x):
@@ -141,9 +143,8 @@ def test_inputs_take_the_parameter_names_or_the_given_names():
 
 def test_an_input_that_is_the_output_is_drawn_alone():
     picture = cr.draw_graph(lambda x: x, 1.0)
-    assert 'n0 [label="v1 = x (input)\\nvalue 1\\nadjoint 1 (seed)", style="rounded,filled,bold"' in (
-        picture.dot
-    )
+    label = 'n0 [label="v1 = x (input)\\nvalue 1\\nadjoint 1 (seed)", style="rounded,filled,bold"'
+    assert label in picture.dot
     assert picture.steps == 1
 
 

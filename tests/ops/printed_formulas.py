@@ -13,23 +13,52 @@ from chainrule.primitive import REGISTRY, apply
 
 # What SymPy writes a function as, on NumPy values.
 SYMPY_NAMES = {
-    "exp": np.exp, "log": np.log, "sin": np.sin, "cos": np.cos, "tan": np.tan, "asin": np.arcsin,
-    "acos": np.arccos, "atan": np.arctan, "atan2": np.arctan2, "sinh": np.sinh, "cosh": np.cosh,
-    "tanh": np.tanh, "asinh": np.arcsinh, "acosh": np.arccosh, "atanh": np.arctanh,
-    "sqrt": np.sqrt, "Abs": np.abs, "sign": np.sign, "Max": np.maximum, "Min": np.minimum,
-    "floor": np.floor, "ceiling": np.ceil, "erf": REGISTRY["erf"], "erfc": REGISTRY["erfc"],
+    "exp": np.exp,
+    "log": np.log,
+    "sin": np.sin,
+    "cos": np.cos,
+    "tan": np.tan,
+    "asin": np.arcsin,
+    "acos": np.arccos,
+    "atan": np.arctan,
+    "atan2": np.arctan2,
+    "sinh": np.sinh,
+    "cosh": np.cosh,
+    "tanh": np.tanh,
+    "asinh": np.arcsinh,
+    "acosh": np.arccosh,
+    "atanh": np.arctanh,
+    "sqrt": np.sqrt,
+    "Abs": np.abs,
+    "sign": np.sign,
+    "Max": np.maximum,
+    "Min": np.minimum,
+    "floor": np.floor,
+    "ceiling": np.ceil,
+    "erf": REGISTRY["erf"],
+    "erfc": REGISTRY["erfc"],
 }
 # How a constant array, and a slice, are written.
 ARRAYS = {"zeros": np.zeros, "ones": np.ones, "full": np.full, "slice": slice}
 CONSTANTS = {"pi": math.pi, "E": math.e, "nan": math.nan, "oo": math.inf, "zoo": math.inf}
 BINARY = {
-    ast.Add: np.add, ast.Sub: np.subtract, ast.Mult: np.multiply, ast.Div: np.divide,
-    ast.Pow: np.power, ast.MatMult: np.matmul, ast.BitAnd: np.logical_and,
-    ast.BitOr: np.logical_or, ast.BitXor: np.logical_xor,
+    ast.Add: np.add,
+    ast.Sub: np.subtract,
+    ast.Mult: np.multiply,
+    ast.Div: np.divide,
+    ast.Pow: np.power,
+    ast.MatMult: np.matmul,
+    ast.BitAnd: np.logical_and,
+    ast.BitOr: np.logical_or,
+    ast.BitXor: np.logical_xor,
 }
 COMPARE = {
-    ast.Gt: np.greater, ast.GtE: np.greater_equal, ast.Lt: np.less, ast.LtE: np.less_equal,
-    ast.Eq: np.equal, ast.NotEq: np.not_equal,
+    ast.Gt: np.greater,
+    ast.GtE: np.greater_equal,
+    ast.Lt: np.less,
+    ast.LtE: np.less_equal,
+    ast.Eq: np.equal,
+    ast.NotEq: np.not_equal,
 }
 
 
@@ -58,8 +87,9 @@ def _value(node, values):
         operand = _value(node.operand, values)
         return -operand if isinstance(node.op, ast.USub) else np.logical_not(operand)
     if isinstance(node, ast.Compare):
-        return COMPARE[type(node.ops[0])](_value(node.left, values),
-                                          _value(node.comparators[0], values))
+        return COMPARE[type(node.ops[0])](
+            _value(node.left, values), _value(node.comparators[0], values)
+        )
     if isinstance(node, ast.IfExp):
         condition = _value(node.test, values)
         return np.where(condition, _value(node.body, values), _value(node.orelse, values))
@@ -83,9 +113,11 @@ def _is_condition(node):
         return False
     inner = node.elts[0]
     logical = (ast.BitAnd, ast.BitOr, ast.BitXor)
-    return isinstance(inner, ast.Compare) or (
-        isinstance(inner, ast.BinOp) and isinstance(inner.op, logical)
-    ) or (isinstance(inner, ast.UnaryOp) and isinstance(inner.op, ast.Invert))
+    return (
+        isinstance(inner, ast.Compare)
+        or (isinstance(inner, ast.BinOp) and isinstance(inner.op, logical))
+        or (isinstance(inner, ast.UnaryOp) and isinstance(inner.op, ast.Invert))
+    )
 
 
 def _index(node, values):

@@ -64,8 +64,13 @@ def printed_value(formula, seed_value):
 
 
 def seed_for(node, i, mode, rng):
-    like = np.asarray(node.out if mode == "reverse" else node.inputs[i]._data
-                      if hasattr(node.inputs[i], "_data") else node.inputs[i])
+    like = np.asarray(
+        node.out
+        if mode == "reverse"
+        else node.inputs[i]._data
+        if hasattr(node.inputs[i], "_data")
+        else node.inputs[i]
+    )
     return rng.standard_normal(like.shape).astype(like.dtype if like.dtype.kind == "f" else float)
 
 
@@ -80,8 +85,11 @@ def check_step(recording, node, i, mode, rng):
         expected = engine_value(node, i, mode, seed)
     got, how = printed_value(formula, seed)
     np.testing.assert_allclose(
-        np.asarray(got, dtype=complex), np.asarray(expected, dtype=complex),
-        rtol=1e-6, atol=1e-9, err_msg=f"{node.prim.name}, input {i}, {mode}: {formula.text}",
+        np.asarray(got, dtype=complex),
+        np.asarray(expected, dtype=complex),
+        rtol=1e-6,
+        atol=1e-9,
+        err_msg=f"{node.prim.name}, input {i}, {mode}: {formula.text}",
     )
     return how
 
@@ -127,7 +135,8 @@ def test_every_differentiable_primitive_has_its_formulas_checked():
 
 def test_a_formula_that_the_rule_cannot_write_says_so():
     op = cr.primitive(
-        "numpy_rule_example", np.sin,
+        "numpy_rule_example",
+        np.sin,
         vjp=lambda grad_out, out, x: grad_out * np.cos(x),  # NumPy on the input: no terms
         jvp=lambda x_dot, out, x: x_dot * np.cos(x),
     )

@@ -127,7 +127,12 @@ class _Watch(reverse.SweepObserver):
             return
         terms = [
             messages.Term(
-                "forward-mode", prim, i, x_dot, _local(prim.jvps[i], x_dot, out, raw, params), raw,
+                "forward-mode",
+                prim,
+                i,
+                x_dot,
+                _local(prim.jvps[i], x_dot, out, raw, params),
+                raw,
                 params,
             ).at(index, np.shape(out_dot))
             for i, x_dot in enumerate(dots)

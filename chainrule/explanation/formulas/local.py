@@ -59,8 +59,9 @@ def local_formula(prim, i, args, params, out, mode="reverse", scalar=None):
     unit = _ones(like)[()]
     try:
         with np.errstate(all="ignore"):
-            found = _run(prim, i, unit if scalar else seed, Term(prim, args, params, out), args,
-                         params, mode)
+            found = _run(
+                prim, i, unit if scalar else seed, Term(prim, args, params, out), args, params, mode
+            )
     except Exception as error:  # whatever stops the rule, the formula says so
         return LocalFormula(_missing(prim, mode, error), None, scalar)
     if scalar:

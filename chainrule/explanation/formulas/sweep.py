@@ -11,7 +11,11 @@ from chainrule.autodiff import fit
 from chainrule.explanation.formulas.expression import ExpressionError
 from chainrule.explanation.formulas.local import fitted
 from chainrule.explanation.formulas.terms import (
-    exact_constant, in_order, is_term, value_of, variable,
+    exact_constant,
+    in_order,
+    is_term,
+    value_of,
+    variable,
 )
 from chainrule.graph import reachable
 from chainrule.tensor import Tensor

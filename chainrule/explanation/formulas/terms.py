@@ -238,11 +238,17 @@ def _is_equality(prim):
 
 
 def tidy(term):
-    """``term`` without a factor 1, a term 0 or a known condition, where that keeps its shape."""
+    """``term`` without a factor 1, a term 0 or a known condition, where that keeps its shape
+    (and its dtype: 1.0·c of a condition c is c as a number)."""
     simpler = _simpler(term.prim, term.args, term.value)
     if simpler is None or np.shape(value_of(simpler)) != np.shape(term.value):
         return term
-    return simpler
+    dtype = np.asarray(term.value).dtype
+    if np.asarray(value_of(simpler)).dtype == dtype:
+        return simpler
+    if is_term(simpler) and simpler.dtype == bool and dtype.kind == "f":
+        return arithmetic.astype(simpler, dtype)
+    return term
 
 
 def _simpler(prim, args, value):

@@ -14,9 +14,21 @@ from chainrule.tensor import Tensor
 # How tightly each kind of part binds; a part is bracketed inside one that binds more tightly.
 CHOICE, COMPARISON, OR, XOR, AND, SUM, PRODUCT, UNARY, POWER, ATOM = range(10)
 LEVELS = {
-    "==": COMPARISON, "!=": COMPARISON, "<": COMPARISON, "<=": COMPARISON, ">": COMPARISON,
-    ">=": COMPARISON, "|": OR, "^": XOR, "&": AND, "+": SUM, "-": SUM, "*": PRODUCT,
-    "/": PRODUCT, "@": PRODUCT, "**": POWER,
+    "==": COMPARISON,
+    "!=": COMPARISON,
+    "<": COMPARISON,
+    "<=": COMPARISON,
+    ">": COMPARISON,
+    ">=": COMPARISON,
+    "|": OR,
+    "^": XOR,
+    "&": AND,
+    "+": SUM,
+    "-": SUM,
+    "*": PRODUCT,
+    "/": PRODUCT,
+    "@": PRODUCT,
+    "**": POWER,
 }
 # Arrays with up to this many entries are written out; larger ones by their shape.
 SHOWN_ENTRIES = 6
@@ -41,6 +53,8 @@ def _written(x):
         return f"-{_operand(x.args[0], UNARY)}", UNARY
     if x.prim is comparison.logical_not:
         return f"~{_operand(x.args[0], UNARY)}", UNARY
+    if x.prim.name == "astype" and _is_condition(x.args[0]):  # a condition as a number
+        return f"[{_written(x.args[0])[0]}]", ATOM
     if x.prim is piecewise.where:
         condition, a, b = (_operand(arg, CHOICE + 1) for arg in x.args)
         return f"{a} if {condition} else {b}", CHOICE
@@ -125,8 +139,9 @@ def call_text(name, operands, params, every=False):
 def index_text(index):
     """An index as written inside brackets: ``0, 1:``."""
     parts = index if isinstance(index, tuple) else (index,)
-    return ", ".join(_slice_text(part) if isinstance(part, slice) else param_text(part)
-                     for part in parts)
+    return ", ".join(
+        _slice_text(part) if isinstance(part, slice) else param_text(part) for part in parts
+    )
 
 
 def _slice_text(part):

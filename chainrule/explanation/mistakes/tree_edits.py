@@ -53,8 +53,9 @@ def rule_of(node):
         return ""
     x = sampling.candidates(["x"])["x"]
     with terms.for_all_points(), np.errstate(all="ignore"):
-        formula = local_formula(function, 0, [terms.variable("x", x)], {}, function.forward(x),
-                                scalar=True)
+        formula = local_formula(
+            function, 0, [terms.variable("x", x)], {}, function.forward(x), scalar=True
+        )
     return f" ({node.func.id}′(x) = {formula.text})" if formula.term is not None else ""
 
 

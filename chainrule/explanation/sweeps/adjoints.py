@@ -32,7 +32,6 @@ class AdjointObserver(reverse.SweepObserver):
 
     def contribution(self, node, i, parent, contribution, total):
         names = self.recording.names
-        operands = [self.recording.operand(node, k) for k in range(len(node.inputs))]
         self.received.setdefault(parent, []).append(
             {"from": names[node], "contribution": describe(contribution)}
         )

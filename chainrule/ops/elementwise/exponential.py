@@ -44,7 +44,8 @@ exp2 = elementwise(
 
 # expm1 and log1p are primitives for accuracy near 0, where exp(x) - 1 and log(1 + x) cancel.
 expm1 = elementwise(
-    "expm1", np.expm1, lambda x, out: out + 1, symbolic="exp(x) - 1", reads_inputs=False, reads_out=True,
+    "expm1", np.expm1, lambda x, out: out + 1, symbolic="exp(x) - 1",
+    reads_inputs=False, reads_out=True,
     doc="""eˣ − 1, accurate near 0.
 
     Example:
