@@ -2,7 +2,8 @@
 names and its symbolic forward.
 
 ``apply`` is the one door every op goes through: on plain arrays it is NumPy and nothing else;
-on tensors it also records a node for reverse mode and pushes tangents for forward mode.
+on tensors it also records a node for reverse mode and pushes tangents for forward mode; on
+symbolic values (formula terms) it hands the op to their own ``apply``.
 The family helpers (elementwise, linear, bilinear, ...) let a declaration state only its math.
 """
 

@@ -71,6 +71,8 @@ class Recording:
         if parent is not None and parent in self.names:
             return self.names[parent]
         value = node.inputs[i]
+        if value is None:  # an input left out (clip with one bound)
+            return "None"
         if id(value) in self.constants:
             return self.constants[id(value)]
         array = raw(value)

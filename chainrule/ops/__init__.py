@@ -1,1 +1,2 @@
-"""Primitive ops, one family per module. Each op is declared once: forward, VJPs, JVPs, formula."""
+"""Primitive ops, one family per module. Each op is declared once: forward, VJPs, JVPs, and its
+inputs' names and symbolic forward (for formulas)."""

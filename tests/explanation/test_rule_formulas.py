@@ -51,6 +51,8 @@ def test_kinks_and_ties_print_as_the_rules_take_them():
     assert tie[("v3", "v2")] == ("[v1 == v2]/2 + [v1 < v2]", 0.5)
     bound = local_derivatives(cr.explain(lambda x: cr.clip(x, -1.0, 1.0), 1.0))
     assert bound[("v2", "v1")] == ("[v1 <= 1]", 1.0)  # clip passes the gradient at its bound
+    one_bound = local_derivatives(cr.explain(lambda x: cr.clip(x, None, 0.5), 0.5))
+    assert one_bound[("v2", "v1")] == ("[v1 <= 1/2]", 1.0)
 
 
 def test_a_users_primitive_gets_its_formula_from_its_rule():

@@ -54,14 +54,12 @@ def local_formula(prim, i, args, params, out, mode="reverse", scalar=None):
     x = args[i]
     if scalar is None:
         scalar = np.size(out) == 1 and np.size(value_of(x)) == 1
+    # A unit adjoint (tangent) for a single number; else a symbolic one, of the value's shape.
     like = out if mode == "reverse" else value_of(x)
-    seed = None if scalar else Term(None, (), {}, _ones(like), name=SEEDS[mode])
-    unit = _ones(like)[()]
+    seed = _ones(like)[()] if scalar else Term(None, (), {}, _ones(like), name=SEEDS[mode])
     try:
         with np.errstate(all="ignore"):
-            found = _run(
-                prim, i, unit if scalar else seed, Term(prim, args, params, out), args, params, mode
-            )
+            found = _run(prim, i, seed, Term(prim, args, params, out), args, params, mode)
     except Exception as error:  # whatever stops the rule, the formula says so
         return LocalFormula(_missing(prim, mode, error), None, scalar)
     if scalar:

@@ -123,6 +123,8 @@ def _param(value):
 def constant(value):
     """A plain constant in SymPy: a number (exact where one matches), or a truth value."""
     sympy = require_sympy()
+    if value is None:  # an input left out (clip with one bound)
+        return None
     array = np.asarray(value)
     if array.size == 0 or not np.all(array == array.flat[0]) and not np.all(np.isnan(array)):
         raise NoSymbolicForm(f"a constant array of shape {array.shape} is not one number")

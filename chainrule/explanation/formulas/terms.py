@@ -261,14 +261,21 @@ def _simpler(prim, args, value):
         return args[0].args[0]
     if len(args) != 2:
         return None
-    x, y = args
     if prim is comparison.logical_and or prim is comparison.logical_or:
-        # x and True is x; x or False is x; x and False, x or True are known.
-        neutral = prim is comparison.logical_and
-        known = [arg for arg in args if not is_term(arg) and _uniform(arg)]
-        if not known:
-            return None
-        return value if bool(np.all(known[0])) != neutral else (y if known[0] is x else x)
+        return _logical(prim is comparison.logical_and, args, value)
+    return _arithmetic(prim, *args, value)
+
+
+def _logical(conjunction, args, value):
+    # x and True is x, x or False is x; x and False, x or True are known.
+    known = [arg for arg in args if not is_term(arg) and _uniform(arg)]
+    if not known:
+        return None
+    x, y = args
+    return value if bool(np.all(known[0])) != conjunction else (y if known[0] is x else x)
+
+
+def _arithmetic(prim, x, y, value):
     if prim is arithmetic.multiply:
         if _all(x, 0) or _all(y, 0):
             return value if np.all(np.isfinite(value)) else None
