@@ -1,8 +1,9 @@
-"""Primitives: one declaration holds an op's forward, its VJP and JVP per input, and its formula.
+"""Primitives: one declaration holds an op's forward, its VJP and JVP per input, its inputs'
+names and its symbolic forward.
 
 ``apply`` is the one door of every op: NumPy alone on plain arrays; on tensors it also records a
 node and pushes tangents (and, while jit traces, every op on a traced value:
-:mod:`chainrule.trace_recording`). ``__all__`` is the whole API a rule author uses.
+:mod:`chainrule.trace_recording`); symbolic values (formula terms) apply the op themselves.
 """
 
 from __future__ import annotations
@@ -21,10 +22,10 @@ REGISTRY: dict[str, "Primitive"] = {}
 # Argument types that need no conversion: apply hands them to the forward as they are.
 _NUMPY_VALUES = frozenset({np.ndarray, *(np.dtype(c).type for c in "?bhilqBHILQefdgFDG")})
 
-# Functions called as symbolic(prim, args, params) when a forward refuses its arguments, so that
-# ops accept symbols (chainrule.explanation.formulas.symbolic registers SymPy's);
-# NotImplemented = not theirs. They cost nothing until a forward raises.
-SYMBOLIC_FORWARDS: list = []
+# Types of symbolic values, each with the function that applies an op to them: apply(prim, args,
+# params). chainrule.explanation.formulas.terms registers its formula terms, on which the rules
+# run to write their own formulas. Only arguments of no common type are looked up here.
+SYMBOLIC_TYPES: dict = {}
 
 
 class Primitive:
@@ -37,7 +38,11 @@ class Primitive:
     ``vjps``/``jvps`` marks an input that is not differentiable (an index, a boolean mask).
     Rules are written in chainrule's own ops, so they are differentiable themselves.
 
-    ``formula`` is what an explanation prints for the local derivative of each input.
+    ``inputs`` names the positional inputs (``("x", "y")``), as formulas write them.
+    ``symbolic`` is the forward in symbols, for formulas: text in the inputs' and parameters'
+    names that SymPy reads (``"sin(x)"``), or ``symbolic(sympy, *inputs, **params)``; None
+    where the op has no scalar closed form. Formulas of local derivatives are never written by
+    hand: explanations run the rules themselves on symbolic values.
     ``reads_inputs`` / ``reads_out`` say which saved values the rules read, so that an in-place
     change of anything else is not reported as an error. ``random`` says that the forward
     draws random numbers: each run draws anew, so jit records it even on constants and its
@@ -47,15 +52,16 @@ class Primitive:
     # No __slots__: each primitive carries its own __doc__, __name__ and __wrapped__, so that
     # help(), doctest and inspect treat it like the function it stands for.
 
-    def __init__(self, name, forward, vjps, jvps, formulas, *, reads_inputs=True,
-                 reads_out=False, random=False, doc=None, register=True):
+    def __init__(self, name, forward, vjps, jvps, *, inputs=None, symbolic=None,
+                 reads_inputs=True, reads_out=False, random=False, doc=None, register=True):
         if vjps is not None and jvps is not None and len(vjps) != len(jvps):
             raise ValueError(f"primitive '{name}': one VJP and one JVP per input are needed")
         self.name = name
         self.forward = forward
         self.vjps = None if vjps is None else tuple(vjps)
         self.jvps = None if jvps is None else tuple(jvps)
-        self.formulas = tuple(formulas) if isinstance(formulas, (tuple, list)) else (formulas,)
+        self.inputs = tuple(inputs) if inputs is not None else default_inputs(vjps or jvps)
+        self.symbolic = symbolic
         self.reads_inputs = reads_inputs
         self.reads_out = reads_out
         self.random = random
@@ -74,6 +80,14 @@ class Primitive:
 
     def __repr__(self):
         return f"<primitive {self.name}>"
+
+
+def default_inputs(rules):
+    """x for one input, x and y for two, x1, x2, … for more (a declaration may name them)."""
+    count = len(rules) if rules is not None else 1
+    return ("x",) if count == 1 else ("x", "y") if count == 2 else tuple(
+        f"x{k}" for k in range(1, count + 1)
+    )
 
 
 def _declaring_module():
@@ -96,6 +110,8 @@ def apply(prim, *args, **params):
             continue
         elif isinstance(arg, Tensor):
             return record(prim, args, params)
+        elif kind in SYMBOLIC_TYPES:
+            return SYMBOLIC_TYPES[kind](prim, args, params)
         else:
             numbers_only = False
             sequence = sequence or kind is list or kind is tuple
@@ -109,15 +125,7 @@ def apply(prim, *args, **params):
         # Python operators raise at 1/0 and go complex at (-2)**0.5 on Python numbers:
         # compute as NumPy would on them (inf, nan, a warning).
         args = [np.asarray(a) for a in args]
-    try:
-        return prim.forward(*args, **params)
-    except (TypeError, AttributeError):
-        # NumPy refuses symbolic values; a registered symbolic forward takes them instead.
-        for symbolic in SYMBOLIC_FORWARDS:
-            out = symbolic(prim, args, params)
-            if out is not NotImplemented:
-                return out
-        raise
+    return prim.forward(*args, **params)
 
 
 def record(prim, args, params):
@@ -156,8 +164,9 @@ def record(prim, args, params):
 # --- family helpers: an op states only what is specific to it --------------------------------
 
 
-def primitive(name, forward, vjp, jvp, formula, *, reads_inputs=True, reads_out=False, doc=None):
-    """Declare a primitive from its forward, one VJP and one JVP per input, and its formulas.
+def primitive(name, forward, vjp, jvp, *, inputs=None, symbolic=None, reads_inputs=True,
+              reads_out=False, doc=None):
+    """Declare a primitive from its forward and one VJP and one JVP per input.
 
     This is the general form, and the public way to add an op of your own; built-in ops use it
     too. ``vjp``/``jvp`` are a rule or a tuple of rules, one per positional input.
@@ -167,7 +176,10 @@ def primitive(name, forward, vjp, jvp, formula, *, reads_inputs=True, reads_out=
         forward: ``forward(*inputs, **params)`` on NumPy arrays.
         vjp: ``vjp(grad_out, out, *inputs, **params)`` per input: its gradient contribution.
         jvp: ``jvp(x_dot, out, *inputs, **params)`` per input: its contribution to ``out_dot``.
-        formula: the local derivative per input, as text for explanations.
+        inputs: the inputs' names (default ``x``; ``x``, ``y``; ``x1``, ``x2``, …).
+        symbolic: the forward in symbols, for formulas (see :class:`Primitive`). Explanations
+            write each local derivative by running ``vjp`` on symbolic values; ``symbolic``
+            lets SymPy read the op itself, so that its formulas can be simplified.
 
     Example:
         >>> import numpy as np
@@ -176,17 +188,17 @@ def primitive(name, forward, vjp, jvp, formula, *, reads_inputs=True, reads_out=
         ...     "cube_example", lambda x: x**3,
         ...     vjp=lambda grad_out, out, x: grad_out * 3 * x**2,
         ...     jvp=lambda x_dot, out, x: x_dot * 3 * x**2,
-        ...     formula="3*x**2")
+        ...     symbolic="x**3")
         >>> float(cr.grad(lambda x: cube(x))(2.0))
         12.0
     """
     vjps = vjp if isinstance(vjp, (tuple, list)) else (vjp,)
     jvps = jvp if isinstance(jvp, (tuple, list)) else (jvp,)
-    return Primitive(name, forward, vjps, jvps, formula, reads_inputs=reads_inputs,
-                     reads_out=reads_out, doc=doc)
+    return Primitive(name, forward, vjps, jvps, inputs=inputs, symbolic=symbolic,
+                     reads_inputs=reads_inputs, reads_out=reads_out, doc=doc)
 
 
-def elementwise(name, forward, derivative, formula, *, reads_inputs=True, reads_out=False,
+def elementwise(name, forward, derivative, *, symbolic=None, reads_inputs=True, reads_out=False,
                 doc=None):
     """A unary elementwise op given its derivative ``derivative(x, out) = dy/dx``."""
     return Primitive(
@@ -194,15 +206,15 @@ def elementwise(name, forward, derivative, formula, *, reads_inputs=True, reads_
         forward,
         (lambda grad_out, out, x: grad_out * derivative(x, out),),
         (lambda x_dot, out, x: x_dot * derivative(x, out),),
-        formula,
+        symbolic=symbolic,
         reads_inputs=reads_inputs,
         reads_out=reads_out,
         doc=doc,
     )
 
 
-def elementwise_binary(name, forward, d_dx, d_dy, formulas, *, reads_inputs=True,
-                       reads_out=False, doc=None):
+def elementwise_binary(name, forward, d_dx, d_dy, *, inputs=None, symbolic=None,
+                       reads_inputs=True, reads_out=False, doc=None):
     """A binary elementwise op given both partials ``d_dx(x, y, out)`` and ``d_dy(x, y, out)``."""
     return Primitive(
         name,
@@ -218,14 +230,15 @@ def elementwise_binary(name, forward, d_dx, d_dy, formulas, *, reads_inputs=True
             lambda x_dot, out, x, y: x_dot if out.size == 0 else x_dot * d_dx(x, y, out),
             lambda y_dot, out, x, y: y_dot if out.size == 0 else y_dot * d_dy(x, y, out),
         ),
-        formulas,
+        inputs=inputs,
+        symbolic=symbolic,
         reads_inputs=reads_inputs,
         reads_out=reads_out,
         doc=doc,
     )
 
 
-def linear(name, forward, adjoint, formula, *, doc=None):
+def linear(name, forward, adjoint, *, symbolic=None, doc=None):
     """A map linear in its one input: the JVP is the op itself, the VJP is ``adjoint``.
 
     ``adjoint(grad_out, x, **params)`` receives the input only for its shape and dtype.
@@ -235,7 +248,7 @@ def linear(name, forward, adjoint, formula, *, doc=None):
         forward,
         (lambda grad_out, out, x, **params: adjoint(grad_out, x, **params),),
         None,
-        formula,
+        symbolic=symbolic,
         reads_inputs=False,
         doc=doc,
     )
@@ -243,7 +256,7 @@ def linear(name, forward, adjoint, formula, *, doc=None):
     return prim
 
 
-def bilinear(name, forward, adjoint_x, adjoint_y, formulas, *, doc=None):
+def bilinear(name, forward, adjoint_x, adjoint_y, *, inputs=None, symbolic=None, doc=None):
     """A map linear in each input separately: the JVP is the product rule.
 
     out_dot = f(x_dot, y) + f(x, y_dot); ``adjoint_x(grad_out, x, y, **params)`` is the VJP for x.
@@ -256,7 +269,8 @@ def bilinear(name, forward, adjoint_x, adjoint_y, formulas, *, doc=None):
             lambda grad_out, out, x, y, **params: adjoint_y(grad_out, x, y, **params),
         ),
         None,
-        formulas,
+        inputs=inputs,
+        symbolic=symbolic,
         doc=doc,
     )
     prim.jvps = (
@@ -266,7 +280,7 @@ def bilinear(name, forward, adjoint_x, adjoint_y, formulas, *, doc=None):
     return prim
 
 
-def multiple_outputs(name, forward, outputs, vjp, jvp, formula, *, no_derivative=(), doc=None):
+def multiple_outputs(name, forward, outputs, vjp, jvp, *, inputs=None, no_derivative=(), doc=None):
     """Declare an op with several outputs, computed once (eigh: values and vectors; svd: U, S, Vh).
 
     ``forward(*inputs, **params)`` returns one array per name in ``outputs``. The rules see every
@@ -285,14 +299,13 @@ def multiple_outputs(name, forward, outputs, vjp, jvp, formula, *, no_derivative
         ...     return grad_sin * outs[1] - grad_cos * outs[0]
         >>> sincos = multiple_outputs(
         ...     "sincos_example", lambda x: (np.sin(x), np.cos(x)), ("sin", "cos"),
-        ...     vjp=sincos_vjp, jvp=lambda x_dot, outs, x: (x_dot * outs[1], -x_dot * outs[0]),
-        ...     formula="(cos x, -sin x)")
+        ...     vjp=sincos_vjp, jvp=lambda x_dot, outs, x: (x_dot * outs[1], -x_dot * outs[0]))
         >>> print(f"{float(cr.grad(lambda x: sincos(x)[1])(0.5)):.6f}")   # d cos x/dx = -sin x
         -0.479426
     """
     vjps = vjp if isinstance(vjp, (tuple, list)) else (vjp,)
     jvps = jvp if isinstance(jvp, (tuple, list)) else (jvp,)
-    prim = MultipleOutputs(name, forward, vjps, jvps, formula, doc=doc)
+    prim = MultipleOutputs(name, forward, vjps, jvps, inputs=inputs, doc=doc)
     prim.outputs = tuple(outputs)
     prim.parts = tuple(
         _output_part(prim, k, output not in no_derivative)
@@ -310,13 +323,20 @@ def _output_part(prim, k, differentiable):
     def forward(*inputs, **params):
         return prim.forward(*inputs, **params)[k]
 
-    forward.joint = prim  # jit's compiler runs the joint forward once for all the outputs
-
     def only_k(grad_out):
         return tuple(grad_out if j == k else None for j in range(count))
 
     if not differentiable:
-        return nondifferentiable(name, forward, register=False)
+        part = nondifferentiable(name, forward, inputs=prim.inputs, register=False)
+    else:
+        part = _differentiable_part(prim, k, name, forward, only_k)
+    # Readers that need every output (jit's compiler runs the op once; a formula hands the rule
+    # all the outputs) find the whole op here.
+    part.joint, part.index = prim, k
+    return part
+
+
+def _differentiable_part(prim, k, name, forward, only_k):
     # The joint rules are looked up at each call: the declaration stays their one home.
     return Primitive(
         name, forward,
@@ -324,7 +344,7 @@ def _output_part(prim, k, differentiable):
          prim.vjps[i](only_k(grad_out), outs, *inputs, **params) for i in range(len(prim.vjps))],
         [lambda x_dot, outs, *inputs, i=i, **params:
          prim.jvps[i](x_dot, outs, *inputs, **params)[k] for i in range(len(prim.jvps))],
-        prim.formulas, reads_inputs=prim.reads_inputs, reads_out=True, register=False,
+        inputs=prim.inputs, reads_inputs=prim.reads_inputs, reads_out=True, register=False,
     )
 
 
@@ -340,6 +360,9 @@ def apply_outputs(prim, *args, **params):
     if recording.trace is not None:
         return trace_recording.record_outputs(prim, args, params)
     if not any(isinstance(arg, Tensor) for arg in args):
+        symbolic = next((SYMBOLIC_TYPES[type(a)] for a in args if type(a) in SYMBOLIC_TYPES), None)
+        if symbolic is not None:  # a symbolic value names each output as a step of its own
+            return tuple(symbolic(part, args, params) for part in prim.parts)
         return tuple(prim.forward(*[asarray_if_sequence(a) for a in args], **params))
     raw = tuple(arg._data if isinstance(arg, Tensor) else asarray_if_sequence(arg)
                 for arg in args)
@@ -365,10 +388,11 @@ def apply_outputs(prim, *args, **params):
 MultipleOutputs.__call__ = apply_outputs
 
 
-def nondifferentiable(name, forward, *, random=False, doc=None, register=True):
+def nondifferentiable(name, forward, *, inputs=None, symbolic=None, random=False, doc=None,
+                      register=True):
     """An op whose result carries no derivative (comparisons, argmax, rounding, random draws)."""
-    return Primitive(name, forward, None, None, "not differentiable", random=random, doc=doc,
-                     register=register)
+    return Primitive(name, forward, None, None, inputs=inputs, symbolic=symbolic, random=random,
+                     doc=doc, register=register)
 
 
 class Unbatchable(TypeError):

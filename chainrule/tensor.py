@@ -248,8 +248,9 @@ def is_tensor(x):
 
 def value_of(x):
     """The array inside a tensor; any other value as it is. What a rule reads to compute a
-    mask or a branch with NumPy (the result is a constant, never differentiated)."""
-    return x._data if isinstance(x, Tensor) else x
+    mask or a branch with NumPy (the result is a constant, never differentiated). The formula
+    terms that rules run on to write their formulas carry numbers too, read the same way."""
+    return getattr(x, "_data", x)
 
 
 def check_differentiable_dtype(dtype, what):

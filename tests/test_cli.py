@@ -3,7 +3,9 @@
 
 import pytest
 
+import chainrule as cr
 from chainrule._version import __version__
+from chainrule.cli.demo import sigmoid_by_steps
 from tests.cli_process import run_chainrule
 
 
@@ -37,20 +39,32 @@ def test_demo_shows_each_step_the_chain_and_the_agreeing_gradient():
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[0] == "σ(x) = 1 / (1 + exp(-x)) as a chain of 4 steps, at x = 0.5"
-    assert lines[2:7] == [
-        "  step               value   local derivative",
-        "  a = -x              -0.5   da/dx = -1      = -1",
-        "  b = exp(a)      0.606531   db/da = exp(a)  = 0.606531",
-        "  c = 1 + b        1.60653   dc/db = 1       = 1",
-        "  d = 1 / c       0.622459   dd/dc = -1/c²   = -0.387456",
+    # The steps as explain numbers them (v1 = x), with the seed article's names beside them.
+    assert lines[2:8] == [
+        "  var  seed  step           value   local derivative",
+        "  v1   x     x                0.5",
+        "  v2   a     -v1             -0.5   ∂v2/∂v1 = -1        = -1",
+        "  v3   b     exp(v2)     0.606531   ∂v3/∂v2 = exp(v2)   = 0.606531",
+        "  v4   c     1 + v3       1.60653   ∂v4/∂v3 = 1         = 1",
+        "  v5   d     1 / v4      0.622459   ∂v5/∂v4 = -1/v4**2  = -0.387456",
     ]
-    assert lines[8] == (
-        "chain rule:   dd/dx = dd/dc · dc/db · db/da · da/dx = "
+    assert lines[9] == (
+        "chain rule:   ∂v5/∂v1 = ∂v5/∂v4 · ∂v4/∂v3 · ∂v3/∂v2 · ∂v2/∂v1 = "
         "(-0.387456)·(1)·(0.606531)·(-1) = 0.235004"
     )
-    assert lines[9] == "backward():   x.grad = 0.235004"
-    assert lines[10] == "closed form:  σ(x)·(1 − σ(x)) = 0.235004"
-    assert lines[11].startswith("agree: yes")
+    assert lines[10] == "backward():   x.grad = 0.235004"
+    assert lines[11] == "closed form:  σ(x)·(1 − σ(x)) = 0.235004"
+    assert lines[12].startswith("agree: yes")
+
+
+def test_demo_numbers_its_steps_as_explain_and_graph_do():
+    explained = cr.explain(sigmoid_by_steps, 0.5).to_dict()["steps"]
+    drawn = cr.draw_graph(sigmoid_by_steps, 0.5).dot
+    lines = run_cli("demo").stdout.splitlines()[3:8]
+    for step, line in zip(explained, lines):
+        assert line.split()[0] == step["var"] and step["expression"] in line
+        if step["op"] != "input":
+            assert f"{step['var']} = {step['expression']}" in drawn
 
 
 @pytest.mark.parametrize("x, expected", [("-2", "0.104994"), ("3", "0.0451767")])

@@ -16,7 +16,7 @@ def declare(name, factor=1.0, jvp_factor=1.0):
         lambda x: x * np.sin(x),
         vjp=lambda grad_out, out, x: grad_out * (cr.sin(x) + x * cr.cos(x)) * factor,
         jvp=lambda x_dot, out, x: x_dot * (cr.sin(x) + x * cr.cos(x)) * jvp_factor,
-        formula="sin(x) + x*cos(x)",
+        symbolic="x*sin(x)",
     )
 
 
@@ -61,7 +61,7 @@ def test_gradcheck_catches_a_wrong_second_derivative():
         "square_bad_second", lambda x: x * x,
         vjp=lambda grad_out, out, x: grad_out * 2 * getattr(x, "_data", x),
         jvp=lambda x_dot, out, x: x_dot * 2 * x,
-        formula="2*x",
+        symbolic="x**2",
     )
     assert cr.gradcheck(op, np.array([0.5, 1.5]), order=1)
     with pytest.raises(GradcheckError, match="gradient"):

@@ -204,7 +204,7 @@ def test_concatenate_tangent_is_the_concatenated_tangents():
 def test_concatenate_has_a_rule_for_every_input_position():
     prim = REGISTRY["concatenate"]
     assert len(prim.vjps) == len(prim.jvps) == 1
-    assert callable(prim.vjps[7]) and callable(prim.jvps[7]) and isinstance(prim.formulas[7], str)
+    assert callable(prim.vjps[7]) and callable(prim.jvps[7]) and prim.inputs[7] == "x8"
 
 
 def test_split_pieces_match_numpy_and_their_gradients_land_in_place():

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from chainrule.tensor import Tensor
 
 
 def fit_gradient(contribution, x):
@@ -47,10 +46,11 @@ def unbroadcast(grad, shape):
 
 
 def broadcast(value, shape):
-    """``value`` stretched to ``shape``: a recorded op on a tensor, NumPy's view on an array."""
-    if isinstance(value, Tensor):
-        return value.broadcast_to(shape)
-    return _scalar_if_0d(np.broadcast_to(value, shape))
+    """``value`` stretched to ``shape``: NumPy's view on an array; a value of another kind (a
+    tensor, whose method is a recorded op; a formula term) stretches itself."""
+    if isinstance(value, (np.ndarray, np.generic)) or not hasattr(value, "broadcast_to"):
+        return _scalar_if_0d(np.broadcast_to(value, shape))
+    return value.broadcast_to(shape)
 
 
 def cast(value, dtype):

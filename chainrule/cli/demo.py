@@ -1,5 +1,6 @@
-"""``chainrule demo``: the sigmoid as a chain of four steps, each step's local derivative, and
-the product beside ``backward()`` and the closed form.
+"""``chainrule demo``: the sigmoid as a chain of four steps, read from the engine's record as
+``explain`` reads it (v1 = x, v2 = a, …), each step's local derivative, and the product beside
+``backward()`` and the closed form.
 """
 
 from __future__ import annotations
@@ -9,14 +10,16 @@ import math
 import chainrule as cr
 from chainrule.cli.errors import UsageError
 
+# The seed article's names for the four steps a = -x, b = exp(a), c = 1 + b, d = 1 / c.
+SEED_NAMES = ("x", "a", "b", "c", "d")
 
-# The sigmoid as the chain of its four steps: (step, local derivative as a formula, the step).
-SIGMOID_STEPS = (
-    ("a = -x", "da/dx = -1", lambda u: -u),
-    ("b = exp(a)", "db/da = exp(a)", lambda u: cr.exp(u)),
-    ("c = 1 + b", "dc/db = 1", lambda u: 1 + u),
-    ("d = 1 / c", "dd/dc = -1/c²", lambda u: 1 / u),
-)
+
+def sigmoid_by_steps(x):
+    a = -x
+    b = cr.exp(a)
+    c = 1 + b
+    d = 1 / c
+    return d
 
 
 # exp(-x) overflows float64 below x = -709.78; a round bound is easier to state.
@@ -45,21 +48,22 @@ def run_demo(args):
             f"chainrule demo: --x must be a finite number between -{DEMO_X_BOUND:g} and "
             f"{DEMO_X_BOUND:g} (exp(-x) overflows below about -709), got {x_value:g}"
         )
-    links = chain_links(x_value)
+    steps, links = chain_links(x_value)
     print(f"σ(x) = 1 / (1 + exp(-x)) as a chain of {len(links)} steps, at x = {x_value:g}\n")
-    print(f"  {'step':<12}{'value':>12}   local derivative")
-    for (step, formula, _), (value, derivative) in zip(SIGMOID_STEPS, links):
-        print(f"  {step:<12}{value:>12.6g}   {formula:<16}= {derivative:.6g}")
-
-    product = math.prod(derivative for _, derivative in links)
-    factors = "·".join(f"({derivative:.6g})" for _, derivative in reversed(links))
+    print(f"  {'var':<5}{'seed':<6}{'step':<10}{'value':>10}   local derivative")
+    for step, seed_name in zip(steps, SEED_NAMES):
+        local = links.get(step["var"])
+        shown = f"{local[0]:<20}= {local[1]:.6g}" if local else ""
+        print(f"  {step['var']:<5}{seed_name:<6}{step['expression']:<10}{step['value']:>10.6g}"
+              f"   {shown}".rstrip())
+    product = math.prod(derivative for _, derivative in links.values())
+    print(f"\nchain rule:   {chain_text(steps, links)} = {product:.6g}")
     x = cr.tensor(x_value, requires_grad=True)
     sigmoid = sigmoid_by_steps(x)
     sigmoid.backward()
     by_backward = x.grad.item()
     sigma = sigmoid.item()
     closed_form = sigma * (1 - sigma)
-    print(f"\nchain rule:   dd/dx = dd/dc · dc/db · db/da · da/dx = {factors} = {product:.6g}")
     print(f"backward():   x.grad = {by_backward:.6g}")
     print(f"closed form:  σ(x)·(1 − σ(x)) = {closed_form:.6g}")
     values = (product, by_backward, closed_form)
@@ -71,22 +75,24 @@ def run_demo(args):
 
 
 def chain_links(x_value):
-    """Each step's (value, local derivative), the derivative found by backward() on that step."""
-    links = []
-    value = x_value
-    for _, _, step in SIGMOID_STEPS:
-        u = cr.tensor(value, requires_grad=True)
-        out = step(u)
-        out.backward()
-        value = out.item()
-        links.append((value, u.grad.item()))
-    return links
+    """The recorded steps (as ``explain`` names them) and, by step, its local derivative as a
+    formula and a number: ∂vᵢ/∂vᵢ₋₁, written and computed by the step's own rule."""
+    explained = cr.explain(sigmoid_by_steps, x_value).to_dict()
+    steps = explained["steps"]
+    links = {}
+    for event in explained["reverse"]["steps"]:
+        if event["kind"] == "contribution":
+            formula = f"∂{event['from']}/∂{event['to']} = {event['formula']}"
+            links[event["from"]] = (formula, event["derivative"])
+    return steps, links
 
 
-def sigmoid_by_steps(x):
-    for _, _, step in SIGMOID_STEPS:
-        x = step(x)
-    return x
+def chain_text(steps, links):
+    """∂v5/∂v1 = ∂v5/∂v4 · … · ∂v2/∂v1 = (…)·…·(…), from the output back to the input."""
+    names = [step["var"] for step in steps]
+    factors = [f"∂{later}/∂{earlier}" for earlier, later in zip(names, names[1:])][::-1]
+    numbers = "·".join(f"({links[name][1]:.6g})" for name in reversed(names[1:]))
+    return f"∂{names[-1]}/∂{names[0]} = {' · '.join(factors)} = {numbers}"
 
 
-__all__ = ['add_demo', 'run_demo', 'chain_links']
+__all__ = ["add_demo", "run_demo", "chain_links", "sigmoid_by_steps"]

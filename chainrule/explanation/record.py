@@ -1,20 +1,21 @@
 """The primal trace (Wengert list): f recorded once at fresh leaves, each step named vᵢ.
 
-``Recording`` holds what the engine recorded; ``primal_steps`` reads it into steps such as
-``v3 = exp(v2)`` with their values and each input's local-derivative formula (the primitive's
-own ``formulas``), the way forward and reverse traces will refer to them.
+``Recording`` holds what the engine recorded and names it: the inputs first (v1 = x, …), then
+each step in the order it ran. Every reader — the traces, the graph picture, the formulas, the
+command line — uses these names, and asks the recording for a step's local-derivative formula,
+which the step's own rule writes (:mod:`chainrule.explanation.formulas.local`).
 """
 
 from __future__ import annotations
 
-import inspect
-import re
-
 import numpy as np
 
+from chainrule.explanation.formulas.local import local_formula
+from chainrule.explanation.formulas.terms import variable
+from chainrule.explanation.formulas.writing import call_text, index_text, literal
+from chainrule.explanation.text.values import describe, raw
 from chainrule.graph import enable_grad, leading_to, reachable
 from chainrule.tensor import Tensor, tensor
-from chainrule.explanation.text.values import describe, raw
 
 INFIX = {
     "add": "{} + {}",
@@ -31,25 +32,27 @@ class Recording:
 
     ``leaves`` are the nodes of the inputs being differentiated (``wrt``); ``nodes`` the
     recorded steps on a path from them to an output, in the order they ran (``seq``); ``names``
-    maps each of those nodes to its name ``vᵢ``.
+    maps each of those nodes to its name ``vᵢ`` (:func:`step_names`). ``literals`` maps leaf
+    nodes that stand for numbers written in a formula to their exact text (see
+    :func:`chainrule.explanation.formulas.derivatives.record`). An explanation (``explained``)
+    needs an output that depends on the differentiated inputs; a formula may be constant.
     """
 
-    def __init__(self, f, args, input_names, wrt):
+    def __init__(self, f, args, input_names, wrt, literals=None, explained=True):
         self.input_names = list(input_names)
         self.wrt = list(wrt)
         self.inputs = [_fresh(arg, i in self.wrt) for i, arg in enumerate(args)]
+        self.literals = {} if literals is None else literals
         with enable_grad():
             out = f(*self.inputs)
         self.outputs = list(out) if isinstance(out, (tuple, list)) else [out]
         self.leaves = [self.inputs[i].node for i in self.wrt]
         self.nodes = steps_between(self.leaves, self.outputs)
-        self.names = {leaf: f"v{k}" for k, leaf in enumerate(self.leaves, 1)}
-        for k, node in enumerate(self.nodes, len(self.leaves) + 1):
-            self.names[node] = f"v{k}"
+        self.names = step_names(self.leaves, self.nodes)
         self.output_nodes = [
             o.node if isinstance(o, Tensor) and o.node in self.names else None for o in self.outputs
         ]
-        if all(node is None for node in self.output_nodes):
+        if explained and all(node is None for node in self.output_nodes):
             wrt_names = ", ".join(self.input_names[i] for i in self.wrt)
             raise ValueError(
                 f"the output does not depend on {wrt_names}: there is no derivative to explain"
@@ -60,6 +63,7 @@ class Recording:
             if i not in self.wrt
         }
         self.arrays = []  # (name, value) of the array constants met in the steps
+        self._formulas = {}
 
     def operand(self, node, i):
         """How input ``i`` of ``node`` is written in a step: vⱼ, an input's name or a number."""
@@ -67,6 +71,8 @@ class Recording:
         if parent is not None and parent in self.names:
             return self.names[parent]
         value = node.inputs[i]
+        if value is None:  # an input left out (clip with one bound)
+            return "None"
         if id(value) in self.constants:
             return self.constants[id(value)]
         array = raw(value)
@@ -78,6 +84,36 @@ class Recording:
         name = f"k{len(self.arrays) + 1}"
         self.arrays.append((name, value))
         return name
+
+    def argument(self, node, i):
+        """Input ``i`` of ``node`` for a formula: a variable named as the step writes it, or
+        the number itself where the step writes a number."""
+        if node.inputs[i] is None:  # an input left out (clip with one bound)
+            return None
+        name = self.operand(node, i)
+        value = raw(node.inputs[i])
+        named = node.parents[i] in self.names or id(node.inputs[i]) in self.constants
+        if not named and value.ndim == 0 and value.dtype.kind in "biuf":
+            return value[()]
+        return variable(name, value[()])
+
+    def formula(self, node, i, mode="reverse"):
+        """∂vᵢ/∂vⱼ of ``node`` for input ``i``, written by its VJP (or JVP) rule; computed once."""
+        key = (node, i, mode)
+        if key not in self._formulas:
+            args = [self.argument(node, k) for k in range(len(node.inputs))]
+            out = raw(node.value)[()]
+            self._formulas[key] = local_formula(node.prim, i, args, node.params, out, mode)
+        return self._formulas[key]
+
+
+def step_names(leaves, nodes):
+    """v1, v2, … for ``leaves`` (the inputs, in their order), then for ``nodes`` (the steps, in
+    the order they ran): the one numbering of explanations, pictures and formulas."""
+    names = {leaf: f"v{k}" for k, leaf in enumerate(leaves, 1)}
+    for k, node in enumerate(nodes, len(names) + 1):
+        names[node] = f"v{k}"
+    return names
 
 
 def steps_between(leaves, outputs):
@@ -92,14 +128,6 @@ def _fresh(arg, differentiable):
     if differentiable and array.dtype.kind not in "fc":
         array = array.astype(np.float64)
     return tensor(array, requires_grad=differentiable)
-
-
-def literal(array):
-    """A number as it is written in a formula: ``1``, ``0.5``, ``(-2)``, ``True``."""
-    if array.dtype.kind == "b":
-        return str(bool(array))
-    text = f"{float(array):.12g}"
-    return f"({text})" if text.startswith("-") else text
 
 
 def primal_steps(recording):
@@ -118,7 +146,7 @@ def primal_steps(recording):
     for node in recording.nodes:
         operands = [recording.operand(node, i) for i in range(len(node.inputs))]
         local = [
-            {"wrt": operands[i], "input": i, "formula": formula(node.prim, i, operands)}
+            {"wrt": operands[i], "input": i, "formula": recording.formula(node, i).text}
             for i in differentiable_inputs(recording, node)
         ]
         steps.append(
@@ -152,67 +180,14 @@ def expression(name, operands, params):
         return f"-{operands[0]}"
     if name == "getitem":
         return f"{operands[0]}[{index_text(params['index'])}]"
-    shown = [
-        f"{key}={param_text(value)}"
-        for key, value in params.items()
-        if value is not None and value is not False
-    ]
-    return f"{name}({', '.join([*operands, *shown])})"
-
-
-def index_text(index):
-    parts = index if isinstance(index, tuple) else (index,)
-    return ", ".join(param_text(part) for part in parts)
-
-
-def param_text(value):
-    if isinstance(value, slice):
-        parts = ["" if v is None else str(v) for v in (value.start, value.stop, value.step)]
-        return ":".join(parts[:2] if value.step is None else parts)
-    if isinstance(value, (np.dtype, type)):
-        return np.dtype(value).name
-    if isinstance(value, (np.ndarray, Tensor)):
-        return f"array{tuple(value.shape)}"
-    if value is Ellipsis:
-        return "..."
-    text = repr(value)
-    return text if len(text) <= 24 else text[:21] + "..."
-
-
-def formula(prim, i, operands):
-    """The primitive's local-derivative formula for input ``i``, in the step's own names."""
-    try:
-        text = prim.formulas[i]
-    except IndexError:
-        text = prim.formulas[0] if len(prim.formulas) else ""
-    names = rule_input_names(prim, i, len(operands))
-    swap = dict(zip(names, operands))
-    if not swap:
-        return text
-    pattern = r"(?<![A-Za-z0-9_])(" + "|".join(map(re.escape, swap)) + r")(?![A-Za-z0-9_])"
-    return re.sub(pattern, lambda match: swap[match.group(1)], text)
-
-
-def rule_input_names(prim, i, count):
-    """The names the rules give the inputs (``x``, ``y``, ``condition``...), as formulas use."""
-    for rules in (prim.jvps, prim.vjps):
-        try:
-            parameters = inspect.signature(rules[i]).parameters.values()
-        except (TypeError, ValueError, IndexError):
-            continue
-        names = [
-            p.name for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
-        ][2:]
-        if len(names) == count:
-            return names
-    return ("x", "y")[:count] if count <= 2 else []
+    return call_text(name, operands, params)
 
 
 __all__ = [
     "Recording",
     "primal_steps",
+    "step_names",
     "steps_between",
     "differentiable_inputs",
-    "formula",
     "expression",
 ]

@@ -76,7 +76,8 @@ def explain(f, *args, mode="reverse", wrt=None, direction=None):
     differentiated input, or along ``direction``); for reverse mode the adjoint trace
     v̄ⱼ += v̄ᵢ · ∂vᵢ/∂vⱼ in the order the engine ran it, seeded with v̄ = 1 for every output
     entry; the final derivatives; and for several inputs or outputs the Jacobian chain and the
-    cost of each mode. Every number comes from the engine's own rules and sweeps.
+    cost of each mode. Every number comes from the engine's own rules and sweeps, and every
+    formula is written by those rules (run on formula terms).
 
     Args:
         f: a function of tensors; an :class:`Expression` or formula text (``"sin(cos(x))"``);

@@ -45,7 +45,7 @@ def _ref_of(trace, node, refs, steps, numbers):
         return _argument(node, 0, refs)
     args = [_argument(node, i, refs) for i in range(len(node.parents))]
     params = {key: _substituted(value, refs) for key, value in node.params.items()}
-    joint = getattr(node.prim.forward, "joint", None)
+    joint = getattr(node.prim, "joint", None)
     if joint is not None:  # one output of several: the op runs once, each output is picked
         whole = refs.get(id(node.siblings))
         if whole is None:

@@ -69,7 +69,7 @@ def _matmul_adjoint_y(grad_out, x, y):
 
 
 matmul = bilinear(
-    "matmul", _matmul, _matmul_adjoint_x, _matmul_adjoint_y, ("grad_out @ yᵀ", "xᵀ @ grad_out"),
+    "matmul", _matmul, _matmul_adjoint_x, _matmul_adjoint_y,
     doc="""x @ y, as ``numpy.matmul``: 1-d operands are promoted, batch axes broadcast.
 
     Raises:
@@ -210,7 +210,6 @@ def _trace_adjoint(grad_out, x, offset, axis1, axis2):
 
 _trace_op = linear(
     "trace", lambda x, offset, axis1, axis2: np.trace(x, offset, axis1, axis2), _trace_adjoint,
-    "1 on the diagonal, 0 elsewhere",
 )
 
 
@@ -277,7 +276,6 @@ def _einsum_jvp(i, x_dot, out, *operands, subscripts):
 
 _einsum_op = Variadic(
     "einsum", _einsum, _einsum_vjp, _einsum_jvp,
-    "grad_out contracted with the other operands (einsum back to this operand's indices)",
 )
 
 

@@ -65,7 +65,7 @@ def _reversed_cumsum(grad_out, x, axis):
     return indexing.flip(_cumsum_op(indexing.flip(grad_out, axis), axis=axis), axis)
 
 
-_cumsum_op = linear("cumsum", _cumsum, _reversed_cumsum, "1 for every out[k] with k >= i")
+_cumsum_op = linear("cumsum", _cumsum, _reversed_cumsum)
 
 
 def _cumprod(x, axis):
@@ -86,7 +86,6 @@ def _cumprod_jvp(x_dot, out, x, axis):
 
 _cumprod_op = primitive(
     "cumprod", _cumprod, vjp=_cumprod_vjp, jvp=_cumprod_jvp,
-    formula="prod(x[j] for j <= k if j != i) for every out[k] with k >= i",
     reads_out=True,
 )
 

@@ -13,7 +13,7 @@ transform_input = Primitive(
     lambda x: x,
     (lambda grad_out, out, x: grad_out,),
     (lambda x_dot, out, x: x_dot,),
-    "1",
+    symbolic="x",
     reads_inputs=False,
     doc="Where a transform's input enters its graph (identity).",
 )

@@ -64,13 +64,11 @@ def _scatter(values, shape, index):
 _scatter_op = linear(
     "scatter", _scatter,
     lambda grad_out, values, shape, index: _getitem_op(grad_out, index=index),
-    "1 at index (repeated indices add)",
 )
 
 _getitem_op = linear(
     "getitem", _getitem,
     lambda grad_out, x, index: _scatter_op(grad_out, shape=x.shape, index=index),
-    "1 at index, 0 elsewhere",
 )
 
 
@@ -165,7 +163,7 @@ setitem = Primitive(
     (lambda x_dot, out, x, value, index: _zero_at(x_dot, index),
      lambda value_dot, out, x, value, index: setitem(arithmetic.zeros_like(x), value_dot,
                                                      index=index)),
-    ("1 outside index, 0 inside", "1 at index"),
+    inputs=("x", "value"),
     reads_inputs=False,
     doc="x with x[index] replaced by value (the functional form of x[index] = value). "
     "With repeated advanced indices the last write wins, and the gradient is that of a scatter.",

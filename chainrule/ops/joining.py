@@ -17,7 +17,7 @@ from chainrule.primitive import Primitive
 class EachInput:
     """A rule table for a primitive that takes any number of inputs: entry i is ``make(i)``.
 
-    The engine reads only ``vjps[i]`` and ``jvps[i]``, and explanations ``formulas[i]``. Read
+    The engine reads only ``vjps[i]`` and ``jvps[i]``, and explanations ``inputs[i]``. Read
     as a sequence the table holds one entry, the rule every input shares, so code that checks
     a declaration for missing rules sees a one-input declaration.
     """
@@ -46,11 +46,11 @@ class Variadic(Primitive):
     receive the position ``i`` of their input first.
     """
 
-    def __init__(self, name, forward, vjp, jvp, formula, **options):
-        super().__init__(name, forward, (vjp,), (jvp,), formula, **options)
+    def __init__(self, name, forward, vjp, jvp, **options):
+        super().__init__(name, forward, (vjp,), (jvp,), **options)
         self.vjps = EachInput(lambda i: partial(vjp, i))
         self.jvps = EachInput(lambda i: partial(jvp, i))
-        self.formulas = EachInput(lambda i: formula)
+        self.inputs = EachInput(lambda i: f"x{i + 1}")
 
 
 # --- concatenate: one input per tensor, so the engine sees each of them ------------------------
@@ -76,7 +76,7 @@ def _concatenate_jvp(i, x_dot, out, *inputs, axis):
 
 _concatenate_op = Variadic(
     "concatenate", lambda *arrays, axis: np.concatenate(arrays, axis=axis),
-    _concatenate_vjp, _concatenate_jvp, "1 on the input's block of the output",
+    _concatenate_vjp, _concatenate_jvp,
     reads_inputs=False,
 )
 
@@ -274,7 +274,6 @@ _pad_op = Primitive(
     (lambda grad_out, out, x, pad_width, constant_values: _interior(grad_out, pad_width),),
     (lambda x_dot, out, x, pad_width, constant_values: _pad_op(
         x_dot, pad_width=pad_width, constant_values=0),),
-    "1 inside, 0 on the padding",
     reads_inputs=False,
 )
 

@@ -54,7 +54,6 @@ def _sum(x, axis, keepdims):
 _sum_op = linear(
     "sum", _sum,
     lambda grad_out, x, axis, keepdims: expand_reduced(grad_out, x.shape, axis, keepdims),
-    "1",
 )
 
 
@@ -93,7 +92,6 @@ _mean_op = linear(
     lambda grad_out, x, axis, keepdims: (
         expand_reduced(grad_out, x.shape, axis, keepdims) / math.prod(x.shape[i] for i in axis)
     ),
-    "1/n",
 )
 
 
@@ -145,7 +143,6 @@ _prod_op = primitive(
     jvp=lambda x_dot, out, x, axis, keepdims: sum(
         x_dot * _others_product(x, axis), axis=axis, keepdims=keepdims
     ),
-    formula="product of the other entries (exact at zeros)",
 )
 
 
@@ -186,7 +183,6 @@ def _extremum(name, forward, which):
         jvp=lambda x_dot, out, x, axis, keepdims: sum(
             x_dot * _tie_share(x, out, axis, keepdims), axis=axis, keepdims=keepdims
         ),
-        formula=f"1/m for each of the m entries equal to the {which}, else 0",
         reads_out=True,
     )
 

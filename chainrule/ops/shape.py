@@ -70,7 +70,6 @@ def _reshape(x, shape, order):
 _reshape_op = linear(
     "reshape", _reshape,
     lambda grad_out, x, shape, order: _reshape_op(grad_out, shape=x.shape, order=order),
-    "1 (values in a new shape)",
 )
 
 
@@ -123,7 +122,6 @@ def _broadcast_to(x, shape):
 _broadcast_op = linear(
     "broadcast_to", _broadcast_to,
     lambda grad_out, x, shape: fit.unbroadcast(grad_out, x.shape),
-    "1 (summed over the broadcast axes)",
 )
 
 
@@ -153,7 +151,6 @@ _transpose_op = linear(
     lambda grad_out, x, axes: _transpose_op(
         grad_out, axes=None if axes is None else _inverse_permutation(axes)
     ),
-    "1 (axes permuted back)",
 )
 
 

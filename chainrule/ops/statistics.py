@@ -123,7 +123,6 @@ _logsumexp_op = primitive(
     jvp=lambda x_dot, out, x, axis, keepdims: reductions.sum(
         x_dot * _softmax(x, out, axis, keepdims), axis=axis, keepdims=keepdims
     ),
-    formula="exp(x - logsumexp(x)) (the softmax of x)",
     reads_out=True,
 )
 

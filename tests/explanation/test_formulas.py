@@ -1,4 +1,4 @@
-"""Derivatives as formulas: the engine's own rules run on SymPy symbols."""
+"""Derivatives as formulas: the engine's own rules run on formula terms, tidied by SymPy."""
 
 import sys
 import time
@@ -12,7 +12,7 @@ from chainrule.primitive import Primitive
 
 sympy = pytest.importorskip("sympy")
 
-from chainrule.explanation.formulas import symbolic  # noqa: E402
+from chainrule.explanation.formulas import symbolic, terms  # noqa: E402
 from chainrule.explanation.formulas.derivatives import (  # noqa: E402
     derivative_formula, symbolic_derivative, symbolic_value,
 )
@@ -55,29 +55,43 @@ def test_sigmoid_derivative_is_sigma_times_one_minus_sigma_without_new_functions
 def test_the_rules_that_run_are_the_engines_not_sympys():
     # A primitive named sin whose rule says 7: the formula follows the rule, not calculus.
     odd_sin = Primitive(
-        "sin", np.sin, (lambda grad_out, out, x: grad_out * 7,), (None,), "7", register=False
+        "sin", np.sin, (lambda grad_out, out, x: grad_out * 7,), (None,), symbolic="sin(x)",
+        register=False,
     )
     assert derivative_formula(lambda t: odd_sin(t)) == "7"
 
 
-def test_ops_take_sympy_values_through_the_symbolic_forward():
-    symbolic.require_sympy()
-    assert cr.sin(x) == sympy.sin(x)
-    assert cr.maximum(x, 0) == sympy.Max(x, 0)
-    assert cr.sigmoid(x) == 1 / (1 + sympy.exp(-x))
+def test_ops_take_formula_terms_and_sympy_reads_them_by_their_declarations():
+    t = terms.variable("x", np.float64(0.5))
+    assert symbolic.to_sympy(cr.sin(t)) == sympy.sin(x)
+    assert symbolic.to_sympy(cr.maximum(t, 0)) == sympy.Max(x, 0)
+    assert symbolic.to_sympy(cr.sigmoid(t)) == 1 / (1 + sympy.exp(-x))
+    assert cr.sin(t).value == np.sin(0.5)
 
 
 def test_numpy_inputs_keep_the_plain_path_and_its_errors():
-    symbolic.require_sympy()
     assert cr.sin(np.float64(0.0)) == 0.0
     with pytest.raises(TypeError):
         cr.sin("a")
 
 
-def test_kink_rules_that_multiply_by_a_comparison_still_give_formulas():
-    assert derivative_formula("relu(x)") == "Heaviside(x)"
-    assert derivative_formula("abs(x)") == "sign(x)"
-    assert derivative_formula("leaky_relu(x, 0.1)") == "Piecewise((1, x > 0), (1/10, True))"
+def test_kinks_read_as_the_rules_take_them():
+    assert derivative_formula("relu(x)") == "[x > 0]"  # 1 where x > 0, else 0: relu′(0) = 0
+    assert derivative_formula("abs(x)") == "sign(x)"  # sign(0) = 0
+    assert derivative_formula("leaky_relu(x, 0.1)") == "1 if x > 0 else 1/10"
+    assert derivative_formula("maximum(x, y)") == "[x == y]/2 + [x > y]"  # a tie shares
+    assert derivative_formula("clip(x, -1, 1)") == "[(x >= -1) & (x <= 1)]"  # bounds pass
+
+
+def test_guards_that_no_sample_reaches_are_read_away():
+    # erf's rule holds x at 40 beyond ±40 (x² would overflow); the samples never get there.
+    assert derivative_formula("erf(x)") == "2*exp(-x**2)/sqrt(pi)"
+    assert derivative_formula("logaddexp(x, y)") == "1/(exp(-x + y) + 1)"
+
+
+def test_arctan2_partials_name_each_argument_as_it_is_passed():
+    assert derivative_formula("arctan2(y, x)", wrt="y").endswith("else x/(x**2 + y**2)")
+    assert derivative_formula("arctan2(y, x)", wrt="x").endswith("else -y/(x**2 + y**2)")
 
 
 @pytest.mark.parametrize(

@@ -15,26 +15,29 @@ from chainrule.explanation.pictures.dot import GraphvizNotFound
 HAS_DOT = shutil.which("dot") is not None
 needs_graphviz = pytest.mark.skipif(not HAS_DOT, reason="Graphviz's dot program is not installed")
 
-# The seed's sigmoid as four steps a = -x, b = exp(a), c = 1 + b, d = 1 / c, at x = 0.5.
+# The seed's sigmoid as four steps a = -x, b = exp(a), c = 1 + b, d = 1 / c, at x = 0.5, numbered
+# as explain numbers them: the input v1, then v2 = a, ..., v5 = d.
 SIGMOID_DOT = r"""digraph chainrule {
   graph [fontname="Helvetica", fontsize="11", labelloc="b"];
   node [shape="box", fontname="Helvetica", fontsize="11"];
   edge [fontname="Helvetica", fontsize="9", color="#555555"];
-  n0 [label="x (input)\nvalue 0.5\nadjoint 0.235", style="rounded,filled", fillcolor="#dbeafe"];
-  n1 [label="v1 = -x\nvalue -0.5\nadjoint -0.235", style="rounded"];
-  n0 -> n1 [label="∂v1/∂x = -1\nadjoint += 0.235"];
-  n2 [label="v2 = exp(v1)\nvalue 0.6065\nadjoint -0.3875", style="rounded"];
-  n1 -> n2 [label="∂v2/∂v1 = exp(v1)\nadjoint += -0.235"];
-  n3 [label="v3 = 1 + v2\nvalue 1.607\nadjoint -0.3875", style="rounded"];
+  n0 [label="v1 = x (input)\nvalue 0.5\nadjoint 0.235", INPUT_STYLE];
+  n1 [label="v2 = -v1\nvalue -0.5\nadjoint -0.235", style="rounded"];
+  n0 -> n1 [label="∂v2/∂v1 = -1\nadjoint += 0.235"];
+  n2 [label="v3 = exp(v2)\nvalue 0.6065\nadjoint -0.3875", style="rounded"];
+  n1 -> n2 [label="∂v3/∂v2 = exp(v2)\nadjoint += -0.235"];
+  n3 [label="v4 = 1 + v3\nvalue 1.607\nadjoint -0.3875", style="rounded"];
   c1 [label="1", style="dashed", color="#888888", fontcolor="#555555"];
   c1 -> n3 [style="dashed", color="#888888"];
-  n2 -> n3 [label="∂v3/∂v2 = 1\nadjoint += -0.3875"];
-  n4 [label="v4 = 1 / v3\nvalue 0.6225\nadjoint 1 (seed)", OUTPUT_STYLE];
+  n2 -> n3 [label="∂v4/∂v3 = 1\nadjoint += -0.3875"];
+  n4 [label="v5 = 1 / v4\nvalue 0.6225\nadjoint 1 (seed)", OUTPUT_STYLE];
   c2 [label="1", style="dashed", color="#888888", fontcolor="#555555"];
   c2 -> n4 [style="dashed", color="#888888"];
-  n3 -> n4 [label="∂v4/∂v3 = -1/v3**2\nadjoint += -0.3875"];
+  n3 -> n4 [label="∂v5/∂v4 = -1/v4**2\nadjoint += -0.3875"];
 }
-""".replace("OUTPUT_STYLE", 'style="rounded,filled,bold", fillcolor="#fde68a", penwidth="2"')
+""".replace(
+    "OUTPUT_STYLE", 'style="rounded,filled,bold", fillcolor="#fde68a", penwidth="2"'
+).replace("INPUT_STYLE", 'style="rounded,filled", fillcolor="#dbeafe"')
 
 
 def sigmoid(x):
@@ -70,7 +73,7 @@ def test_sigmoid_steps_draw_as_the_golden_dot():
 def test_input_adjoint_is_the_sigmoid_derivative():
     sigma = 1 / (1 + math.exp(-0.5))
     picture = cr.draw_graph(sigmoid, 0.5)
-    assert f"x (input)\\nvalue 0.5\\nadjoint {sigma * (1 - sigma):.4g}" in picture.dot
+    assert f"v1 = x (input)\\nvalue 0.5\\nadjoint {sigma * (1 - sigma):.4g}" in picture.dot
 
 
 def test_a_recorded_tensor_draws_like_the_function_that_made_it():
@@ -93,8 +96,10 @@ def test_a_graph_freed_by_backward_draws_without_values_or_adjoints():
     y = sigmoid(x)
     y.backward()
     text = cr.draw_graph(y).dot
-    assert "v2 = exp(v1)\\nvalue freed" in text
-    assert "v4 = … / v3\\nvalue 0.6225" in text
+    assert "v3 = exp(v2)\\nvalue freed" in text
+    assert "v5 = … / v4\\nvalue 0.6225" in text
+    # A local derivative is written by its rule, which needs the values backward() freed.
+    assert '[label="∂v5/∂v4 = (values freed)"]' in text
     assert "adjoint" not in text
     assert 'label="values freed by backward(): draw before backward(), or call ' in text
 
@@ -102,24 +107,25 @@ def test_a_graph_freed_by_backward_draws_without_values_or_adjoints():
 def test_without_adjoints_only_values_and_formulas_are_drawn():
     text = cr.draw_graph(sigmoid, 0.5, with_adjoints=False).dot
     assert "adjoint" not in text
-    assert '[label="∂v4/∂v3 = -1/v3**2"]' in text
+    assert '[label="∂v5/∂v4 = -1/v4**2"]' in text
 
 
 def test_fan_out_shows_each_contribution_and_their_sum():
     text = cr.draw_graph(lambda x, y: x * y + cr.sin(x), 0.5, 2.0).dot
-    assert f"x (input)\\nvalue 0.5\\nadjoint {2 + math.cos(0.5):.4g}" in text
-    assert "∂v1/∂x = y\\nadjoint += 2" in text
-    assert f"∂v2/∂x = cos(x)\\nadjoint += {math.cos(0.5):.4g}" in text
-    assert "∂v1/∂y = x\\nadjoint += 0.5" in text
+    assert f"v1 = x (input)\\nvalue 0.5\\nadjoint {2 + math.cos(0.5):.4g}" in text
+    assert "∂v3/∂v1 = v2\\nadjoint += 2" in text
+    assert f"∂v4/∂v1 = cos(v1)\\nadjoint += {math.cos(0.5):.4g}" in text
+    assert "∂v3/∂v2 = v1\\nadjoint += 0.5" in text
 
 
 def test_array_constants_are_named_and_drawn_dashed():
     weight = cr.tensor(np.arange(6.0).reshape(2, 3), requires_grad=True)
     out = cr.tanh(weight @ np.ones((3, 4))).sum()
     text = cr.draw_graph(out).dot
-    assert "v1 = x @ c1\\nvalue 2×4 float64 in [3, 12]" in text
+    assert "v2 = v1 @ c1\\nvalue 2×4 float64 in [3, 12]" in text
     assert 'c1 [label="c1 = 3×4 float64 in [1, 1]", style="dashed"' in text
-    assert "∂v1/∂x = grad_out @ c1ᵀ" in text
+    # An array step's edge shows the map its VJP rule applies to the adjoint, in grad_out.
+    assert "∂v2/∂v1 = grad_out ↦ grad_out@c1.T" in text
 
 
 def test_vector_output_is_seeded_with_ones_and_says_so():
@@ -129,17 +135,16 @@ def test_vector_output_is_seeded_with_ones_and_says_so():
 
 
 def test_inputs_take_the_parameter_names_or_the_given_names():
-    assert "a (input)" in cr.draw_graph(lambda a, b: a * b, 1.0, 2.0).dot
+    assert "v1 = a (input)" in cr.draw_graph(lambda a, b: a * b, 1.0, 2.0).dot
     text = cr.draw_graph(lambda a, b: a * b, 1.0, 2.0, names=["w", "z"]).dot
-    assert "w (input)" in text and "v1 = w * z" in text
-    assert "x2 (input)" in cr.draw_graph(lambda *xs: xs[0] * xs[1], 1.0, 2.0).dot
+    assert "v1 = w (input)" in text and "v2 = z (input)" in text and "v3 = v1 * v2" in text
+    assert "v2 = x2 (input)" in cr.draw_graph(lambda *xs: xs[0] * xs[1], 1.0, 2.0).dot
 
 
 def test_an_input_that_is_the_output_is_drawn_alone():
     picture = cr.draw_graph(lambda x: x, 1.0)
-    assert 'n0 [label="x (input)\\nvalue 1\\nadjoint 1 (seed)", style="rounded,filled,bold"' in (
-        picture.dot
-    )
+    label = 'n0 [label="v1 = x (input)\\nvalue 1\\nadjoint 1 (seed)", style="rounded,filled,bold"'
+    assert label in picture.dot
     assert picture.steps == 1
 
 
@@ -171,8 +176,8 @@ def test_graphviz_shows_an_escaped_label_exactly():
 
 def test_names_with_quotes_backslashes_and_newlines_are_escaped_in_the_dot():
     text = cr.draw_graph(lambda x: x * 2.0, 1.0, names=['say "hi"\\\nθ']).dot
-    assert r'n0 [label="say \"hi\"\\\nθ (input)\nvalue 1\nadjoint 2"' in text
-    assert r'[label="∂v1/∂say \"hi\"\\\nθ = 2\nadjoint += 2"]' in text
+    assert r'n0 [label="v1 = say \"hi\"\\\nθ (input)\nvalue 1\nadjoint 2"' in text
+    assert r'[label="∂v2/∂v1 = 2\nadjoint += 2"]' in text
 
 
 @needs_graphviz
@@ -207,8 +212,8 @@ def test_a_100000_step_chain_is_cut_with_a_note_within_a_second_or_two():
 
 def test_the_steps_nearest_the_output_are_kept():
     picture = cr.draw_graph(sigmoid, 0.5, max_nodes=2)
-    assert "v4 = 1 / v3" in picture.dot and "v3 = 1 + v2" in picture.dot
-    assert "v2 = exp(v1)" not in picture.dot
+    assert "v5 = 1 / v4" in picture.dot and "v4 = 1 + v3" in picture.dot
+    assert "v3 = exp(v2)" not in picture.dot
     assert "… 3 more steps not shown (max_nodes=2)" in picture.dot
     assert '  more -> n0 [style="dashed"];' in picture.dot
 

@@ -71,7 +71,7 @@ _doubled = cr.Primitive(
     "doubled_test_only", lambda x: 2 * x,
     (lambda grad_out, out, x: 2 * cr.cumprod(cr.expand_dims(grad_out, -1), axis=-1)[..., 0],),
     (lambda x_dot, out, x: 2 * cr.cumprod(cr.expand_dims(x_dot, -1), axis=-1)[..., 0],),
-    "2", register=False,
+    symbolic="2*x", register=False,
 )
 
 

@@ -134,7 +134,6 @@ _not_batchable = cr.Primitive(
     _scaled_forward,
     (lambda grad_out, out, x: 2 * np.asarray(grad_out),),
     (lambda x_dot, out, x: 2 * np.asarray(x_dot),),
-    "2",
     register=False,
 )
 

@@ -127,7 +127,13 @@ class _Watch(reverse.SweepObserver):
             return
         terms = [
             messages.Term(
-                "forward-mode", prim, i, x_dot, _local(prim.jvps[i], x_dot, out, raw, params), raw
+                "forward-mode",
+                prim,
+                i,
+                x_dot,
+                _local(prim.jvps[i], x_dot, out, raw, params),
+                raw,
+                params,
             ).at(index, np.shape(out_dot))
             for i, x_dot in enumerate(dots)
             if x_dot is not None and prim.jvps[i] is not None
@@ -156,7 +162,9 @@ class _Watch(reverse.SweepObserver):
             return
         prim = node.prim
         local = _local(prim.vjps[i], node.value, node.out, inputs, node.params)
-        term = messages.Term("backward", prim, i, self.grad_out, local, inputs, self.arrived_from)
+        term = messages.Term(
+            "backward", prim, i, self.grad_out, local, inputs, node.params, self.arrived_from
+        )
         name = self.name_of(node)
         step = f"{name} = {prim.name}({', '.join(self.name_of(x) for x in node.inputs)})"
         where = f"at step {self.visits} of the sweep, going back through {step} to " + (

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-import inspect
 import math
 
 import numpy as np
+
+from chainrule.explanation.formulas.local import local_formula
+from chainrule.explanation.formulas.terms import variable
 
 # Where each op is real and finite; at the edge or outside, NaN or inf is the right answer.
 _DOMAINS = {
@@ -171,10 +173,11 @@ class Term:
     gradients reached this one.
     """
 
-    def __init__(self, phase, prim, i, incoming, local, inputs, arrived_from=()):
+    def __init__(self, phase, prim, i, incoming, local, inputs, params, arrived_from=()):
         self.phase = phase
         self.prim = prim
         self.i = i
+        self.params = params
         self.whole = (incoming, local, inputs)
         self.arrived_from = arrived_from
         self.flow = "gradient" if phase == "backward" else "tangent"
@@ -215,12 +218,18 @@ class Term:
             lines = [f"{product} = {values} = {short(value)}"]
         else:
             lines = [f"{f} = {short(v)}" for f, v in factors if v is not None]
-        formulas = self.prim.formulas
-        formula = formulas[self.i] if self.i < len(formulas) else formulas[0]
-        names = input_names(self.prim, len(self.inputs))
+        names = [self.prim.inputs[k] for k in range(len(self.inputs))]
         at = ", ".join(f"{n} = {short(x)}" for n, x in zip(names, self.inputs))
-        lines.append(f"{derivative} = {formula} with {at}")
+        lines.append(f"{derivative} = {self.formula(names)} with {at}")
         return lines
+
+    def formula(self, names):
+        """The local derivative as the op's own rule writes it, in the op's input names."""
+        args = [variable(name, np.asarray(x)[()]) for name, x in zip(names, self.inputs)]
+        with np.errstate(all="ignore"):
+            out = self.prim.forward(*[np.asarray(x)[()] for x in self.inputs], **self.params)
+        mode = "reverse" if self.phase == "backward" else "forward"
+        return local_formula(self.prim, self.i, args, self.params, out, mode).text
 
     def hint(self, dtype):
         op, flow, local = self.prim.name, self.flow, self.local
@@ -260,23 +269,6 @@ class Term:
             "or the inputs, or use a formulation that stays in range: logsumexp for "
             "log(sum(exp(x))), softplus for log(1 + exp(x)), log_softmax for log(softmax(x))"
         )
-
-
-def input_names(prim, count):
-    """The names the op's rules give its inputs (x, y; condition, x, y), for its formulas."""
-    for rule in (*(prim.vjps or ()), *(prim.jvps or ())):
-        if rule is None:
-            continue
-        try:
-            parameters = list(inspect.signature(rule).parameters.values())[2:]
-        except (TypeError, ValueError):
-            continue
-        names = [p.name for p in parameters if p.kind is p.POSITIONAL_OR_KEYWORD]
-        if len(names) == count:
-            return names
-    return (
-        ["x"] if count == 1 else ["x", "y"] if count == 2 else [f"input{k}" for k in range(count)]
-    )
 
 
 def _is_zero(value):

@@ -67,27 +67,38 @@ def values_of(tree, points):
     return np.broadcast_to(np.asarray(getattr(out, "_data", out), dtype=np.float64), shape)
 
 
-def inside_point(expression, variables):
-    """One point (a dict of floats) where the formula is finite, or 0.5 everywhere if none is."""
+def inside_points(expression, variables):
+    """The sample points (a dict of arrays) where the formula is finite: those a formula for
+    every x is read at. Where it is finite nowhere, the one point 0.5 everywhere."""
     points = candidates(variables)
     finite = np.isfinite(values_of(expression.tree, points)) if variables else np.array([True])
     if not finite.any():
-        return {name: 0.5 for name in variables}
-    first = int(np.argmax(finite))
-    return {name: float(values[first]) for name, values in points.items()}
+        return {name: np.array([0.5]) for name in variables}
+    return select(points, finite) if variables else points
 
 
-def inside_point_of(function):
-    """A value where a Python function of one variable is finite, or 0.5 if none is found."""
-    for value in candidates(["x"], count=16)["x"]:
-        try:
-            with np.errstate(all="ignore"):
-                out = function(cr.tensor(value))
-        except (TypeError, ValueError, ArithmeticError):
-            continue
-        if np.all(np.isfinite(getattr(out, "_data", out))):
-            return float(value)
-    return 0.5
+def inside_points_of(function):
+    """The sample values where a Python function of one variable is finite: all of them at
+    once if it takes arrays, else the first that works one at a time (else 0.5)."""
+    values = candidates(["x"])["x"]
+    try:
+        finite = _finite(function, values)
+    except (TypeError, ValueError, ArithmeticError):
+        for value in values[:16]:
+            try:
+                if _finite(function, np.array([value])).all():
+                    return np.array([value])
+            except (TypeError, ValueError, ArithmeticError):
+                continue
+        return np.array([0.5])
+    return values[finite] if finite.any() else np.array([0.5])
+
+
+def _finite(function, values):
+    with np.errstate(all="ignore"):
+        out = function(cr.tensor(values))
+    data = np.asarray(getattr(out, "_data", out), dtype=np.float64)
+    return np.isfinite(np.broadcast_to(data, values.shape))
 
 
 __all__ = [
@@ -96,8 +107,8 @@ __all__ = [
     "value_and_derivative",
     "function_value_and_derivative",
     "values_of",
-    "inside_point",
-    "inside_point_of",
+    "inside_points",
+    "inside_points_of",
     "SAMPLES",
     "RANGES",
 ]

@@ -26,12 +26,28 @@ def simplify(formula, like=None):
     formula = exact_floats(sympy.sympify(formula))
     if not _small(formula, sympy):
         return formula
-    options = [formula]
-    if formula.has(sympy.Piecewise):
-        options.append(sympy.piecewise_fold(formula))
-    else:
-        options += [sympy.factor(sympy.cancel(formula)), sympy.expand(formula)]
     known = _functions(formula if like is None else formula + like, sympy)
+    if not formula.has(sympy.Piecewise):
+        return _shortest(_forms(formula, sympy), known, sympy)
+    # Each case of a case split is tidied on its own, and the cases also folded into one.
+    casewise = formula.replace(
+        lambda part: isinstance(part, sympy.Piecewise),
+        lambda part: sympy.Piecewise(
+            *[(_shortest(_forms(case.expr, sympy), known, sympy), case.cond) for case in part.args]
+        ),
+    )
+    return _shortest([formula, casewise, sympy.piecewise_fold(casewise)], known, sympy)
+
+
+def _forms(formula, sympy):
+    # Cancelled and factored (powers of one base combined first: x·x^(x−1) is x^x), or
+    # multiplied out.
+    factored = sympy.factor(sympy.cancel(formula))
+    combined = sympy.factor(sympy.cancel(sympy.powsimp(formula)))
+    return [formula, factored, combined, sympy.expand(formula)]
+
+
+def _shortest(options, known, sympy):
     return min(options, key=lambda option: _length(option, known, sympy))
 
 
@@ -57,13 +73,47 @@ _ZERO_TESTS = (
 
 
 def text_of(formula):
-    """``formula`` as text in Python syntax (``-sin(x)*cos(cos(x))``)."""
-    sympy = require_sympy()
+    """``formula`` as text in Python syntax (``-sin(x)*cos(cos(x))``), with a case written
+    ``a if c else b``, and a condition used as a number as ``[c]`` (1 where it holds, else 0).
+    """
     try:
-        return str(formula)
+        text = _printer(None).doprint(formula)
     except TypeError:
         # Ordering the terms of a sum that holds a NaN branch fails; unordered it prints.
-        return sympy.sstr(formula, order="none")
+        text = _printer("none").doprint(formula)
+    return text[1:-1] if text.startswith("(") and _bracketed_whole(text) else text
+
+
+def _printer(order):
+    from sympy.printing.str import StrPrinter
+
+    class Printer(StrPrinter):
+        def _print_Piecewise(self, expr):
+            pieces = list(expr.args)
+            if len(pieces) == 2 and pieces[0].expr == 1 and pieces[1].expr == 0:
+                if pieces[1].cond == True:  # noqa: E712 -- SymPy's true, not Python's
+                    return f"[{self._print(pieces[0].cond)}]"
+            written = "nan" if pieces[-1].cond != True else self._print(pieces.pop().expr)  # noqa: E712
+            for piece in reversed(pieces):
+                written = f"{self._print(piece.expr)} if {self._print(piece.cond)} else {written}"
+            return f"({written})"
+
+        def _print_Equality(self, expr):
+            return f"{self._print(expr.lhs)} == {self._print(expr.rhs)}"
+
+        def _print_Unequality(self, expr):
+            return f"{self._print(expr.lhs)} != {self._print(expr.rhs)}"
+
+    return Printer({"order": order} if order else {})
+
+
+def _bracketed_whole(text):
+    depth = 0
+    for position, char in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0 and position < len(text) - 1:
+            return False
+    return True
 
 
 def tree_size(formula, limit, sizes=None):

@@ -1,30 +1,32 @@
-"""Ops on SymPy values: each primitive's forward as a SymPy function, so that the engine's own
-rules can run on symbols. SymPy is optional (``pip install chainrule[formulas]``); nothing here
-imports it until a formula is asked for.
+"""Formula terms in SymPy: each primitive becomes what its declaration's ``symbolic`` forward
+says, so that SymPy can tidy and compare formulas. SymPy is optional
+(``pip install chainrule[formulas]``); nothing here imports it until a formula asks for it.
 """
 
 from __future__ import annotations
 
 import functools
 import math
-import operator
-import sys
 
 import numpy as np
 
-from chainrule.primitive import SYMBOLIC_FORWARDS
+from chainrule.explanation.formulas.terms import Term, in_order
 
 SYMPY_HINT = "pip install chainrule[formulas]"
 
-# An exact power of two numbers is computed only below this many digits; beyond, in floats.
-MAX_EXACT_DIGITS = 300
 # A float is shown as an exact number only when its integers stay this small (0.25 as 1/4, but
 # not 6.907755278982137 as 345387763949107/50000000000000).
 MAX_TERM = 10**6
+EXACT_NAMES = {"pi": "pi", "e": "E"}
+
+
+class NoSymbolicForm(TypeError):
+    """A term holds an op with parameters that declares no symbolic forward, or a constant
+    array of several values."""
 
 
 def require_sympy():
-    """The ``sympy`` module, with the hook that lets chainrule ops take SymPy values.
+    """The ``sympy`` module.
 
     Raises:
         ModuleNotFoundError: without SymPy, naming the extra that brings it.
@@ -35,44 +37,103 @@ def require_sympy():
         raise ModuleNotFoundError(
             f"derivative formulas need SymPy, an optional extra: {SYMPY_HINT}", name="sympy"
         ) from None
-    if symbolic_forward not in SYMBOLIC_FORWARDS:
-        SYMBOLIC_FORWARDS.append(symbolic_forward)
     return sympy
 
 
-def symbolic_forward(prim, args, params):
-    """``prim`` applied to arguments of which some are SymPy values (the hook of ``apply``)."""
-    # Without SymPy loaded no argument can be a SymPy value: the forward's own error stands.
-    sympy = sys.modules.get("sympy")
-    if sympy is None or not any(isinstance(arg, sympy.Basic) for arg in args):
-        return NotImplemented
-    forward = forwards().get(prim.name)
-    if forward is None:
-        raise TypeError(f"'{prim.name}' has no symbolic form, so it cannot take SymPy values")
-    condition = prim.name == "where"
-    inputs = [to_sympy(arg, truth=condition and i == 0) for i, arg in enumerate(args)]
-    return forward(*inputs, **params)
+def to_sympy(x, as_number=True):
+    """``x`` (a term or a constant) in SymPy: variables are real symbols, numbers exact.
 
+    ``as_number``: a condition is wanted as a number, 1 where it holds and else 0.
 
-def to_sympy(value, truth=False):
-    """A constant as an exact SymPy number where one is recognized (0.5 → 1/2, π), else a Float.
-
-    ``truth``: the value is a condition (of ``where``), so a boolean stays a boolean.
+    Raises:
+        NoSymbolicForm: for an op with no ``symbolic`` forward, or an array of several values.
     """
     sympy = require_sympy()
-    if value is None or isinstance(value, sympy.Basic):
+    done = {}
+    for term in in_order(x):
+        done[id(term)] = _converted(term, done, sympy)
+    out = done[id(x)] if type(x) is Term else constant(x)
+    return indicator(out, sympy) if as_number else out
+
+
+def _converted(term, done, sympy):
+    if term.prim is None:
+        if term.name is not None:
+            return sympy.Symbol(term.name, real=True)
+        return _exact(term.exact, sympy)
+    if term.prim.symbolic is None and term.params:
+        raise NoSymbolicForm(f"'{term.prim.name}' declares no symbolic forward")
+    rules = term.prim.vjps
+    args = []
+    for i, arg in enumerate(term.args):
+        value = done[id(arg)] if type(arg) is Term else constant(arg)
+        # A condition that multiplies a derivative is a number there: 1 where it holds.
+        numeric = rules is not None and rules[i] is not None
+        args.append(indicator(value, sympy) if numeric else value)
+    if term.prim.symbolic is None:
+        # An op SymPy is not told about stays itself, by name: myop(x), a function of x.
+        return sympy.Function(term.prim.name)(*args)
+    params = {key: _param(value) for key, value in term.params.items()}
+    return forward(term.prim, args, params, sympy)
+
+
+def forward(prim, args, params, sympy):
+    """``prim``'s symbolic forward on SymPy values."""
+    if callable(prim.symbolic):
+        return prim.symbolic(sympy, *args, **params)
+    names, expression = _parsed(prim, tuple(sorted(params)))
+    values = [*args, *(params[key] for key in sorted(params))]
+    return expression.xreplace(dict(zip(names, values)))
+
+
+@functools.lru_cache(maxsize=None)
+def _parsed(prim, param_names):
+    # The declaration's text read once: its inputs and parameters as stand-in symbols.
+    sympy = require_sympy()
+    names = [*prim.inputs, *param_names]
+    stand_ins = [sympy.Dummy(name) for name in names]
+    expression = sympy.sympify(prim.symbolic, locals=dict(zip(names, stand_ins)))
+    return stand_ins, expression
+
+
+def indicator(value, sympy):
+    """A SymPy condition as the number it stands for, 1 where it holds and else 0."""
+    if value is sympy.true or value is sympy.false:
+        return sympy.Integer(int(bool(value)))
+    # A symbol is a Boolean too, in SymPy; a condition is a Boolean that is not a number.
+    if isinstance(value, sympy.logic.boolalg.Boolean) and not isinstance(value, sympy.Expr):
+        return sympy.Piecewise((1, value), (0, True))
+    return value
+
+
+def _exact(text, sympy):
+    if text in EXACT_NAMES:
+        return getattr(sympy, EXACT_NAMES[text])
+    return sympy.Rational(text) if "." in text or "e" in text.lower() else sympy.Integer(text)
+
+
+def _param(value):
+    if isinstance(value, (bool, np.bool_)) or value is None:
         return value
-    value = getattr(value, "_data", value)
-    if np.ndim(value) != 0:
-        raise TypeError(
-            f"formulas are for scalar expressions; got a value of shape {np.shape(value)}"
-        )
-    value = value.item() if hasattr(value, "item") else value
-    if isinstance(value, bool):
-        return sympy.true if value and truth else sympy.false if truth else sympy.Integer(value)
-    if isinstance(value, int):
-        return sympy.Integer(value)
-    return exact_number(float(value))
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return exact_number(float(value))
+    return value
+
+
+def constant(value):
+    """A plain constant in SymPy: a number (exact where one matches), or a truth value."""
+    sympy = require_sympy()
+    if value is None:  # an input left out (clip with one bound)
+        return None
+    array = np.asarray(value)
+    if array.size == 0 or not np.all(array == array.flat[0]) and not np.all(np.isnan(array)):
+        raise NoSymbolicForm(f"a constant array of shape {array.shape} is not one number")
+    scalar = array.flat[0]
+    if array.dtype.kind == "b":
+        return sympy.true if scalar else sympy.false
+    if array.dtype.kind in "iu":
+        return sympy.Integer(int(scalar))
+    return exact_number(float(scalar))
 
 
 @functools.lru_cache(maxsize=512)
@@ -103,98 +164,26 @@ def exact_floats(formula):
     return formula.xreplace({f: exact_number(float(f)) for f in floats}) if floats else formula
 
 
-def literal(node_value):
-    """A number as written in a formula, exactly: 0.1 is 1/10, 2 is 2."""
+def value_at(formula, values):
+    """``formula``'s value (a complex number) with each symbol named in ``values`` replaced;
+    SymPy's infinity of no direction (1/0) is ``inf + inf·j``."""
     sympy = require_sympy()
-    if isinstance(node_value, int):
-        return sympy.Integer(node_value)
-    return sympy.Rational(repr(node_value))
-
-
-def _power(x, y):
-    # An exact power of two numbers can have millions of digits (9**10000): beyond a bound it
-    # is computed in (arbitrary-range) floats, which is quick.
-    sympy = require_sympy()
-    if x.is_Rational and y.is_Rational and x != 0:
-        if abs(float(y)) * max(_digits(x.p), _digits(x.q)) > MAX_EXACT_DIGITS:
-            return sympy.Float(x) ** sympy.Float(y)
-    return sympy.Pow(x, y)
-
-
-def _digits(integer):
-    return len(str(abs(int(integer))))
-
-
-def _clip(x, lo, hi):
-    sympy = require_sympy()
-    low = x if lo is None else sympy.Max(x, lo)
-    return low if hi is None else sympy.Min(low, hi)
-
-
-@functools.cache
-def forwards():
-    """Each primitive's forward as a function of SymPy values, by primitive name."""
-    sp = require_sympy()
-    return {
-        "add": operator.add,
-        "subtract": operator.sub,
-        "multiply": operator.mul,
-        "divide": operator.truediv,
-        "negative": operator.neg,
-        "power": _power,
-        "reciprocal": lambda x: 1 / x,
-        "square": lambda x: x**2,
-        "sqrt": sp.sqrt,
-        "cbrt": sp.Function("cbrt", real=True),
-        "abs": sp.Abs,
-        "sign": sp.sign,
-        "copy": lambda x: x,
-        "astype": lambda x, dtype: x,
-        "exp": sp.exp,
-        "exp2": lambda x: 2**x,
-        "expm1": lambda x: sp.exp(x) - 1,
-        "log": sp.log,
-        "log2": lambda x: sp.log(x) / sp.log(2),
-        "log10": lambda x: sp.log(x) / sp.log(10),
-        "log1p": lambda x: sp.log(1 + x),
-        "logaddexp": lambda x, y: sp.log(sp.exp(x) + sp.exp(y)),
-        "erf": sp.erf,
-        "erfc": sp.erfc,
-        "sin": sp.sin,
-        "cos": sp.cos,
-        "tan": sp.tan,
-        "arcsin": sp.asin,
-        "arccos": sp.acos,
-        "arctan": sp.atan,
-        "arctan2": sp.atan2,
-        "hypot": lambda x, y: sp.sqrt(x**2 + y**2),
-        "sinh": sp.sinh,
-        "cosh": sp.cosh,
-        "tanh": sp.tanh,
-        "arcsinh": sp.asinh,
-        "arccosh": sp.acosh,
-        "arctanh": sp.atanh,
-        "where": lambda condition, x, y: sp.Piecewise((x, condition), (y, True)),
-        "maximum": sp.Max,
-        "minimum": sp.Min,
-        "relu": lambda x: sp.Max(x, 0),
-        "clip": _clip,
-        "leaky_relu": lambda x, negative_slope: sp.Piecewise(
-            (x, x > 0), (to_sympy(negative_slope) * x, True)
-        ),
-        "sigmoid": lambda x: 1 / (1 + sp.exp(-x)),
-        "elu": lambda x, alpha: sp.Piecewise((x, x > 0), (to_sympy(alpha) * (sp.exp(x) - 1), True)),
-        "softplus": lambda x, beta: sp.log(1 + sp.exp(to_sympy(beta) * x)) / to_sympy(beta),
-    }
+    swap = {s: sympy.Float(float(values[s.name])) for s in formula.free_symbols}
+    found = formula.xreplace(swap).evalf()
+    if found is sympy.zoo:
+        return complex(math.inf, math.inf)
+    return complex(math.nan) if found is sympy.nan else complex(found)
 
 
 __all__ = [
     "SYMPY_HINT",
+    "NoSymbolicForm",
     "require_sympy",
-    "symbolic_forward",
     "to_sympy",
+    "forward",
+    "indicator",
+    "constant",
     "exact_number",
     "exact_floats",
-    "literal",
-    "forwards",
+    "value_at",
 ]

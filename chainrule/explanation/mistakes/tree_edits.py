@@ -5,7 +5,12 @@ from __future__ import annotations
 
 import ast
 
+import numpy as np
+
+from chainrule.explanation.formulas import sampling, terms
 from chainrule.explanation.formulas.expression import FUNCTIONS
+from chainrule.explanation.formulas.local import local_formula
+from chainrule.primitive import Primitive
 
 
 def uses(node, name):
@@ -42,10 +47,16 @@ def name(node, inner):
 
 
 def rule_of(node):
-    """`` (cos′(x) = -sin(x))``: the derivative as the function's primitive declares it."""
+    """`` (cos′(x) = -sin(x))``: the derivative as the function's primitive's rule writes it."""
     function = FUNCTIONS.get(node.func.id) if isinstance(node, ast.Call) else None
-    formulas = getattr(function, "formulas", ())
-    return f" ({node.func.id}′(x) = {formulas[0]})" if len(formulas) == 1 else ""
+    if not isinstance(function, Primitive) or len(function.inputs) != 1:
+        return ""
+    x = sampling.candidates(["x"])["x"]
+    with terms.for_all_points(), np.errstate(all="ignore"):
+        formula = local_formula(
+            function, 0, [terms.variable("x", x)], {}, function.forward(x), scalar=True
+        )
+    return f" ({node.func.id}′(x) = {formula.text})" if formula.term is not None else ""
 
 
 def swapped_text(outer, inner, wrt, placeholder):

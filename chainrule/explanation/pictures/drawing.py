@@ -13,6 +13,7 @@ import numpy as np
 
 from chainrule.autodiff import reverse
 from chainrule.explanation.pictures import labels
+from chainrule.explanation.record import step_names
 from chainrule.explanation.pictures.picture import GraphPicture
 from chainrule.graph import enable_grad, reachable
 from chainrule.tensor import Tensor, tensor
@@ -48,10 +49,10 @@ def draw_graph(f_or_tensor, *args, names=None, with_adjoints=True, max_nodes=200
         >>> print(picture.dot)  # doctest: +ELLIPSIS
         digraph chainrule {
         ...
-          n1 [label="v1 = -x\\nvalue -0.5\\nadjoint 0.6065", style="rounded"];
-          n0 -> n1 [label="∂v1/∂x = -1\\nadjoint += -0.6065"];
-          n2 [label="v2 = exp(v1)\\nvalue 0.6065\\nadjoint 1 (seed)", ...];
-          n1 -> n2 [label="∂v2/∂v1 = exp(v1)\\nadjoint += 0.6065"];
+          n1 [label="v2 = -v1\\nvalue -0.5\\nadjoint 0.6065", style="rounded"];
+          n0 -> n1 [label="∂v2/∂v1 = -1\\nadjoint += -0.6065"];
+          n2 [label="v3 = exp(v2)\\nvalue 0.6065\\nadjoint 1 (seed)", ...];
+          n1 -> n2 [label="∂v3/∂v2 = exp(v2)\\nadjoint += 0.6065"];
         }
         <BLANKLINE>
     """
@@ -123,9 +124,9 @@ def _picture(out, input_names, with_adjoints, max_nodes):
     adjoints, sent = ({}, {})
     if with_adjoints and not freed:
         adjoints, sent = _sweep(out, shown)
-    names = _names(everything, input_names)
+    names, input_names = _names(everything, input_names)
     lines = labels.header(out, freed, with_adjoints)
-    lines += labels.body(out, shown, names, adjoints, sent)
+    lines += labels.body(out, shown, names, input_names, adjoints, sent)
     hidden = len(everything) - len(shown)
     if hidden:
         lines += labels.note(shown, hidden, max_nodes)
@@ -172,22 +173,19 @@ def _sweep(out, shown):
 
 
 def _names(everything, input_names):
-    """v1, v2, … for ops in the order they ran; the given names, else x1, x2, … for inputs."""
-    names = {}
+    """The explanation's numbering: v1, v2, … for the inputs (the given ones in their order,
+    then any other leaves), then for the steps in the order they ran; and a name for each
+    input: the given one, else x (x1, x2, … for several)."""
+    leaves = [node for node in reversed(everything) if node.prim is None]
+    order = {node: k for k, node in enumerate(input_names)}
+    leaves.sort(key=lambda node: order.get(node, len(order)))  # stable: the rest in seq order
+    steps = [node for node in reversed(everything) if node.prim is not None]
+    unnamed = [node for node in leaves if node not in input_names]
     taken = set(input_names.values())
     fresh = (name for name in (f"x{k}" for k in itertools.count(1)) if name not in taken)
-    leaves = [node for node in reversed(everything) if node.prim is None]
-    unnamed = [node for node in leaves if node not in input_names]
     single = len(unnamed) == 1 and not input_names
-    ops = itertools.count(1)
-    for node in reversed(everything):
-        if node.prim is not None:
-            names[node] = f"v{next(ops)}"
-        elif node in input_names:
-            names[node] = input_names[node]
-        else:
-            names[node] = "x" if single else next(fresh)
-    return names
+    given = {**input_names, **{node: "x" if single else next(fresh) for node in unnamed}}
+    return step_names(leaves, steps), given
 
 
 __all__ = ["draw_graph"]

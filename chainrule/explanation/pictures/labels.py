@@ -9,8 +9,11 @@ import itertools
 
 import numpy as np
 
-from chainrule.explanation import record
+from chainrule.explanation.formulas.local import local_formula
+from chainrule.explanation.formulas.terms import variable
+from chainrule.explanation.formulas.writing import literal
 from chainrule.explanation.pictures.dot import attributes
+from chainrule.explanation.record import expression
 from chainrule.tensor import Tensor
 
 # Arrays up to this many values are shown in full; larger ones by shape and range.
@@ -96,7 +99,7 @@ def header(out, freed, with_adjoints):
     return lines
 
 
-def body(out, shown, names, adjoints, sent):
+def body(out, shown, names, input_names, adjoints, sent):
     """A box per drawn node (in the order they ran) with its constant inputs and its edges."""
     ids = {}
     constants = itertools.count(1)
@@ -104,13 +107,13 @@ def body(out, shown, names, adjoints, sent):
     for node in sorted(shown, key=_seq):
         ids[node] = f"n{len(ids)}"
         operands, constant_lines = _operands(node, names, constants, ids[node])
-        label = _node_label(node, out, names, operands, adjoints)
+        label = _node_label(node, out, names, input_names, operands, adjoints)
         kind = "output" if node is out.node else "input" if node.prim is None else "op"
         lines.append(f"  {ids[node]} {attributes(label=label, **STYLES[kind])};")
         lines += constant_lines
         for i, parent in enumerate(node.parents):
             if parent in ids:
-                edge = _edge_label(node, i, names[parent], names[node], operands, sent)
+                edge = _edge_label(node, i, names, operands, sent)
                 lines.append(f"  {ids[parent]} -> {ids[node]} {attributes(label=edge)};")
     return lines
 
@@ -135,12 +138,12 @@ def _operands(node, names, constants, node_id):
             constant_id = f"c{next(constants)}"
             data = value._data if isinstance(value, Tensor) else value
             scalar = np.ndim(data) == 0
-            operands.append(record.literal(np.asarray(data)) if scalar else constant_id)
+            operands.append(literal(np.asarray(data)) if scalar else constant_id)
             lines += _constant(constant_id, value, not scalar, node_id)
     return operands, lines
 
 
-def _node_label(node, out, names, operands, adjoints):
+def _node_label(node, out, names, input_names, operands, adjoints):
     if node is out.node:
         value = out._data
     elif node.prim is None:
@@ -149,9 +152,10 @@ def _node_label(node, out, names, operands, adjoints):
     else:
         value = node.value
     if node.prim is None:
-        lines = [f"{names[node]} (input)", _value_line(value)]
+        named = f" = {input_names[node]}" if node in input_names else ""
+        lines = [f"{names[node]}{named} (input)", _value_line(value)]
     else:
-        step = record.expression(node.prim.name, operands, node.params)
+        step = expression(node.prim.name, operands, node.params)
         lines = [f"{names[node]} = {shorten(step, LINE_LENGTH)}", _value_line(value)]
     if node in adjoints:
         seed = " (seed)" if node is out.node else ""
@@ -172,15 +176,28 @@ def _constant(constant_id, value, named, node_id):
     ]
 
 
-def _edge_label(node, i, parent_name, name, operands, sent):
+def _edge_label(node, i, names, operands, sent):
     rules = node.prim.vjps
     if rules is None or rules[i] is None:
         return "not differentiable"
-    formula = shorten(record.formula(node.prim, i, operands), LINE_LENGTH)
-    lines = [f"∂{name}/∂{parent_name} = {formula}"]
+    formula = shorten(_formula(node, i, operands), LINE_LENGTH)
+    lines = [f"∂{names[node]}/∂{names[node.parents[i]]} = {formula}"]
     if (node, i) in sent:
         lines.append(f"adjoint += {summary(sent[node, i])}")
     return "\n".join(lines)
+
+
+def _formula(node, i, operands):
+    # The step's rule writes its local derivative, in the names the picture gives its inputs.
+    if node.out is None:
+        return "(values freed)"
+    args = []
+    for operand, value, parent in zip(operands, node.inputs, node.parents):
+        data = np.asarray(value._data if isinstance(value, Tensor) else value)
+        scalar_constant = parent is None and data.ndim == 0
+        args.append(data[()] if scalar_constant else variable(operand, data[()]))
+    out = np.asarray(node.value)[()]
+    return local_formula(node.prim, i, args, node.params, out).text
 
 
 def note(shown, hidden, max_nodes):

@@ -10,7 +10,6 @@ import numpy as np
 
 from chainrule.autodiff import reverse
 from chainrule.graph import no_grad
-from chainrule.explanation.record import formula
 from chainrule.explanation.sweeps.tangents import saved_inputs
 from chainrule.explanation.text.values import describe, number, raw, size_of
 
@@ -33,7 +32,6 @@ class AdjointObserver(reverse.SweepObserver):
 
     def contribution(self, node, i, parent, contribution, total):
         names = self.recording.names
-        operands = [self.recording.operand(node, k) for k in range(len(node.inputs))]
         self.received.setdefault(parent, []).append(
             {"from": names[node], "contribution": describe(contribution)}
         )
@@ -43,7 +41,7 @@ class AdjointObserver(reverse.SweepObserver):
                 "from": names[node],
                 "to": names[parent],
                 "input": i,
-                "formula": formula(node.prim, i, operands),
+                "formula": self.recording.formula(node, i).text,
                 "derivative": local_derivative(node, i),
                 "adjoint_in": describe(self.adjoints[node]),
                 "contribution": describe(contribution),

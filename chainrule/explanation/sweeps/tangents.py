@@ -10,7 +10,6 @@ import numpy as np
 
 from chainrule.autodiff import forward
 from chainrule.graph import no_grad
-from chainrule.explanation.record import formula
 from chainrule.explanation.text.values import describe, number, raw, size_of
 
 
@@ -66,7 +65,7 @@ def forward_step(recording, node, tangents):
             {
                 "from": operands[i],
                 "input": i,
-                "formula": formula(node.prim, i, operands),
+                "formula": recording.formula(node, i, "forward").text,
                 "derivative": local_derivative(node, i),
                 "tangent_in": describe(dots[i]),
                 "contribution": describe(contribution),

@@ -30,7 +30,7 @@ _elu_op = primitive(
     "elu", _elu,
     vjp=lambda grad_out, out, x, alpha: grad_out * _elu_derivative(x, alpha),
     jvp=lambda x_dot, out, x, alpha: x_dot * _elu_derivative(x, alpha),
-    formula="1 if x > 0 else alpha*exp(x)",
+    symbolic="Piecewise((x, x > 0), (alpha*(exp(x) - 1), True))",
 )
 
 
@@ -98,7 +98,7 @@ _softplus_op = primitive(
     "softplus", _softplus,
     vjp=lambda grad_out, out, x, beta: grad_out * sigmoid(x * beta),
     jvp=lambda x_dot, out, x, beta: x_dot * sigmoid(x * beta),
-    formula="sigmoid(beta*x)",
+    symbolic="log(1 + exp(beta*x))/beta",
 )
 
 

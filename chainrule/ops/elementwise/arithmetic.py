@@ -33,7 +33,7 @@ add = primitive(
     "add", operator.add,
     vjp=(_first, _first),
     jvp=(_first_dot, lambda y_dot, out, x, y: y_dot),
-    formula=("1", "1"), reads_inputs=False,
+    symbolic="x + y", reads_inputs=False,
     doc="""x + y, elementwise with broadcasting.
 
     Example:
@@ -47,7 +47,7 @@ subtract = primitive(
     "subtract", operator.sub,
     vjp=(_first, lambda grad_out, out, x, y: -grad_out),
     jvp=(_first_dot, lambda y_dot, out, x, y: -y_dot),
-    formula=("1", "-1"), reads_inputs=False,
+    symbolic="x - y", reads_inputs=False,
     doc="""x − y, elementwise with broadcasting.
 
     Example:
@@ -61,7 +61,7 @@ multiply = elementwise_binary(
     "multiply", operator.mul,
     lambda x, y, out: y,
     lambda x, y, out: x,
-    ("y", "x"),
+    symbolic="x*y",
     doc="""x · y, elementwise with broadcasting (the product rule).
 
     Example:
@@ -75,7 +75,7 @@ divide = elementwise_binary(
     "divide", operator.truediv,
     lambda x, y, out: 1 / y,
     lambda x, y, out: -out / y,
-    ("1/y", "-x/y**2"), reads_out=True,
+    symbolic="x/y", reads_out=True,
     doc="""x / y, elementwise with broadcasting.
 
     Example:
@@ -88,7 +88,7 @@ divide = elementwise_binary(
 negative = linear(
     "negative", operator.neg,
     lambda grad_out, x: -grad_out,
-    "-1",
+    symbolic="-x",
     doc="""−x.
 
     Example:
@@ -115,6 +115,16 @@ def _power_d_base(x, y, out):
     return piecewise.where(subnormal, (y * half) * half, y * safe ** (y - 1))
 
 
+def _exact_power(sympy, x, y):
+    # An exact power of two numbers can have millions of digits (9**10000): past 300 digits
+    # it is computed in (arbitrary-range) floats, which is quick.
+    if x.is_Rational and y.is_Rational and x != 0:
+        digits = max(len(str(abs(x.p))), len(str(x.q)))
+        if abs(float(y)) * digits > 300:
+            return sympy.Float(x) ** sympy.Float(y)
+    return x**y
+
+
 def _power_d_exponent(x, y, out):
     # x^y·log x. At x = 0 it is taken as 0 (the limit from the right when y > 0); for x < 0 it is
     # not real, so NaN. Both branches of each where are safe, so NumPy never warns.
@@ -127,7 +137,7 @@ power = elementwise_binary(
     "power", operator.pow,
     _power_d_base,
     _power_d_exponent,
-    ("y*x**(y - 1)", "x**y*log(x)"), reads_out=True,
+    symbolic=lambda sympy, x, y: _exact_power(sympy, x, y), reads_out=True,
     doc="""x ** y, elementwise; the exponent may be a tensor that requires grad too.
 
     Conventions: ∂/∂x is 0 where y = 0 (x⁰ is the constant 1, even at x = 0); ∂/∂y is 0 at
@@ -143,7 +153,7 @@ power = elementwise_binary(
 reciprocal = elementwise(
     "reciprocal", lambda x: 1 / x,
     lambda x, out: -out * out,
-    "-1/x**2", reads_inputs=False, reads_out=True,
+    symbolic="1/x", reads_inputs=False, reads_out=True,
     doc="""1 / x (for integer x too, unlike numpy.reciprocal, which rounds).
 
     Example:
@@ -156,7 +166,7 @@ reciprocal = elementwise(
 square = elementwise(
     "square", lambda x: x * x,
     lambda x, out: 2 * x,
-    "2*x",
+    symbolic="x**2",
     doc="""x².
 
     Example:
@@ -169,7 +179,7 @@ square = elementwise(
 sqrt = elementwise(
     "sqrt", np.sqrt,
     lambda x, out: 0.5 / out,
-    "1/(2*sqrt(x))", reads_inputs=False, reads_out=True,
+    symbolic="sqrt(x)", reads_inputs=False, reads_out=True,
     doc="""√x; the derivative at 0 is +inf.
 
     Example:
@@ -182,7 +192,7 @@ sqrt = elementwise(
 cbrt = elementwise(
     "cbrt", np.cbrt,
     lambda x, out: 1 / (3 * out * out),
-    "1/(3*cbrt(x)**2)", reads_inputs=False, reads_out=True,
+    symbolic="real_root(x, 3)", reads_inputs=False, reads_out=True,
     doc="""∛x, real for negative x too; the derivative at 0 is +inf.
 
     Example:
@@ -195,7 +205,7 @@ cbrt = elementwise(
 abs = elementwise(  # noqa: A001 -- NumPy's name
     "abs", operator.abs,
     lambda x, out: sign(x),
-    "sign(x)",
+    symbolic="Abs(x)",
     doc="""|x|; by convention abs′(0) = 0 (the subgradient at the kink closest to both sides).
 
     Example:
@@ -209,7 +219,7 @@ sign = primitive(
     "sign", np.sign,
     vjp=lambda grad_out, out, x: zeros_like(grad_out),
     jvp=lambda x_dot, out, x: zeros_like(x_dot),
-    formula="0", reads_inputs=False,
+    symbolic="sign(x)", reads_inputs=False,
     doc="""−1, 0 or 1; its derivative is 0 everywhere (and taken as 0 at the jump).
 
     Example:
@@ -232,7 +242,7 @@ def _copy(x):
 
 
 copy = linear(
-    "copy", _copy, lambda grad_out, x: grad_out, "1",
+    "copy", _copy, lambda grad_out, x: grad_out, symbolic="x",
     doc="""A copy of x (new memory, same graph).
 
     Example:
@@ -251,7 +261,7 @@ _cast = linear(
     "astype",
     _astype,
     lambda grad_out, x, dtype: grad_out,  # the engine casts back to x's dtype
-    "1",
+    symbolic="x",
 )
 
 _cast_nondifferentiable = nondifferentiable("astype_discrete", _astype)

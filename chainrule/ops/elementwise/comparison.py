@@ -10,21 +10,46 @@ import numpy as np
 
 from chainrule.primitive import nondifferentiable
 
-equal = nondifferentiable("equal", np.equal, doc="x == y, elementwise (not differentiable).")
-not_equal = nondifferentiable("not_equal", np.not_equal, doc="x != y, elementwise.")
-less = nondifferentiable("less", np.less, doc="x < y, elementwise.")
-less_equal = nondifferentiable("less_equal", np.less_equal, doc="x <= y, elementwise.")
-greater = nondifferentiable("greater", np.greater, doc="x > y, elementwise.")
-greater_equal = nondifferentiable("greater_equal", np.greater_equal, doc="x >= y, elementwise.")
-logical_not = nondifferentiable("logical_not", np.logical_not, doc="not x, elementwise.")
-logical_and = nondifferentiable("logical_and", np.logical_and, doc="x and y, elementwise.")
-logical_or = nondifferentiable("logical_or", np.logical_or, doc="x or y, elementwise.")
-logical_xor = nondifferentiable("logical_xor", np.logical_xor, doc="x xor y, elementwise.")
+_XY = ("x", "y")
+# Each comparison's symbolic form is what SymPy writes it as, so that a formula can hold it.
+equal = nondifferentiable(
+    "equal", np.equal, inputs=_XY, symbolic="Eq(x, y)",
+    doc="x == y, elementwise (not differentiable).",
+)
+not_equal = nondifferentiable(
+    "not_equal", np.not_equal, inputs=_XY, symbolic="Ne(x, y)", doc="x != y, elementwise."
+)
+less = nondifferentiable("less", np.less, inputs=_XY, symbolic="x < y", doc="x < y, elementwise.")
+less_equal = nondifferentiable(
+    "less_equal", np.less_equal, inputs=_XY, symbolic="x <= y", doc="x <= y, elementwise."
+)
+greater = nondifferentiable(
+    "greater", np.greater, inputs=_XY, symbolic="x > y", doc="x > y, elementwise."
+)
+greater_equal = nondifferentiable(
+    "greater_equal", np.greater_equal, inputs=_XY, symbolic="x >= y", doc="x >= y, elementwise."
+)
+logical_not = nondifferentiable(
+    "logical_not", np.logical_not, symbolic="Not(x)", doc="not x, elementwise."
+)
+logical_and = nondifferentiable(
+    "logical_and", np.logical_and, inputs=_XY, symbolic="And(x, y)", doc="x and y, elementwise."
+)
+logical_or = nondifferentiable(
+    "logical_or", np.logical_or, inputs=_XY, symbolic="Or(x, y)", doc="x or y, elementwise."
+)
+logical_xor = nondifferentiable(
+    "logical_xor", np.logical_xor, inputs=_XY, symbolic="Xor(x, y)", doc="x xor y, elementwise."
+)
 isnan = nondifferentiable("isnan", np.isnan, doc="Whether each value is NaN.")
 isinf = nondifferentiable("isinf", np.isinf, doc="Whether each value is ±inf.")
 isfinite = nondifferentiable("isfinite", np.isfinite, doc="Whether each value is finite.")
-floor = nondifferentiable("floor", np.floor, doc="⌊x⌋ (piecewise constant: no derivative).")
-ceil = nondifferentiable("ceil", np.ceil, doc="⌈x⌉ (piecewise constant: no derivative).")
+floor = nondifferentiable(
+    "floor", np.floor, symbolic="floor(x)", doc="⌊x⌋ (piecewise constant: no derivative)."
+)
+ceil = nondifferentiable(
+    "ceil", np.ceil, symbolic="ceiling(x)", doc="⌈x⌉ (piecewise constant: no derivative)."
+)
 round = nondifferentiable(  # noqa: A001 -- NumPy's name
     "round", lambda x, decimals=0: np.round(x, decimals), doc="x rounded (no derivative)."
 )

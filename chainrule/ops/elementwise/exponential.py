@@ -21,7 +21,7 @@ _SATURATED = 400
 _GAUSSIAN_ZERO = 40
 
 exp = elementwise(
-    "exp", np.exp, lambda x, out: out, "exp(x)", reads_inputs=False, reads_out=True,
+    "exp", np.exp, lambda x, out: out, symbolic="exp(x)", reads_inputs=False, reads_out=True,
     doc="""eˣ.
 
     Example:
@@ -32,7 +32,7 @@ exp = elementwise(
 )
 
 exp2 = elementwise(
-    "exp2", np.exp2, lambda x, out: out * _LN2, "2**x*log(2)",
+    "exp2", np.exp2, lambda x, out: out * _LN2, symbolic="2**x",
     reads_inputs=False, reads_out=True,
     doc="""2ˣ.
 
@@ -45,7 +45,8 @@ exp2 = elementwise(
 
 # expm1 and log1p are primitives for accuracy near 0, where exp(x) - 1 and log(1 + x) cancel.
 expm1 = elementwise(
-    "expm1", np.expm1, lambda x, out: out + 1, "exp(x)", reads_inputs=False, reads_out=True,
+    "expm1", np.expm1, lambda x, out: out + 1, symbolic="exp(x) - 1",
+    reads_inputs=False, reads_out=True,
     doc="""eˣ − 1, accurate near 0.
 
     Example:
@@ -56,7 +57,7 @@ expm1 = elementwise(
 )
 
 log = elementwise(
-    "log", np.log, lambda x, out: 1 / x, "1/x",
+    "log", np.log, lambda x, out: 1 / x, symbolic="log(x)",
     doc="""Natural logarithm ln x.
 
     Example:
@@ -68,7 +69,7 @@ log = elementwise(
 
 # 1/(x·ln b) as (1/ln b)/x: x·ln 10 overflows at the float32 maximum where 1/(x·ln 10) does not.
 log2 = elementwise(
-    "log2", np.log2, lambda x, out: _LOG2_E / x, "1/(x*log(2))",
+    "log2", np.log2, lambda x, out: _LOG2_E / x, symbolic="log(x)/log(2)",
     doc="""Base-2 logarithm.
 
     Example:
@@ -79,7 +80,7 @@ log2 = elementwise(
 )
 
 log10 = elementwise(
-    "log10", np.log10, lambda x, out: _LOG10_E / x, "1/(x*log(10))",
+    "log10", np.log10, lambda x, out: _LOG10_E / x, symbolic="log(x)/log(10)",
     doc="""Base-10 logarithm.
 
     Example:
@@ -90,7 +91,7 @@ log10 = elementwise(
 )
 
 log1p = elementwise(
-    "log1p", np.log1p, lambda x, out: 1 / (1 + x), "1/(1 + x)",
+    "log1p", np.log1p, lambda x, out: 1 / (1 + x), symbolic="log(1 + x)",
     doc="""ln(1 + x), accurate near 0.
 
     Example:
@@ -111,7 +112,7 @@ sigmoid = primitive(
     "sigmoid", _sigmoid,
     vjp=lambda grad_out, out, x: grad_out * (out * (1 - out)),
     jvp=lambda x_dot, out, x: x_dot * (out * (1 - out)),
-    formula="sigmoid(x)*(1 - sigmoid(x))", reads_inputs=False, reads_out=True,
+    symbolic="1/(1 + exp(-x))", reads_inputs=False, reads_out=True,
     doc="""The logistic function σ(x) = 1/(1 + e⁻ˣ), without overflow for any x.
 
     Example:
@@ -127,9 +128,15 @@ def _logaddexp_share(x, y):
     # clipped to ±800 where σ is 0 or 1 to the last bit: x − y itself overflows, with a warning,
     # at the float32 extremes (max − (−max)). Where x and y are the same infinity x − y is NaN;
     # there both get the share of a tie, σ(0) = 1/2.
+    # The clip is written as wheres on comparisons, which a formula reads at its points: as
+    # σ(x − y) itself, wherever |x − y| < 800.
     same_infinity = comparison.logical_and(comparison.isinf(x), comparison.equal(x, y))
     x, y = piecewise.where(same_infinity, 0, x), piecewise.where(same_infinity, 0, y)
-    half_difference = piecewise.clip(x * 0.5 - y * 0.5, -_SATURATED, _SATURATED)
+    half_difference = x * 0.5 - y * 0.5
+    half_difference = piecewise.where(
+        half_difference > _SATURATED, _SATURATED,
+        piecewise.where(half_difference < -_SATURATED, -_SATURATED, half_difference),
+    )
     return sigmoid(half_difference * 2)
 
 
@@ -144,7 +151,7 @@ logaddexp = elementwise_binary(
     "logaddexp", _logaddexp,
     lambda x, y, out: _logaddexp_share(x, y),
     lambda x, y, out: _logaddexp_share(y, x),
-    ("sigmoid(x - y)", "sigmoid(y - x)"),
+    symbolic="log(exp(x) + exp(y))",
     doc="""log(eˣ + eʸ) without overflow; where x and y are the same infinity each partial is 1/2.
 
     Example:
@@ -248,8 +255,8 @@ def _error_function_vectorized(values, complement):
 
 def _gaussian(x):
     # e^(−x²) with x replaced by 40 beyond ±40, where it is 0 in any float anyway (from 27.3):
-    # x·x overflows, with a warning, past |x| = 1.3e154 (float32: 1.8e19). The guard is a
-    # comparison, which a derivative formula leaves out (it falls back to SymPy's own).
+    # x·x overflows, with a warning, past |x| = 1.3e154 (float32: 1.8e19). A formula reads the
+    # guard at its points, where it is off: as e^(−x²).
     far = comparison.greater(abs(x), _GAUSSIAN_ZERO)
     near = piecewise.where(far, _GAUSSIAN_ZERO, x)
     return exp(-(near * near))
@@ -258,7 +265,7 @@ def _gaussian(x):
 erf = elementwise(
     "erf", lambda x: _error_function(x, complement=False),
     lambda x, out: _TWO_OVER_SQRT_PI * _gaussian(x),
-    "2/sqrt(pi)*exp(-x**2)",
+    symbolic="erf(x)",
     doc="""The error function erf(x) = (2/√π)∫₀ˣ e^(−t²) dt, accurate to about 1 ulp.
 
     Example:
@@ -271,7 +278,7 @@ erf = elementwise(
 erfc = elementwise(
     "erfc", lambda x: _error_function(x, complement=True),
     lambda x, out: -_TWO_OVER_SQRT_PI * _gaussian(x),
-    "-2/sqrt(pi)*exp(-x**2)",
+    symbolic="erfc(x)",
     doc="""The complementary error function 1 − erf(x), accurate also where it is tiny (x ≫ 1).
 
     Example:

@@ -8,7 +8,7 @@ from chainrule.ops.elementwise import arithmetic, trigonometric
 from chainrule.primitive import elementwise
 
 sinh = elementwise(
-    "sinh", np.sinh, lambda x, out: cosh(x), "cosh(x)",
+    "sinh", np.sinh, lambda x, out: cosh(x), symbolic="sinh(x)",
     doc="""sinh x = (eˣ − e⁻ˣ)/2.
 
     Example:
@@ -19,7 +19,7 @@ sinh = elementwise(
 )
 
 cosh = elementwise(
-    "cosh", np.cosh, lambda x, out: sinh(x), "sinh(x)",
+    "cosh", np.cosh, lambda x, out: sinh(x), symbolic="cosh(x)",
     doc="""cosh x = (eˣ + e⁻ˣ)/2.
 
     Example:
@@ -30,7 +30,7 @@ cosh = elementwise(
 )
 
 tanh = elementwise(
-    "tanh", np.tanh, lambda x, out: 1 - out * out, "1 - tanh(x)**2",
+    "tanh", np.tanh, lambda x, out: 1 - out * out, symbolic="tanh(x)",
     reads_inputs=False, reads_out=True,
     doc="""tanh x, finite for every x.
 
@@ -43,7 +43,7 @@ tanh = elementwise(
 
 # 1/hypot(x, 1) rather than 1/sqrt(x² + 1): x² overflows for |x| > 1e154 (float32: 1e19).
 arcsinh = elementwise(
-    "arcsinh", np.arcsinh, lambda x, out: 1 / trigonometric.hypot(x, 1), "1/sqrt(x**2 + 1)",
+    "arcsinh", np.arcsinh, lambda x, out: 1 / trigonometric.hypot(x, 1), symbolic="asinh(x)",
     doc="""Inverse hyperbolic sine.
 
     Example:
@@ -60,7 +60,7 @@ def _arccosh_derivative(x):
 
 
 arccosh = elementwise(
-    "arccosh", np.arccosh, lambda x, out: _arccosh_derivative(x), "1/sqrt(x**2 - 1)",
+    "arccosh", np.arccosh, lambda x, out: _arccosh_derivative(x), symbolic="acosh(x)",
     doc="""Inverse hyperbolic cosine for x ≥ 1; the derivative is +inf at 1.
 
     Example:
@@ -72,7 +72,7 @@ arccosh = elementwise(
 
 # (1 − x)(1 + x) rather than 1 − x², which loses the digits of 1 − |x| near ±1.
 arctanh = elementwise(
-    "arctanh", np.arctanh, lambda x, out: 1 / ((1 - x) * (1 + x)), "1/(1 - x**2)",
+    "arctanh", np.arctanh, lambda x, out: 1 / ((1 - x) * (1 + x)), symbolic="atanh(x)",
     doc="""Inverse hyperbolic tangent on (−1, 1).
 
     Example:

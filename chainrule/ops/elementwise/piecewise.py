@@ -24,12 +24,20 @@ def _where(condition, x, y):
     return np.where(condition, x, y)[()]
 
 
+def _select(sympy, condition, x, y):
+    # A condition given as numbers (where(x, ...) on floats) holds where it is not 0.
+    if isinstance(condition, sympy.Expr):
+        condition = sympy.Ne(condition, 0)
+    return sympy.Piecewise((x, condition), (y, True))
+
+
 where = Primitive(
     "where", _where,
     (None, _select_x, _select_y),
     (None, lambda x_dot, out, condition, x, y: where(condition, x_dot, 0),
      lambda y_dot, out, condition, x, y: where(condition, 0, y_dot)),
-    ("not differentiable", "1 where condition else 0", "0 where condition else 1"),
+    inputs=("condition", "x", "y"), symbolic=lambda sympy, condition, x, y: _select(
+        sympy, condition, x, y),
     doc="""x where condition holds, else y, elementwise with broadcasting.
 
     The gradient goes to x where the condition holds and to y elsewhere; the condition itself
@@ -61,7 +69,7 @@ maximum = primitive(
          lambda grad_out, out, x, y: _share(grad_out, y > x, x == y)),
     jvp=(lambda x_dot, out, x, y: _share(x_dot, x > y, x == y),
          lambda y_dot, out, x, y: _share(y_dot, y > x, x == y)),
-    formula=("1 if x > y, 1/2 if x == y, else 0", "1 if y > x, 1/2 if x == y, else 0"),
+    symbolic="Max(x, y)",
     doc="""Elementwise larger of x and y; at a tie each input gets half the gradient.
 
     Example:
@@ -77,7 +85,7 @@ minimum = primitive(
          lambda grad_out, out, x, y: _share(grad_out, y < x, x == y)),
     jvp=(lambda x_dot, out, x, y: _share(x_dot, x < y, x == y),
          lambda y_dot, out, x, y: _share(y_dot, y < x, x == y)),
-    formula=("1 if x < y, 1/2 if x == y, else 0", "1 if y < x, 1/2 if x == y, else 0"),
+    symbolic="Min(x, y)",
     doc="""Elementwise smaller of x and y; at a tie each input gets half the gradient.
 
     Example:
@@ -86,6 +94,11 @@ minimum = primitive(
         tensor([1., 2.])
     """,
 )
+
+
+def _bounded(sympy, x, lo, hi):
+    low = x if lo is None else sympy.Max(x, lo)
+    return low if hi is None else sympy.Min(low, hi)
 
 
 def _inside(x, lo, hi):
@@ -101,7 +114,7 @@ _clip = primitive(
     jvp=(lambda x_dot, out, x, lo, hi: x_dot * _inside(x, lo, hi),
          lambda lo_dot, out, x, lo, hi: lo_dot * (x < lo),
          lambda hi_dot, out, x, lo, hi: hi_dot * (x > hi)),
-    formula=("1 if lo <= x <= hi else 0", "1 if x < lo else 0", "1 if x > hi else 0"),
+    inputs=("x", "lo", "hi"), symbolic=lambda sympy, x, lo, hi: _bounded(sympy, x, lo, hi),
 )
 
 
@@ -128,7 +141,7 @@ relu = primitive(
     "relu", lambda x: np.maximum(x, 0),
     vjp=lambda grad_out, out, x: grad_out * (x > 0),
     jvp=lambda x_dot, out, x: x_dot * (x > 0),
-    formula="1 if x > 0 else 0",
+    symbolic="Max(x, 0)",
     doc="""max(x, 0); by convention relu′(0) = 0.
 
     Example:
@@ -147,7 +160,7 @@ _leaky_relu = primitive(
     "leaky_relu", _leaky,
     vjp=lambda grad_out, out, x, negative_slope: where(x > 0, grad_out, grad_out * negative_slope),
     jvp=lambda x_dot, out, x, negative_slope: where(x > 0, x_dot, x_dot * negative_slope),
-    formula="1 if x > 0 else negative_slope",
+    symbolic="Piecewise((x, x > 0), (negative_slope*x, True))",
 )
 
 

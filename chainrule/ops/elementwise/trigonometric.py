@@ -8,7 +8,7 @@ from chainrule.ops.elementwise import arithmetic, comparison, piecewise
 from chainrule.primitive import elementwise, elementwise_binary
 
 sin = elementwise(
-    "sin", np.sin, lambda x, out: cos(x), "cos(x)",
+    "sin", np.sin, lambda x, out: cos(x), symbolic="sin(x)",
     doc="""sin x.
 
     Example:
@@ -19,7 +19,7 @@ sin = elementwise(
 )
 
 cos = elementwise(
-    "cos", np.cos, lambda x, out: -sin(x), "-sin(x)",
+    "cos", np.cos, lambda x, out: -sin(x), symbolic="cos(x)",
     doc="""cos x.
 
     Example:
@@ -30,7 +30,7 @@ cos = elementwise(
 )
 
 tan = elementwise(
-    "tan", np.tan, lambda x, out: 1 + out * out, "1 + tan(x)**2",
+    "tan", np.tan, lambda x, out: 1 + out * out, symbolic="tan(x)",
     reads_inputs=False, reads_out=True,
     doc="""tan x.
 
@@ -48,7 +48,7 @@ def _one_minus_square_root(x):
 
 
 arcsin = elementwise(
-    "arcsin", np.arcsin, lambda x, out: 1 / _one_minus_square_root(x), "1/sqrt(1 - x**2)",
+    "arcsin", np.arcsin, lambda x, out: 1 / _one_minus_square_root(x), symbolic="asin(x)",
     doc="""Inverse sine on [−1, 1]; the derivative is +inf at ±1.
 
     Example:
@@ -59,7 +59,7 @@ arcsin = elementwise(
 )
 
 arccos = elementwise(
-    "arccos", np.arccos, lambda x, out: -1 / _one_minus_square_root(x), "-1/sqrt(1 - x**2)",
+    "arccos", np.arccos, lambda x, out: -1 / _one_minus_square_root(x), symbolic="acos(x)",
     doc="""Inverse cosine on [−1, 1]; the derivative is −inf at ±1.
 
     Example:
@@ -77,7 +77,7 @@ def _arctan_derivative(x):
 
 
 arctan = elementwise(
-    "arctan", np.arctan, lambda x, out: _arctan_derivative(x), "1/(1 + x**2)",
+    "arctan", np.arctan, lambda x, out: _arctan_derivative(x), symbolic="atan(x)",
     doc="""Inverse tangent.
 
     Example:
@@ -107,7 +107,7 @@ arctan2 = elementwise_binary(
     "arctan2", np.arctan2,
     lambda y, x, out: _origin_safe(x, y, x),
     lambda y, x, out: _origin_safe(-y, y, x),
-    ("x/(x**2 + y**2)", "-y/(x**2 + y**2)"),
+    inputs=("y", "x"), symbolic="atan2(y, x)",
     doc="""The angle of the point (x, y), arctan2(y, x) as in NumPy; its partials are 0 at the
     origin, and where x or y is infinite (their limit).
 
@@ -130,7 +130,7 @@ hypot = elementwise_binary(
     "hypot", np.hypot,
     lambda x, y, out: _hypot_over(x, out),
     lambda x, y, out: _hypot_over(y, out),
-    ("x/hypot(x, y)", "y/hypot(x, y)"), reads_out=True,
+    symbolic="sqrt(x**2 + y**2)", reads_out=True,
     doc="""√(x² + y²) without overflow; the gradient at the origin is 0.
 
     Example:

@@ -33,7 +33,6 @@ def _cholesky_jvp(x_dot, out, x):
 
 _cholesky_op = primitive(
     "cholesky", np.linalg.cholesky, vjp=_cholesky_vjp, jvp=_cholesky_jvp,
-    formula="sym(L⁻ᵀ · Φ(Lᵀ · grad_out) · L⁻¹), Φ = lower triangle with half diagonal",
     reads_inputs=False, reads_out=True,
 )
 

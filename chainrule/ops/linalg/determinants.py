@@ -52,14 +52,13 @@ def _cofactor_jvp(x_dot, out, x):
 
 _cofactor_op = primitive(
     "cofactor", _cofactor, vjp=_cofactor_vjp, jvp=_cofactor_jvp,
-    formula="tr(A⁻¹·dA)·C − A⁻ᵀ·dAᵀ·C, with C = det(A)·A⁻ᵀ", reads_out=True,
+    reads_out=True,
 )
 
 _det_op = primitive(
     "det", np.linalg.det,
     vjp=lambda grad_out, out, x: as_matrix_stack(grad_out) * _cofactor_op(x),
     jvp=lambda x_dot, out, x: reductions.sum(_cofactor_op(x) * x_dot, axis=(-2, -1)),
-    formula="cofactor(A) = det(A)·A⁻ᵀ",
 )
 
 
@@ -86,7 +85,7 @@ _slogdet_op = multiple_outputs(
     "slogdet", lambda x: tuple(np.linalg.slogdet(x)), ("sign", "logabsdet"),
     vjp=lambda grad_outs, outs, x: as_matrix_stack(grad_outs[1]) * inv(x).mT,
     jvp=lambda x_dot, outs, x: (None, reductions.sum(inv(x).mT * x_dot, axis=(-2, -1))),
-    formula="A⁻ᵀ", no_derivative=("sign",),
+    no_derivative=("sign",),
 )
 
 

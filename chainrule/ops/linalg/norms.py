@@ -53,7 +53,7 @@ def _l2_jvp(x_dot, out, x, axis, keepdims):
 
 
 _l2_op = primitive(
-    "l2_norm", _l2, vjp=_l2_vjp, jvp=_l2_jvp, formula="x / ‖x‖ (0 at x = 0)", reads_out=True,
+    "l2_norm", _l2, vjp=_l2_vjp, jvp=_l2_jvp, reads_out=True,
 )
 
 

@@ -70,7 +70,6 @@ def _eigh_jvp(x_dot, outs, x):
 _eigh_op = multiple_outputs(
     "eigh", lambda x: tuple(np.linalg.eigh(x)), ("eigenvalues", "eigenvectors"),
     vjp=_eigh_vjp, jvp=_eigh_jvp,
-    formula="sym(V · (diag(w̄) + F ∘ Vᵀ·V̄) · Vᵀ), F_ij = 1/(λ_j − λ_i)",
 )
 
 
@@ -91,7 +90,6 @@ def _eigenvalues_jvp(x_dot, out, x):
 # The values alone are a primitive of their own: NumPy's eigvalsh skips the vectors.
 _eigenvalues_op = primitive(
     "eigvalsh", np.linalg.eigvalsh, vjp=_eigenvalues_vjp, jvp=_eigenvalues_jvp,
-    formula="V · diag(grad_out) · Vᵀ",
 )
 
 
@@ -178,8 +176,6 @@ def _svd_jvp(x_dot, outs, x):
 
 _svd_op = multiple_outputs(
     "svd", _svd, ("U", "S", "Vh"), vjp=_svd_vjp, jvp=_svd_jvp,
-    formula="U·[diag(S̄) + (J + Jᵀ)·S + S·(K + Kᵀ)]·Vᵀ + projections, J = F ∘ Uᵀ·Ū, "
-    "K = F ∘ Vᵀ·V̄",
 )
 
 
@@ -196,7 +192,7 @@ def _singular_values_jvp(x_dot, out, x):
 # The values alone are a primitive of their own: NumPy skips U and V for them.
 _singular_values_op = primitive(
     "svdvals", lambda x: np.linalg.svd(x, compute_uv=False),
-    vjp=_singular_values_vjp, jvp=_singular_values_jvp, formula="U · diag(grad_out) · Vᵀ",
+    vjp=_singular_values_vjp, jvp=_singular_values_jvp,
 )
 
 

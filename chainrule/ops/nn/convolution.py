@@ -64,7 +64,7 @@ _conv2d_op = bilinear(
         grad_out, weight, stride=stride, padding=padding, output_size=x.shape[2:]),
     lambda grad_out, x, weight, stride, padding: _conv2d_weight_op(
         x, grad_out, stride=stride, padding=padding, kernel_size=weight.shape[2:]),
-    ("weight, slid over x's windows", "x's windows"),
+    inputs=("x", "weight"),
 )
 
 _conv_transpose2d_op = bilinear(
@@ -73,7 +73,7 @@ _conv_transpose2d_op = bilinear(
         grad_out, weight, stride=stride, padding=padding),
     lambda grad_out, x, weight, stride, padding, output_size: _conv2d_weight_op(
         grad_out, x, stride=stride, padding=padding, kernel_size=weight.shape[2:]),
-    ("weight, spread back over the windows", "x, spread back over the windows"),
+    inputs=("x", "weight"),
 )
 
 _conv2d_weight_op = bilinear(
@@ -82,7 +82,7 @@ _conv2d_weight_op = bilinear(
         grad, grad_out, stride=stride, padding=padding, output_size=x.shape[2:]),
     lambda grad_out, x, grad, stride, padding, kernel_size: _conv2d_op(
         x, grad_out, stride=stride, padding=padding),
-    ("grad, slid over x's windows", "x's windows"),
+    inputs=("x", "grad"),
 )
 
 

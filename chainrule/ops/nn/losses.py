@@ -198,7 +198,6 @@ def _cross_entropy_jvp(logits_dot, out, logits, labels, grids, class_axis, scale
 _cross_entropy_labels = primitive(
     "cross_entropy", _cross_entropy_forward, vjp=(_cross_entropy_vjp, None),
     jvp=(_cross_entropy_jvp, None),
-    formula=("softmax(logits) − onehot(target)", "not differentiable (class labels)"),
 )
 
 
@@ -227,7 +226,6 @@ _bce_with_logits_op = primitive(
          lambda grad_out, out, x, target: -grad_out * x),
     jvp=(lambda x_dot, out, x, target: x_dot * (activations.sigmoid(x) - target),
          lambda target_dot, out, x, target: -target_dot * x),
-    formula=("sigmoid(x) − t", "−x"),
 )
 
 

@@ -26,7 +26,6 @@ _max_pool2d_op = Primitive(
     lambda x, index: np.take(x, index),
     (lambda grad_out, out, x, index: _scatter_back(grad_out, x, index), None),
     (lambda x_dot, out, x, index: _max_pool2d_op(x_dot, index), None),
-    ("1 at each window's first maximum, 0 elsewhere", "not differentiable"),
     reads_inputs=False,
 )
 

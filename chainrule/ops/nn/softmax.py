@@ -63,7 +63,6 @@ _softmax_op = primitive(
     "softmax", _softmax,
     vjp=lambda grad_out, out, x, axis: out * (grad_out - _sum_along(grad_out * out, axis)),
     jvp=lambda x_dot, out, x, axis: out * (x_dot - _sum_along(x_dot * out, axis)),
-    formula="softmax(x)_i · (δ_ij − softmax(x)_j)",
     reads_inputs=False, reads_out=True,
 )
 
@@ -72,7 +71,6 @@ _log_softmax_op = primitive(
     "log_softmax", _log_softmax,
     vjp=lambda grad_out, out, x, axis: grad_out - exponential.exp(out) * _sum_along(grad_out, axis),
     jvp=lambda x_dot, out, x, axis: x_dot - _sum_along(exponential.exp(out) * x_dot, axis),
-    formula="δ_ij − softmax(x)_j",
     reads_inputs=False, reads_out=True,
 )
 
