@@ -60,8 +60,8 @@ def function(file_end, *names):
 # The engine's functions, by file and name. Should one move or be renamed, its part reads 0
 # and its time shows in the rest of its side (outside or inside backward()).
 REVERSE = "chainrule/autodiff/reverse.py"
-record = function("chainrule/primitive.py", "record")
-dispatch = function("chainrule/primitive.py", "apply", "__call__")
+record = function("chainrule/primitive/calls.py", "record")
+dispatch = function("chainrule/primitive/calls.py", "apply", "__call__")
 node = function("chainrule/graph.py", "__init__")
 wrap = function("chainrule/tensor.py", "wrap")
 sweep = function(REVERSE, "sweep")

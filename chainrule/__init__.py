@@ -17,7 +17,7 @@ import importlib
 from chainrule import linalg
 from chainrule import tensor_methods  # noqa: F401  (sets Tensor's operators and methods)
 from chainrule._version import __version__
-from chainrule.graph import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from chainrule.modes import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from chainrule.ops import (
     abs, add, all, any, arccos, arccosh, arcsin, arcsinh, arctan, arctan2, arctanh, argmax,
     argmin, astype, broadcast_to, cbrt, ceil, clip, concatenate, copy, cos, cosh, cumprod,

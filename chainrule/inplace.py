@@ -13,7 +13,8 @@ import operator
 import numpy as np
 
 from chainrule.autodiff import forward
-from chainrule.graph import grad_mode, is_traced, mutation, recording
+from chainrule.graph import mutation
+from chainrule.modes import grad_mode, is_traced, recording
 from chainrule.ops import indexing
 from chainrule.tensor import Tensor, wrap
 

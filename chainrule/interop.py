@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from chainrule import linalg, ops
 from chainrule.tensor import Tensor
-from chainrule.graph import refuse_escape
+from chainrule.modes import refuse_escape
 
 # NumPy ufunc name -> chainrule name, where they differ.
 _UFUNC_ALIASES = {

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from chainrule.graph import (
-    LeafNode, detached_node, is_traced, recording, refuse_escape, refuse_in_trace,
-)
+from chainrule.graph import LeafNode
+from chainrule.modes import detached_node, is_traced, recording, refuse_escape, refuse_in_trace
 
 _new = object.__new__
 

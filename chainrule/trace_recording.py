@@ -9,9 +9,8 @@ enter. Only the bookkeeping differs from :func:`chainrule.primitive.record`: rul
 from __future__ import annotations
 
 from chainrule.autodiff import forward
-from chainrule.graph import (
-    OP_HOOKS, Node, OutputNode, ValueNode, ValueOutputNode, grad_mode,
-)
+from chainrule.graph import OP_HOOKS, Node, OutputNode, ValueNode, ValueOutputNode
+from chainrule.modes import grad_mode
 from chainrule.tensor import Tensor, asarray_if_sequence, wrap
 
 

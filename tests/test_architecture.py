@@ -13,10 +13,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 # The engine: tensors, primitives and the ops, the sweeps, in-place updates, NumPy dispatch.
-CORE = ("tensor", "tensor_methods", "graph", "primitive", "trace_recording", "inplace",
+CORE = ("tensor", "tensor_methods", "graph", "modes", "primitive", "trace_recording", "inplace",
         "interop", "autodiff", "ops")
 # Layers that must be in no import loop at all; only Tensor and the ops may need each other.
-LAYERED = ("graph", "primitive", "autodiff", "inplace", "interop", "transforms")
+LAYERED = ("graph", "modes", "primitive", "autodiff", "inplace", "interop", "transforms")
 # Layers that importing chainrule must not load (they load on first use).
 UPPER = ("nn", "optim", "data", "train", "checkpoint", "explanation", "cli")
 

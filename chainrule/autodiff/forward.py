@@ -8,7 +8,8 @@ k run with only the outer levels (< k) active, and so carry the outer tangents t
 from __future__ import annotations
 
 from chainrule.autodiff import fit
-from chainrule.graph import Counter, grad_mode, recording
+from chainrule.graph import Counter
+from chainrule.modes import grad_mode, recording
 from chainrule.tensor import Tensor, tensor, wrap
 
 active_traces: list["ForwardTrace"] = []

@@ -12,9 +12,9 @@ import heapq
 import numpy as np
 
 from chainrule.autodiff import fit
-from chainrule.graph import (
-    Counter, OutputNode, grad_mode, leading_to, mutation, reachable, refuse_in_trace,
-)
+from chainrule.autodiff.saved import check_saved, saved_values
+from chainrule.graph import Counter, leading_to, mutation, reachable
+from chainrule.modes import grad_mode, refuse_in_trace
 from chainrule.tensor import Tensor, wrap
 
 
@@ -201,61 +201,6 @@ class Sweeping:
         grad_mode.enabled = self.previous
         sweeps_running.value -= 1
         return False
-
-
-def check_saved(node):
-    """Refuse a node whose saved values were freed, or changed in place after it was recorded."""
-    if node.inputs is None:
-        raise RuntimeError(
-            f"trying to go backward through the graph a second time (at '{node.prim.name}'): "
-            "its saved values were freed after the first backward. Pass retain_graph=True to "
-            "the first backward() if you need to go through it again"
-        )
-    if node.epoch != mutation.epoch:
-        check_unmodified(node)
-
-
-def saved_values(node, differentiable):
-    """The inputs and output the rules read: tensors when the sweep is recorded, else arrays."""
-    if differentiable:
-        if isinstance(node, OutputNode):  # the rule of an op with several outputs sees them all
-            return node.inputs, tuple(_saved_tensor(out, sibling) for out, sibling in
-                                      zip(node.out, node.siblings))
-        return node.inputs, _saved_tensor(node.out, node)
-    if node.raw is not None:
-        return node.raw, node.out
-    inputs = [x._data if isinstance(x, Tensor) else x for x in node.inputs]
-    return inputs, node.out
-
-
-def _saved_tensor(out, node):
-    saved = wrap(out, node)
-    saved.tangents = None if node is None else node.tangents
-    return saved
-
-
-def check_unmodified(node):
-    """Refuse to use a saved value that was changed in place after it was recorded."""
-    prim = node.prim
-    if prim.reads_out and node.clobbered:
-        raise modified_error(prim, "its output")
-    if prim.reads_inputs:
-        for i, x in enumerate(node.inputs):
-            if isinstance(x, Tensor) and version_of(x) > node.epoch:
-                raise modified_error(prim, f"its input {i}")
-
-
-def version_of(tensor):
-    base = tensor._base if tensor._base is not None else tensor
-    return base._version
-
-
-def modified_error(prim, what):
-    return RuntimeError(
-        f"a value that '{prim.name}' saved for the backward pass ({what}) was modified in "
-        "place after it was used; the gradient would be wrong. Do the in-place update after "
-        "backward(), or use an out-of-place op (y = y + 1 instead of y += 1)"
-    )
 
 
 # --- who a sweep tells, and who can tell a sweep is running -----------------------------------

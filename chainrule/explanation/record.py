@@ -14,7 +14,8 @@ from chainrule.explanation.formulas.local import local_formula
 from chainrule.explanation.formulas.terms import variable
 from chainrule.explanation.formulas.writing import call_text, index_text, literal
 from chainrule.explanation.text.values import describe, raw
-from chainrule.graph import enable_grad, leading_to, reachable
+from chainrule.graph import leading_to, reachable
+from chainrule.modes import enable_grad
 from chainrule.tensor import Tensor, tensor
 
 INFIX = {

@@ -12,7 +12,7 @@ import functools
 
 import numpy as np
 
-from chainrule.graph import recording
+from chainrule.modes import recording
 from chainrule.jit.compile import compile_trace
 from chainrule.jit.trace import Trace, TraceError
 from chainrule.tensor import Tensor, wrap

@@ -1,12 +1,13 @@
 """One trace: the function run once on inputs that are graph leaves, with the engine recording
-every op on values that descend from them (``graph.recording``), and what it refuses.
+every op on values that descend from them (``modes.recording``), and what it refuses.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from chainrule.graph import ValueNode, next_seq, recording, set_grad_enabled
+from chainrule.graph import ValueNode, next_seq
+from chainrule.modes import recording, set_grad_enabled
 from chainrule.ops.elementwise import arithmetic
 from chainrule.tensor import wrap
 
@@ -16,7 +17,7 @@ class TraceError(RuntimeError):
 
 
 class Trace:
-    """The trace running now: installed as ``graph.recording.trace`` while it runs.
+    """The trace running now: installed as ``modes.recording.trace`` while it runs.
 
     ``first_seq`` tells this trace's nodes from older ones (made before it, outside it);
     ``guards`` holds the Python state it depends on, as (read, value) pairs.

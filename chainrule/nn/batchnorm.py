@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from chainrule.graph import guarded, no_grad, refuse_in_trace
+from chainrule.modes import guarded, no_grad, refuse_in_trace
 from chainrule.nn.dtypes import check_input_dtype, floating_dtype
 from chainrule.nn.linear import check_size
 from chainrule.nn.module import Module

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from chainrule.graph import guarded
+from chainrule.modes import guarded
 from chainrule.nn import init
 from chainrule.nn.module import Module
 from chainrule.primitive import nondifferentiable

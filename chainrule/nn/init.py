@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from chainrule.graph import no_grad
+from chainrule.modes import no_grad
 
 # The generator lives in the core, so that cr.manual_seed needs no import of nn.
 from chainrule.random import default_generator, manual_seed  # noqa: F401

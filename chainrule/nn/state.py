@@ -10,7 +10,7 @@ from collections import namedtuple
 
 import numpy as np
 
-from chainrule.graph import no_grad
+from chainrule.modes import no_grad
 
 IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
 IncompatibleKeys.__doc__ = "What load_state_dict skipped: the keys missing and the keys unknown."

@@ -13,7 +13,7 @@ from collections import defaultdict
 
 import numpy as np
 
-from chainrule.graph import enable_grad
+from chainrule.modes import enable_grad
 from chainrule.inplace import mark_written
 from chainrule.tensor import Tensor, wrap
 

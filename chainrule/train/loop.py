@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass
 
 from chainrule.data import DataLoader
-from chainrule.graph import no_grad
+from chainrule.modes import no_grad
 from chainrule.optim import clip_grad_norm_
 from chainrule.random import manual_seed
 from chainrule.train.callbacks import EarlyStopping

@@ -11,7 +11,8 @@ from __future__ import annotations
 import numpy as np
 
 from chainrule.autodiff import forward
-from chainrule.graph import Node, set_grad_enabled
+from chainrule.graph import Node
+from chainrule.modes import set_grad_enabled
 from chainrule.ops.identity import transform_input
 from chainrule.tensor import Tensor, tensor, wrap
 

@@ -8,12 +8,12 @@ import numpy as np
 import pytest
 
 import chainrule as cr
-from chainrule.graph import recording
+from chainrule.modes import recording
 from chainrule.nn import functional as F
 
 PACKAGE = pathlib.Path(cr.__file__).parent
 # The core never imports the jit package; the rules do not even look at the recording switch.
-CORE = ["tensor.py", "tensor_methods.py", "graph.py", "primitive.py", "trace_recording.py",
+CORE = ["tensor.py", "tensor_methods.py", "graph.py", "modes.py", "primitive", "trace_recording.py",
         "inplace.py", "interop.py", "ops", "autodiff", "linalg"]
 RULES = ["ops"]
 SWITCH = {"recording", "is_traced", "refuse_in_trace", "guarded"}
@@ -46,7 +46,7 @@ def test_no_rule_imports_the_recording_switch_or_the_tracer():
         for module, name in imported(path):
             where = path.relative_to(PACKAGE)
             assert module not in ("chainrule.trace_recording", "chainrule.jit"), where
-            assert not (module == "chainrule.graph" and name in SWITCH), f"{where}: {name}"
+            assert not (module == "chainrule.modes" and name in SWITCH), f"{where}: {name}"
 
 
 def layers(x):

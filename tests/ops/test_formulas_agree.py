@@ -15,7 +15,7 @@ from chainrule.autodiff import fit
 from chainrule.explanation.record import Recording, differentiable_inputs
 from chainrule.explanation.sweeps import adjoints, tangents
 from chainrule.explanation.sweeps.tangents import saved_inputs
-from chainrule.graph import no_grad
+from chainrule.modes import no_grad
 from chainrule.primitive import REGISTRY
 from chainrule.ops.linalg import determinants
 from tests.ops.optable import OpCase, all_cases, rand

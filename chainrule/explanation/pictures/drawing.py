@@ -15,7 +15,8 @@ from chainrule.autodiff import reverse
 from chainrule.explanation.pictures import labels
 from chainrule.explanation.record import step_names
 from chainrule.explanation.pictures.picture import GraphPicture
-from chainrule.graph import enable_grad, reachable
+from chainrule.graph import reachable
+from chainrule.modes import enable_grad
 from chainrule.tensor import Tensor, tensor
 from chainrule.transforms import floating
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from chainrule.autodiff import forward
-from chainrule.graph import no_grad
+from chainrule.modes import no_grad
 from chainrule.explanation.text.values import describe, number, raw, size_of
 
 

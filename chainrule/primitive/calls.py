@@ -1,0 +1,92 @@
+"""``apply``, the one door of every op: NumPy alone on plain arrays; on tensors it also records
+a node and pushes tangents (and, while jit traces, every op on a traced value:
+:mod:`chainrule.trace_recording`); symbolic values (formula terms) apply the op themselves."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from chainrule import trace_recording
+from chainrule.autodiff import forward
+from chainrule.graph import OP_HOOKS, Node
+from chainrule.modes import grad_mode, recording
+from chainrule.primitive.declaration import Primitive
+from chainrule.tensor import Tensor, asarray_if_sequence, wrap
+
+# Argument types that need no conversion: apply hands them to the forward as they are.
+_NUMPY_VALUES = frozenset({np.ndarray, *(np.dtype(c).type for c in "?bhilqBHILQefdgFDG")})
+
+
+# Types of symbolic values, each with the function that applies an op to them: apply(prim, args,
+# params). chainrule.explanation.formulas.terms registers its formula terms, on which the rules
+# run to write their own formulas. Only arguments of no common type are looked up here.
+SYMBOLIC_TYPES: dict = {}
+
+
+def apply(prim, *args, **params):
+    """Run ``prim``: NumPy alone on plain arrays; on tensors also record and push tangents."""
+    numbers_only, sequence = True, False
+    for arg in args:
+        kind = type(arg)
+        if kind in _NUMPY_VALUES:  # the common case: one set lookup
+            numbers_only = False
+        elif kind is float or kind is int:
+            continue
+        elif isinstance(arg, Tensor):
+            return record(prim, args, params)
+        elif kind in SYMBOLIC_TYPES:
+            return SYMBOLIC_TYPES[kind](prim, args, params)
+        else:
+            numbers_only = False
+            sequence = sequence or kind is list or kind is tuple
+    if recording.trace is not None and trace_recording.follows(prim, params):
+        return trace_recording.record(prim, args, params)
+    if sequence:
+        # Forwards use Python operators where they are fastest (NumPy scalars); a list given
+        # to a public op must still mean an array, as in NumPy, never list concatenation.
+        return prim.forward(*[asarray_if_sequence(a) for a in args], **params)
+    if numbers_only and args:
+        # Python operators raise at 1/0 and go complex at (-2)**0.5 on Python numbers:
+        # compute as NumPy would on them (inf, nan, a warning).
+        args = [np.asarray(a) for a in args]
+    return prim.forward(*args, **params)
+
+
+def record(prim, args, params):
+    """Apply ``prim`` to arguments of which some are tensors: the engine's per-op hot path."""
+    if recording.trace is not None:
+        return trace_recording.record(prim, args, params)
+    raw = []
+    parents = []
+    live = False
+    for arg in args:
+        if isinstance(arg, Tensor):
+            raw.append(arg._data)
+            node = arg.node
+            parents.append(node)
+            if node is not None:
+                live = True
+        else:
+            if type(arg) is list or type(arg) is tuple:
+                return record(prim, [asarray_if_sequence(a) for a in args], params)
+            raw.append(arg)
+            parents.append(None)
+    out = prim.forward(*raw, **params)
+    if prim.vjps is None:
+        return wrap(out)
+    node = Node(prim, parents, args, out, params, tuple(raw)) if live and grad_mode.enabled \
+        else None
+    result = wrap(out, node)
+    if forward.active_traces:
+        forward.push_tangents(result, prim, args, params)
+    if OP_HOOKS:
+        for hook in OP_HOOKS:
+            hook(prim, args, params, result)
+    return result
+
+
+# prim(*args, **params) is apply(prim, *args, **params) itself: one Python call less per op.
+Primitive.__call__ = apply
+
+
+__all__ = ["SYMBOLIC_TYPES", "apply", "record"]

@@ -1,0 +1,90 @@
+"""What a primitive is: its declaration (forward, a VJP and a JVP per input, its inputs' names
+and symbolic forward), and the registry of every declared primitive."""
+
+from __future__ import annotations
+
+import sys
+
+# The primitive package: frames inside it are the declaration API, not the declaring module.
+_PACKAGE = __name__.rpartition(".")[0]
+
+REGISTRY: dict[str, "Primitive"] = {}
+
+
+class Primitive:
+    """An op the engine differentiates: ``out = forward(*inputs, **params)``.
+
+    ``vjps[i](grad_out, out, *inputs, **params)`` returns input ``i``'s contribution to the
+    gradient and ``jvps[i](x_dot, out, *inputs, **params)`` its contribution to ``out_dot``.
+    Contributions may have the broadcast shape or another dtype: the engine sums them at
+    fan-out, reduces broadcast axes and casts to the input's shape and dtype. ``None`` in
+    ``vjps``/``jvps`` marks an input that is not differentiable (an index, a boolean mask).
+    Rules are written in chainrule's own ops, so they are differentiable themselves.
+
+    ``inputs`` names the positional inputs (``("x", "y")``), as formulas write them.
+    ``symbolic`` is the forward in symbols, for formulas: text in the inputs' and parameters'
+    names that SymPy reads (``"sin(x)"``), or ``symbolic(sympy, *inputs, **params)``; None
+    where the op has no scalar closed form. Formulas of local derivatives are never written by
+    hand: explanations run the rules themselves on symbolic values.
+    ``reads_inputs`` / ``reads_out`` say which saved values the rules read, so that an in-place
+    change of anything else is not reported as an error. ``random`` says that the forward
+    draws random numbers: each run draws anew, so jit records it even on constants and its
+    replays draw again.
+    """
+
+    # No __slots__: each primitive carries its own __doc__, __name__ and __wrapped__, so that
+    # help(), doctest and inspect treat it like the function it stands for.
+
+    def __init__(self, name, forward, vjps, jvps, *, inputs=None, symbolic=None,
+                 reads_inputs=True, reads_out=False, random=False, doc=None, register=True):
+        if vjps is not None and jvps is not None and len(vjps) != len(jvps):
+            raise ValueError(f"primitive '{name}': one VJP and one JVP per input are needed")
+        self.name = name
+        self.forward = forward
+        self.vjps = None if vjps is None else tuple(vjps)
+        self.jvps = None if jvps is None else tuple(jvps)
+        self.inputs = tuple(inputs) if inputs is not None else default_inputs(vjps or jvps)
+        self.symbolic = symbolic
+        self.reads_inputs = reads_inputs
+        self.reads_out = reads_out
+        self.random = random
+        self.__name__ = self.__qualname__ = name
+        self.__module__ = _declaring_module()
+        self.__wrapped__ = forward
+        self.__doc__ = doc
+        if register:
+            if name in REGISTRY:
+                raise ValueError(f"a primitive named '{name}' is already declared")
+            REGISTRY[name] = self
+
+    @property
+    def differentiable(self):
+        return self.vjps is not None
+
+    def __repr__(self):
+        return f"<primitive {self.name}>"
+
+
+def default_inputs(rules):
+    """x for one input, x and y for two, x1, x2, … for more (a declaration may name them)."""
+    count = len(rules) if rules is not None else 1
+    return ("x",) if count == 1 else ("x", "y") if count == 2 else tuple(
+        f"x{k}" for k in range(1, count + 1)
+    )
+
+
+def _declaring_module():
+    # The module that declared the primitive (past the family helpers in this package), so that
+    # help() and doctest collection find its documentation where it was written.
+    frame = sys._getframe(1)
+    while frame is not None and frame.f_globals.get("__name__", "").startswith(_PACKAGE):
+        frame = frame.f_back
+    return frame.f_globals.get("__name__", __name__) if frame is not None else __name__
+
+
+class Unbatchable(TypeError):
+    """Raised by a rule that cannot carry a batch of rows (the seeds of a whole Jacobian go
+    through one sweep as a batch): the transform then sweeps the rows one at a time."""
+
+
+__all__ = ["REGISTRY", "Primitive", "Unbatchable", "default_inputs"]

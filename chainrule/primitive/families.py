@@ -1,0 +1,134 @@
+"""The family helpers: an op states only what is specific to its math (an elementwise derivative,
+both partials, a linear map's adjoint, the product rule), and the general form."""
+
+from __future__ import annotations
+
+from chainrule.primitive.calls import apply
+from chainrule.primitive.declaration import Primitive
+
+def primitive(name, forward, vjp, jvp, *, inputs=None, symbolic=None, reads_inputs=True,
+              reads_out=False, doc=None):
+    """Declare a primitive from its forward and one VJP and one JVP per input.
+
+    This is the general form, and the public way to add an op of your own; built-in ops use it
+    too. ``vjp``/``jvp`` are a rule or a tuple of rules, one per positional input.
+
+    Args:
+        name: a unique name (it appears in explanations and error messages).
+        forward: ``forward(*inputs, **params)`` on NumPy arrays.
+        vjp: ``vjp(grad_out, out, *inputs, **params)`` per input: its gradient contribution.
+        jvp: ``jvp(x_dot, out, *inputs, **params)`` per input: its contribution to ``out_dot``.
+        inputs: the inputs' names (default ``x``; ``x``, ``y``; ``x1``, ``x2``, …).
+        symbolic: the forward in symbols, for formulas (see :class:`Primitive`). Explanations
+            write each local derivative by running ``vjp`` on symbolic values; ``symbolic``
+            lets SymPy read the op itself, so that its formulas can be simplified.
+
+    Example:
+        >>> import numpy as np
+        >>> import chainrule as cr
+        >>> cube = cr.primitive(
+        ...     "cube_example", lambda x: x**3,
+        ...     vjp=lambda grad_out, out, x: grad_out * 3 * x**2,
+        ...     jvp=lambda x_dot, out, x: x_dot * 3 * x**2,
+        ...     symbolic="x**3")
+        >>> float(cr.grad(lambda x: cube(x))(2.0))
+        12.0
+    """
+    vjps = vjp if isinstance(vjp, (tuple, list)) else (vjp,)
+    jvps = jvp if isinstance(jvp, (tuple, list)) else (jvp,)
+    return Primitive(name, forward, vjps, jvps, inputs=inputs, symbolic=symbolic,
+                     reads_inputs=reads_inputs, reads_out=reads_out, doc=doc)
+
+
+def elementwise(name, forward, derivative, *, symbolic=None, reads_inputs=True, reads_out=False,
+                doc=None):
+    """A unary elementwise op given its derivative ``derivative(x, out) = dy/dx``."""
+    return Primitive(
+        name,
+        forward,
+        (lambda grad_out, out, x: grad_out * derivative(x, out),),
+        (lambda x_dot, out, x: x_dot * derivative(x, out),),
+        symbolic=symbolic,
+        reads_inputs=reads_inputs,
+        reads_out=reads_out,
+        doc=doc,
+    )
+
+
+def elementwise_binary(name, forward, d_dx, d_dy, *, inputs=None, symbolic=None,
+                       reads_inputs=True, reads_out=False, doc=None):
+    """A binary elementwise op given both partials ``d_dx(x, y, out)`` and ``d_dy(x, y, out)``."""
+    return Primitive(
+        name,
+        forward,
+        # An empty result has an empty derivative: the partial is not evaluated on inputs
+        # that broadcasting emptied (1/y at y = 0 for an x of shape (1, 0) would warn); the
+        # engine fits what comes back to the input's shape (a sum of nothing: zeros).
+        (
+            lambda grad_out, out, x, y: grad_out if out.size == 0 else grad_out * d_dx(x, y, out),
+            lambda grad_out, out, x, y: grad_out if out.size == 0 else grad_out * d_dy(x, y, out),
+        ),
+        (
+            lambda x_dot, out, x, y: x_dot if out.size == 0 else x_dot * d_dx(x, y, out),
+            lambda y_dot, out, x, y: y_dot if out.size == 0 else y_dot * d_dy(x, y, out),
+        ),
+        inputs=inputs,
+        symbolic=symbolic,
+        reads_inputs=reads_inputs,
+        reads_out=reads_out,
+        doc=doc,
+    )
+
+
+def linear(name, forward, adjoint, *, symbolic=None, doc=None):
+    """A map linear in its one input: the JVP is the op itself, the VJP is ``adjoint``.
+
+    ``adjoint(grad_out, x, **params)`` receives the input only for its shape and dtype.
+    """
+    prim = Primitive(
+        name,
+        forward,
+        (lambda grad_out, out, x, **params: adjoint(grad_out, x, **params),),
+        None,
+        symbolic=symbolic,
+        reads_inputs=False,
+        doc=doc,
+    )
+    prim.jvps = (lambda x_dot, out, x, **params: apply(prim, x_dot, **params),)
+    return prim
+
+
+def bilinear(name, forward, adjoint_x, adjoint_y, *, inputs=None, symbolic=None, doc=None):
+    """A map linear in each input separately: the JVP is the product rule.
+
+    out_dot = f(x_dot, y) + f(x, y_dot); ``adjoint_x(grad_out, x, y, **params)`` is the VJP for x.
+    """
+    prim = Primitive(
+        name,
+        forward,
+        (
+            lambda grad_out, out, x, y, **params: adjoint_x(grad_out, x, y, **params),
+            lambda grad_out, out, x, y, **params: adjoint_y(grad_out, x, y, **params),
+        ),
+        None,
+        inputs=inputs,
+        symbolic=symbolic,
+        doc=doc,
+    )
+    prim.jvps = (
+        lambda x_dot, out, x, y, **params: apply(prim, x_dot, y, **params),
+        lambda y_dot, out, x, y, **params: apply(prim, x, y_dot, **params),
+    )
+    return prim
+
+
+def nondifferentiable(name, forward, *, inputs=None, symbolic=None, random=False, doc=None,
+                      register=True):
+    """An op whose result carries no derivative (comparisons, argmax, rounding, random draws)."""
+    return Primitive(name, forward, None, None, inputs=inputs, symbolic=symbolic, random=random,
+                     doc=doc, register=register)
+
+
+__all__ = [
+    "primitive", "elementwise", "elementwise_binary", "linear", "bilinear", "nondifferentiable",
+]
