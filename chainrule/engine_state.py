@@ -7,7 +7,8 @@ import contextvars
 
 
 class State:
-    """What the engine does now, in this thread or task. Never changed: a change is a new State.
+    """What the engine does now, in this thread or task. Its fields never change: a change is a
+    new State, so a saved one (a ContextVar token's) restores exactly.
 
     ``grad_enabled``: whether ops on tensors that require grad are recorded. ``trace``: the jit
     trace running now, or None. ``forward_traces``: the active forward-mode levels, outermost
@@ -79,23 +80,6 @@ def leave(token):
     _state.reset(token)
 
 
-class changed:
-    """``with changed(grad_enabled=False): ...``: the state changed inside, restored after."""
-
-    __slots__ = ("changes", "token")
-
-    def __init__(self, **changes):
-        self.changes = changes
-
-    def __enter__(self):
-        self.token = enter(**self.changes)
-        return self
-
-    def __exit__(self, *exc):
-        leave(self.token)
-        return False
-
-
 class op_hook:
     """Call ``hook(prim, args, params, result)`` after every op recorded inside the block, in
     this thread or task only (detect_anomaly and the command line's operation budget use it)."""
@@ -114,4 +98,4 @@ class op_hook:
         return False
 
 
-__all__ = ["State", "current", "enter", "enter_state", "leave", "changed", "op_hook"]
+__all__ = ["State", "current", "enter", "enter_state", "leave", "op_hook"]

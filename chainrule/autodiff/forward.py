@@ -13,11 +13,6 @@ from chainrule.engine_state import current, enter, enter_state, leave
 from chainrule.tensor import Tensor, tensor, wrap
 
 
-def active_traces():
-    """The forward-mode levels active in this thread or task, outermost first (a tuple)."""
-    return current().forward_traces
-
-
 def rules_running():
     """Whether JVP rules are running: ops recorded meanwhile are the rules' own work."""
     return current().rules > 0
