@@ -1,4 +1,4 @@
-"""The recorded graph: nodes, the switches that say what is recorded, and topological order.
+"""The recorded graph: nodes, the in-place epoch, and topological order.
 
 A node is one application of a primitive. Edges point from a node to the nodes that made its
 inputs, so a Tensor can be rebound (in-place updates) without breaking what was recorded.
@@ -7,14 +7,11 @@ inputs, so a Tensor can be rebound (in-place updates) without breaking what was 
 from __future__ import annotations
 
 import itertools
+import threading
 import weakref
 
+# next() on a count is one step under the GIL: threads never get the same number.
 _sequence = itertools.count()
-
-
-# Functions called as hook(prim, args, params, result) after every recorded op (detect_anomaly
-# uses this; chainrule.primitive re-exports the list). Empty, it costs one truth test per op.
-OP_HOOKS: list = []
 
 
 def next_seq():
@@ -149,26 +146,24 @@ class ValueOutputNode(OutputNode):
     carries_derivative = False
 
 
-class Counter:
-    """A mutable count that modules share by reference (how many sweeps are running, ...)."""
-
-    __slots__ = ("value",)
-
-    def __init__(self):
-        self.value = 0
-
-
 class _Mutation:
-    """Counts in-place writes; a tensor written at epoch e was changed after nodes older than e."""
+    """Counts in-place writes; a tensor written at epoch e was changed after nodes older than e.
 
-    __slots__ = ("epoch",)
+    Shared by all threads (a tensor may be written in one and read in another), so a bump holds
+    a lock: ``+= 1`` is a read and a write, and two threads between them would lose a write or
+    move the epoch back.
+    """
+
+    __slots__ = ("epoch", "_lock")
 
     def __init__(self):
         self.epoch = 0
+        self._lock = threading.Lock()
 
     def bump(self):
-        self.epoch += 1
-        return self.epoch
+        with self._lock:
+            self.epoch += 1
+            return self.epoch
 
 
 mutation = _Mutation()

@@ -13,8 +13,9 @@ import operator
 import numpy as np
 
 from chainrule.autodiff import forward
+from chainrule.engine_state import current
 from chainrule.graph import mutation
-from chainrule.modes import grad_mode, is_traced, recording
+from chainrule.modes import is_traced
 from chainrule.ops import indexing
 from chainrule.tensor import Tensor, wrap
 
@@ -79,13 +80,14 @@ def mark_written(x):
 
 
 def _records(x, other):
-    if recording.trace is not None and (
+    state = current()
+    if state.trace is not None and (
         is_traced(x.node) or (isinstance(other, Tensor) and is_traced(other.node))
     ):
         return True  # a write of or into a traced value would not be replayed: record it instead
-    if forward.active_traces and (x.tangents or getattr(other, "tangents", None)):
+    if state.forward_traces and (x.tangents or getattr(other, "tangents", None)):
         return True
-    if not grad_mode.enabled:
+    if not state.grad_enabled:
         return False
     return x.node is not None or (isinstance(other, Tensor) and other.node is not None)
 

@@ -1,24 +1,17 @@
 """The switches that say what the engine records: grad mode (``no_grad``, ``enable_grad``) and,
-while ``chainrule.jit`` traces a function, the trace running now."""
+while ``chainrule.jit`` traces a function, the trace running now. Both are per thread and per
+asyncio task (:mod:`chainrule.engine_state`)."""
 
 from __future__ import annotations
 
+from chainrule.engine_state import current, enter, leave
 from chainrule.graph import ValueNode
 
 
-class _GradMode:
-    __slots__ = ("enabled",)
-
-    def __init__(self):
-        self.enabled = True
-
-
-grad_mode = _GradMode()
-
-
 def is_grad_enabled():
-    """Whether operations on tensors that require grad are being recorded."""
-    return grad_mode.enabled
+    """Whether operations on tensors that require grad are being recorded (in this thread or
+    asyncio task: another thread's ``no_grad`` never changes it)."""
+    return current().grad_enabled
 
 
 class set_grad_enabled:
@@ -35,15 +28,15 @@ class set_grad_enabled:
 
     def __init__(self, mode=True):
         self.mode = bool(mode)
-        self.previous = []
+        # One token per entry, so that one instance can be entered again inside itself.
+        self.tokens = []
 
     def __enter__(self):
-        self.previous.append(grad_mode.enabled)
-        grad_mode.enabled = self.mode
+        self.tokens.append(enter(grad_enabled=self.mode))
         return self
 
     def __exit__(self, *exc):
-        grad_mode.enabled = self.previous.pop()
+        leave(self.tokens.pop())
         return False
 
     def __call__(self, fn):
@@ -92,28 +85,38 @@ class enable_grad(set_grad_enabled):
         super().__init__(True)
 
 
-class _Recording:
-    """Set while chainrule.jit runs a function once: ``trace`` is that trace, or None.
+def running_trace():
+    """The jit trace running now in this thread or task, or None.
 
-    While it is set, every op on a value that descends from the trace's inputs is recorded,
+    While there is one, every op on a value that descends from the trace's inputs is recorded,
     even where no derivative needs it (as a :class:`ValueNode`), so that the graph holds all the
     trace must replay. The core never imports jit; the trace is any object with ``first_seq``
     (nodes older than this were made before it), ``guards`` (a list of (read, value) pairs),
     ``refuse(reason)`` and ``escape(what)`` (both raise its TraceError).
     """
-
-    __slots__ = ("trace",)
-
-    def __init__(self):
-        self.trace = None
+    return current().trace
 
 
-recording = _Recording()
+class tracing:
+    """Run the block with ``trace`` as the jit trace running now (in this thread or task)."""
+
+    __slots__ = ("trace", "token")
+
+    def __init__(self, trace):
+        self.trace = trace
+
+    def __enter__(self):
+        self.token = enter(trace=self.trace)
+        return self.trace
+
+    def __exit__(self, *exc):
+        leave(self.token)
+        return False
 
 
 def is_traced(node):
     """Whether ``node`` was recorded by the jit trace running now."""
-    trace = recording.trace
+    trace = current().trace
     return trace is not None and node is not None and node.seq >= trace.first_seq
 
 
@@ -122,23 +125,26 @@ def guarded(read):
     While jit traces, the value is noted, so that a call where ``read()`` differs traces again
     instead of replaying the other state's program."""
     value = read()
-    if recording.trace is not None:
-        recording.trace.guards.append((read, value))
+    trace = current().trace
+    if trace is not None:
+        trace.guards.append((read, value))
     return value
 
 
 def refuse_in_trace(reason):
     """Raise jit's TraceError, with ``reason``, when a trace is running (a side effect that a
     replay would skip)."""
-    if recording.trace is not None:
-        recording.trace.refuse(reason)
+    trace = current().trace
+    if trace is not None:
+        trace.refuse(reason)
 
 
 def refuse_escape(node, what):
     """Raise jit's TraceError when a traced value (of ``node``) is about to leave the ops as a
     Python value or a new array (``what``): a replay would reuse this one value."""
-    if recording.trace is not None and is_traced(node):
-        recording.trace.escape(what)
+    trace = current().trace
+    if trace is not None and node is not None and node.seq >= trace.first_seq:
+        trace.escape(what)
 
 
 def detached_node(node):
@@ -150,6 +156,6 @@ def detached_node(node):
 
 
 __all__ = [
-    "grad_mode", "is_grad_enabled", "set_grad_enabled", "no_grad", "enable_grad", "recording",
+    "is_grad_enabled", "set_grad_enabled", "no_grad", "enable_grad", "running_trace", "tracing",
     "is_traced", "guarded", "refuse_in_trace", "refuse_escape", "detached_node",
 ]

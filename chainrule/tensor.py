@@ -11,7 +11,9 @@ from __future__ import annotations
 import numpy as np
 
 from chainrule.graph import LeafNode
-from chainrule.modes import detached_node, is_traced, recording, refuse_escape, refuse_in_trace
+from chainrule.modes import (
+    detached_node, is_traced, refuse_escape, refuse_in_trace, running_trace,
+)
 
 _new = object.__new__
 
@@ -41,7 +43,7 @@ class Tensor:
     def __init__(self, data, requires_grad=False, dtype=None):
         if isinstance(data, Tensor) and is_traced(data.node):
             # Under jit, a tensor made from a traced one is a step of the trace, not a constant.
-            made = recording.trace.copy(data, dtype)
+            made = running_trace().copy(data, dtype)
             array, node = made._data, made.node
         else:
             array, node = _as_array(data, dtype, copy=True), None

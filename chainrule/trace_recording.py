@@ -9,8 +9,8 @@ enter. Only the bookkeeping differs from :func:`chainrule.primitive.record`: rul
 from __future__ import annotations
 
 from chainrule.autodiff import forward
-from chainrule.graph import OP_HOOKS, Node, OutputNode, ValueNode, ValueOutputNode
-from chainrule.modes import grad_mode
+from chainrule.engine_state import current
+from chainrule.graph import Node, OutputNode, ValueNode, ValueOutputNode
 from chainrule.tensor import Tensor, asarray_if_sequence, wrap
 
 
@@ -32,7 +32,7 @@ def record(prim, args, params):
     if not any(isinstance(a, Tensor) for a in args):
         return out
     result = wrap(out)  # constants, though forward-mode tangents may still ride on them
-    if prim.vjps is not None and forward.active_traces:
+    if prim.vjps is not None and current().forward_traces:
         forward.push_tangents(result, prim, args, params)
     return result
 
@@ -55,13 +55,13 @@ def record_outputs(prim, args, params):
             for k, (out, part) in enumerate(zip(outs, prim.parts))
         )
         siblings.extend(result.node for result in results)
-    if forward.active_traces:
+    if current().forward_traces:
         forward.push_output_tangents(results, prim, args, params)
     return results
 
 
 def _output_kind(part, derivative):
-    if derivative and part.vjps is not None and grad_mode.enabled:
+    if derivative and part.vjps is not None and current().grad_enabled:
         return OutputNode
     return ValueOutputNode
 
@@ -82,13 +82,14 @@ def _read(args):
 
 
 def _recorded(prim, args, raw, parents, out, params, derivative):
+    state = current()
     differentiable = prim.vjps is not None
-    kind = Node if derivative and differentiable and grad_mode.enabled else ValueNode
+    kind = Node if derivative and differentiable and state.grad_enabled else ValueNode
     result = wrap(out, kind(prim, parents, tuple(args), out, params, tuple(raw)))
-    if differentiable and forward.active_traces:
+    if differentiable and state.forward_traces:
         forward.push_tangents(result, prim, args, params)
-    if OP_HOOKS and kind is Node:
-        for hook in OP_HOOKS:
+    if state.op_hooks and kind is Node:
+        for hook in state.op_hooks:
             hook(prim, args, params, result)
     return result
 

@@ -3,20 +3,19 @@
 Each ``ForwardTrace`` is one level of differentiation. A tensor's ``tangents`` maps each trace
 to its tangent there, so nested ``jvp`` calls never mix their perturbations: the rules of level
 k run with only the outer levels (< k) active, and so carry the outer tangents themselves.
+The active levels are per thread and per asyncio task (:mod:`chainrule.engine_state`).
 """
 
 from __future__ import annotations
 
 from chainrule.autodiff import fit
-from chainrule.graph import Counter
-from chainrule.modes import grad_mode, recording
+from chainrule.engine_state import current, enter, enter_state, leave
 from chainrule.tensor import Tensor, tensor, wrap
 
-active_traces: list["ForwardTrace"] = []
 
-
-# How many JVP rules are running: ops recorded meanwhile are the rules' own work.
-rules_running = Counter()
+def rules_running():
+    """Whether JVP rules are running: ops recorded meanwhile are the rules' own work."""
+    return current().rules > 0
 
 
 class ForwardTrace:
@@ -32,14 +31,14 @@ class ForwardTrace:
         6.0
     """
 
-    __slots__ = ("__weakref__",)
+    __slots__ = ("token", "__weakref__")
 
     def __enter__(self):
-        active_traces.append(self)
+        self.token = enter(forward_traces=(*current().forward_traces, self))
         return self
 
     def __exit__(self, *exc):
-        active_traces.remove(self)
+        leave(self.token)
         return False
 
 
@@ -61,21 +60,19 @@ def tangent_of_tensor(trace, x):
 
 def push_tangents(result, prim, args, params):
     """Give ``result`` its tangent in every active trace where some input has one."""
-    traces = tuple(active_traces)
+    state = current()
     tangents = {}
     result.tangents = tangents
-    for level, trace in enumerate(traces):
+    for level, trace in enumerate(state.forward_traces):
         dots = [x.tangents.get(trace) if isinstance(x, Tensor) and x.tangents else None
                 for x in args]
         if all(d is None for d in dots):
             continue
-        active_traces[:] = traces[:level]
-        rules_running.value += 1
+        token = enter_state(state.rules_of_level(level))
         try:
             out_dot = tangent_of(prim, args, result, params, dots, level > 0)
         finally:
-            active_traces[:] = traces
-            rules_running.value -= 1
+            leave(token)
         if out_dot is not None:
             tangents[trace] = out_dot
     if result.node is not None:
@@ -112,23 +109,21 @@ def tangent_of(prim, inputs, out, params, input_dots, differentiable=True, obser
 def push_output_tangents(results, prim, args, params):
     """:func:`push_tangents` for an op with several outputs: its JVP rules run once per level
     and give every output its tangent."""
-    traces = tuple(active_traces)
+    state = current()
     for result in results:
         result.tangents = {}
-    for level, trace in enumerate(traces):
+    for level, trace in enumerate(state.forward_traces):
         dots = [x.tangents.get(trace) if isinstance(x, Tensor) and x.tangents else None
                 for x in args]
         if all(d is None for d in dots):
             continue
-        active_traces[:] = traces[:level]
-        rules_running.value += 1
+        token = enter_state(state.rules_of_level(level))
         try:
             outs = results if level > 0 or _recorded(args, dots) else tuple(
                 r._data for r in results)
             out_dots = _output_tangents(prim, args, outs, params, dots, level > 0)
         finally:
-            active_traces[:] = traces
-            rules_running.value -= 1
+            leave(token)
         for result, out_dot in zip(results, out_dots):
             if out_dot is not None:
                 result.tangents[trace] = fit.fit_tangent(out_dot, result)
@@ -154,6 +149,7 @@ def _output_tangents(prim, inputs, outs, params, input_dots, differentiable):
 
 def _recorded(inputs, input_dots):
     # While jit traces, the rules' ops on traced values are recorded even under no_grad.
-    if not grad_mode.enabled and recording.trace is None:
+    state = current()
+    if not state.grad_enabled and state.trace is None:
         return False
     return any(isinstance(x, Tensor) and x.node is not None for x in (*inputs, *input_dots))

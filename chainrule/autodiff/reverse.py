@@ -13,8 +13,9 @@ import numpy as np
 
 from chainrule.autodiff import fit
 from chainrule.autodiff.saved import check_saved, saved_values
-from chainrule.graph import Counter, leading_to, mutation, reachable
-from chainrule.modes import grad_mode, refuse_in_trace
+from chainrule.engine_state import current, enter, leave
+from chainrule.graph import leading_to, mutation, reachable
+from chainrule.modes import refuse_in_trace
 from chainrule.tensor import Tensor, wrap
 
 
@@ -166,10 +167,11 @@ def propagate(node, grad_out, grads, useful, create_graph, observer=None):
 
 
 def with_active_observers(observer):
-    """The sweep's own observer, joined by those in ``active_observers`` (detect_anomaly)."""
-    if not active_observers:
+    """The sweep's own observer, joined by those of :class:`observing` (detect_anomaly)."""
+    observers = current().observers
+    if not observers:
         return observer
-    return ObserverGroup([*active_observers, *([observer] if observer else [])])
+    return ObserverGroup([*observers, *([observer] if observer else [])])
 
 
 def seeded(roots, seeds):
@@ -185,33 +187,45 @@ def seeded(roots, seeds):
 
 
 class Sweeping:
-    """While a sweep runs: recording on or off as it asks, and counted in ``sweeps_running``."""
+    """While a sweep runs: recording on or off as it asks, and counted as a running sweep."""
 
-    __slots__ = ("record", "previous")
+    __slots__ = ("record", "token")
 
     def __init__(self, record):
         self.record = record
 
     def __enter__(self):
-        self.previous = grad_mode.enabled
-        grad_mode.enabled = self.record
-        sweeps_running.value += 1
+        self.token = enter(grad_enabled=self.record, sweeps=current().sweeps + 1)
 
     def __exit__(self, *exc):
-        grad_mode.enabled = self.previous
-        sweeps_running.value -= 1
+        leave(self.token)
         return False
 
 
 # --- who a sweep tells, and who can tell a sweep is running -----------------------------------
 
 
-# Observers that every sweep reports to while they are here (detect_anomaly uses this).
-active_observers: list = []
+def sweeps_running():
+    """Whether a reverse sweep is running in this thread or task: ops meanwhile are its rules'."""
+    return current().sweeps > 0
 
 
-# How many sweeps are running: ops recorded meanwhile are the rules' own work.
-sweeps_running = Counter()
+class observing:
+    """Every sweep inside the block (in this thread or task) reports to ``observer`` too
+    (detect_anomaly uses this)."""
+
+    __slots__ = ("observer", "token")
+
+    def __init__(self, observer):
+        self.observer = observer
+
+    def __enter__(self):
+        self.token = enter(observers=(*current().observers, self.observer))
+        return self.observer
+
+    def __exit__(self, *exc):
+        leave(self.token)
+        return False
 
 
 class SweepObserver:

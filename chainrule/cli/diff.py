@@ -14,7 +14,7 @@ import chainrule as cr
 from chainrule.cli.errors import CommandError
 from chainrule.cli.formula_input import formula_of, parse_point, variables_of
 from chainrule.explanation.formulas.expression import ExpressionError
-from chainrule.primitive import OP_HOOKS
+from chainrule.primitive import op_hook
 
 
 MAX_ORDER = 10
@@ -115,17 +115,15 @@ def nth_derivative(expression, point, position, order):
         if next(recorded) > MAX_OPERATIONS:
             raise _OverBudget
 
-    OP_HOOKS.append(budget)
     try:
-        return float(derivative(*point))
+        with op_hook(budget):
+            return float(derivative(*point))
     except _OverBudget:
         raise CommandError(
             f"the derivative of order {order} needs more than {MAX_OPERATIONS:,} operations "
             "(each order differentiates the one before); ask for a lower --order, or leave "
             "out --at for the formula"
         ) from None
-    finally:
-        OP_HOOKS.remove(budget)
 
 
 def derivative_name(name, order, single):

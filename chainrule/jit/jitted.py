@@ -12,7 +12,7 @@ import functools
 
 import numpy as np
 
-from chainrule.modes import recording
+from chainrule.modes import running_trace
 from chainrule.jit.compile import compile_trace
 from chainrule.jit.trace import Trace, TraceError
 from chainrule.tensor import Tensor, wrap
@@ -143,7 +143,7 @@ class _Call:
             self.where.append(position)
             signature.append((leaf.shape, leaf.dtype))
         # Inside a trace, or followed by an outer derivative: the function runs as it is.
-        self.eager = recording.trace is not None or is_nested(self.leaves)
+        self.eager = running_trace() is not None or is_nested(self.leaves)
         statics = tuple(args[i] for i in static if i < len(args))
         self.key = None if self.eager else (
             self.structure, tuple(signature), _hashable(statics), self.any_tensor)

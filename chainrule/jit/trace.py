@@ -1,5 +1,5 @@
 """One trace: the function run once on inputs that are graph leaves, with the engine recording
-every op on values that descend from them (``modes.recording``), and what it refuses.
+every op on values that descend from them (``modes.tracing``), and what it refuses.
 """
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from chainrule.graph import ValueNode, next_seq
-from chainrule.modes import recording, set_grad_enabled
+from chainrule.modes import running_trace, set_grad_enabled, tracing
 from chainrule.ops.elementwise import arithmetic
 from chainrule.tensor import wrap
 
@@ -17,7 +17,8 @@ class TraceError(RuntimeError):
 
 
 class Trace:
-    """The trace running now: installed as ``modes.recording.trace`` while it runs.
+    """The trace running now: installed with ``modes.tracing`` while it runs, in its own thread
+    or asyncio task only.
 
     ``first_seq`` tells this trace's nodes from older ones (made before it, outside it);
     ``guards`` holds the Python state it depends on, as (read, value) pairs.
@@ -27,17 +28,16 @@ class Trace:
         self.name = name  # the traced function's, for messages
         self.first_seq = None
         self.guards = []
+        self.installed = tracing(self)
 
     def __enter__(self):
-        if recording.trace is not None:
+        if running_trace() is not None:
             raise RuntimeError("a jit trace is already running")
         self.first_seq = next_seq()
-        recording.trace = self
-        return self
+        return self.installed.__enter__()
 
     def __exit__(self, *exc):
-        recording.trace = None
-        return False
+        return self.installed.__exit__(*exc)
 
     def input(self, value):
         """A tensor for one input value: a graph leaf of its own, which this trace follows."""

@@ -2,7 +2,7 @@
 input, its inputs' names and symbolic forward), the family helpers, ``apply`` (the one door of
 every op), and what a rule may read (``value_of``) or raise (``Unbatchable``)."""
 
-from chainrule.graph import OP_HOOKS
+from chainrule.engine_state import op_hook
 from chainrule.primitive.calls import SYMBOLIC_TYPES, apply, record
 from chainrule.primitive.declaration import REGISTRY, Primitive, Unbatchable
 from chainrule.primitive.families import (
@@ -14,5 +14,5 @@ from chainrule.tensor import is_tensor, value_of, view_of
 __all__ = [
     "Primitive", "primitive", "elementwise", "elementwise_binary", "linear", "bilinear",
     "nondifferentiable", "multiple_outputs", "apply", "value_of", "is_tensor", "view_of",
-    "Unbatchable", "record", "REGISTRY", "OP_HOOKS", "SYMBOLIC_TYPES",
+    "Unbatchable", "record", "REGISTRY", "op_hook", "SYMBOLIC_TYPES",
 ]

@@ -8,8 +8,8 @@ import numpy as np
 
 from chainrule import trace_recording
 from chainrule.autodiff import forward
-from chainrule.graph import OP_HOOKS, Node
-from chainrule.modes import grad_mode, recording
+from chainrule.engine_state import current
+from chainrule.graph import Node
 from chainrule.primitive.declaration import Primitive
 from chainrule.tensor import Tensor, asarray_if_sequence, wrap
 
@@ -39,7 +39,7 @@ def apply(prim, *args, **params):
         else:
             numbers_only = False
             sequence = sequence or kind is list or kind is tuple
-    if recording.trace is not None and trace_recording.follows(prim, params):
+    if current().trace is not None and trace_recording.follows(prim, params):
         return trace_recording.record(prim, args, params)
     if sequence:
         # Forwards use Python operators where they are fastest (NumPy scalars); a list given
@@ -54,7 +54,8 @@ def apply(prim, *args, **params):
 
 def record(prim, args, params):
     """Apply ``prim`` to arguments of which some are tensors: the engine's per-op hot path."""
-    if recording.trace is not None:
+    state = current()  # this thread's (or task's) switches, read once per op
+    if state.trace is not None:
         return trace_recording.record(prim, args, params)
     raw = []
     parents = []
@@ -74,13 +75,13 @@ def record(prim, args, params):
     out = prim.forward(*raw, **params)
     if prim.vjps is None:
         return wrap(out)
-    node = Node(prim, parents, args, out, params, tuple(raw)) if live and grad_mode.enabled \
+    node = Node(prim, parents, args, out, params, tuple(raw)) if live and state.grad_enabled \
         else None
     result = wrap(out, node)
-    if forward.active_traces:
+    if state.forward_traces:
         forward.push_tangents(result, prim, args, params)
-    if OP_HOOKS:
-        for hook in OP_HOOKS:
+    if state.op_hooks:
+        for hook in state.op_hooks:
             hook(prim, args, params, result)
     return result
 

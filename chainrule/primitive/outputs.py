@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from chainrule import trace_recording
 from chainrule.autodiff import forward
-from chainrule.graph import OP_HOOKS, OutputNode
-from chainrule.modes import grad_mode, recording
+from chainrule.engine_state import current
+from chainrule.graph import OutputNode
 from chainrule.primitive.calls import SYMBOLIC_TYPES
 from chainrule.primitive.declaration import Primitive
 from chainrule.primitive.families import nondifferentiable
@@ -89,7 +89,8 @@ class MultipleOutputs(Primitive):
 
 def apply_outputs(prim, *args, **params):
     """Run an op with several outputs once: a tuple of arrays, or of tensors with their nodes."""
-    if recording.trace is not None:
+    state = current()
+    if state.trace is not None:
         return trace_recording.record_outputs(prim, args, params)
     if not any(isinstance(arg, Tensor) for arg in args):
         symbolic = next((SYMBOLIC_TYPES[type(a)] for a in args if type(a) in SYMBOLIC_TYPES), None)
@@ -100,7 +101,7 @@ def apply_outputs(prim, *args, **params):
                 for arg in args)
     parents = [arg.node if isinstance(arg, Tensor) else None for arg in args]
     outs = tuple(prim.forward(*raw, **params))
-    live = grad_mode.enabled and any(parent is not None for parent in parents)
+    live = state.grad_enabled and any(parent is not None for parent in parents)
     siblings = []
     results = tuple(
         wrap(out, OutputNode(part, parents, args, outs, params, raw, k, siblings)
@@ -108,10 +109,10 @@ def apply_outputs(prim, *args, **params):
         for k, (out, part) in enumerate(zip(outs, prim.parts))
     )
     siblings.extend(result.node for result in results)
-    if forward.active_traces:
+    if state.forward_traces:
         forward.push_output_tangents(results, prim, args, params)
-    if OP_HOOKS:
-        for hook in OP_HOOKS:
+    if state.op_hooks:
+        for hook in state.op_hooks:
             for part, result in zip(prim.parts, results):
                 hook(part, args, params, result)
     return results

@@ -10,22 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from chainrule.autodiff import forward
+from chainrule.engine_state import current, enter, leave
 from chainrule.graph import Node
-from chainrule.modes import set_grad_enabled
 from chainrule.ops.identity import transform_input
 from chainrule.tensor import Tensor, tensor, wrap
-
-class _Depth:
-    """How many transforms are running ``f`` right now (0 at the top level)."""
-
-    __slots__ = ("value",)
-
-    def __init__(self):
-        self.value = 0
-
-
-_depth = _Depth()
 
 
 def as_input(value, what="input"):
@@ -74,13 +62,15 @@ def lower(x, followed=False):
 
 
 def is_transforming():
-    """Whether some transform is running its function right now (an outer level exists)."""
-    return _depth.value > 0
+    """Whether some transform is running its function right now (an outer level exists), in
+    this thread or task."""
+    return current().depth > 0
 
 
 def is_nested(values):
     """Whether an outer transform follows this call (so results must keep their derivatives)."""
-    return _depth.value > 0 or bool(forward.active_traces) or any(is_live(v) for v in values)
+    state = current()
+    return state.depth > 0 or bool(state.forward_traces) or any(is_live(v) for v in values)
 
 
 def is_followed(values, nested):
@@ -92,12 +82,11 @@ def is_followed(values, nested):
 
 def call(f, args):
     """``f(*args)`` one transform deeper, recording even inside ``no_grad`` (as torch.func)."""
-    _depth.value += 1
+    token = enter(grad_enabled=True, depth=current().depth + 1)
     try:
-        with set_grad_enabled(True):
-            return f(*args)
+        return f(*args)
     finally:
-        _depth.value -= 1
+        leave(token)
 
 
 def output_tensor(value, path):

@@ -7,9 +7,8 @@ import numpy as np
 import pytest
 
 import chainrule as cr
-from chainrule.autodiff import reverse
+from chainrule.engine_state import current
 from chainrule.explanation import AnomalyError, detect_anomaly
-from chainrule.primitive import OP_HOOKS
 
 WHERE_HINT = (
     "  hint: `where` did not select this branch here, so the gradient reaching sqrt is 0; but "
@@ -248,25 +247,30 @@ def test_numpy_warnings_are_silenced_inside_and_restored_after():
     assert np.geterr() == before
 
 
+def watchers():
+    """How many op hooks and sweep observers this thread has."""
+    return len(current().op_hooks), len(current().observers)
+
+
 def test_hooks_are_removed_on_exit_even_after_an_error():
-    assert OP_HOOKS == [] and reverse.active_observers == []
+    assert watchers() == (0, 0)
     with detect_anomaly():
-        assert len(OP_HOOKS) == 1 and len(reverse.active_observers) == 1
-    assert OP_HOOKS == [] and reverse.active_observers == []
+        assert watchers() == (1, 1)
+    assert watchers() == (0, 0)
     anomaly(cr.exp, cr.tensor(1e4))
-    assert OP_HOOKS == [] and reverse.active_observers == []
+    assert watchers() == (0, 0)
     with pytest.raises(ValueError, match="raised inside"):
         with detect_anomaly():
             raise ValueError("raised inside")
-    assert OP_HOOKS == [] and reverse.active_observers == []
+    assert watchers() == (0, 0)
 
 
 def test_nested_contexts_restore_the_outer_one():
     with detect_anomaly():
         with detect_anomaly():
-            assert len(OP_HOOKS) == 2
-        assert len(OP_HOOKS) == 1
-    assert OP_HOOKS == []
+            assert watchers() == (2, 2)
+        assert watchers() == (1, 1)
+    assert watchers() == (0, 0)
 
 
 def test_works_as_a_decorator():
@@ -277,7 +281,7 @@ def test_works_as_a_decorator():
     assert loss(cr.tensor(2.0)).item() == pytest.approx(np.log(2.0))
     with pytest.raises(AnomalyError, match=r"forward pass produced -inf at v1 = log\(0\)"):
         loss(cr.tensor(0.0))
-    assert OP_HOOKS == [] and loss.__name__ == "loss"
+    assert watchers() == (0, 0) and loss.__name__ == "loss"
 
 
 def test_anomaly_error_is_a_runtime_error_served_from_the_top_level():

@@ -20,7 +20,7 @@ import chainrule as cr
 from chainrule.cli.errors import CommandError
 from chainrule.cli.diff import nth_derivative
 from chainrule.explanation.formulas.expression import ExpressionError, parse
-from chainrule.primitive import OP_HOOKS
+from chainrule.primitive import op_hook
 
 from tests.reliability import hostile
 from tests.reliability.cli_runs import (
@@ -286,11 +286,8 @@ def deadline(seconds):
         if time.perf_counter() > end:
             raise Deadline(f"still running after {seconds} s")
 
-    OP_HOOKS.append(hook)
-    try:
+    with op_hook(hook):
         yield
-    finally:
-        OP_HOOKS.remove(hook)
 
 
 @pytest.mark.parametrize("factors", [6, 60])

@@ -1,7 +1,7 @@
 """detect_anomaly: stop at the first NaN or inf a computation creates, and say where and why.
 
-It watches every recorded op (``OP_HOOKS``) and every reverse sweep
-(``reverse.active_observers``); outside the context both lists are empty and cost nothing.
+It watches every recorded op and every reverse sweep in its own thread or asyncio task (the
+engine state's op hooks and sweep observers); outside the context both are empty, at no cost.
 """
 
 from __future__ import annotations
@@ -12,9 +12,10 @@ import weakref
 import numpy as np
 
 from chainrule.autodiff import forward, reverse
+from chainrule.engine_state import current, enter, leave
 from chainrule.explanation.anomaly import messages
 from chainrule.graph import Node
-from chainrule.primitive import OP_HOOKS, REGISTRY
+from chainrule.primitive import REGISTRY
 from chainrule.tensor import Tensor
 from chainrule.transforms import Batch
 
@@ -93,15 +94,15 @@ class _Watch(reverse.SweepObserver):
         self.visits = 0  # nodes visited in the current sweep
         self.grad_out = None
         self.arrived_from = ()
+        self.token = None  # restores the engine state at stop()
 
     def start(self):
         self.errstate.__enter__()
-        OP_HOOKS.append(self)
-        reverse.active_observers.append(self)
+        state = current()
+        self.token = enter(op_hooks=(*state.op_hooks, self), observers=(*state.observers, self))
 
     def stop(self):
-        _remove(OP_HOOKS, self)
-        _remove(reverse.active_observers, self)
+        leave(self.token)
         self.errstate.__exit__(None, None, None)
 
     # --- forward: the op hook -----------------------------------------------------------------
@@ -198,17 +199,10 @@ class _Watch(reverse.SweepObserver):
 _TRANSFORM_INPUT = REGISTRY["input"]
 
 
-def _remove(hooks, item):
-    for k, candidate in enumerate(hooks):
-        if candidate is item:
-            del hooks[k]
-            return
-
-
 def _inside_derivative():
     # Ops run by a derivative rule are checked as the rule's result (a contribution or a
     # tangent), where the gradient and local derivative that made them can be shown.
-    return reverse.sweeps_running.value > 0 or forward.rules_running.value > 0
+    return reverse.sweeps_running() or forward.rules_running()
 
 
 def _array(value):
