@@ -58,7 +58,8 @@ _FIELDS = State.__slots__[:-1]
 
 
 # A new thread starts from the default; an asyncio task starts from a copy of its creator's.
-_state = contextvars.ContextVar("chainrule_engine_state", default=State())
+# The default is immutable, as every State is: each change makes a new one.
+_state = contextvars.ContextVar("chainrule_engine_state", default=State())  # noqa: B039
 
 # The state of this thread or task: the engine's hot path calls this once per op.
 current = _state.get

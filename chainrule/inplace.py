@@ -12,7 +12,6 @@ import operator
 
 import numpy as np
 
-from chainrule.autodiff import forward
 from chainrule.engine_state import current
 from chainrule.graph import mutation
 from chainrule.modes import is_traced
