@@ -130,11 +130,15 @@ def render(rows, chosen, budget, named, elapsed, kind):
             f"| {config[0]} | {config[1]:g} | {config[2]} | {_width(config[3])} | "
             f"{row['mean']:.4f} | "
             f"{row['min']:.4f} | {row['seconds']:.3f} | "
-            f"{'yes' if row['seconds'] <= budget else 'no'}{mark} |"
+            f"{_within(row['seconds'], budget)}{mark} |"
         )
     accuracies = ", ".join(f"seed {seed}: {accuracy:.4f}" for seed, accuracy in named)
     lines += ["", f"Chosen: {describe(chosen)}. On the seeds the issue names: {accuracies}."]
     return "\n".join(lines) + "\n"
+
+
+def _within(seconds, budget):
+    return "no limit" if budget == float("inf") else "yes" if seconds <= budget else "no"
 
 
 def _width(width):

@@ -21,12 +21,15 @@ SCHEDULES = ("exponential", "constant")
 # The exponential schedule's factor per epoch: epoch e trains at lr·0.8^(e−1).
 DECAY = 0.8
 
-# The learning rate when none is given; for SGD the one that bench/digits_defaults.py chose
-# (with the width, the schedule and the epochs) for the MLP on the digits.
-DEFAULT_LR = {"sgd": 0.3, "adam": 0.001, "adamw": 0.001, "rmsprop": 0.001}
+# The learning rate when none is given, per model and optimizer; for SGD the ones that
+# bench/digits_defaults.py chose (with the widths, the schedule and the epochs) on the digits.
+DEFAULT_LR = {
+    "mlp": {"sgd": 0.3, "adam": 0.001, "adamw": 0.001, "rmsprop": 0.001},
+    "cnn": {"sgd": 0.1, "adam": 0.001, "adamw": 0.001, "rmsprop": 0.001},
+}
 
 # Units per hidden layer (MLP) or filters per convolution (CNN) when --hidden is not given.
-DEFAULT_HIDDEN = {"mlp": [512], "cnn": [16, 32]}
+DEFAULT_HIDDEN = {"mlp": [512], "cnn": [32, 64]}
 
 # The settings that make a run; --resume and evaluate take them from the checkpoint.
 TRAIN_DEFAULTS = {
@@ -55,7 +58,7 @@ def completed(config):
     """``config`` with the defaults that depend on other settings filled in."""
     config = dict(config)
     config["hidden"] = config["hidden"] or list(DEFAULT_HIDDEN[config["model"]])
-    config["lr"] = config["lr"] or DEFAULT_LR[config["optimizer"]]
+    config["lr"] = config["lr"] or DEFAULT_LR[config["model"]][config["optimizer"]]
     if config["model"] == "cnn" and len(config["hidden"]) != 2:
         raise UsageError(
             "--model cnn takes two --hidden values, the filters of its two convolutions "

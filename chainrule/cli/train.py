@@ -31,13 +31,14 @@ TRAIN_OPTIONS = (
     (
         ("--hidden",),
         "mlp: units per hidden layer, e.g. --hidden 256 128 (512); cnn: the filters of its "
-        "two convolutions (16 32)",
+        "two convolutions (32 64)",
         {"type": positive_int, "nargs": "+", "metavar": "UNITS"},
     ),
     (("--activation",), "the hidden layers' activation (relu)",
      {"choices": run_settings.ACTIVATIONS}),
     (("--optimizer",), "the update rule (sgd)", {"choices": run_settings.OPTIMIZERS}),
-    (("--lr",), "the learning rate (0.3 for sgd, else 0.001)", {"type": positive_float}),
+    (("--lr",), "the learning rate (sgd: 0.3 for mlp, 0.1 for cnn; else 0.001)",
+     {"type": positive_float}),
     (("--momentum",), "SGD momentum, in [0, 1) (0.9)", {"type": momentum}),
     (("--schedule",), "the learning rate per epoch: exponential, lr·0.8^(epoch-1), or constant "
      "(exponential)", {"choices": run_settings.SCHEDULES}),
@@ -88,7 +89,8 @@ def run_train(args):
         history = fit(args, config, (model, optimizer, schedule), (x_train, y_train), test_batches)
         scores = train.evaluate(model, nn.CrossEntropyLoss(), test_batches)
         if args.plot is not None:
-            train.plot_history(history, args.plot, f"{description} on {config['dataset']}")
+            title = f"{description} on {config['dataset']}"
+            train.plot_history(history, args.plot, title, val_label="held-out test images")
     except (checkpoint.CheckpointError, OSError, ValueError) as error:
         raise UsageError(f"chainrule train: {error}") from None
     report_run(history, scores, len(x_test), args)

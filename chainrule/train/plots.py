@@ -33,7 +33,7 @@ def require_matplotlib():
     return matplotlib
 
 
-def plot_history(history, path, title=None):
+def plot_history(history, path, title=None, val_label="validation"):
     """Draw a run's loss and accuracy per epoch (training and, when measured, validation) and,
     when :class:`GradientNorms` ran, each layer's gradient norm per epoch on a log scale.
 
@@ -41,6 +41,7 @@ def plot_history(history, path, title=None):
         history: the :class:`History` that ``fit`` returned (or a dict of lists).
         path: the picture's file; ``.png``, ``.svg`` or ``.pdf``.
         title: a line above the panels.
+        val_label: the legend of the ``val_*`` curves.
 
     Raises:
         ImportError: matplotlib is not installed.
@@ -64,7 +65,7 @@ def plot_history(history, path, title=None):
     figure = _figure(width=4.2 * panels, height=3.4)
     axes = figure.subplots(1, panels)
     for ax, metric in zip(axes, ("loss", "accuracy")):
-        _draw_metric(ax, history, metric)
+        _draw_metric(ax, history, metric, {"train_": "training", "val_": val_label})
     if norms:
         _draw_norms_per_epoch(axes[2], history["epoch"], norms)
     if title:
@@ -184,12 +185,12 @@ def _figure(width, height):
     return Figure(figsize=(width, height), layout="constrained")
 
 
-def _draw_metric(ax, history, metric):
+def _draw_metric(ax, history, metric, labels):
     for prefix, style in (("train_", "-"), ("val_", "--")):
         key = prefix + metric
         if key in history and any(value is not None for value in history[key]):
             epochs, found = _measured(history["epoch"], history[key])
-            ax.plot(epochs, found, style, marker="o", markersize=3, label=prefix.rstrip("_"))
+            ax.plot(epochs, found, style, marker="o", markersize=3, label=labels[prefix])
     _epoch_axis(ax)
     ax.set_ylabel(metric)
     ax.grid(alpha=0.3)
