@@ -45,11 +45,19 @@ GRIDS = {
         "width": (128, 256, 512),
     },
     # The CNN's "width" is the filters of its two convolutions.
-    "cnn": {"epochs": (10,), "lr": (0.05, 0.1, 0.15), "schedule": ("exponential",),
-            "width": ((16, 32), (32, 64))},
+    "cnn": {
+        "epochs": (10,),
+        "lr": (0.05, 0.1, 0.15),
+        "schedule": ("exponential",),
+        "width": ((16, 32), (32, 64)),
+    },
 }
-QUICK = {"epochs": (10,), "lr": (0.1, 0.2), "schedule": ("constant", "exponential"),
-         "width": (128,)}
+QUICK = {
+    "epochs": (10,),
+    "lr": (0.1, 0.2),
+    "schedule": ("constant", "exponential"),
+    "width": (128,),
+}
 OLD_DEFAULTS = (10, 0.1, "constant", 128)
 SELECTION_SEEDS = range(10, 30)
 NAMED_SEEDS = (0, 1, 2)
@@ -58,9 +66,14 @@ NAMED_SEEDS = (0, 1, 2)
 def train_once(seed, config, kind):
     """Test accuracy and training seconds of one run, built as ``chainrule train`` builds it."""
     epochs, lr, schedule, width = config
-    settings = {**run_settings.TRAIN_DEFAULTS, "model": kind, "seed": seed, "lr": lr,
-                "hidden": list(width) if kind == "cnn" else [width],
-                "schedule": "constant" if schedule == "cosine" else schedule}
+    settings = {
+        **run_settings.TRAIN_DEFAULTS,
+        "model": kind,
+        "seed": seed,
+        "lr": lr,
+        "hidden": list(width) if kind == "cnn" else [width],
+        "schedule": "constant" if schedule == "cosine" else schedule,
+    }
     x_train, x_test, y_train, y_test = run_settings.load_split(settings)
     cr.manual_seed(seed)
     model, _ = run_settings.build_model(settings, x_train.shape[1:], 10)
@@ -68,8 +81,16 @@ def train_once(seed, config, kind):
     if schedule == "cosine":
         scheduler = optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=epochs)
     loader = data.DataLoader(data.ArrayDataset(x_train, y_train), 32, shuffle=True, seed=seed)
-    history = train.fit(model, nn.CrossEntropyLoss(), optimizer, loader, epochs,
-                        scheduler=scheduler, seed=seed, progress=False)
+    history = train.fit(
+        model,
+        nn.CrossEntropyLoss(),
+        optimizer,
+        loader,
+        epochs,
+        scheduler=scheduler,
+        seed=seed,
+        progress=False,
+    )
     test = data.DataLoader(data.ArrayDataset(x_test, y_test), batch_size=1024)
     accuracy = train.evaluate(model, nn.CrossEntropyLoss(), test)["accuracy"]
     return accuracy, sum(history["time"])
@@ -78,8 +99,11 @@ def train_once(seed, config, kind):
 def measure(config, seeds, kind):
     runs = [train_once(seed, config, kind) for seed in seeds]
     accuracies = np.array([accuracy for accuracy, _ in runs])
-    return {"mean": accuracies.mean(), "min": accuracies.min(),
-            "seconds": float(np.mean([seconds for _, seconds in runs]))}
+    return {
+        "mean": accuracies.mean(),
+        "min": accuracies.min(),
+        "seconds": float(np.mean([seconds for _, seconds in runs])),
+    }
 
 
 def sweep(grid, kind):
@@ -89,8 +113,11 @@ def sweep(grid, kind):
     rows = {}
     for number, config in enumerate(configs, 1):
         rows[config] = measure(config, SELECTION_SEEDS, kind)
-        print(f"[{number}/{len(configs)}] {describe(config)}: mean "
-              f"{rows[config]['mean']:.4f}", file=sys.stderr, flush=True)
+        print(
+            f"[{number}/{len(configs)}] {describe(config)}: mean {rows[config]['mean']:.4f}",
+            file=sys.stderr,
+            flush=True,
+        )
     budget = 2 * rows[OLD_DEFAULTS]["seconds"] if kind == "mlp" else float("inf")
     allowed = [config for config in configs if rows[config]["seconds"] <= budget]
     chosen = max(allowed, key=lambda config: rows[config]["mean"])
@@ -104,10 +131,14 @@ def describe(config):
 
 
 def render(rows, chosen, budget, named, elapsed, kind):
-    network = ("MLP 64-width-10 (ReLU)" if kind == "mlp" else
-               "CNN conv-pool-conv-pool-linear (ReLU; width: the filters of the convolutions)")
-    allowed = (f"Allowed: at most {budget:.3f} s (twice the old defaults' time). " if
-               kind == "mlp" else "")
+    network = (
+        "MLP 64-width-10 (ReLU)"
+        if kind == "mlp"
+        else "CNN conv-pool-conv-pool-linear (ReLU; width: the filters of the convolutions)"
+    )
+    allowed = (
+        f"Allowed: at most {budget:.3f} s (twice the old defaults' time). " if kind == "mlp" else ""
+    )
     lines = [
         f"# Digits defaults: the {kind.upper()} sweep",
         "",
@@ -124,8 +155,13 @@ def render(rows, chosen, budget, named, elapsed, kind):
     ]
     for config in sorted(rows, key=lambda c: -rows[c]["mean"]):
         row = rows[config]
-        mark = " **chosen**" if config == chosen else " (old defaults)" if (
-            config == OLD_DEFAULTS) else ""
+        mark = (
+            " **chosen**"
+            if config == chosen
+            else " (old defaults)"
+            if (config == OLD_DEFAULTS)
+            else ""
+        )
         lines.append(
             f"| {config[0]} | {config[1]:g} | {config[2]} | {_width(config[3])} | "
             f"{row['mean']:.4f} | "

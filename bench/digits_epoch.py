@@ -59,8 +59,9 @@ class Chainrule:
         self.loader = data.DataLoader(data.ArrayDataset(x, y), 32, shuffle=True, seed=SEED)
 
     def epoch(self):
-        history = train.fit(self.model, nn.CrossEntropyLoss(), self.optimizer, self.loader, 1,
-                            progress=False)
+        history = train.fit(
+            self.model, nn.CrossEntropyLoss(), self.optimizer, self.loader, 1, progress=False
+        )
         return history["train_loss"][0]
 
     def weights(self):
@@ -98,8 +99,7 @@ class HandWritten:
         grad_logits[rows, y] -= 1
         grad_logits /= len(y)
         grad_hidden = (grad_logits @ W2) * (pre > 0)
-        grads = (grad_hidden.T @ x, grad_hidden.sum(0), grad_logits.T @ hidden,
-                 grad_logits.sum(0))
+        grads = (grad_hidden.T @ x, grad_hidden.sum(0), grad_logits.T @ hidden, grad_logits.sum(0))
         self.update(grads)
         return loss, int(np.count_nonzero(logits.argmax(axis=1) == y))
 
@@ -125,13 +125,15 @@ class PyTorch:
         self.torch = torch
         self.label = f"PyTorch {torch.__version__} (CPU)"
         self.x, self.y = torch.from_numpy(x), torch.from_numpy(y)
-        self.model = torch.nn.Sequential(torch.nn.Linear(64, 512), torch.nn.ReLU(),
-                                         torch.nn.Linear(512, 10))
+        self.model = torch.nn.Sequential(
+            torch.nn.Linear(64, 512), torch.nn.ReLU(), torch.nn.Linear(512, 10)
+        )
         with torch.no_grad():
             for param, value in zip(self.model.parameters(), weights):
                 param.copy_(torch.from_numpy(value))
-        self.optimizer = torch.optim.SGD(self.model.parameters(), lr=CONFIG["lr"],
-                                         momentum=CONFIG["momentum"])
+        self.optimizer = torch.optim.SGD(
+            self.model.parameters(), lr=CONFIG["lr"], momentum=CONFIG["momentum"]
+        )
         self.epochs = 0
 
     def epoch(self):
@@ -158,8 +160,10 @@ def contenders(x, y):
     try:
         ways.append(PyTorch(x, y, ours.weights()))
     except ImportError:
-        print("PyTorch is not installed (pip install -e '.[bench]'): timing without it",
-              file=sys.stderr)
+        print(
+            "PyTorch is not installed (pip install -e '.[bench]'): timing without it",
+            file=sys.stderr,
+        )
     return ways
 
 
@@ -203,8 +207,10 @@ def render(times, loss, repeats, elapsed):
     ]
     for label, values in times.items():
         ratio = np.median(ours) / np.median(values)
-        lines.append(f"| {label} | {np.median(values):.2f} | {values.min():.2f} | "
-                     f"{values.max():.2f} | {ratio:.2f} |")
+        lines.append(
+            f"| {label} | {np.median(values):.2f} | {values.min():.2f} | "
+            f"{values.max():.2f} | {ratio:.2f} |"
+        )
     lines += ["", f"chainrule ÷ hand-written: {np.median(ours) / np.median(limit):.2f}"]
     for label, values in times.items():
         if label.startswith("PyTorch"):

@@ -7,14 +7,14 @@ import numpy as np
 
 import chainrule as cr
 
-def f(x):
+def minus_three(x):             # the article's f
     return x - 3
 
-def g(x):
+def cube(x):                    # the article's g
     return x**3
 
 x = 5.0
-print("engine:", cr.grad(lambda x: g(f(x)))(x), " by hand:", 3 * (x - 3) ** 2)
+print("engine:", cr.grad(lambda x: cube(minus_three(x)))(x), " by hand:", 3 * (x - 3) ** 2)
 
 for x in (0.5, 1.7, 3.0):
     engine = cr.grad(lambda x: cr.cos((x - 2) ** 3))(x)

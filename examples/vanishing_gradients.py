@@ -51,8 +51,16 @@ def train_all(epochs=10):
         model = build()
         loader = DataLoader(ArrayDataset(x_train, y_train), batch_size=32, shuffle=True, seed=0)
         optimizer = optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
-        history = fit(model, nn.CrossEntropyLoss(), optimizer, loader, epochs,
-                      callbacks=[GradientNorms()], seed=0, progress=False)
+        history = fit(
+            model,
+            nn.CrossEntropyLoss(),
+            optimizer,
+            loader,
+            epochs,
+            callbacks=[GradientNorms()],
+            seed=0,
+            progress=False,
+        )
         runs[name] = history, evaluate(model, nn.CrossEntropyLoss(), test)["accuracy"]
     return runs
 
@@ -61,17 +69,22 @@ def report(runs):
     print(f"{'network':>14}  {'layer 1':>9}  {'layer 10':>9}  {'1 ÷ 10':>8}  test accuracy")
     for name, (history, accuracy) in runs.items():
         first_epoch = [values[0] for values in gradient_norms(history).values()]
-        print(f"{name:>14}  {first_epoch[0]:9.2e}  {first_epoch[-1]:9.2e}  "
-              f"{first_epoch[0] / first_epoch[-1]:8.1e}  {accuracy:.4f}")
+        print(
+            f"{name:>14}  {first_epoch[0]:9.2e}  {first_epoch[-1]:9.2e}  "
+            f"{first_epoch[0] / first_epoch[-1]:8.1e}  {accuracy:.4f}"
+        )
 
 
 def main(picture="vanishing-gradients.png", epochs=10):
     runs = train_all(epochs)
-    print(f"gradient norm per layer in epoch 1 (mean over its batches), then after {epochs} "
-          "epochs the test accuracy:")
+    print(
+        f"gradient norm per layer in epoch 1 (mean over its batches), then after {epochs} "
+        "epochs the test accuracy:"
+    )
     report(runs)
     plot_gradient_norms(
-        {name: history for name, (history, _) in runs.items()}, picture,
+        {name: history for name, (history, _) in runs.items()},
+        picture,
         title=f"{LAYERS}-layer MLPs on the digits: ‖∂loss/∂θ‖ of each layer, epochs 1-{epochs}",
     )
     print(f"drew {picture}")

@@ -28,4 +28,14 @@ def test_vanishing_gradients_shrink_towards_the_input_of_a_deep_sigmoid_network_
     assert first_over_last["sigmoid"] < 1e-6 < first_over_last["ReLU"] < 1e-2
     assert first_over_last["ReLU, He init"] > 0.5
     assert capsys.readouterr().out.splitlines()[1].split() == [
-        "network", "layer", "1", "layer", "10", "1", "÷", "10", "test", "accuracy"]
+        "network",
+        "layer",
+        "1",
+        "layer",
+        "10",
+        "1",
+        "÷",
+        "10",
+        "test",
+        "accuracy",
+    ]

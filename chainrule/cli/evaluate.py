@@ -100,8 +100,10 @@ def predictions(model, batches):
 
 def report(scores, matrix):
     correct, total = int(np.trace(matrix)), int(matrix.sum())
-    print(f"test accuracy: {scores['accuracy']:.4f} ({correct}/{total}), test loss "
-          f"{scores['loss']:.4f}")
+    print(
+        f"test accuracy: {scores['accuracy']:.4f} ({correct}/{total}), test loss "
+        f"{scores['loss']:.4f}"
+    )
     print("confusion matrix (rows: true class, columns: predicted class):")
     width = max(len(str(matrix.max())), len(str(len(matrix) - 1))) + 2
     print(" " * 5 + "".join(f"{column:>{width}}" for column in range(len(matrix))))

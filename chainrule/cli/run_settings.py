@@ -47,8 +47,13 @@ TRAIN_DEFAULTS = {
 }
 
 # What a setting must be, to check those read from a file.
-CHOICES = {"dataset": DATASETS, "model": MODELS, "activation": ACTIVATIONS,
-           "optimizer": OPTIMIZERS, "schedule": SCHEDULES}
+CHOICES = {
+    "dataset": DATASETS,
+    "model": MODELS,
+    "activation": ACTIVATIONS,
+    "optimizer": OPTIMIZERS,
+    "schedule": SCHEDULES,
+}
 
 # What a run saved before a setting existed was trained with.
 BEFORE = {"model": "mlp", "schedule": "constant"}
@@ -99,8 +104,9 @@ def load_split(config):
         (x_train, y_train), (x_test, y_test) = load(), load(train=False)
         split = x_train, x_test, y_train, y_test
     x_train, x_test, y_train, y_test = split
-    shape = (lambda x: x.reshape(len(x), -1)) if config["model"] == "mlp" else (
-        lambda x: x[:, None])
+    shape = (
+        (lambda x: x.reshape(len(x), -1)) if config["model"] == "mlp" else (lambda x: x[:, None])
+    )
     return shape(x_train), shape(x_test), y_train, y_test
 
 

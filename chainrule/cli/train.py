@@ -19,10 +19,16 @@ DEFAULT_EPOCHS = 10
 
 # (flags, help, argparse settings); a default in the help is the one TRAIN_DEFAULTS gives.
 TRAIN_OPTIONS = (
-    (("--dataset",), "digits (built in), mnist or fashion-mnist (downloaded)",
-     {"choices": run_settings.DATASETS}),
-    (("--model",), "mlp, or cnn: conv-pool-conv-pool-linear (mlp)",
-     {"choices": run_settings.MODELS}),
+    (
+        ("--dataset",),
+        "digits (built in), mnist or fashion-mnist (downloaded)",
+        {"choices": run_settings.DATASETS},
+    ),
+    (
+        ("--model",),
+        "mlp, or cnn: conv-pool-conv-pool-linear (mlp)",
+        {"choices": run_settings.MODELS},
+    ),
     (
         ("--epochs",),
         f"epochs in all, counting those of a resumed run ({DEFAULT_EPOCHS})",
@@ -34,24 +40,42 @@ TRAIN_OPTIONS = (
         "two convolutions (32 64)",
         {"type": positive_int, "nargs": "+", "metavar": "UNITS"},
     ),
-    (("--activation",), "the hidden layers' activation (relu)",
-     {"choices": run_settings.ACTIVATIONS}),
+    (
+        ("--activation",),
+        "the hidden layers' activation (relu)",
+        {"choices": run_settings.ACTIVATIONS},
+    ),
     (("--optimizer",), "the update rule (sgd)", {"choices": run_settings.OPTIMIZERS}),
-    (("--lr",), "the learning rate (sgd: 0.3 for mlp, 0.1 for cnn; else 0.001)",
-     {"type": positive_float}),
+    (
+        ("--lr",),
+        "the learning rate (sgd: 0.3 for mlp, 0.1 for cnn; else 0.001)",
+        {"type": positive_float},
+    ),
     (("--momentum",), "SGD momentum, in [0, 1) (0.9)", {"type": momentum}),
-    (("--schedule",), "the learning rate per epoch: exponential, lr·0.8^(epoch-1), or constant "
-     "(exponential)", {"choices": run_settings.SCHEDULES}),
+    (
+        ("--schedule",),
+        "the learning rate per epoch: exponential, lr·0.8^(epoch-1), or constant (exponential)",
+        {"choices": run_settings.SCHEDULES},
+    ),
     (("--batch-size",), "examples per step (32)", {"type": positive_int}),
     (("--seed",), "seeds the weights, the test split and the order (0)", {"type": count}),
     (("--test-size",), "digits: the share held out for testing (0.2)", {"type": share}),
-    (("--save", "--out"), "write the run to PATH after every epoch (for --resume and evaluate)",
-     {"metavar": "PATH"}),
+    (
+        ("--save", "--out"),
+        "write the run to PATH after every epoch (for --resume and evaluate)",
+        {"metavar": "PATH"},
+    ),
     (("--resume",), "go on with a run written by --save", {"metavar": "PATH"}),
-    (("--plot",), "draw loss and accuracy per epoch to PATH (.png, .svg or .pdf; needs "
-     "matplotlib)", {"metavar": "PATH"}),
-    (("--track-gradients",), "record each layer's gradient norm per epoch (and draw it with "
-     "--plot)", {"action": "store_true"}),
+    (
+        ("--plot",),
+        "draw loss and accuracy per epoch to PATH (.png, .svg or .pdf; needs matplotlib)",
+        {"metavar": "PATH"},
+    ),
+    (
+        ("--track-gradients",),
+        "record each layer's gradient norm per epoch (and draw it with --plot)",
+        {"action": "store_true"},
+    ),
 )
 
 
@@ -67,8 +91,9 @@ def add_train(subparsers):
             "on held-out test images on stdout. Defaults: the built-in 8x8 digits (no "
             "download), an MLP with one hidden layer of 512 ReLU units, SGD with momentum 0.9 "
             "and lr 0.3 times 0.8 per epoch, batches of 32, 10 epochs: about 98%% test accuracy "
-            "in a fraction of a second (bench/digits_defaults.py chose these). A run saved with --save goes on with --resume (its settings come "
-            "from the file; --epochs is the total) and is measured by 'chainrule evaluate'."
+            "in a fraction of a second (bench/digits_defaults.py chose these). A run saved with "
+            "--save goes on with --resume (its settings come from the file; --epochs is the "
+            "total) and is measured by 'chainrule evaluate'."
         ),
     )
     for flags, text, settings in TRAIN_OPTIONS:
@@ -207,8 +232,10 @@ def report_run(history, scores, test_size, args):
     if args.plot is not None:
         print(f"drew the curves to {args.plot}")
     if args.save is not None:
-        print(f"saved the run to {args.save} (go on with --resume {args.save}, measure it "
-              f"with 'chainrule evaluate {args.save}')")
+        print(
+            f"saved the run to {args.save} (go on with --resume {args.save}, measure it "
+            f"with 'chainrule evaluate {args.save}')"
+        )
 
 
 __all__ = ["add_train", "run_train"]

@@ -29,7 +29,9 @@ def require_matplotlib():
     try:
         import matplotlib
     except ImportError:
-        raise ImportError(f"drawing needs matplotlib, which is not installed: {INSTALL_HINT}")
+        raise ImportError(
+            f"drawing needs matplotlib, which is not installed: {INSTALL_HINT}"
+        ) from None
     return matplotlib
 
 
@@ -200,9 +202,14 @@ def _draw_metric(ax, history, metric, labels):
 
 def _draw_norms_per_epoch(ax, epochs, norms):
     colors = _shades(len(norms), "viridis")
-    for number, ((name, values), color) in enumerate(zip(norms.items(), colors), 1):
-        ax.plot(*_measured(epochs, values), marker="o", markersize=3, color=color,
-                label=f"layer {number}")
+    for number, (values, color) in enumerate(zip(norms.values(), colors), 1):
+        ax.plot(
+            *_measured(epochs, values),
+            marker="o",
+            markersize=3,
+            color=color,
+            label=f"layer {number}",
+        )
     ax.set_yscale("log")
     _epoch_axis(ax)
     ax.set_ylabel("gradient norm (log scale)")

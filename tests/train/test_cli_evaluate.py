@@ -33,7 +33,9 @@ def test_evaluate_measures_the_saved_network_as_training_ended(capsys, saved_run
     trained = TRAINED.match(lines[-1]).groups()
     status, lines, err = run(capsys, "evaluate", saved_run)
     assert status == 0 and err == ""
-    assert lines[0] == f"evaluating an MLP 64-32-10 (relu) from {saved_run} on digits: 360 test images"
+    assert lines[0] == (
+        f"evaluating an MLP 64-32-10 (relu) from {saved_run} on digits: 360 test images"
+    )
     assert lines[1] == f"test accuracy: {trained[0]} ({trained[1]}/360), test loss {trained[2]}"
     assert lines[2] == "confusion matrix (rows: true class, columns: predicted class):"
     assert lines[3].split() == [str(digit) for digit in range(10)]
@@ -77,7 +79,8 @@ def test_a_truncated_corrupted_or_missing_file_is_one_line(capsys, saved_run, tm
     flipped[len(whole) // 3] ^= 0x01
     corrupted.write_bytes(bytes(flipped))
     for path in (truncated, corrupted):
-        assert one_line_error(capsys, str(path)).startswith(f"chainrule evaluate: checkpoint {path}: is ")
+        error = one_line_error(capsys, str(path))
+        assert error.startswith(f"chainrule evaluate: checkpoint {path}: is ")
     missing = one_line_error(capsys, str(tmp_path / "missing.npz"))
     assert "cannot read: No such file" in missing
 
@@ -109,19 +112,24 @@ def test_another_data_set_of_another_image_size_is_one_line(
     folder = tmp_path / "mnist"
     folder.mkdir()
     images = np.zeros((20, 28, 28), dtype=np.uint8)
-    for name, array in [("train-images-idx3-ubyte.gz", images),
-                        ("train-labels-idx1-ubyte.gz", np.arange(20, dtype=np.uint8) % 10),
-                        ("t10k-images-idx3-ubyte.gz", images[:10]),
-                        ("t10k-labels-idx1-ubyte.gz", np.arange(10, dtype=np.uint8))]:
+    for name, array in [
+        ("train-images-idx3-ubyte.gz", images),
+        ("train-labels-idx1-ubyte.gz", np.arange(20, dtype=np.uint8) % 10),
+        ("t10k-images-idx3-ubyte.gz", images[:10]),
+        ("t10k-labels-idx1-ubyte.gz", np.arange(10, dtype=np.uint8)),
+    ]:
         write_idx(folder / name, array)
-        monkeypatch.setitem(MNIST.sha256, name, hashlib.sha256((folder / name).read_bytes())
-                            .hexdigest())
+        monkeypatch.setitem(
+            MNIST.sha256, name, hashlib.sha256((folder / name).read_bytes()).hexdigest()
+        )
     monkeypatch.setenv("CHAINRULE_DATA", str(tmp_path))
     error = one_line_error(capsys, saved_run, "--dataset", "mnist")
-    assert "does not fit the model" in error and error.endswith("(it was trained on digits, not mnist)")
+    assert "does not fit the model" in error
+    assert error.endswith("(it was trained on digits, not mnist)")
 
 
 def test_bad_plot_paths_are_refused_before_any_work(capsys, saved_run, tmp_path):
     assert "name a .png, .svg or .pdf file" in one_line_error(
-        capsys, saved_run, "--plot", str(tmp_path / "m.bmp"))
+        capsys, saved_run, "--plot", str(tmp_path / "m.bmp")
+    )
     assert "no such folder" in one_line_error(capsys, saved_run, "--plot", "/no/such/m.png")

@@ -178,7 +178,7 @@ def test_plot_without_matplotlib_is_one_line_before_any_training(capsys, tmp_pat
 @pytest.mark.parametrize(
     "args, message",
     [
-        (["--plot", "curves.gif"], "--plot: cannot draw to 'curves.gif': name a .png, .svg or .pdf"),
+        (["--plot", "c.gif"], "--plot: cannot draw to 'c.gif': name a .png, .svg or .pdf"),
         (["--plot", "/no/such/folder/c.png"], "--plot /no/such/folder/c.png: no such folder"),
         (["--model", "cnn", "--hidden", "8"], "--model cnn takes two --hidden values"),
         (["--schedule", "cosine"], "argument --schedule: invalid choice: 'cosine'"),

@@ -39,8 +39,15 @@ def train_with_norms(model, epochs=2, callbacks=()):
     x = np.random.default_rng(0).normal(size=(64, 8)).astype(np.float32)
     loader = DataLoader(ArrayDataset(x, (x[:, 0] > 0).astype(np.int64)), batch_size=16)
     optimizer = optim.SGD(model.parameters(), lr=0.1)
-    return fit(model, nn.CrossEntropyLoss(), optimizer, loader, epochs,
-               callbacks=[GradientNorms(), *callbacks], seed=0)
+    return fit(
+        model,
+        nn.CrossEntropyLoss(),
+        optimizer,
+        loader,
+        epochs,
+        callbacks=[GradientNorms(), *callbacks],
+        seed=0,
+    )
 
 
 def test_gradient_norms_are_in_the_history_one_key_per_layer_per_epoch():
@@ -63,24 +70,37 @@ def test_gradient_norms_are_the_mean_over_batches_of_each_layers_joint_norm():
             super().on_batch_end(batch, logs)
 
     loader = DataLoader(ArrayDataset(x, y), batch_size=4)
-    history = fit(model, nn.CrossEntropyLoss(), optim.SGD(model.parameters(), lr=0.1), loader,
-                  1, callbacks=[Record()])
+    history = fit(
+        model,
+        nn.CrossEntropyLoss(),
+        optim.SGD(model.parameters(), lr=0.1),
+        loader,
+        1,
+        callbacks=[Record()],
+    )
     assert history["grad_norm/0"] == [pytest.approx(np.mean(seen))]
 
 
 def test_a_deep_sigmoid_network_has_vanishing_gradients_and_relu_with_he_init_has_not():
     sigmoid = gradient_norms(train_with_norms(deep_network(nn.Sigmoid), epochs=1))
     relu = gradient_norms(train_with_norms(deep_network(nn.ReLU, he_init=True), epochs=1))
-    first_over_last = {name: norms["0"][0] / norms["12"][0]
-                       for name, norms in (("sigmoid", sigmoid), ("relu", relu))}
+    first_over_last = {
+        name: norms["0"][0] / norms["12"][0]
+        for name, norms in (("sigmoid", sigmoid), ("relu", relu))
+    }
     assert first_over_last["sigmoid"] < 1e-2
     assert first_over_last["relu"] > 1e-1
 
 
 def test_gradient_norms_need_a_module():
     with pytest.raises(TypeError, match="GradientNorms needs an nn.Module"):
-        fit(lambda x: x, nn.MSELoss(), optim.SGD([cr.tensor([1.0], requires_grad=True)], lr=1),
-            [(np.ones((1, 1)), np.ones((1, 1)))], callbacks=[GradientNorms()])
+        fit(
+            lambda x: x,
+            nn.MSELoss(),
+            optim.SGD([cr.tensor([1.0], requires_grad=True)], lr=1),
+            [(np.ones((1, 1)), np.ones((1, 1)))],
+            callbacks=[GradientNorms()],
+        )
 
 
 def test_confusion_matrix_counts_true_rows_against_predicted_columns():
@@ -101,8 +121,14 @@ def test_plot_history_writes_a_png_with_losses_accuracies_and_norms(tmp_path):
 
 
 def test_plot_history_draws_runs_with_untracked_epochs_and_svg(tmp_path):
-    history = History({"epoch": [1, 2], "train_loss": [1.0, 0.5], "val_loss": [None, 0.6],
-                       "grad_norm/0": [None, 0.1]})
+    history = History(
+        {
+            "epoch": [1, 2],
+            "train_loss": [1.0, 0.5],
+            "val_loss": [None, 0.6],
+            "grad_norm/0": [None, 0.1],
+        }
+    )
     plot_history(history, tmp_path / "curves.svg")
     assert b"<svg" in (tmp_path / "curves.svg").read_bytes()
 
@@ -117,8 +143,10 @@ def test_pictures_refuse_an_unknown_suffix_and_an_empty_history(tmp_path):
 
 
 def test_gradient_norms_side_by_side_and_the_confusion_matrix_are_drawn(tmp_path):
-    runs = {name: train_with_norms(deep_network(activation, layers=3), epochs=2)
-            for name, activation in (("sigmoid", nn.Sigmoid), ("relu", nn.ReLU))}
+    runs = {
+        name: train_with_norms(deep_network(activation, layers=3), epochs=2)
+        for name, activation in (("sigmoid", nn.Sigmoid), ("relu", nn.ReLU))
+    }
     plot_gradient_norms(runs, tmp_path / "norms.png", title="per layer")
     plot_confusion_matrix(np.eye(3, dtype=int) * 5, tmp_path / "matrix.png", labels="abc")
     for name in ("norms.png", "matrix.png"):
