@@ -90,7 +90,7 @@ def add_train(subparsers):
             "optimizer step. Shows the progress per epoch on stderr and ends with the accuracy "
             "on held-out test images on stdout. Defaults: the built-in 8x8 digits (no "
             "download), an MLP with one hidden layer of 512 ReLU units, SGD with momentum 0.9 "
-            "and lr 0.3 times 0.8 per epoch, batches of 32, 10 epochs: about 98%% test accuracy "
+            "and lr 0.3 times 0.8 per epoch, batches of 32, 10 epochs: about 98% test accuracy "
             "in a fraction of a second (bench/digits_defaults.py chose these). A run saved with "
             "--save goes on with --resume (its settings come from the file; --epochs is the "
             "total) and is measured by 'chainrule evaluate'."
