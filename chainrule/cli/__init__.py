@@ -11,13 +11,14 @@ from __future__ import annotations
 import sys
 
 from chainrule import __version__
-from chainrule.cli import check, demo, diff, explain, graph, train
+from chainrule.cli import check, demo, diff, evaluate, explain, graph, train
 from chainrule.cli.errors import Parser, UsageError, one_line_errors
 
 # (name, the function that adds its parser, the function that runs it), in --help's order.
 SUBCOMMANDS = (
     ("demo", demo.add_demo, demo.run_demo),
     ("train", train.add_train, train.run_train),
+    ("evaluate", evaluate.add_evaluate, evaluate.run_evaluate),
     ("graph", graph.add_parser, graph.run),
     ("diff", diff.add_diff, diff.run_diff),
     ("explain", explain.add_explain, explain.run_explain),

@@ -1,5 +1,6 @@
 """Training: ``fit`` runs the loop (forward pass → loss → backward pass → optimizer step) with
-progress, metrics, callbacks, early stopping and checkpoints; ``evaluate`` measures a model.
+progress, metrics, callbacks, early stopping and checkpoints; ``evaluate`` measures a model;
+``plot_history`` and friends draw a run (with matplotlib, an optional extra).
 
 Example:
     >>> import numpy as np
@@ -16,10 +17,16 @@ Example:
     True
 """
 
-from chainrule.train.callbacks import Callback, EarlyStopping
+from chainrule.train.callbacks import Callback, EarlyStopping, GradientNorms, gradient_norms
 from chainrule.train.history import History
 from chainrule.train.loop import evaluate, fit, split_batch, train_step
-from chainrule.train.metrics import accuracy
+from chainrule.train.metrics import accuracy, confusion_matrix
+from chainrule.train.plots import (
+    TrainingCurves,
+    plot_confusion_matrix,
+    plot_gradient_norms,
+    plot_history,
+)
 from chainrule.train.progress import ProgressBar
 
 __all__ = [
@@ -30,6 +37,13 @@ __all__ = [
     "History",
     "Callback",
     "EarlyStopping",
+    "GradientNorms",
+    "gradient_norms",
+    "TrainingCurves",
     "ProgressBar",
     "accuracy",
+    "confusion_matrix",
+    "plot_history",
+    "plot_gradient_norms",
+    "plot_confusion_matrix",
 ]

@@ -1,10 +1,13 @@
-"""Callbacks: code that ``fit`` runs at the start and end of training, epochs and batches, and
-early stopping, which ends training when a monitored value stops improving.
+"""Callbacks: code that ``fit`` runs at the start and end of training, epochs and batches; early
+stopping, which ends training when a monitored value stops improving; and the gradient norm of
+every layer per epoch.
 """
 
 from __future__ import annotations
 
 import math
+
+import numpy as np
 
 
 class Callback:
@@ -19,8 +22,9 @@ class Callback:
     Epochs and batches are numbered from 1. Before ``on_train_begin``, ``fit`` sets
     ``self.model`` and ``self.optimizer``. The logs are: at train begin ``epochs``,
     ``initial_epoch`` and ``steps`` (batches per epoch); at epoch begin ``lr``; at batch end
-    the batch's ``loss`` and ``size``; at epoch end the epoch's record (as in the History);
-    at train end the last record.
+    the batch's ``loss`` and ``size``; at epoch end the epoch's record, which goes into the
+    History after the callbacks have run (what one adds to it is recorded, as
+    :class:`GradientNorms` does); at train end the last record.
 
     Example:
         >>> from chainrule.train import Callback
@@ -139,4 +143,75 @@ class EarlyStopping(Callback):
         )
 
 
-__all__ = ["Callback", "EarlyStopping"]
+class GradientNorms(Callback):
+    """Record, per epoch, the norm of each layer's gradient ‖∂loss/∂θ_layer‖: the Euclidean
+    norm of the gradients of all the layer's own parameters (weight and bias together) after
+    each batch's backward pass, averaged over the epoch's batches.
+
+    The values go into the history under ``grad_norm/NAME``, one key per layer that has
+    parameters, NAME being the layer's name in the model (``0``, ``2``, ... in a
+    ``Sequential``), in the order of the model's layers. They are what shows vanishing
+    gradients: in a deep sigmoid network the first layers' norms are orders of magnitude below
+    the last ones'.
+
+    Example:
+        >>> import numpy as np
+        >>> from chainrule import nn, optim
+        >>> from chainrule.train import GradientNorms, fit
+        >>> model = nn.Sequential(nn.Linear(2, 4), nn.Sigmoid(), nn.Linear(4, 2))
+        >>> x, y = np.ones((8, 2), dtype=np.float32), np.zeros(8, dtype=np.int64)
+        >>> history = fit(model, nn.CrossEntropyLoss(), optim.SGD(model.parameters(), lr=0.1),
+        ...               [(x, y)], epochs=2, callbacks=[GradientNorms()])
+        >>> [key for key in history.keys() if key.startswith("grad_norm/")]
+        ['grad_norm/0', 'grad_norm/2']
+        >>> len(history["grad_norm/0"])
+        2
+    """
+
+    prefix = "grad_norm/"
+
+    def on_train_begin(self, logs):
+        if not callable(getattr(self.model, "named_modules", None)):
+            raise TypeError(
+                f"GradientNorms needs an nn.Module to find the layers in, got "
+                f"{type(self.model).__name__}"
+            )
+        self.layers = [
+            (name, params)
+            for name, module in self.model.named_modules()
+            if (params := list(module.parameters(recurse=False)))
+        ]
+
+    def on_epoch_begin(self, epoch, logs):
+        self.totals = {name: 0.0 for name, _ in self.layers}
+        self.batches = 0
+
+    def on_batch_end(self, batch, logs):
+        self.batches += 1
+        for name, params in self.layers:
+            grads = [p.grad._data for p in params if p.grad is not None]
+            # float64 sums: a float32 sum of squares loses the small norms this is meant to show.
+            squares = sum(float(np.sum(np.square(g, dtype=np.float64))) for g in grads)
+            self.totals[name] += math.sqrt(squares)
+
+    def on_epoch_end(self, epoch, logs):
+        for name, total in self.totals.items():
+            logs[self.prefix + name] = total / max(self.batches, 1)
+
+    def __repr__(self):
+        return "GradientNorms()"
+
+
+def gradient_norms(history):
+    """``{layer name: [norm per epoch]}`` from a history that :class:`GradientNorms` filled.
+
+    Example:
+        >>> from chainrule.train import History, gradient_norms
+        >>> gradient_norms(History({"epoch": [1], "grad_norm/0": [0.5], "train_loss": [1.0]}))
+        {'0': [0.5]}
+    """
+    prefix = GradientNorms.prefix
+    return {key[len(prefix) :]: history[key] for key in history.keys() if key.startswith(prefix)}
+
+
+__all__ = ["Callback", "EarlyStopping", "GradientNorms", "gradient_norms"]

@@ -54,7 +54,8 @@ def fit(
         val_loader: batches to :func:`evaluate` on after each epoch (``val_*`` in the history).
         metrics: "loss" (always measured), "accuracy", or functions ``f(output, target)`` →
             float, averaged over examples and recorded under their ``__name__``.
-        callbacks: :class:`Callback` objects.
+        callbacks: :class:`Callback` objects; what their ``on_epoch_end`` adds to its logs
+            is recorded in the history (e.g. :class:`GradientNorms`).
         scheduler: a learning-rate schedule, stepped once after each epoch.
         early_stopping: an :class:`EarlyStopping`, or an int: the patience on ``val_loss``.
         seed: make the run repeatable: ``chainrule.manual_seed(seed)`` (dropout draws from
@@ -104,6 +105,9 @@ def fit(
     try:
         for epoch in range(done + 1, epochs + 1):
             logs = _epoch(run, epoch)
+            # The hooks see one dict, so what a callback adds to it (GradientNorms' norms) is
+            # in the history, the checkpoint and the callbacks after it.
+            stop = any([hook.on_epoch_end(epoch, logs) for hook in hooks])
             history.append(logs)
             if scheduler is not None:
                 scheduler.step()
@@ -111,7 +115,7 @@ def fit(
                 save_run(
                     checkpoint, model, optimizer, scheduler, train_loader, history, checkpoint_extra
                 )
-            if any([hook.on_epoch_end(epoch, dict(logs)) for hook in hooks]):
+            if stop:
                 break
     finally:
         for hook in hooks:

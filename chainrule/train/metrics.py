@@ -57,6 +57,41 @@ def accuracy(output, target):
     return correct / count if count else float("nan")
 
 
+def confusion_matrix(target, predicted, classes=None):
+    """Counts ``matrix[i, j]`` of the examples of class i that were predicted as class j.
+
+    Args:
+        target: the true class labels, ints of shape (N,).
+        predicted: the predicted labels, the same shape.
+        classes: the number of classes (default: one more than the largest label).
+
+    Returns:
+        An int64 array of shape (classes, classes); its diagonal holds the correct ones.
+
+    Raises:
+        ValueError: shapes that differ, or a label outside ``range(classes)``.
+
+    Example:
+        >>> from chainrule.train import confusion_matrix
+        >>> confusion_matrix([0, 0, 1, 2], [0, 1, 1, 2])
+        array([[1, 1, 0],
+               [0, 1, 0],
+               [0, 0, 1]])
+    """
+    target, predicted = np.asarray(target).ravel(), np.asarray(predicted).ravel()
+    if target.shape != predicted.shape:
+        raise ValueError(
+            f"confusion_matrix: {target.size} labels but {predicted.size} predictions"
+        )
+    largest = int(max(target.max(initial=-1), predicted.max(initial=-1)))
+    classes = largest + 1 if classes is None else classes
+    if largest >= classes or min(target.min(initial=0), predicted.min(initial=0)) < 0:
+        raise ValueError(f"confusion_matrix: labels must be in range({classes})")
+    matrix = np.zeros((classes, classes), dtype=np.int64)
+    np.add.at(matrix, (target.astype(np.int64), predicted.astype(np.int64)), 1)
+    return matrix
+
+
 class RunningMeans:
     """Weighted means of the metrics over an epoch's batches (a batch weighs its size)."""
 
@@ -108,4 +143,4 @@ def named_metrics(metrics):
     return named
 
 
-__all__ = ["accuracy"]
+__all__ = ["accuracy", "confusion_matrix"]

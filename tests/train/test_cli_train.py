@@ -1,16 +1,21 @@
-"""``chainrule train``: an MLP learns the built-in digits; runs save and resume; bad input ends in
-one line on stderr and exit status 2."""
+"""``chainrule train``: an MLP or a CNN learns the built-in digits; runs save and resume, draw
+their curves and record each layer's gradient norm; bad input ends in one line on stderr and exit
+status 2."""
 
 import re
+import sys
 import time
 
 import pytest
 
-from chainrule import checkpoint
-from chainrule.cli import main
+import chainrule as cr
+from chainrule import checkpoint, nn, optim
+from chainrule.cli import main, run_settings
+from chainrule.data import ArrayDataset, DataLoader
+from chainrule.train import fit
 from tests.cli_process import run_chainrule
 
-ACCURACY = re.compile(r"^test accuracy: (\d+\.\d\d)% \((\d+)/360\), test loss (\d\.\d{4}); ")
+ACCURACY = re.compile(r"^test accuracy: (0\.\d{4}) \((\d+)/360\), test loss (\d\.\d{4}); ")
 
 
 run_cli = run_chainrule
@@ -23,22 +28,23 @@ def test_train_learns_the_digits_to_over_90_percent_in_seconds():
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[:2] == [
-        "training an MLP 64-128-10 (relu) on digits: 1437 training and 360 test images",
-        "sgd (lr 0.1, momentum 0.9), batch size 32, 4 epochs, seed 0",
+        "training an MLP 64-512-10 (relu) on digits: 1437 training and 360 test images",
+        "sgd (lr 0.3, momentum 0.9, times 0.8 per epoch), batch size 32, 4 epochs, seed 0",
     ]
     found = ACCURACY.match(lines[2])
-    assert found and float(found[1]) > 90, lines[2]
+    assert found and float(found[1]) > 0.9, lines[2]
     assert re.search(r"; 4 epochs in \d+\.\d\d s$", lines[2])
     # Not a terminal: one progress line per epoch, on stderr.
     progress = done.stderr.splitlines()
     assert [line.split("  ")[0] for line in progress] == [f"epoch {e}/4" for e in range(1, 5)]
     assert all("  loss " in line and "  accuracy " in line for line in progress)
+    assert all("  val_accuracy " in line for line in progress)  # the test images, each epoch
 
 
 def final_line(capsys, *args):
     assert main(["train", *args]) == 0
     lines = capsys.readouterr().out.splitlines()
-    return ACCURACY.match(lines[-1] if not lines[-1].startswith("saved") else lines[-2]).groups()
+    return next(ACCURACY.match(line) for line in lines if ACCURACY.match(line)).groups()
 
 
 def test_a_saved_run_resumed_ends_where_one_uninterrupted_run_ends(capsys, tmp_path):
@@ -76,7 +82,7 @@ def test_other_settings_change_the_model_and_the_optimizer(capsys):
     out = capsys.readouterr().out.splitlines()
     assert out[:2] == [
         "training an MLP 64-16-8-10 (tanh) on digits: 1347 training and 450 test images",
-        "rmsprop (lr 0.01), batch size 64, 1 epoch, seed 3",
+        "rmsprop (lr 0.01, times 0.8 per epoch), batch size 64, 1 epoch, seed 3",
     ]
 
 
@@ -145,3 +151,68 @@ def test_errors_from_the_installed_command_show_no_traceback(tmp_path):
         == "chainrule train: checkpoint missing.npz: cannot read: No such file or directory\n"
     )
     assert done.stdout == ""
+
+
+def test_plot_draws_the_curves_and_track_gradients_records_every_layer(capsys, tmp_path):
+    picture, path = tmp_path / "curves.png", str(tmp_path / "run.npz")
+    args = ["--epochs", "2", "--hidden", "16", "--plot", str(picture), "--track-gradients"]
+    assert main(["train", *args, "--out", path]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert picture.read_bytes().startswith(b"\x89PNG")
+    assert re.fullmatch(r"gradient norm per layer in the last epoch: 0: \S+  2: \S+", out[3])
+    assert out[4] == f"drew the curves to {picture}"
+    history = checkpoint.load(path)["history"]
+    assert len(history["grad_norm/0"]) == len(history["val_accuracy"]) == 2
+
+
+def test_plot_without_matplotlib_is_one_line_before_any_training(capsys, tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    err = one_line_error(capsys, "--plot", str(tmp_path / "curves.png"))
+    assert err == (
+        "chainrule train: --plot: drawing needs matplotlib, which is not installed: "
+        "pip install 'chainrule[plot]'\n"
+    )
+    assert not any(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--plot", "c.gif"], "--plot: cannot draw to 'c.gif': name a .png, .svg or .pdf"),
+        (["--plot", "/no/such/folder/c.png"], "--plot /no/such/folder/c.png: no such folder"),
+        (["--model", "cnn", "--hidden", "8"], "--model cnn takes two --hidden values"),
+        (["--schedule", "cosine"], "argument --schedule: invalid choice: 'cosine'"),
+    ],
+)
+def test_bad_picture_and_model_settings_are_one_line(capsys, args, message):
+    assert message in one_line_error(capsys, *args)
+
+
+def test_a_cnn_trains_on_the_digits_as_images(capsys):
+    assert main(["train", "--model", "cnn", "--hidden", "4", "8", "--epochs", "1"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == (
+        "training a CNN conv4-pool-conv8-pool-10 (relu) on digits: 1437 training and 360 "
+        "test images"
+    )
+    assert ACCURACY.match(out[2])
+
+
+def test_a_run_saved_before_models_and_schedules_resumes_as_a_constant_rate_mlp(capsys, tmp_path):
+    # What 'chainrule train --save' wrote before --model and --schedule existed.
+    config = {"dataset": "digits", "hidden": [16], "activation": "relu", "optimizer": "sgd",
+              "lr": 0.1, "momentum": 0.9, "batch_size": 32, "seed": 0, "test_size": 0.2}
+    x_train, _, y_train, _ = run_settings.load_split({**config, "model": "mlp"})
+    cr.manual_seed(0)
+    model = nn.Sequential(nn.Linear(64, 16), nn.ReLU(), nn.Linear(16, 10))
+    loader = DataLoader(ArrayDataset(x_train, y_train), 32, shuffle=True, seed=0)
+    path = str(tmp_path / "old.npz")
+    fit(model, nn.CrossEntropyLoss(), optim.SGD(model.parameters(), lr=0.1, momentum=0.9),
+        loader, 1, seed=0, checkpoint=path, checkpoint_extra={"config": config})
+    assert main(["train", "--resume", path, "--epochs", "2"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[:3] == [
+        "training an MLP 64-16-10 (relu) on digits: 1437 training and 360 test images",
+        "sgd (lr 0.1, momentum 0.9), batch size 32, 2 epochs, seed 0",
+        f"resuming {path} after epoch 1",
+    ]
