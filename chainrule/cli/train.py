@@ -10,6 +10,7 @@ import chainrule as cr
 from chainrule import checkpoint, data, nn, optim, train
 from chainrule.cli.arguments import count, momentum, plural, positive_float, positive_int, share
 from chainrule.cli.errors import UsageError
+from chainrule.cli.run_file import resumed_config
 
 
 DATASETS = {"digits": None, "mnist": data.load_mnist, "fashion-mnist": data.load_fashion_mnist}
@@ -126,7 +127,8 @@ def train_config(args):
         raise UsageError(f"chainrule train: --save {args.save}: no such folder")
     given = {key: getattr(args, key) for key in TRAIN_DEFAULTS if getattr(args, key) is not None}
     if args.resume is not None:
-        return resumed_config(args.resume, given)
+        choices = {"dataset": DATASETS, "activation": ACTIVATIONS, "optimizer": OPTIMIZERS}
+        return resumed_config(args.resume, given, choices)
     config = {**TRAIN_DEFAULTS, **given}
     config["lr"] = config["lr"] or DEFAULT_LR[config["optimizer"]]
     if config["optimizer"] != "sgd" and "momentum" in given:
@@ -137,28 +139,6 @@ def train_config(args):
             "Fashion-MNIST come with their own test images)"
         )
     return config, 0
-
-
-def resumed_config(path, given):
-    saved = checkpoint.load(path)
-    if not isinstance(saved, dict) or not isinstance(saved.get("config"), dict):
-        raise UsageError(
-            f"chainrule train: {path} was not written by 'chainrule train --save', so it "
-            "holds no settings to resume"
-        )
-    config = saved["config"]
-    for key, value in given.items():
-        if value != config.get(key):
-            raise UsageError(
-                f"chainrule train: --{key.replace('_', '-')} {setting(value)} differs from "
-                f"the resumed run's {setting(config.get(key))}; leave it out"
-            )
-    return config, saved["epoch"]
-
-
-def setting(value):
-    """A setting as it is typed on the command line: ``256 128`` for a list."""
-    return " ".join(map(str, value)) if isinstance(value, list) else str(value)
 
 
 def load_split(config):
