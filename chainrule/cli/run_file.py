@@ -10,6 +10,7 @@ import argparse
 from chainrule import checkpoint
 from chainrule.cli.arguments import count, momentum, positive_float, positive_int, share
 from chainrule.cli.errors import UsageError
+from chainrule.train.resume import is_run
 
 # Each setting's check: a function of the text the command line would be given, or the choices.
 NUMBERS = {
@@ -39,7 +40,7 @@ def resumed_config(path, given, choices):
     except checkpoint.CheckpointError as error:
         raise UsageError(f"chainrule train: {error}") from None
     extra = states.get("extra")
-    if not isinstance(extra, dict) or extra.get("kind") != "fit" or "config" not in extra:
+    if not is_run(extra) or "config" not in extra:
         raise _not_a_run(path, "holds no settings of a training run")
     config = _checked_settings(path, extra["config"], choices)
     epochs = extra.get("epoch")

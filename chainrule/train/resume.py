@@ -51,7 +51,7 @@ def restore_run(path, model, optimizer, scheduler, train_loader):
             model, optimizer, schedule or loader (nothing is restored then).
     """
     extra = checkpoint.load(path)
-    if not isinstance(extra, dict) or extra.get("kind") != RUN_KIND:
+    if not is_run(extra):
         raise checkpoint.CheckpointError(
             path, "holds no training run to resume (it was not written by fit(checkpoint=...))"
         )
@@ -63,6 +63,16 @@ def restore_run(path, model, optimizer, scheduler, train_loader):
     if extra["random"]["loader_epoch"] is not None:
         train_loader.epoch = extra["random"]["loader_epoch"]
     return history, epochs
+
+
+def is_run(extra):
+    """Whether the ``extra`` of a checkpoint is that of a :func:`save_run` run."""
+    # The kind is compared only once it is text: an array would compare entry by entry.
+    return (
+        isinstance(extra, dict)
+        and isinstance(extra.get("kind"), str)
+        and (extra["kind"] == RUN_KIND)
+    )
 
 
 def _checked_progress(path, extra):
@@ -161,4 +171,4 @@ def _state_of(generator):
     return generator.bit_generator.state if isinstance(generator, np.random.Generator) else None
 
 
-__all__ = ["save_run", "restore_run", "random_state", "set_random_state"]
+__all__ = ["is_run", "save_run", "restore_run", "random_state", "set_random_state"]
