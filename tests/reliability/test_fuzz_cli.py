@@ -170,6 +170,34 @@ def test_caret_binds_like_a_power():
 # Each of these was found by the fuzzing and fixed; they stay as tests.
 
 
+@pytest.mark.parametrize("terms", [70, 500])
+def test_a_flat_sum_or_product_is_one_level_however_long(terms):
+    # Found by the review: the depth limit counted a flat 70-term sum as 70 levels of nesting.
+    # Its length bounds its size; the commands all answer it.
+    assert float(parse("+".join(["x"] * terms))(1.0)) == terms
+    assert float(parse("-".join(["x"] * terms))(1.0)) == 2 - terms
+    assert float(parse("*".join(["x"] * terms))(1.0)) == 1.0
+    assert float(cr.grad(parse("+".join(["x"] * terms)))(1.0)) == terms
+    status, out, err, _ = run_in_process(["diff", "+".join(["x"] * terms), "--at", "x=1"])
+    assert (status, err) == (0, "") and out.endswith(f"df/dx = {terms}\n")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "(" * 70 + "x" + ")" * 70,
+        "sin(" * 70 + "x" + ")" * 70,
+        "-" * 70 + "x",
+        "^".join(["x"] * 70),
+        "x" + "+(x" * 70 + ")" * 70,
+    ],
+    ids=["parentheses", "calls", "signs", "powers", "sums in parentheses"],
+)
+def test_seventy_levels_of_nesting_are_refused(text):
+    with pytest.raises(ExpressionError, match="nests .*deeper than 64"):
+        parse(text)
+
+
 @pytest.mark.parametrize(
     "text", ["gelu(x, 2)", "clip(x)", "softplus(x, 0)", "x**clip(2)", "maximum(x, y, z)"]
 )
