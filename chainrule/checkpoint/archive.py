@@ -59,9 +59,11 @@ def read_sealed(path):
         raise CheckpointError(path, "cannot read: it is larger than the memory free") from None
     if not data:
         raise CheckpointError(path, "is empty (0 bytes)")
-    body, seal = data[:-SEAL_SIZE], data[-SEAL_SIZE:]
+    seal = data[-SEAL_SIZE:]
     if not seal.startswith(SEAL_TAG):
         raise CheckpointError(path, _unsealed_problem(data))
+    # A view, not a slice: the file's bytes are held once however large it is.
+    body = memoryview(data)[:-SEAL_SIZE]
     if hashlib.sha256(body).hexdigest().encode() != seal[len(SEAL_TAG) :]:
         raise CheckpointError(
             path,

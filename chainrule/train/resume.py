@@ -66,7 +66,13 @@ def restore_run(path, model, optimizer, scheduler, train_loader):
 
 
 def is_run(extra):
-    """Whether the ``extra`` of a checkpoint is that of a :func:`save_run` run."""
+    """Whether the ``extra`` of a checkpoint is that of a :func:`save_run` run.
+
+    Example:
+        >>> from chainrule.train.resume import is_run
+        >>> is_run({"kind": "fit", "epoch": 3}), is_run({"epoch": 3})
+        (True, False)
+    """
     # The kind is compared only once it is text: an array would compare entry by entry.
     return (
         isinstance(extra, dict)

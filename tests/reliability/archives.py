@@ -106,6 +106,32 @@ def _crc_of_zeros(size):
     return crc
 
 
+class Frozen:
+    """A saved state given back to checkpoint.save as it is."""
+
+    def __init__(self, state):
+        self.state = state
+
+    def state_dict(self):
+        return self.state
+
+
+def save_states(path, states):
+    """Write ``states`` (as checkpoint.read gives them) to ``path`` with checkpoint.save."""
+    parts = ("model", "optimizer", "scheduler")
+    present = {name: Frozen(states[name]) for name in parts if name in states}
+    checkpoint.save(path, extra=states.get("extra"), **present)
+
+
+def rewritten(path, change):
+    """Save the run in ``path`` again, validly sealed, after ``change(extra)``: the file a
+    hostile or careless editor could make."""
+    states = checkpoint.read(path)
+    change(states["extra"])
+    save_states(path, states)
+    return path
+
+
 def many_arrays(path, count):
     """A valid checkpoint at ``path`` whose extra holds ``count`` one-byte arrays."""
     arrays = {f"a{i}": np.zeros(1, np.uint8) for i in range(count)}

@@ -25,6 +25,7 @@ REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 OPERATIONS = MAX_OPERATIONS + 10_000
 # A generous limit for a real process, which only a hang reaches (not a time to meet).
 HANG_SECONDS = 60
+MAX_ARGUMENT = 30_000  # characters: at most 4 bytes each in UTF-8
 FORMULA_COMMANDS = ("diff", "explain", "graph", "check")
 
 HOSTILE_OPTIONS = {
@@ -141,7 +142,8 @@ def check_answer(argv, answer):
 def run_process(argv, timeout=HANG_SECONDS):
     """``python -m chainrule ARGV`` as an :class:`Answer` (no operations counted). Arguments go
     as bytes, so that lone surrogates arrive as the invalid UTF-8 a shell could pass."""
-    argv = [arg.encode("utf-8", "surrogatepass") for arg in argv]
+    # Linux takes at most 128 KiB per argument: a shell could not pass a longer one either.
+    argv = [arg[:MAX_ARGUMENT].encode("utf-8", "surrogatepass") for arg in argv]
     start = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-m", "chainrule", *argv],

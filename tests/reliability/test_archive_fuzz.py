@@ -18,6 +18,7 @@ import pytest
 from chainrule import checkpoint
 from chainrule.checkpoint import CheckpointError
 from tests.reliability import archive_fuzz
+from tests.reliability.archive_strategies import deeply_nested
 from tests.reliability.archives import meta_npy, npy, seal, sealed_zip
 
 FILES = int(os.environ.get("CHAINRULE_RELIABILITY_ARCHIVES", "1500"))
@@ -66,11 +67,11 @@ CRAFTED = {
     "parts that are a list": (with_meta([1, 2]), "has malformed metadata (parts [1, 2])"),
     "a part that is a number": (with_meta({"model": 5}), "holds a model state that is not"),
     "metadata nested 5,000 deep": (
-        sealed_zip([("__meta__.npy", archive_fuzz.deeply_nested(5000), STORED)]),
+        sealed_zip([("__meta__.npy", deeply_nested(5000), STORED)]),
         "has a __meta__ entry that is not UTF-8 JSON",
     ),
     "metadata nested 100 deep": (
-        sealed_zip([("__meta__.npy", archive_fuzz.deeply_nested(100), STORED)]),
+        sealed_zip([("__meta__.npy", deeply_nested(100), STORED)]),
         "has malformed metadata: it nests more than 64 levels deep",
     ),
     "a compression method zipfile does not know": (

@@ -15,26 +15,7 @@ from chainrule.cli import train as train_command
 from chainrule.data import ArrayDataset, DataLoader
 from chainrule.train import fit
 from tests.cli_process import REPO
-
-
-class Frozen:
-    """A saved state given back to checkpoint.save as it is."""
-
-    def __init__(self, state):
-        self.state = state
-
-    def state_dict(self):
-        return self.state
-
-
-def rewritten(path, change):
-    """Save the run in ``path`` again, validly sealed, after ``change(extra)``: the file a
-    hostile or careless editor could make."""
-    states = checkpoint.read(path)
-    change(states["extra"])
-    parts = {name: Frozen(states[name]) for name in ("model", "optimizer") if name in states}
-    checkpoint.save(path, extra=states["extra"], **parts)
-    return path
+from tests.reliability.archives import rewritten
 
 
 @pytest.fixture(scope="module")
