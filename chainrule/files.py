@@ -99,6 +99,26 @@ def atomic_writer(path):
     _fsync_directory(directory)
 
 
+def check_replaceable(path):
+    """Refuse ``path`` as :func:`atomic_writer` would, before any work: when what is there (a
+    symlink followed) is not a regular file. Nothing there is fine: a new file is written.
+
+    Raises:
+        NotARegularFile: a directory, FIFO, device or socket is at ``path``.
+
+    Example:
+        >>> import tempfile
+        >>> from chainrule.files import NotARegularFile, check_replaceable
+        >>> check_replaceable("/no/such/folder/new.npz")  # nothing there: it may be written
+        >>> try:
+        ...     check_replaceable(tempfile.gettempdir())
+        ... except NotARegularFile as error:
+        ...     print(error.strerror)
+        it is a directory, not a regular file (refusing to replace it)
+    """
+    _existing(os.path.realpath(os.fspath(path)), "replace")
+
+
 def open_regular(path):
     """``path`` opened for reading in binary, once it is known to be a regular file.
 
@@ -199,4 +219,10 @@ def _fsync_directory(directory):
         os.close(descriptor)
 
 
-__all__ = ["NotARegularFile", "atomic_writer", "open_regular", "write_atomically"]
+__all__ = [
+    "NotARegularFile",
+    "atomic_writer",
+    "check_replaceable",
+    "open_regular",
+    "write_atomically",
+]

@@ -181,3 +181,26 @@ def test_a_missing_file_is_an_ordinary_os_error(tmp_path):
         open_regular(tmp_path / "missing")
     assert not isinstance(FileNotFoundError(), NotARegularFile)
     assert files.NotARegularFile.__mro__[1] is OSError
+
+
+@POSIX
+def test_train_refuses_to_save_over_a_device_before_it_trains(capsys):
+    from chainrule.cli import main
+
+    assert main(["train", "--epochs", "1", "--save", "/dev/null"]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == (
+        "chainrule train: --save /dev/null: it is a character device, not a regular file "
+        "(refusing to replace it)\n"
+    )
+
+
+@POSIX
+def test_graph_refuses_to_write_over_a_fifo_before_it_draws(tmp_path, capsys):
+    from chainrule.cli import main
+
+    os.mkfifo(tmp_path / "pipe.dot")
+    assert main(["graph", "sin(x)", "--at", "x=1", "-o", str(tmp_path / "pipe.dot")]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and "pipe.dot: it is a FIFO (named pipe), not a regular file" in err

@@ -11,6 +11,7 @@ from chainrule import checkpoint, data, nn, optim, train
 from chainrule.cli.arguments import count, momentum, plural, positive_float, positive_int, share
 from chainrule.cli.errors import UsageError
 from chainrule.cli.run_file import resumed_config
+from chainrule.files import NotARegularFile, check_replaceable
 
 
 DATASETS = {"digits": None, "mnist": data.load_mnist, "fashion-mnist": data.load_fashion_mnist}
@@ -125,6 +126,11 @@ def train_config(args):
     defaults, or those of the run that --resume names."""
     if args.save is not None and not os.path.isdir(os.path.dirname(args.save) or "."):
         raise UsageError(f"chainrule train: --save {args.save}: no such folder")
+    if args.save is not None:
+        try:
+            check_replaceable(args.save)  # refused now rather than after the first epoch
+        except NotARegularFile as error:
+            raise UsageError(f"chainrule train: --save {args.save}: {error.strerror}") from None
     given = {key: getattr(args, key) for key in TRAIN_DEFAULTS if getattr(args, key) is not None}
     if args.resume is not None:
         choices = {"dataset": DATASETS, "activation": ACTIVATIONS, "optimizer": OPTIMIZERS}
@@ -196,4 +202,4 @@ def report_run(history, scores, test_size, saved_to):
         print(f"saved the run to {saved_to} (go on with --resume {saved_to})")
 
 
-__all__ = ['add_train', 'run_train']
+__all__ = ["add_train", "run_train"]
