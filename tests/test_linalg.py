@@ -281,6 +281,21 @@ def test_logabsdet_gradient_is_inverse_transpose_and_sign_has_none():
     np.testing.assert_allclose(values(t.grad), np.linalg.inv(a).T)
 
 
+SINGULAR_DERIVATIVE = r"^slogdet: log\|det A\| has no derivative at a singular matrix \(det A = 0"
+
+
+def test_logabsdet_derivative_at_a_singular_matrix_names_the_singularity():
+    # Found by the review: backward raised NumPy's bare "Singular matrix" from inside inv.
+    singular = np.array([[1.0, 2.0], [2.0, 4.0]])
+    t = cr.tensor(singular, requires_grad=True)
+    sign, logabsdet = linalg.slogdet(t)
+    assert (float(sign), float(logabsdet)) == (0.0, -np.inf)
+    with pytest.raises(np.linalg.LinAlgError, match=SINGULAR_DERIVATIVE):
+        logabsdet.backward()
+    with pytest.raises(np.linalg.LinAlgError, match=SINGULAR_DERIVATIVE):
+        cr.jvp(lambda x: linalg.slogdet(x)[1], (singular,), (np.eye(2),))
+
+
 def test_inv_gradient_is_minus_inverse_transpose_products():
     a = well_conditioned(3, 3)
     inverse = np.linalg.inv(a)

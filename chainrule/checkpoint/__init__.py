@@ -12,17 +12,16 @@ import json
 
 import numpy as np
 
-from chainrule.atomic_write import write_atomically
 from chainrule.checkpoint.archive import (
     FORMAT,
     VERSION,
     CheckpointError,
-    open_sealed,
-    read_array,
-    read_meta,
+    read_sealed,
     sealed_archive,
 )
-from chainrule.checkpoint.encoding import META_KEY, content_digest, decode, encode
+from chainrule.checkpoint.encoding import META_KEY, array_names, content_digest, decode, encode
+from chainrule.checkpoint.entries import Entries
+from chainrule.files import write_atomically
 
 PARTS = ("model", "optimizer", "scheduler", "extra")
 
@@ -102,28 +101,73 @@ def read(path):
     """The checked states in ``path``: a dict with any of "model", "optimizer", "scheduler",
     "extra", each as its ``state_dict()`` was when saved.
 
+    The file is checked whole before anything is taken from it: that it is a regular file, its
+    seal, its format and version, the form of its metadata, that its entries are exactly the
+    arrays the metadata names (at most 65,536, all stored uncompressed, each header agreeing
+    with its size), and the checksum over arrays and metadata. Memory is bounded by the file's
+    size: nothing is inflated, and no header is believed before its bytes are counted.
+
     Raises:
-        CheckpointError: as :func:`load`.
+        CheckpointError: as :func:`load`; every way a file can be wrong raises it.
+
+    Example:
+        >>> import tempfile, os, chainrule.checkpoint as ckpt
+        >>> path = os.path.join(tempfile.mkdtemp(), "run.npz")
+        >>> ckpt.save(path, extra={"step": 7})
+        >>> ckpt.read(path)
+        {'extra': {'step': 7}}
     """
-    with open_sealed(path) as archive:
-        meta = read_meta(path, archive)
-        arrays = {key: read_array(path, archive, key) for key in archive.files if key != META_KEY}
-    if meta.get("sha256") != content_digest(meta, arrays):
+    entries = Entries(path, read_sealed(path))
+    meta, names = _read_meta(path, entries)
+    entries.require_exactly(names | {META_KEY})
+    arrays = {name: entries.array(name) for name in sorted(names)}
+    if meta["sha256"] != content_digest(meta, arrays):
         raise CheckpointError(
             path,
             "is corrupted: the checksum over its arrays and metadata "
             "does not match (it was changed after it was written)",
         )
+    return {name: decode(value, arrays) for name, value in meta["parts"].items()}
+
+
+_META_KEYS = {"format", "version", "parts", "sha256"}
+
+
+def _read_meta(path, entries):
+    # The metadata, once it is known to be this format and version, of the form save writes;
+    # and the names of the arrays it refers to.
     try:
-        return {name: decode(value, arrays) for name, value in meta["parts"].items()}
-    except (KeyError, TypeError, ValueError) as error:
-        raise CheckpointError(path, f"has malformed metadata ({error!r})") from None
+        meta = json.loads(entries.meta_bytes().decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise CheckpointError(path, "has a __meta__ entry that is not UTF-8 JSON") from None
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+        found = meta.get("format") if isinstance(meta, dict) else None
+        raise CheckpointError(
+            path, f"is not a chainrule checkpoint (format {found!r:.60}, expected {FORMAT!r})"
+        )
+    if meta.get("version") != VERSION:
+        raise CheckpointError(
+            path,
+            f"has format version {meta.get('version')!r:.60}; this chainrule "
+            f"reads version {VERSION} (written by another chainrule version?)",
+        )
+    parts = meta.get("parts")
+    if set(meta) != _META_KEYS or not isinstance(meta["sha256"], str):
+        raise CheckpointError(path, f"has malformed metadata (entries {sorted(meta)!r:.80})")
+    if not isinstance(parts, dict) or not set(parts) <= set(PARTS):
+        raise CheckpointError(path, f"has malformed metadata (parts {parts!r:.80})")
+    try:
+        return meta, array_names(list(parts.values()))
+    except ValueError as error:
+        raise CheckpointError(path, f"has malformed metadata: {error}") from None
 
 
 def _check_fits(path, saved, current):
+    if not isinstance(saved, dict) or not all(isinstance(v, np.ndarray) for v in saved.values()):
+        raise CheckpointError(path, "holds a model state that is not a dict of named arrays")
     problems = []
     missing = [key for key in current if key not in saved]
-    unexpected = [key for key in saved if key not in current]
+    unexpected = [str(key) for key in saved if key not in current]
     if missing:
         problems.append(f"missing from the checkpoint: {', '.join(missing)}")
     if unexpected:
@@ -141,16 +185,18 @@ def _check_fits(path, saved, current):
 
 
 def _restore_all(path, parts, states):
-    # All or nothing: when one part refuses its state, the parts restored before it go back.
+    # All or nothing: when one part refuses its state, it and the parts before it go back.
     restored = []
     try:
         for name, part in parts.items():
-            previous = part.state_dict()
+            restored.append((part, part.state_dict()))
             try:
                 part.load_state_dict(states[name])
-            except (KeyError, TypeError, ValueError) as error:
-                raise CheckpointError(path, f"does not fit the {name}: {error}") from None
-            restored.append((part, previous))
+            # A state from the file can fail a part's own checks in any way (a missing key, a
+            # list for a dict, a generator state NumPy refuses): each means it does not fit.
+            except Exception as error:  # noqa: BLE001
+                problem = str(error) or type(error).__name__
+                raise CheckpointError(path, f"does not fit the {name}: {problem:.300}") from None
     except BaseException:
         for part, previous in reversed(restored):
             part.load_state_dict(previous)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import reprlib
 
 import numpy as np
 
@@ -14,6 +15,8 @@ from chainrule.tensor import Tensor
 
 # The name of the entry that holds the JSON metadata; no array may take it.
 META_KEY = "__meta__"
+# Deeper structures are refused when read: states nest a few levels, and decoding recurses.
+MAX_NESTING = 64
 
 
 def encode(value, key, arrays):
@@ -82,6 +85,59 @@ def decode(value, arrays):
     raise ValueError(f"unknown entry {tag!r}")
 
 
+def array_names(value, depth=0):
+    """The names of the arrays that a structure written by :func:`encode` refers to.
+
+    Raises:
+        ValueError: ``value`` is not such a structure (an unknown tag, a tag with content of
+            the wrong type, dict keys other than strings and integers, too deep a nesting).
+
+    Example:
+        >>> from chainrule.checkpoint.encoding import array_names
+        >>> sorted(array_names({"items": [["w", {"array": "model/w"}], ["n", [1, 2.5]]]}))
+        ['model/w']
+    """
+    if depth > MAX_NESTING:
+        raise ValueError(f"it nests more than {MAX_NESTING} levels deep")
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return set()
+    if isinstance(value, list):
+        return set().union(*(array_names(item, depth + 1) for item in value))
+    if not isinstance(value, dict) or len(value) != 1:
+        raise ValueError(f"an entry of no known form: {_shown(value)}")
+    ((tag, content),) = value.items()
+    if tag in ("array", "scalar") and isinstance(content, str):
+        return {content}
+    if tag == "float" and isinstance(content, str) and _is_float(content):
+        return set()
+    if tag == "tuple" and isinstance(content, list):
+        return array_names(content, depth + 1)
+    if tag == "items" and isinstance(content, list) and all(map(_is_item, content)):
+        return set().union(*(array_names(item[1], depth + 1) for item in content))
+    raise ValueError(f"an entry of no known form: {_shown(value)}")
+
+
+def _is_float(text):
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_item(item):
+    return (
+        isinstance(item, list)
+        and len(item) == 2
+        and isinstance(item[0], (str, int))
+        and not isinstance(item[0], bool)
+    )
+
+
+def _shown(value):
+    return reprlib.repr(value)  # bounded in depth and length, whatever the file holds
+
+
 def content_digest(meta, arrays):
     """SHA-256 over the metadata (without its own "sha256" entry) and every array's name,
     dtype, shape and bytes."""
@@ -95,4 +151,4 @@ def content_digest(meta, arrays):
     return digest.hexdigest()
 
 
-__all__ = ["META_KEY", "encode", "decode", "content_digest"]
+__all__ = ["META_KEY", "MAX_NESTING", "array_names", "encode", "decode", "content_digest"]

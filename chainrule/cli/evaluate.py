@@ -12,6 +12,7 @@ import chainrule as cr
 from chainrule import checkpoint, data, nn, train
 from chainrule.cli import run_settings
 from chainrule.cli.errors import UsageError
+from chainrule.cli.run_file import read_run
 from chainrule.train.plots import picture_format, require_matplotlib
 
 
@@ -42,12 +43,7 @@ def add_evaluate(subparsers):
 
 def run_evaluate(args):
     check_plot(args.plot)
-    try:
-        config = run_settings.saved_config(args.path, checkpoint.load(args.path))
-    except checkpoint.CheckpointError as error:
-        raise UsageError(f"chainrule evaluate: {error}") from None
-    except UsageError as error:
-        raise UsageError(f"chainrule evaluate: {error}") from None
+    config, _, _ = read_run(args.path, "evaluate")  # the whole file, before anything is built
     dataset = args.dataset or config["dataset"]
     try:
         _, x_test, y_train, y_test = run_settings.load_split({**config, "dataset": dataset})

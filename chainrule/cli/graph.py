@@ -15,6 +15,7 @@ from chainrule.explanation.formulas.expression import ExpressionError
 from chainrule.explanation.pictures.picture import SUFFIXES
 from chainrule.cli.errors import CommandError
 from chainrule.cli.formula_input import formula_of, parse_point
+from chainrule.files import NotARegularFile, check_replaceable
 
 DESCRIPTION = (
     "Draw the computation graph of EXPR at the point --at: a box per step with its op, value "
@@ -102,6 +103,10 @@ def _check_output(path):
     folder = os.path.dirname(path) or "."
     if not os.path.isdir(folder):
         raise CommandError(f"-o {path}: no such folder {folder!r}")
+    try:
+        check_replaceable(path)
+    except NotARegularFile as error:
+        raise CommandError(f"-o {path}: {error.strerror}") from None
 
 
 def _positive_int(text):

@@ -83,7 +83,7 @@ def saved_config(path, extra):
         )
     config = {**TRAIN_DEFAULTS, **BEFORE, **config}
     for key, choices in CHOICES.items():
-        if config[key] not in choices:
+        if not isinstance(config[key], str) or config[key] not in choices:
             raise UsageError(f"{path} holds an unknown {key} {config[key]!r}")
     hidden = config["hidden"]
     if not isinstance(hidden, list) or not all(type(n) is int and n >= 1 for n in hidden):

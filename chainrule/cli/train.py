@@ -12,7 +12,9 @@ from chainrule import checkpoint, data, nn, train
 from chainrule.cli import run_settings
 from chainrule.cli.arguments import count, momentum, plural, positive_float, positive_int, share
 from chainrule.cli.errors import UsageError
+from chainrule.cli.run_file import resumed_config
 from chainrule.cli.run_settings import TRAIN_DEFAULTS
+from chainrule.files import NotARegularFile, check_replaceable
 from chainrule.train.plots import picture_format, require_matplotlib
 
 DEFAULT_EPOCHS = 10
@@ -169,34 +171,20 @@ def train_config(args):
 def check_outputs(args):
     """Refuse, before any training, outputs that could not be written."""
     for flag, path in (("--save", args.save), ("--plot", args.plot)):
-        if path is not None and not os.path.isdir(os.path.dirname(path) or "."):
+        if path is None:
+            continue
+        if not os.path.isdir(os.path.dirname(path) or "."):
             raise UsageError(f"chainrule train: {flag} {path}: no such folder")
+        try:
+            check_replaceable(path)  # refused now rather than after the first epoch
+        except NotARegularFile as error:
+            raise UsageError(f"chainrule train: {flag} {path}: {error.strerror}") from None
     if args.plot is not None:
         try:
             picture_format(args.plot)
             require_matplotlib()
         except (ValueError, ImportError) as error:
             raise UsageError(f"chainrule train: --plot: {error}") from None
-
-
-def resumed_config(path, given):
-    try:
-        saved = checkpoint.load(path)
-        config = run_settings.saved_config(path, saved)
-    except (checkpoint.CheckpointError, UsageError) as error:
-        raise UsageError(f"chainrule train: {error}") from None
-    for key, value in given.items():
-        if value != config.get(key):
-            raise UsageError(
-                f"chainrule train: --{key.replace('_', '-')} {setting(value)} differs from "
-                f"the resumed run's {setting(config.get(key))}; leave it out"
-            )
-    return config, int(saved.get("epoch", 0))
-
-
-def setting(value):
-    """A setting as it is typed on the command line: ``256 128`` for a list."""
-    return " ".join(map(str, value)) if isinstance(value, list) else str(value)
 
 
 def describe_run(config, description, train_size, test_size, args, done):

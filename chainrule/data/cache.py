@@ -4,13 +4,13 @@ SHA-256 checks, and fetching a file so that only a verified copy is ever left in
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
-import tempfile
 import urllib.error
 import urllib.request
 from pathlib import Path
+
+from chainrule.files import atomic_writer, open_regular, write_atomically
 
 _CHUNK = 1 << 20
 _TIMEOUT_S = 60
@@ -47,7 +47,7 @@ def sha256_of(path):
         'ba7816bf8f01cfea'
     """
     digest = hashlib.sha256()
-    with open(path, "rb") as file:
+    with open_regular(path) as file:
         while chunk := file.read(_CHUNK):
             digest.update(chunk)
     return digest.hexdigest()
@@ -56,8 +56,10 @@ def sha256_of(path):
 def write_atomic(path, data):
     """Write ``data`` (bytes) to ``path`` so that readers see the old file or the whole new one.
 
-    The bytes go to a temporary file in the same folder, are flushed to disk, and then renamed
-    over ``path`` (a rename within one file system is atomic). Missing folders are created.
+    Missing folders are created; the rest is :func:`chainrule.files.write_atomically`: the
+    bytes go to a temporary file in the same folder, are flushed to disk, and then renamed over
+    ``path``; a file already there keeps its permissions, and anything but a regular file there
+    (a FIFO, a device, a folder) is refused.
 
     Example:
         >>> import os, tempfile
@@ -70,9 +72,7 @@ def write_atomic(path, data):
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with _temporary_beside(path) as (file, temporary):
-        file.write(data)
-        _commit(file, temporary, path)
+    write_atomically(path, data)
 
 
 def fetch(url, path, sha256, opener=None):
@@ -106,7 +106,8 @@ def fetch(url, path, sha256, opener=None):
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with _temporary_beside(path) as (file, temporary):
+    # An exception in the block (a failed download, a wrong checksum) leaves nothing behind.
+    with atomic_writer(path) as file:
         digest = hashlib.sha256()
         for chunk in _download_chunks(opener or _urlopen, url):
             digest.update(chunk)
@@ -116,7 +117,6 @@ def fetch(url, path, sha256, opener=None):
                 f"the download of {url} is corrupted or not the expected file: its SHA-256 is "
                 f"{digest.hexdigest()}, expected {sha256}; nothing was saved, try again later"
             )
-        _commit(file, temporary, path)
     return path
 
 
@@ -133,41 +133,6 @@ def _download_chunks(opener, url):
     except (urllib.error.URLError, OSError) as exc:
         reason = getattr(exc, "reason", None) or exc
         raise ConnectionError(f"could not download {url}: {reason}") from exc
-
-
-@contextlib.contextmanager
-def _temporary_beside(path):
-    # Same folder as the target, so that the final rename never crosses file systems.
-    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    temporary = Path(name)
-    file = os.fdopen(handle, "wb")
-    try:
-        yield file, temporary
-    finally:
-        file.close()
-        temporary.unlink(missing_ok=True)
-
-
-def _commit(file, temporary, path):
-    file.flush()
-    os.fsync(file.fileno())
-    file.close()
-    os.replace(temporary, path)
-    _fsync_folder(path.parent)
-
-
-def _fsync_folder(folder):
-    # Makes the rename itself durable; not every platform lets a folder be opened (Windows).
-    try:
-        handle = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(handle)
-    except OSError:
-        pass
-    finally:
-        os.close(handle)
 
 
 __all__ = ["cache_dir", "fetch", "sha256_of", "write_atomic"]

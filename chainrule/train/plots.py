@@ -10,7 +10,7 @@ import os
 
 import numpy as np
 
-from chainrule.atomic_write import write_atomically
+from chainrule.files import write_atomically
 from chainrule.train.callbacks import Callback, gradient_norms
 from chainrule.train.history import History
 

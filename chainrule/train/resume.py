@@ -42,18 +42,60 @@ def save_run(path, model, optimizer, scheduler, train_loader, history, extra=Non
 def restore_run(path, model, optimizer, scheduler, train_loader):
     """Load a checkpoint of :func:`save_run`; returns ``(history, epochs done)``.
 
+    The whole run is checked before anything is restored: the file (as ``checkpoint.load``),
+    the epoch count, the history, and each random generator's state, tried on a fresh
+    generator of its kind first.
+
     Raises:
         CheckpointError: the file is not a checkpoint of a ``fit`` run, or does not fit the
-            model, optimizer or schedule (nothing is restored then).
+            model, optimizer, schedule or loader (nothing is restored then).
     """
     extra = checkpoint.load(path)
-    if not isinstance(extra, dict) or extra.get("kind") != RUN_KIND:
+    if not is_run(extra):
         raise checkpoint.CheckpointError(
             path, "holds no training run to resume (it was not written by fit(checkpoint=...))"
         )
+    epochs, history = _checked_progress(path, extra)
+    assignments = _random_assignments(path, model, train_loader, extra.get("random"))
     checkpoint.load(path, model, optimizer, scheduler)
-    set_random_state(path, model, train_loader, extra["random"])
-    return History(extra["history"]), int(extra["epoch"])
+    for generator, state in assignments:
+        generator.bit_generator.state = state
+    if extra["random"]["loader_epoch"] is not None:
+        train_loader.epoch = extra["random"]["loader_epoch"]
+    return history, epochs
+
+
+def is_run(extra):
+    """Whether the ``extra`` of a checkpoint is that of a :func:`save_run` run.
+
+    Example:
+        >>> from chainrule.train.resume import is_run
+        >>> is_run({"kind": "fit", "epoch": 3}), is_run({"epoch": 3})
+        (True, False)
+    """
+    # The kind is compared only once it is text: an array would compare entry by entry.
+    return (
+        isinstance(extra, dict)
+        and isinstance(extra.get("kind"), str)
+        and (extra["kind"] == RUN_KIND)
+    )
+
+
+def _checked_progress(path, extra):
+    epochs = extra.get("epoch")
+    if not isinstance(epochs, int) or isinstance(epochs, bool) or epochs < 0:
+        raise checkpoint.CheckpointError(
+            path, "has no epoch count: it was not written by fit(checkpoint=...)"
+        )
+    records = extra.get("history")
+    if not isinstance(records, dict) or not all(
+        isinstance(key, str) and isinstance(values, list) and len(values) == epochs
+        for key, values in records.items()
+    ):
+        raise checkpoint.CheckpointError(
+            path, f"has no history of its {epochs} epochs: it was changed after it was written"
+        )
+    return epochs, History(records)
 
 
 def random_state(model, train_loader):
@@ -70,10 +112,27 @@ def random_state(model, train_loader):
 
 
 def set_random_state(path, model, train_loader, state):
-    """Put back what :func:`random_state` returned."""
-    default_generator.bit_generator.state = state["default_generator"]
+    """Put back what :func:`random_state` returned; nothing is changed if any part is refused.
+
+    Raises:
+        CheckpointError: a state of the wrong form, or for a generator the run does not have.
+    """
+    assignments = _random_assignments(path, model, train_loader, state)
+    for generator, saved in assignments:
+        generator.bit_generator.state = saved
     if state["loader_epoch"] is not None:
         train_loader.epoch = state["loader_epoch"]
+
+
+def _random_assignments(path, model, train_loader, state):
+    # (generator, saved state) pairs, each state tried first on a fresh generator of its kind.
+    keys = {"default_generator", "loader_epoch", "loader_generator", "modules"}
+    if not isinstance(state, dict) or set(state) != keys or not isinstance(state["modules"], dict):
+        raise checkpoint.CheckpointError(path, "has no random-generator states of a run")
+    epoch = state["loader_epoch"]
+    if epoch is not None and (not isinstance(epoch, int) or isinstance(epoch, bool) or epoch < 0):
+        raise checkpoint.CheckpointError(path, f"has a loader epoch {epoch!r:.40}")
+    pairs = [(default_generator, state["default_generator"])]
     if state["loader_generator"] is not None:
         loader_generator = getattr(train_loader, "generator", None)
         if loader_generator is None:
@@ -82,14 +141,27 @@ def set_random_state(path, model, train_loader, state):
                 "was saved with a DataLoader that draws from a "
                 "generator; make the new one with a generator too",
             )
-        loader_generator.bit_generator.state = state["loader_generator"]
+        pairs.append((loader_generator, state["loader_generator"]))
     generators = dict(_module_generators(model))
     for name, saved in state["modules"].items():
         if name not in generators:
             raise checkpoint.CheckpointError(
                 path, f"holds the state of a generator {name!r} that the model does not have"
             )
-        generators[name].bit_generator.state = saved
+        pairs.append((generators[name], saved))
+    for generator, saved in pairs:
+        _try_state(path, generator, saved)
+    return pairs
+
+
+def _try_state(path, generator, saved):
+    try:
+        type(generator.bit_generator)().state = saved
+    # NumPy checks a state as it takes it, failing with whichever error the damage causes.
+    except Exception as error:  # noqa: BLE001
+        raise checkpoint.CheckpointError(
+            path, f"has a random-generator state that NumPy refuses ({error!s:.100})"
+        ) from None
 
 
 def _module_generators(model):
@@ -105,4 +177,4 @@ def _state_of(generator):
     return generator.bit_generator.state if isinstance(generator, np.random.Generator) else None
 
 
-__all__ = ["save_run", "restore_run", "random_state", "set_random_state"]
+__all__ = ["is_run", "save_run", "restore_run", "random_state", "set_random_state"]

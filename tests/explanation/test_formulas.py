@@ -1,7 +1,6 @@
 """Derivatives as formulas: the engine's own rules run on formula terms, tidied by SymPy."""
 
 import sys
-import time
 
 import numpy as np
 import pytest
@@ -9,6 +8,7 @@ import pytest
 import chainrule as cr
 from chainrule.explanation.formulas.expression import ExpressionError, parse
 from chainrule.primitive import Primitive
+from tests.work import in_start_ups
 
 sympy = pytest.importorskip("sympy")
 
@@ -135,17 +135,17 @@ def test_a_variable_the_formula_does_not_have_is_refused():
 
 
 def test_high_orders_of_growing_formulas_are_refused_quickly():
-    start = time.perf_counter()
-    with pytest.raises(ExpressionError, match="too large"):
-        derivative_formula("sigmoid(x)", order=10)
-    assert time.perf_counter() - start < 10
+    # Quickly: in a few start-ups of the interpreter, however busy the machine.
+    refusal, start_ups = in_start_ups(lambda: derivative_formula("sigmoid(x)", order=10))
+    assert isinstance(refusal, ExpressionError) and "too large" in str(refusal)
+    assert start_ups < 10
 
 
 @pytest.mark.parametrize("text", ["x*(9**999)**9", "x*2**10000", "x**10000"])
 def test_huge_constant_powers_do_not_hang_the_symbolic_path(text):
-    start = time.perf_counter()
-    derivative_formula(text)
-    assert time.perf_counter() - start < 2
+    answer, start_ups = in_start_ups(derivative_formula, text)
+    assert isinstance(answer, str) and len(answer) < 200
+    assert start_ups < 5
 
 
 def test_without_sympy_the_error_names_the_extra(monkeypatch):

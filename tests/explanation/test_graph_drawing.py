@@ -3,7 +3,6 @@
 import math
 import shutil
 import sys
-import time
 
 import numpy as np
 import pytest
@@ -11,6 +10,7 @@ import pytest
 import chainrule as cr
 from chainrule.explanation.pictures import dot
 from chainrule.explanation.pictures.dot import GraphvizNotFound
+from tests.work import in_start_ups
 
 HAS_DOT = shutil.which("dot") is not None
 needs_graphviz = pytest.mark.skipif(not HAS_DOT, reason="Graphviz's dot program is not installed")
@@ -194,12 +194,12 @@ def test_a_function_is_recorded_even_inside_no_grad():
 # --- big graphs -------------------------------------------------------------------------------
 
 
-def test_a_100000_step_chain_is_cut_with_a_note_within_a_second_or_two():
+def test_a_100000_step_chain_is_cut_with_a_note_in_a_few_start_ups():
+    # Once within two seconds; now within twelve start-ups of the interpreter, measured at the
+    # same moment, which a busy machine slows alike (about 1 start-up on an idle one).
     out = chain(100_000)
-    start = time.perf_counter()
-    picture = cr.draw_graph(out)
-    seconds = time.perf_counter() - start
-    assert seconds < 2.0
+    picture, start_ups = in_start_ups(cr.draw_graph, out)
+    assert start_ups < 12
     assert (picture.steps, picture.hidden) == (200, 99_801)
     assert '  more [label="… 99,801 more steps not shown (max_nodes=200)", shape="note"' in (
         picture.dot

@@ -1,5 +1,9 @@
 """Running ``chainrule`` command lines for the fuzz tests: building hostile command lines around
 a formula, running them in-process (cli.main) or as real processes, and judging the answer.
+
+An answer's work is bounded by counting chainrule's operations, not by a time limit (which a
+busy machine breaks): ``diff``'s own budget of operations, and room for the other commands'
+sweeps. Times are the on-demand report's figures.
 """
 
 import contextlib
@@ -11,10 +15,17 @@ import time
 import warnings
 
 from chainrule import cli
+from chainrule.cli.diff import MAX_OPERATIONS
 from chainrule.explanation.formulas.expression import parse
+from tests.work import counted_operations
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-SECONDS = 1.0
+# The most operations one answer may do: diff's budget for --order, and room for the sweeps of
+# explain, graph and check over a formula of at most 1,000 characters.
+OPERATIONS = MAX_OPERATIONS + 10_000
+# A generous limit for a real process, which only a hang reaches (not a time to meet).
+HANG_SECONDS = 60
+MAX_ARGUMENT = 30_000  # characters: at most 4 bytes each in UTF-8
 FORMULA_COMMANDS = ("diff", "explain", "graph", "check")
 
 HOSTILE_OPTIONS = {
@@ -85,20 +96,33 @@ HIDDEN_WARNINGS = (DeprecationWarning, PendingDeprecationWarning, ImportWarning,
 
 def run_in_process(argv):
     """``chainrule ARGV`` run by cli.main: status, stdout, stderr (with the warnings a process
-    would print) and seconds."""
+    would print), the chainrule operations it did, and its seconds (a report's figure)."""
     out, err = io.StringIO(), io.StringIO()
     start = time.perf_counter()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        with warnings.catch_warnings(record=True) as caught:
+        with warnings.catch_warnings(record=True) as caught, counted_operations() as count:
             warnings.simplefilter("always")
             status = cli.main(argv)
     shown = [w for w in caught if not issubclass(w.category, HIDDEN_WARNINGS + (SyntaxWarning,))]
     stderr = err.getvalue() + "".join(f"{w.category.__name__}: {w.message}\n" for w in shown)
-    return status, out.getvalue(), stderr, time.perf_counter() - start
+    return Answer(status, out.getvalue(), stderr, count[0], time.perf_counter() - start)
 
 
-def check_answer(argv, status, stderr, seconds):
+class Answer(tuple):
+    """status, stdout, stderr, operations, seconds (operations None for a real process)."""
+
+    def __new__(cls, status, stdout, stderr, operations, seconds):
+        return super().__new__(cls, (status, stdout, stderr, operations, seconds))
+
+    status = property(lambda self: self[0])
+    stderr = property(lambda self: self[2])
+    operations = property(lambda self: self[3])
+    seconds = property(lambda self: self[4])
+
+
+def check_answer(argv, answer):
     """The problems with one command line's answer (an empty list when it is right)."""
+    status, stderr = answer.status, answer.stderr
     problems = []
     # check answers 1 for a wrong claim (its verdict on stdout); every other command 0 or 2.
     if status not in ((0, 1, 2) if argv[0] == "check" else (0, 2)):
@@ -110,15 +134,16 @@ def check_answer(argv, status, stderr, seconds):
         problems.append(f"{len(lines)} lines on stderr: {stderr[:300]!r}")
     if status in (0, 1) and stderr:
         problems.append(f"stderr with exit status {status}: {stderr[:300]!r}")
-    if seconds > SECONDS:
-        problems.append(f"{seconds:.2f} s")
+    if answer.operations is not None and answer.operations > OPERATIONS:
+        problems.append(f"{answer.operations:,} operations")
     return [(argv[:1] + [a[:60] for a in argv[1:]], problem) for problem in problems]
 
 
-def run_process(argv, timeout):
-    """``python -m chainrule ARGV``: status, stdout, stderr and seconds. Arguments go as bytes,
-    so that lone surrogates arrive as the invalid UTF-8 a shell could pass."""
-    argv = [arg.encode("utf-8", "surrogatepass") for arg in argv]
+def run_process(argv, timeout=HANG_SECONDS):
+    """``python -m chainrule ARGV`` as an :class:`Answer` (no operations counted). Arguments go
+    as bytes, so that lone surrogates arrive as the invalid UTF-8 a shell could pass."""
+    # Linux takes at most 128 KiB per argument: a shell could not pass a longer one either.
+    argv = [arg[:MAX_ARGUMENT].encode("utf-8", "surrogatepass") for arg in argv]
     start = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-m", "chainrule", *argv],
@@ -130,7 +155,14 @@ def run_process(argv, timeout):
         env=dict(os.environ, PYTHONIOENCODING="utf-8"),
         timeout=timeout,
     )
-    return done.returncode, done.stdout, done.stderr, time.perf_counter() - start
+    return Answer(done.returncode, done.stdout, done.stderr, None, time.perf_counter() - start)
 
 
-__all__ = ["check_answer", "command_line", "formula_commands", "run_in_process", "run_process"]
+__all__ = [
+    "Answer",
+    "check_answer",
+    "command_line",
+    "formula_commands",
+    "run_in_process",
+    "run_process",
+]

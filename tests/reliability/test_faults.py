@@ -20,7 +20,7 @@ import numpy as np
 import pytest
 
 import chainrule as cr
-from chainrule import atomic_write, checkpoint, nn, optim
+from chainrule import checkpoint, files, nn, optim
 from chainrule.checkpoint import CheckpointError, archive
 from chainrule.checkpoint.encoding import content_digest
 
@@ -112,7 +112,7 @@ def test_the_next_save_removes_temporary_files_of_killed_writers(kill_report):
 def test_a_save_removes_only_the_temporary_files_of_dead_writers_of_its_own_file(tmp_path):
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                           capture_output=True, text=True, check=True)
-    dead_pid, host = int(dead.stdout), atomic_write._HOST
+    dead_pid, host = int(dead.stdout), files._HOST
     names = {
         "dead writer": f".run.npz.{host}.{dead_pid}.0123abcd.tmp",
         "live writer": f".run.npz.{host}.{os.getppid()}.0123abcd.tmp",

@@ -208,7 +208,9 @@ class Payload:
 
 def test_an_object_array_is_refused_without_unpickling_it(tmp_path):
     payload = np.array([Payload()], dtype=object)
-    meta = {"format": archive.FORMAT, "version": 1, "parts": {}, "sha256": ""}
+    # The metadata names the array, so that the file gets as far as its header.
+    parts = {"model": {"items": [["w", {"array": "model/w"}]]}}
+    meta = {"format": archive.FORMAT, "version": 1, "parts": parts, "sha256": ""}
     path = sealed({"__meta__": meta_entry(meta), "model/w": payload}, tmp_path, allow_pickle=True)
     with pytest.raises(CheckpointError, match="object array 'model/w'.*pickle.*refused"):
         checkpoint.load(path)

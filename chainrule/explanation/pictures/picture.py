@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from chainrule.atomic_write import write_atomically
+from chainrule.files import write_atomically
 from chainrule.explanation.pictures.dot import GraphvizNotFound, render
 
 # File suffix → format; .gv is Graphviz's other suffix for DOT.

@@ -80,11 +80,23 @@ def det(x):
     return _det_op(x)
 
 
+def _inverse_t(x):
+    # log|det A| → −∞ at a singular A and its gradient A⁻ᵀ does not exist there (det's cofactor
+    # stays finite, but A⁻ᵀ = cofactor/det blows up): an error that says so, not "Singular matrix".
+    try:
+        return inv(x).mT
+    except np.linalg.LinAlgError:
+        raise np.linalg.LinAlgError(
+            "slogdet: log|det A| has no derivative at a singular matrix (det A = 0, "
+            "log|det A| = -inf): its gradient A⁻ᵀ does not exist there"
+        ) from None
+
+
 # The sign carries no derivative; log|det A| has gradient A⁻ᵀ.
 _slogdet_op = multiple_outputs(
     "slogdet", lambda x: tuple(np.linalg.slogdet(x)), ("sign", "logabsdet"),
-    vjp=lambda grad_outs, outs, x: as_matrix_stack(grad_outs[1]) * inv(x).mT,
-    jvp=lambda x_dot, outs, x: (None, reductions.sum(inv(x).mT * x_dot, axis=(-2, -1))),
+    vjp=lambda grad_outs, outs, x: as_matrix_stack(grad_outs[1]) * _inverse_t(x),
+    jvp=lambda x_dot, outs, x: (None, reductions.sum(_inverse_t(x) * x_dot, axis=(-2, -1))),
     no_derivative=("sign",),
 )
 
@@ -92,7 +104,9 @@ _slogdet_op = multiple_outputs(
 def slogdet(x):
     """(sign, log|det A|) as ``numpy.linalg.slogdet``: det = sign·exp(logabsdet), no overflow.
 
-    The sign has no derivative; log|det A| has gradient A⁻ᵀ, and so needs an invertible A.
+    The sign has no derivative; log|det A| has gradient A⁻ᵀ, and so needs an invertible A:
+    at a singular one (log|det A| = −inf) the derivative raises ``numpy.linalg.LinAlgError``
+    saying so.
 
     Example:
         >>> import chainrule as cr
