@@ -39,6 +39,7 @@ RUNS = {
     "memory": report_runs.memory,
     "suites": report_runs.suites,
     "coverage": report_runs.coverage,
+    "threads": report_runs.threads,
 }
 
 

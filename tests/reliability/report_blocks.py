@@ -70,12 +70,21 @@ def figures(f):
         ("a 100,000-deep graph", "differentiates in both modes; freed on `del` "
          f"(+{mem['deep']['after_del_mib'] - mem['deep']['baseline_mib']:.1f} of "
          f"{mem['deep']['built_mib'] - mem['deep']['baseline_mib']:.0f} MiB stays)", "memory"),
+        ("threads differentiating at once", _threads(f["threads"]), "threads"),
         ("line coverage of the core", f"{cov['core']['percent']:.1f}% of "
          f"{cov['core']['statements']:,} statements", "coverage"),
     ]  # fmt: skip
     lines = ["| what | figure | run |", "|---|---|---|"]
     lines += [f"| {what} | {figure} | `{REPORT} {run}` |" for what, figure, run in rows]
     return "\n".join(lines)
+
+
+def _threads(found):
+    mixed, loop = found["mixed"], found["no_grad"]
+    return (f"{mixed['threads']} threads, {mixed['calls']:,} calls of backward, grad, jvp, "
+            f"hessian, jit and training steps, a thread switch every µs: {mixed['wrong']} wrong, "
+            f"{mixed['errors']} errors; a thread looping `no_grad` changed another's grad mode "
+            f"{loop['grad_mode_changed']} times in {loop['backward_calls']:,} backward calls")
 
 
 def _largest_growth(bombs):

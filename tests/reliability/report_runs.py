@@ -234,7 +234,7 @@ def suites():
         ),
         "programs": pytest_outcomes("tests/reliability/test_random_programs.py"),
         "torch": pytest_outcomes("-m", "torch", "tests/reliability"),
-        "replay": pytest_outcomes("tests/replay"),
+        "replay": pytest_outcomes("tests/jit"),
         "faults": pytest_outcomes("tests/reliability/test_faults.py"),
     }
 
@@ -269,3 +269,10 @@ def _covered(files):
     statements = sum(f["summary"]["num_statements"] for f in files)
     covered = sum(f["summary"]["covered_lines"] for f in files)
     return {"statements": statements, "percent": 100 * covered / statements}
+
+
+def threads():
+    """Threads differentiating at once (tests/reliability/thread_stress.py), in a process of its
+    own: wrong results and errors against the single-threaded answers."""
+    return json.loads(python("-m", "tests.reliability.thread_stress"))
+
