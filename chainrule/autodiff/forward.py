@@ -63,11 +63,7 @@ def push_tangents(result, prim, args, params):
     state = current()
     tangents = {}
     result.tangents = tangents
-    for level, trace in enumerate(state.forward_traces):
-        dots = [x.tangents.get(trace) if isinstance(x, Tensor) and x.tangents else None
-                for x in args]
-        if all(d is None for d in dots):
-            continue
+    for level, trace, dots in _levels_reached(state, args):
         token = enter_state(state.rules_of_level(level))
         try:
             out_dot = tangent_of(prim, args, result, params, dots, level > 0)
@@ -77,6 +73,16 @@ def push_tangents(result, prim, args, params):
             tangents[trace] = out_dot
     if result.node is not None:
         result.node.tangents = tangents
+
+
+def _levels_reached(state, args):
+    """(level, trace, the inputs' tangents there) for each active level that some input's
+    tangent reaches; the rules of level k run with only the levels below k active."""
+    for level, trace in enumerate(state.forward_traces):
+        dots = [x.tangents.get(trace) if isinstance(x, Tensor) and x.tangents else None
+                for x in args]
+        if any(d is not None for d in dots):
+            yield level, trace, dots
 
 
 def tangent_of(prim, inputs, out, params, input_dots, differentiable=True, observer=None,
@@ -112,11 +118,7 @@ def push_output_tangents(results, prim, args, params):
     state = current()
     for result in results:
         result.tangents = {}
-    for level, trace in enumerate(state.forward_traces):
-        dots = [x.tangents.get(trace) if isinstance(x, Tensor) and x.tangents else None
-                for x in args]
-        if all(d is None for d in dots):
-            continue
+    for level, trace, dots in _levels_reached(state, args):
         token = enter_state(state.rules_of_level(level))
         try:
             outs = results if level > 0 or _recorded(args, dots) else tuple(

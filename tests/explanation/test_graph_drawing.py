@@ -183,7 +183,7 @@ def test_names_with_quotes_backslashes_and_newlines_are_escaped_in_the_dot():
 @needs_graphviz
 def test_graphviz_reads_escaped_names():
     svg = cr.draw_graph(lambda x: x * 2.0, 1.0, names=['say "hi" & <θ>']).svg()
-    assert ">say &quot;hi&quot; &amp; &lt;θ&gt; (input)</text>" in svg
+    assert ">v1 = say &quot;hi&quot; &amp; &lt;θ&gt; (input)</text>" in svg
 
 
 def test_a_function_is_recorded_even_inside_no_grad():
@@ -230,7 +230,7 @@ def test_a_cut_graph_renders():
 def test_graphviz_parses_the_dot_into_svg_and_png():
     picture = cr.draw_graph(sigmoid, 0.5)
     svg = picture.svg()
-    assert svg.lstrip().startswith("<?xml") and "v4 = 1 / v3" in svg
+    assert svg.lstrip().startswith("<?xml") and "v5 = 1 / v4" in svg
     assert picture.png().startswith(b"\x89PNG\r\n\x1a\n")
     assert picture._repr_svg_() == svg
 
@@ -238,7 +238,7 @@ def test_graphviz_parses_the_dot_into_svg_and_png():
 @needs_graphviz
 def test_rendering_without_the_python_package_runs_dot_itself(monkeypatch):
     monkeypatch.setitem(sys.modules, "graphviz", None)
-    assert "v4 = 1 / v3" in cr.draw_graph(sigmoid, 0.5).svg()
+    assert "v5 = 1 / v4" in cr.draw_graph(sigmoid, 0.5).svg()
 
 
 @needs_graphviz
