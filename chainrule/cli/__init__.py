@@ -8,6 +8,7 @@ traceback.
 
 from __future__ import annotations
 
+import os
 import sys
 
 from chainrule import __version__
@@ -50,7 +51,9 @@ def main(argv=None):
         if args.command is None:
             parser.print_help()
             return 0
-        return args.run(args)
+        status = args.run(args)
+        sys.stdout.flush()  # a closed pipe is found here, inside the command, not at exit
+        return status
     except SystemExit as done:  # --help and --version end here
         return done.code
     except UsageError as error:
@@ -58,6 +61,11 @@ def main(argv=None):
     except KeyboardInterrupt:
         print("chainrule: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader stopped early (``chainrule explain ... | head``): that is no error. Python
+        # would complain again when it flushes stdout at exit, so stdout goes nowhere now.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as error:  # noqa: BLE001  (a command line shows one line, not a traceback)
         print(f"chainrule: error: {type(error).__name__}: {error}", file=sys.stderr)
     return 2

@@ -157,3 +157,15 @@ def test_explain_formats(form, start, capsys):
     out = capsys.readouterr().out
     assert out.startswith(start)
     assert form != "html" or "<table>" in out
+
+
+def test_a_reader_that_stops_early_is_no_error():
+    # `chainrule explain ... | head -2`: the pipe closes before the output is written.
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        f"{sys.executable} -m chainrule explain 'sin(x)*x' --at x=0.5 --mode both | head -2",
+        shell=True, capture_output=True, text=True, check=False,
+    )
+    assert done.stdout.count("\n") == 2 and done.stderr == ""
