@@ -22,13 +22,13 @@ from chainrule.ops import (
     abs, add, all, any, arccos, arccosh, arcsin, arcsinh, arctan, arctan2, arctanh, argmax,
     argmin, astype, broadcast_to, cbrt, ceil, clip, concatenate, copy, cos, cosh, cumprod,
     cumsum, divide, dot, einsum, elu, equal, erf, erfc, exp, exp2, expand_dims, expm1, flip,
-    floor, floor_divide, gelu, greater, greater_equal, hypot, inner, isfinite, isinf, isnan,
+    floor, floor_divide, fmod, gelu, greater, greater_equal, hypot, inner, isfinite, isinf, isnan,
     leaky_relu, less, less_equal, log, log10, log1p, log2, logaddexp, logical_and, logical_not,
     logical_or, logical_xor, logsumexp, matmul, max, maximum, mean, min, minimum, mod, moveaxis,
     multiply, negative, not_equal, outer, pad, power, prod, ravel, reciprocal, relu, repeat,
     reshape, roll, round, sigmoid, sign, sin, sinh, softplus, split, sqrt, square, squeeze,
     stack, std, subtract, sum, swapaxes, take, tan, tanh, tensordot, tile, trace, transpose,
-    var, vdot, where,
+    trunc, var, vdot, where,
 )
 from chainrule.primitive import Primitive, primitive
 from chainrule.random import manual_seed
@@ -72,10 +72,11 @@ __all__ = [
     "jit", "TraceError", "gradcheck", "primitive", "Primitive", "manual_seed",
     # elementwise
     "add", "subtract", "multiply", "divide", "negative", "power", "reciprocal", "square", "sqrt",
-    "cbrt", "abs", "sign", "copy", "astype", "exp", "exp2", "expm1", "log", "log2", "log10",
-    "log1p", "logaddexp", "erf", "erfc", "sin", "cos", "tan", "arcsin", "arccos", "arctan",
-    "arctan2", "hypot", "sinh", "cosh", "tanh", "arcsinh", "arccosh", "arctanh", "where",
-    "maximum", "minimum", "clip", "relu", "leaky_relu", "sigmoid", "elu", "gelu", "softplus",
+    "cbrt", "abs", "sign", "copy", "astype", "mod", "fmod", "exp", "exp2", "expm1", "log",
+    "log2", "log10", "log1p", "logaddexp", "erf", "erfc", "sin", "cos", "tan", "arcsin",
+    "arccos", "arctan", "arctan2", "hypot", "sinh", "cosh", "tanh", "arcsinh", "arccosh",
+    "arctanh", "where", "maximum", "minimum", "clip", "relu", "leaky_relu", "sigmoid", "elu",
+    "gelu", "softplus",
     # reductions
     "sum", "mean", "prod", "max", "min", "var", "std", "logsumexp", "cumsum", "cumprod",
     # linear algebra
@@ -87,6 +88,6 @@ __all__ = [
     # not differentiable
     "equal", "not_equal", "less", "less_equal", "greater", "greater_equal", "logical_not",
     "logical_and", "logical_or", "logical_xor", "isnan", "isinf", "isfinite", "floor", "ceil",
-    "round", "floor_divide", "mod", "argmax", "argmin", "all", "any",
+    "round", "trunc", "floor_divide", "argmax", "argmin", "all", "any",
     "nn", "optim", "data", "train", "checkpoint", "__version__",
 ]

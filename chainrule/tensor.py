@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from chainrule.engine_state import current
 from chainrule.graph import LeafNode
 from chainrule.modes import (
     detached_node, is_traced, refuse_escape, refuse_in_trace, running_trace,
@@ -144,7 +145,17 @@ class Tensor:
         if self.requires_grad:
             raise TypeError(
                 "this tensor requires grad, and turning it into a NumPy array would drop the "
-                "graph; call .detach().numpy() (or .numpy()) if that is what you want"
+                "graph; keep the computation in chainrule ops (cr.stack([x, y]) rather than "
+                "np.array([x, y])), or call .detach().numpy() if that is what you want"
+            )
+        if self.tangents and any(trace in self.tangents for trace in current().forward_traces):
+            # Forward mode (jvp, jacfwd, hessian's inner level): the tangent would be dropped
+            # and the derivative silently 0.
+            raise TypeError(
+                "this tensor carries a forward-mode tangent (it is inside jvp or jacfwd), and "
+                "turning it into a NumPy array would drop it; keep the computation in chainrule "
+                "ops (cr.stack([x, y]) rather than np.array([x, y])), or .detach() it if no "
+                "derivative should flow through it"
             )
         refuse_escape(self.node, "a NumPy array (np.asarray)")
         array = np.asarray(self._data, dtype=dtype)

@@ -100,7 +100,10 @@ class TensorMethods:
         return comparison.floor_divide(other, self)
 
     def __mod__(self, other):
-        return comparison.mod(self, other)
+        return arithmetic.mod(self, other)
+
+    def __rmod__(self, other):
+        return arithmetic.mod(other, self)
 
     # --- comparisons (not differentiable; they give boolean tensors) --------------------------
 

@@ -6,13 +6,13 @@ dispatch (``np.sin(tensor)``, see :mod:`chainrule.interop`) finds them here.
 
 from chainrule.ops.elementwise.activations import elu, gelu, sigmoid, softplus
 from chainrule.ops.elementwise.arithmetic import (
-    abs, add, astype, cbrt, copy, divide, multiply, negative, power, reciprocal, sign, sqrt,
-    square, subtract,
+    abs, add, astype, cbrt, copy, divide, fmod, mod, multiply, negative, power, reciprocal, sign,
+    sqrt, square, subtract,
 )
 from chainrule.ops.elementwise.comparison import (
     all, any, argmax, argmin, ceil, equal, floor, floor_divide, greater, greater_equal, isfinite,
-    isinf, isnan, less, less_equal, logical_and, logical_not, logical_or, logical_xor, mod,
-    not_equal, round,
+    isinf, isnan, less, less_equal, logical_and, logical_not, logical_or, logical_xor,
+    not_equal, round, trunc,
 )
 from chainrule.ops.contraction import dot, einsum, inner, matmul, outer, tensordot, trace, vdot
 from chainrule.ops.cumulative import cumprod, cumsum
@@ -37,7 +37,8 @@ __all__ = [
     "multiply", "negative", "power", "reciprocal", "sign", "sqrt", "square", "subtract", "all",
     "any", "argmax", "argmin", "ceil", "equal", "floor", "floor_divide", "greater",
     "greater_equal", "isfinite", "isinf", "isnan", "less", "less_equal", "logical_and",
-    "logical_not", "logical_or", "logical_xor", "mod", "not_equal", "round", "dot", "einsum",
+    "logical_not", "logical_or", "logical_xor", "mod", "fmod", "trunc", "not_equal", "round",
+    "dot", "einsum",
     "inner", "matmul", "outer", "tensordot", "trace", "vdot", "cumprod", "cumsum", "erf",
     "erfc", "exp", "exp2", "expm1", "log", "log1p", "log2", "log10", "logaddexp", "arccosh",
     "arcsinh", "arctanh", "cosh", "sinh", "tanh", "flip", "roll", "take", "concatenate", "pad",

@@ -47,11 +47,19 @@ def binary(name, fn, x_range=(-2.0, 2.0), y_range=(-2.0, 2.0)):
     ]
 
 
+# x/y at 3.125, −1.857 and −3.227: inside a piece of mod and fmod, away from the jumps.
+PIECES_X, PIECES_Y = np.array([2.5, -1.3, 7.1]), np.array([0.8, 0.7, -2.2])
+
 ARITHMETIC = [
     *binary("add", lambda x, y: x + y),
     *binary("subtract", lambda x, y: x - y),
     *binary("multiply", lambda x, y: x * y),
     *binary("divide", lambda x, y: x / y, y_range=(0.5, 2.0)),
+    # x/y stays clear of the integers, where mod and fmod jump.
+    *binary("mod", lambda x, y: x % y, x_range=(0.1, 0.9), y_range=(1.1, 2.0)),
+    OpCase("mod", lambda x, y: cr.mod(x, y), (PIECES_X, PIECES_Y), "several pieces, signs"),
+    *binary("fmod", lambda x, y: cr.fmod(x, y), x_range=(0.1, 0.9), y_range=(1.1, 2.0)),
+    OpCase("fmod", lambda x, y: cr.fmod(x, y), (PIECES_X, PIECES_Y), "several pieces, signs"),
     OpCase("divide", lambda x, y: x / y, (rand(3, 4), -rand(4, low=0.5)), "negative divisor"),
     *unary("negative", lambda x: -x),
     *binary("power", lambda x, y: x**y, x_range=(0.5, 2.0)),

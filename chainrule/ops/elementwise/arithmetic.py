@@ -10,7 +10,7 @@ import operator
 
 import numpy as np
 
-from chainrule.ops.elementwise import exponential, piecewise
+from chainrule.ops.elementwise import comparison, exponential, piecewise
 from chainrule.primitive import (
     elementwise,
     elementwise_binary,
@@ -283,7 +283,41 @@ def astype(x, dtype):
     return _cast_nondifferentiable(x, dtype=dtype)
 
 
+# x mod y is piecewise linear: x − ⌊x/y⌋·y. Where x/y is an integer it jumps; the partials there
+# are those of the piece NumPy's floor picks (the piece to the right of the jump in x/y).
+mod = elementwise_binary(
+    "mod", np.mod,
+    lambda x, y, out: 1,
+    lambda x, y, out: -comparison.floor(x / y),
+    symbolic="Mod(x, y)",
+    doc="""x mod y with the sign of y (``x % y``, ``numpy.mod``, ``numpy.remainder``).
+
+    Piecewise linear: ∂/∂x = 1 and ∂/∂y = −⌊x/y⌋ between the jumps at x/y ∈ ℤ.
+
+    Example:
+        >>> import chainrule as cr
+        >>> [float(d) for d in cr.grad(lambda x, y: x % y, argnums=(0, 1))(2.5, 0.8)]
+        [1.0, -3.0]
+    """,
+)
+
+# fmod truncates toward zero where mod floors: x − trunc(x/y)·y, with the sign of x.
+fmod = elementwise_binary(
+    "fmod", np.fmod,
+    lambda x, y, out: 1,
+    lambda x, y, out: -comparison.trunc(x / y),
+    doc="""The remainder of x / y with the sign of x (C's fmod, ``numpy.fmod``).
+
+    Piecewise linear: ∂/∂x = 1 and ∂/∂y = −trunc(x/y) between the jumps at x/y ∈ ℤ.
+
+    Example:
+        >>> import chainrule as cr
+        >>> float(cr.grad(lambda y: cr.fmod(-2.5, y))(0.8))
+        3.0
+    """,
+)
+
 __all__ = [
     "add", "subtract", "multiply", "divide", "negative", "power", "reciprocal", "square",
-    "sqrt", "cbrt", "abs", "sign", "copy", "astype",
+    "sqrt", "cbrt", "abs", "sign", "copy", "astype", "mod", "fmod",
 ]

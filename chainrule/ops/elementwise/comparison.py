@@ -50,11 +50,14 @@ floor = nondifferentiable(
 ceil = nondifferentiable(
     "ceil", np.ceil, symbolic="ceiling(x)", doc="⌈x⌉ (piecewise constant: no derivative)."
 )
+trunc = nondifferentiable(
+    "trunc", np.trunc, symbolic="sign(x)*floor(Abs(x))",
+    doc="x rounded toward zero (piecewise constant: no derivative).",
+)
 round = nondifferentiable(  # noqa: A001 -- NumPy's name
     "round", lambda x, decimals=0: np.round(x, decimals), doc="x rounded (no derivative)."
 )
 floor_divide = nondifferentiable("floor_divide", np.floor_divide, doc="x // y (no derivative).")
-mod = nondifferentiable("mod", np.mod, doc="x mod y (no derivative recorded).")
 
 
 def _argmax(x, axis=None, keepdims=False):
@@ -83,5 +86,5 @@ any = nondifferentiable("any", _any, doc="Whether some value is true.")  # noqa:
 __all__ = [
     "equal", "not_equal", "less", "less_equal", "greater", "greater_equal", "logical_not",
     "logical_and", "logical_or", "logical_xor", "isnan", "isinf", "isfinite", "floor", "ceil",
-    "round", "floor_divide", "mod", "argmax", "argmin", "all", "any",
+    "round", "trunc", "floor_divide", "argmax", "argmin", "all", "any",
 ]
