@@ -35,7 +35,8 @@ class Recorded:
     tensors.
     """
 
-    __slots__ = ("inputs", "structures", "outputs", "out_structure", "aux", "nested", "followed")
+    __slots__ = ("inputs", "input_nodes", "structures", "outputs", "out_structure", "aux",
+                 "nested", "followed")
 
 
 def split_aux(out, has_aux):
@@ -69,6 +70,9 @@ def record(f, primals, names, has_aux=False):
         rec.inputs.extend(tensors)
         rec.structures.append(structure)
         args.append(trees.unflatten(structure, tensors))
+    # The inputs' own nodes, kept now: an in-place write inside f (x[i] = v) rebinds a tensor to
+    # the write's node, and the gradient must still reach the input as it was given.
+    rec.input_nodes = [x.node for x in rec.inputs]
     out, aux = split_aux(call(f, args), has_aux)
     rec.aux = trees.map_tensors(lambda t: lower(t, rec.followed), aux)
     leaves, rec.out_structure, paths = trees.flatten(out, "the output of f")
@@ -76,7 +80,7 @@ def record(f, primals, names, has_aux=False):
     return rec
 
 
-def pull(rec, seeds):
+def pull(rec, seeds, followed=False):
     """Per input leaf, Σₖ seedsₖᵀ·∂outputₖ/∂input: one reverse sweep (None seeds are skipped).
 
     A seed may be an array, a tensor (nested) or a batch of cotangents; what comes back for an
@@ -89,14 +93,14 @@ def pull(rec, seeds):
             root_seeds.append(seed)
     if not roots:
         return [None] * len(rec.inputs)
-    targets = {x.node for x in rec.inputs}
+    targets = set(rec.input_nodes)
     # Followed by jit alone, the sweep runs on tensors that carry no derivative: recorded for
     # the replay, never differentiated.
     found = reverse.sweep(
-        roots, root_seeds, targets=targets, retain_graph=True, create_graph=rec.followed,
-        record=rec.nested,
+        roots, root_seeds, targets=targets, retain_graph=True,
+        create_graph=rec.followed or followed, record=rec.nested or followed,
     )
-    return [found.get(x.node) for x in rec.inputs]
+    return [found.get(node) for node in rec.input_nodes]
 
 
 def regroup(structures, flat_values):
@@ -123,10 +127,14 @@ def vjp(f, *primals, has_aux=False):
     rec = record(f, primals, [f"argument {i}" for i in range(len(primals))], has_aux)
 
     def vjp_fn(cotangent):
-        seeds = _cotangent_seeds(cotangent, rec)
-        grads = pull(rec, seeds)
-        flat = [_plain(g, x, rec.followed) for g, x in zip(grads, rec.inputs)]
-        if not rec.followed:
+        # vjp_fn is linear in the cotangent: called later inside another transform on a
+        # cotangent that transform follows, the sweep must carry that derivative too.
+        leaves = trees.flatten(cotangent, "the cotangent")[0]
+        followed = rec.followed or any(is_live(leaf) for leaf in leaves)
+        seeds = _cotangent_seeds(cotangent, rec, followed)
+        grads = pull(rec, seeds, followed=followed)
+        flat = [_plain(g, x, followed) for g, x in zip(grads, rec.inputs)]
+        if not followed:
             flat = owned(flat, [*seeds, *(x._data for x in rec.inputs)])
         return regroup(rec.structures, flat)
 
@@ -138,7 +146,7 @@ def _plain(value, x, followed):
     return zeros_for(x) if value is None else lower(value, followed)
 
 
-def _cotangent_seeds(cotangent, rec):
+def _cotangent_seeds(cotangent, rec, followed):
     leaves, structure, paths = trees.flatten(cotangent, "the cotangent")
     if structure != rec.out_structure:
         raise ValueError(
@@ -146,7 +154,7 @@ def _cotangent_seeds(cotangent, rec):
             f"{trees.describe(rec.out_structure)}, but it is {trees.describe(structure)}"
         )
     return [
-        _matching(v, out, rec.followed, path, "output")
+        _matching(v, out, followed, path, "output")
         for v, out, path in zip(leaves, rec.outputs, paths)
     ]
 
