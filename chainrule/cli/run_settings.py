@@ -72,25 +72,6 @@ def completed(config):
     return config
 
 
-def saved_config(path, extra):
-    """The settings of a run saved by ``chainrule train --save``, checked, from the ``extra``
-    that ``checkpoint.load`` returned; a file of something else raises UsageError."""
-    config = extra.get("config") if isinstance(extra, dict) else None
-    if not isinstance(config, dict):
-        raise UsageError(
-            f"{path} was not written by 'chainrule train --save', so it holds no settings "
-            "to rebuild the network from"
-        )
-    config = {**TRAIN_DEFAULTS, **BEFORE, **config}
-    for key, choices in CHOICES.items():
-        if not isinstance(config[key], str) or config[key] not in choices:
-            raise UsageError(f"{path} holds an unknown {key} {config[key]!r}")
-    hidden = config["hidden"]
-    if not isinstance(hidden, list) or not all(type(n) is int and n >= 1 for n in hidden):
-        raise UsageError(f"{path} holds a malformed hidden setting {hidden!r}")
-    return config
-
-
 def load_split(config):
     """``x_train, x_test, y_train, y_test``: float32 pixels in [0, 1], as rows for an MLP and
     as one-channel images (N, 1, H, W) for a CNN."""
@@ -163,7 +144,6 @@ def make_optimizer(config, parameters):
 __all__ = [
     "TRAIN_DEFAULTS",
     "completed",
-    "saved_config",
     "load_split",
     "build_model",
     "make_optimizer",
