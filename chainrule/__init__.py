@@ -19,7 +19,8 @@ from chainrule import tensor_methods  # noqa: F401  (sets Tensor's operators and
 from chainrule._version import __version__
 from chainrule.modes import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from chainrule.ops import (
-    abs, add, all, any, arccos, arccosh, arcsin, arcsinh, arctan, arctan2, arctanh, argmax,
+    abs, add, all, any, arccos, array, asanyarray, asarray, ascontiguousarray, arccosh, arcsin,
+    arcsinh, arctan, arctan2, arctanh, argmax,
     argmin, astype, broadcast_to, cbrt, ceil, clip, concatenate, copy, cos, cosh, cumprod,
     cumsum, divide, dot, einsum, elu, equal, erf, erfc, exp, exp2, expand_dims, expm1, flip,
     floor, floor_divide, fmod, gelu, greater, greater_equal, hypot, inner, isfinite, isinf, isnan,
@@ -65,7 +66,8 @@ def __getattr__(name):
 
 __all__ = [
     # tensors and recording
-    "Tensor", "tensor", "is_tensor", "no_grad", "enable_grad", "set_grad_enabled",
+    "Tensor", "tensor", "is_tensor", "array", "asarray", "asanyarray", "ascontiguousarray",
+    "no_grad", "enable_grad", "set_grad_enabled",
     "is_grad_enabled",
     # transforms and checking
     "grad", "value_and_grad", "vjp", "jvp", "jacobian", "jacrev", "jacfwd", "hessian", "hvp",

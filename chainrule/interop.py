@@ -28,14 +28,39 @@ _VALUE_ONLY = {
 _functions = {}
 
 
+# ufunc methods that are chainrule ops: np.add.reduce is a sum, np.multiply.accumulate a cumprod.
+_REDUCE = {"add": "sum", "multiply": "prod", "maximum": "max", "minimum": "min",
+           "logaddexp": "logsumexp"}
+_ACCUMULATE = {"add": "cumsum", "multiply": "cumprod"}
+
+
 def array_ufunc(ufunc, method, inputs, kwargs):
     """``Tensor.__array_ufunc__``: route a ufunc call to the chainrule op of that name."""
     op = _lookup(_UFUNC_ALIASES.get(ufunc.__name__, ufunc.__name__))
     if method == "__call__" and op is not None and not kwargs:
         return op(*inputs)
+    if method != "__call__":
+        routed = _ufunc_method(ufunc.__name__, method, op, inputs, kwargs)
+        if routed is not None:
+            return routed
     return _values_only(f"numpy.{ufunc.__name__}" + ("" if method == "__call__" else f".{method}"),
                         getattr(ufunc, method), inputs, kwargs,
                         hint="with out=, where= or dtype= arguments" if kwargs else None)
+
+
+def _ufunc_method(name, method, op, inputs, kwargs):
+    # The ufunc methods with a chainrule meaning, with NumPy's defaults (reduce and accumulate
+    # run along axis 0); None where there is none (then the values-only path decides).
+    if method == "reduce" and name in _REDUCE and set(kwargs) <= {"axis", "keepdims"}:
+        return getattr(ops, _REDUCE[name])(*inputs, axis=kwargs.get("axis", 0),
+                                           keepdims=kwargs.get("keepdims", False))
+    if method == "accumulate" and name in _ACCUMULATE and set(kwargs) <= {"axis"}:
+        return getattr(ops, _ACCUMULATE[name])(*inputs, axis=kwargs.get("axis", 0))
+    if method == "outer" and op is not None and not kwargs and len(inputs) == 2:
+        a, b = inputs
+        a_shape = ops.shape.shape_of(a)
+        return op(ops.reshape(a, a_shape + (1,) * len(ops.shape.shape_of(b))), b)
+    return None
 
 
 def array_function(func, args, kwargs):

@@ -15,6 +15,9 @@ from chainrule.ops.elementwise.comparison import (
     not_equal, round, trunc,
 )
 from chainrule.ops.contraction import dot, einsum, inner, matmul, outer, tensordot, trace, vdot
+from chainrule.ops.creation import (
+    array, asanyarray, asarray, ascontiguousarray, reading_lists,
+)
 from chainrule.ops.cumulative import cumprod, cumsum
 from chainrule.ops.elementwise.exponential import (
     erf, erfc, exp, exp2, expm1, log, log1p, log2, log10, logaddexp,
@@ -38,7 +41,7 @@ __all__ = [
     "any", "argmax", "argmin", "ceil", "equal", "floor", "floor_divide", "greater",
     "greater_equal", "isfinite", "isinf", "isnan", "less", "less_equal", "logical_and",
     "logical_not", "logical_or", "logical_xor", "mod", "fmod", "trunc", "not_equal", "round",
-    "dot", "einsum",
+    "dot", "einsum", "array", "asarray", "asanyarray", "ascontiguousarray",
     "inner", "matmul", "outer", "tensordot", "trace", "vdot", "cumprod", "cumsum", "erf",
     "erfc", "exp", "exp2", "expm1", "log", "log1p", "log2", "log10", "logaddexp", "arccosh",
     "arcsinh", "arctanh", "cosh", "sinh", "tanh", "flip", "roll", "take", "concatenate", "pad",
@@ -47,3 +50,11 @@ __all__ = [
     "ravel", "reshape", "squeeze", "swapaxes", "transpose", "logsumexp", "std", "var", "arccos",
     "arcsin", "arctan", "arctan2", "cos", "hypot", "sin", "tan",
 ]
+
+# A list of tensors given where an op takes one array means the array NumPy would make of it
+# (cr.mean([x, y]) as np.mean([1.0, 2.0])). Primitives read such lists themselves; the ops
+# composed in Python read them first. The ops whose argument is a sequence of arrays (of any
+# shapes) keep their lists.
+_TAKES_SEQUENCES = {"concatenate", "stack", "einsum", "array", "asarray", "asanyarray",
+                    "ascontiguousarray"}
+globals().update(reading_lists(globals(), __all__, _TAKES_SEQUENCES))

@@ -65,6 +65,13 @@ class Torch:
         return getattr(torch, name)
 
     @staticmethod
+    def array(nested):
+        # A (nested) list of same-shape tensors, stacked level by level as NumPy reads it.
+        if isinstance(nested, list):
+            return torch.stack([Torch.array(part) for part in nested])
+        return nested
+
+    @staticmethod
     def cbrt(x):
         return torch.sign(x) * torch.abs(x) ** (1 / 3)
 
