@@ -173,6 +173,15 @@ def test_numpy_dispatch_differentiates_like_the_chainrule_op(case):
         np.testing.assert_array_equal(got, leaf.grad.numpy())
 
 
+@pytest.mark.parametrize("case", FLOAT32_CALLS)
+def test_float32_gradients_stay_float32(case):
+    func, args, kwargs = run(case, tensors(np.float32, requires_grad=True))
+    leaves = [a for a in args if isinstance(a, cr.Tensor)]
+    leaves += [x for a in args if isinstance(a, list) for x in a if isinstance(x, cr.Tensor)]
+    total(func(*args, **kwargs)).backward()
+    assert leaves and all(leaf.grad.dtype == np.float32 for leaf in leaves)
+
+
 def test_row_stack_is_vstack():
     assert cr.row_stack is cr.vstack
     if hasattr(np, "row_stack"):
