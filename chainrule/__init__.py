@@ -31,6 +31,11 @@ from chainrule.ops import (
     stack, std, subtract, sum, swapaxes, take, tan, tanh, tensordot, tile, trace, transpose,
     trunc, var, vdot, where,
 )
+from chainrule.ops import (  # array manipulation
+    append, array_split, atleast_1d, atleast_2d, atleast_3d, column_stack, diag, diagflat,
+    diagonal, dsplit, dstack, fliplr, flipud, hsplit, hstack, linspace, partition, rollaxis,
+    rot90, row_stack, select, sort, tril, triu, vsplit, vstack,
+)
 from chainrule.primitive import Primitive, primitive
 from chainrule.random import manual_seed
 from chainrule.tensor import Tensor, is_tensor, tensor
@@ -87,6 +92,11 @@ __all__ = [
     "reshape", "ravel", "transpose", "swapaxes", "moveaxis", "squeeze", "expand_dims",
     "broadcast_to", "concatenate", "stack", "split", "flip", "roll", "tile", "repeat", "pad",
     "take",
+    # array manipulation
+    "tril", "triu", "diag", "diagonal", "diagflat", "vstack", "hstack", "dstack",
+    "column_stack", "row_stack", "array_split", "vsplit", "hsplit", "dsplit", "append", "sort",
+    "partition", "atleast_1d", "atleast_2d", "atleast_3d", "rollaxis", "flipud", "fliplr",
+    "rot90", "select", "linspace",
     # not differentiable
     "equal", "not_equal", "less", "less_equal", "greater", "greater_equal", "logical_not",
     "logical_and", "logical_or", "logical_xor", "isnan", "isinf", "isfinite", "floor", "ceil",

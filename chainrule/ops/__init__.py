@@ -34,6 +34,15 @@ from chainrule.ops.statistics import logsumexp, std, var
 from chainrule.ops.elementwise.trigonometric import (
     arccos, arcsin, arctan, arctan2, cos, hypot, sin, tan,
 )
+from chainrule.ops.arrays.orientation import fliplr, flipud, rollaxis, rot90
+from chainrule.ops.arrays.ranges import linspace
+from chainrule.ops.arrays.selection import select
+from chainrule.ops.arrays.sorting import partition, sort
+from chainrule.ops.arrays.stacking import (
+    append, array_split, atleast_1d, atleast_2d, atleast_3d, column_stack, dsplit, dstack, hsplit,
+    hstack, row_stack, vsplit, vstack,
+)
+from chainrule.ops.arrays.triangular import diag, diagflat, diagonal, tril, triu
 
 __all__ = [
     "elu", "gelu", "sigmoid", "softplus", "abs", "add", "astype", "cbrt", "copy", "divide",
@@ -49,6 +58,11 @@ __all__ = [
     "where", "max", "mean", "min", "prod", "sum", "broadcast_to", "expand_dims", "moveaxis",
     "ravel", "reshape", "squeeze", "swapaxes", "transpose", "logsumexp", "std", "var", "arccos",
     "arcsin", "arctan", "arctan2", "cos", "hypot", "sin", "tan",
+    # array manipulation
+    "tril", "triu", "diag", "diagonal", "diagflat", "vstack", "hstack", "dstack",
+    "column_stack", "row_stack", "array_split", "vsplit", "hsplit", "dsplit", "append", "sort",
+    "partition", "atleast_1d", "atleast_2d", "atleast_3d", "rollaxis", "flipud", "fliplr",
+    "rot90", "select", "linspace",
 ]
 
 # A list of tensors given where an op takes one array means the array NumPy would make of it
