@@ -70,5 +70,6 @@ __all__ = [
 # composed in Python read them first. The ops whose argument is a sequence of arrays (of any
 # shapes) keep their lists.
 _TAKES_SEQUENCES = {"concatenate", "stack", "einsum", "array", "asarray", "asanyarray",
-                    "ascontiguousarray"}
+                    "ascontiguousarray", "vstack", "hstack", "dstack", "column_stack",
+                    "row_stack", "select", "atleast_1d", "atleast_2d", "atleast_3d"}
 globals().update(reading_lists(globals(), __all__, _TAKES_SEQUENCES))

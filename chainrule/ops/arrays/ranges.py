@@ -13,9 +13,11 @@ import numpy as np
 from chainrule.ops import shape
 from chainrule.ops.elementwise import arithmetic, comparison, piecewise
 from chainrule.primitive import is_tensor, value_of
+from chainrule.tensor import asarray_if_sequence
 
 
 def _as_dtype(x, dtype):
+    x = asarray_if_sequence(x)
     x = x if is_tensor(x) else np.asarray(x)
     return x if np.asarray(value_of(x)).dtype == dtype else arithmetic.astype(x, dtype)
 

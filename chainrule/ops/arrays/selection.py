@@ -10,6 +10,7 @@ import numpy as np
 
 from chainrule.ops.elementwise import arithmetic, piecewise
 from chainrule.primitive import value_of
+from chainrule.tensor import asarray_if_sequence
 
 
 def _cast(x, dtype):
@@ -44,7 +45,9 @@ def select(condlist, choicelist, default=0):
         >>> cr.select([x < 0, x > 1], [-x, x * 10], default=x)
         tensor([ 1. ,  0.5, 20. ])
     """
-    condlist, choicelist = list(condlist), list(choicelist)
+    # A choice (or the default) written as a list of tensors is the array NumPy would make.
+    condlist, choicelist = list(condlist), [asarray_if_sequence(c) for c in choicelist]
+    default = asarray_if_sequence(default)
     if len(condlist) != len(choicelist):
         raise ValueError(f"select: {len(condlist)} conditions but {len(choicelist)} choices; "
                          "give one choice per condition")

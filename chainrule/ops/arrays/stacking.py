@@ -12,9 +12,12 @@ import numpy as np
 from chainrule.ops import joining, shape
 from chainrule.ops.elementwise import arithmetic
 from chainrule.primitive import is_tensor, value_of
+from chainrule.tensor import asarray_if_sequence
 
 
 def _as_array(x):
+    # A part written as a list of tensors is the (stacked) array NumPy would make of it.
+    x = asarray_if_sequence(x)
     return x if is_tensor(x) else np.asanyarray(x)
 
 
