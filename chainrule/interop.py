@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from chainrule import numpy_coverage
 from chainrule.modes import refuse_escape
-from chainrule.numpy_coverage import DIFFERENTIABLE, VALUE_ONLY, classify, dispatch_name, refusal
+from chainrule.numpy_coverage import (
+    DIFFERENTIABLE, STATIC_KINDS, VALUE_ONLY, classify, dispatch_name, refusal,
+)
 from chainrule.tensor import Tensor
 
 _METHOD_HINT = ("ufunc methods are not differentiated: use chainrule's reductions (cr.sum, "
@@ -20,10 +22,11 @@ _functions = {}
 def array_ufunc(ufunc, method, inputs, kwargs):
     """``Tensor.__array_ufunc__``: route a ufunc call to the chainrule op of that name."""
     name = ufunc.__name__
-    kind, op = _classified(name, ufunc)
+    kind, _, op = _classified(name, ufunc)
     if method == "__call__" and not kwargs and kind in (DIFFERENTIABLE, VALUE_ONLY) and op:
         return op(*inputs)
     if kind == VALUE_ONLY and method != "at" and "out" not in kwargs:
+        _refuse_traced((inputs, kwargs), f"numpy.{name}")
         return getattr(ufunc, method)(*_unwrap(inputs), **_unwrap(kwargs))
     label = name if method == "__call__" else f"{name}.{method}"
     hint = _METHOD_HINT if method != "__call__" else (
@@ -35,7 +38,7 @@ def array_function(func, args, kwargs):
     """``Tensor.__array_function__``: route a NumPy function to chainrule's of the same name,
     run a value-only one on the values, and refuse the others a tensor that requires grad."""
     name = dispatch_name(func)
-    kind, op = _classified(name, func)
+    kind, detail, op = _classified(name, func)
     if op is not None:
         return op(*args, **kwargs)
     if kind == VALUE_ONLY:
@@ -43,16 +46,18 @@ def array_function(func, args, kwargs):
         if _requires_grad(reaching):
             raise TypeError(refusal(name, hint="the values of a tensor passed to it reach its "
                                                "result"))
+        if detail not in STATIC_KINDS:
+            _refuse_traced((args, kwargs), f"numpy.{name}")
         return func(*_unwrap(args), **_unwrap(kwargs))
     return _values_only(name, func, args, kwargs)
 
 
 def _classified(name, func):
-    # (class, the chainrule op it dispatches to or None), once per NumPy function.
+    # (class, kind or reason, the chainrule op it dispatches to or None), once per function.
     if name not in _functions:
-        kind, _ = classify(name, func)
+        kind, detail = classify(name, func)
         op = numpy_coverage.resolve(name) if kind in (DIFFERENTIABLE, VALUE_ONLY) else None
-        _functions[name] = kind, op
+        _functions[name] = kind, detail, op
     return _functions[name]
 
 

@@ -64,6 +64,9 @@ VALUE_ONLY_KINDS = {
         "format_float_scientific", "datetime_as_string", "datetime_data", "busdaycalendar", "str_",
     ),
 }
+# Kinds whose result does not depend on the values at all: under jit they may run on a traced
+# tensor (its shape and dtype are the same on every call); the others would bake in one value.
+STATIC_KINDS = ("shape, dtype or memory", "constant: depends on a shape or a count only")
 # Arguments of value-only functions whose values do reach the result (a fill value, weights, a
 # sample spacing): a tensor there that requires grad is refused, as a derivative would be lost.
 VALUE_ARGUMENTS = {
@@ -243,7 +246,8 @@ def _namespace(prefix):
 
 
 __all__ = [
-    "DIFFERENTIABLE", "VALUE_ONLY", "REFUSED", "ALIASES", "VALUE_ONLY_KINDS", "VALUE_ARGUMENTS",
+    "DIFFERENTIABLE", "VALUE_ONLY", "REFUSED", "ALIASES", "VALUE_ONLY_KINDS", "STATIC_KINDS",
+    "VALUE_ARGUMENTS",
     "REFUSED_REASONS", "VALUE_ONLY_KIND", "REFUSAL", "public_callables", "dispatch_name",
     "resolve", "classify", "value_arguments", "refusal",
 ]

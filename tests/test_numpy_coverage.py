@@ -237,3 +237,16 @@ def test_the_page_is_what_the_report_writes():
     if written_for != np.__version__:
         pytest.skip(f"the page is for NumPy {written_for}, this is {np.__version__}")
     assert page == report.render(), "stale: run `python -m tests.numpy_coverage_report`"
+
+
+def test_under_jit_a_value_only_function_that_reads_values_is_refused():
+    with pytest.raises(cr.TraceError, match="numpy.argsort of a traced value"):
+        cr.jit(lambda x: x[np.argsort(x)])(np.array([2.0, 1.0]))
+    with pytest.raises(cr.TraceError, match="numpy.signbit of a traced value"):
+        cr.jit(lambda x: x * np.signbit(x))(np.array([2.0, -1.0]))
+
+
+def test_under_jit_shapes_and_constants_of_a_traced_value_are_allowed():
+    jitted = cr.jit(lambda x: x * np.shape(x)[0] + np.ones_like(x))
+    np.testing.assert_array_equal(jitted(np.array([2.0, -1.0])), [5.0, -1.0])
+    np.testing.assert_array_equal(jitted(np.array([1.0, 3.0])), [3.0, 7.0])
