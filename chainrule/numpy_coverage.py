@@ -79,7 +79,9 @@ VALUE_ARGUMENTS = {
 _NO_DERIVATIVE_OP = "a chainrule op that carries no derivative (comparisons, rounding, arg-max)"
 _NO_OP = "differentiable in principle, but chainrule has no op for it yet"
 _FIX_COMPOSE = "compose it from chainrule ops"
-# Refused functions, by reason: each reason with the fix that the error message suggests.
+# Refused functions, by reason: each reason with the fix that the error message suggests. A name
+# that gains a chainrule op of its name is differentiable from then on (the op comes first):
+# delete it here then.
 REFUSED_REASONS = {
     (_NO_OP, _FIX_COMPOSE): (
         "append", "array_split", "atleast_1d", "atleast_2d", "atleast_3d", "average", "block",

@@ -250,3 +250,13 @@ def test_under_jit_shapes_and_constants_of_a_traced_value_are_allowed():
     jitted = cr.jit(lambda x: x * np.shape(x)[0] + np.ones_like(x))
     np.testing.assert_array_equal(jitted(np.array([2.0, -1.0])), [5.0, -1.0])
     np.testing.assert_array_equal(jitted(np.array([1.0, 3.0])), [3.0, 7.0])
+
+
+@pytest.mark.xfail(reason="a 0-d tensor reaches np.float64 and np.fromiter through float(), "
+                          "which Tensor allows outside jit (tensor.py's conversions)")
+@pytest.mark.parametrize("convert", [np.float64, lambda t: np.fromiter(t, float)],
+                         ids=["float64", "fromiter"])
+def test_a_scalar_conversion_of_a_tensor_that_requires_grad_is_refused(convert):
+    x = cr.tensor(1.5, requires_grad=True)
+    with pytest.raises(TypeError):
+        convert(x if convert is np.float64 else cr.stack([x, x]))
