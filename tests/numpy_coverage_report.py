@@ -73,7 +73,11 @@ def render():
         "function, the reason and what to use instead; on other tensors it runs on the values.",
         "",
         "A function is looked up by the name NumPy dispatch gives it: a ufunc's own name "
-        "(`np.acos` is `arccos`), `linalg.` or `fft.` before those modules' functions.",
+        "(`np.acos` is `arccos`), `linalg.` or `fft.` before those modules' functions. The index "
+        "tricks `np.r_`, `np.c_`, `np.mgrid` and `np.ogrid` are no callables: they build NumPy "
+        "arrays, which a tensor that requires grad refuses to become. A ufunc's methods "
+        "(`np.add.reduce`, `.accumulate`, `.outer`, `.at`) are refused with their name, except "
+        "those of a value-only ufunc.",
         "",
         "| class | public names | of which np.linalg | of which np.fft |",
         "| --- | ---: | ---: | ---: |",
@@ -87,10 +91,11 @@ def render():
                 if "no op" in reason)
     lines += [
         "",
-        f"For comparison: of the same {sum(public.values()) + len(unclassified)} public names, "
-        f"autograd 1.9.1 wraps {AUTOGRAD_MISSING} with no gradient rule that it does not declare "
-        f"non-differentiable either. chainrule refuses {public[coverage.REFUSED]}, of which "
-        f"{no_op} only for want of an op.",
+        f"For comparison, of the same {sum(public.values()) + len(unclassified)} public names "
+        f"autograd 1.9.1 leaves {AUTOGRAD_MISSING} without a gradient: it wraps them but gives "
+        "them no gradient rule and does not declare them non-differentiable, so differentiating "
+        f"through one raises. chainrule refuses {public[coverage.REFUSED]}, of which {no_op} "
+        "only for want of an op.",
         "",
     ]
     lines += _differentiable(found[coverage.DIFFERENTIABLE])
@@ -110,13 +115,13 @@ def _shown(name, publics):
 
 
 def _differentiable(entries):
-    lines = ["## Differentiable", "", "| NumPy | chainrule op | op-table cases |",
-             "| --- | --- | ---: |"]
+    lines = ["## Differentiable", "",
+             "Each chainrule op here has op-table cases (tests/ops/cases_*.py) named after it "
+             "or covering it.", "", "| NumPy | chainrule op |", "| --- | --- |"]
     for name, (publics, op) in sorted(entries.items()):
         module = "cr.linalg" if name.startswith("linalg.") else (
             "cr.fft" if name.startswith("fft.") else "cr")
-        lines.append(f"| {_shown(name, publics)} | `{module}.{op.__name__}` | "
-                     f"{len(gradchecked(op))} |")
+        lines.append(f"| {_shown(name, publics)} | `{module}.{op.__name__}` |")
     return lines + [""]
 
 

@@ -260,3 +260,12 @@ def test_a_scalar_conversion_of_a_tensor_that_requires_grad_is_refused(convert):
     x = cr.tensor(1.5, requires_grad=True)
     with pytest.raises(TypeError):
         convert(x if convert is np.float64 else cr.stack([x, x]))
+
+
+@pytest.mark.parametrize("build", [
+    lambda t: np.r_[t, t], lambda t: np.c_[t, t], lambda t: np.mgrid[0:t[0]],
+    lambda t: np.ogrid[0:t[0]],
+], ids=["r_", "c_", "mgrid", "ogrid"])
+def test_the_index_tricks_refuse_a_tensor_that_requires_grad(build):
+    with pytest.raises(TypeError, match="NumPy array"):
+        build(cr.tensor([2.0, 3.0], requires_grad=True))
