@@ -243,7 +243,9 @@ def _namespace(prefix):
     module = {"": "chainrule.ops", "linalg": "chainrule.linalg", "fft": "chainrule.fft"}.get(prefix)
     try:
         return importlib.import_module(module) if module else None
-    except ModuleNotFoundError:
+    except ModuleNotFoundError as error:
+        if error.name != module:  # the module is there, but something it imports is not
+            raise
         return None
 
 
