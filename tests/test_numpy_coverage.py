@@ -290,3 +290,11 @@ def test_a_scalar_conversion_of_a_tensor_that_requires_grad_is_refused(convert):
 def test_the_index_tricks_refuse_a_tensor_that_requires_grad(build):
     with pytest.raises(TypeError, match="NumPy array"):
         build(cr.tensor([2.0, 3.0], requires_grad=True))
+
+
+def test_python_functions_mapped_over_a_tensor_that_requires_grad_are_refused():
+    x = cr.tensor([0.5, 1.0], requires_grad=True)
+    with pytest.raises(TypeError, match="NumPy array"):
+        np.vectorize(lambda v: 2 * v)(x)
+    with pytest.raises(TypeError, match=r"numpy\.<lambda> \(vectorized\) is not differentiable"):
+        np.frompyfunc(lambda v: 2 * v, 1, 1)(x)
