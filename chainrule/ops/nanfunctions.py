@@ -13,7 +13,7 @@ import warnings
 
 import numpy as np
 
-from chainrule.ops import cumulative, reductions, shape
+from chainrule.ops import cumulative, reductions, shape, statistics
 from chainrule.ops.elementwise import arithmetic, comparison, piecewise
 from chainrule.primitive import value_of
 
@@ -31,9 +31,12 @@ def _no_out(out, op):
         raise TypeError(f"{op}: out= is not supported; use the returned tensor")
 
 
+def _in(x, dtype):
+    return x if dtype is None or np.dtype(dtype) == _dtype(x) else arithmetic.astype(x, dtype)
+
+
 def _filled(x, value, dtype=None):
-    if dtype is not None and np.dtype(dtype) != _dtype(x):
-        x = arithmetic.astype(x, dtype)
+    x = _in(x, dtype)
     return piecewise.where(comparison.isnan(x), value, x) if _holds_nan(x) else x
 
 
@@ -140,8 +143,7 @@ def nanmean(a, axis=None, dtype=None, out=None, keepdims=False):
     """
     _no_out(out, "nanmean")
     if not _holds_nan(a):
-        return reductions.mean(a if dtype is None else arithmetic.astype(a, dtype), axis=axis,
-                               keepdims=keepdims)
+        return reductions.mean(_in(a, dtype), axis=axis, keepdims=keepdims)
     filled = _filled(a, 0, dtype)
     count = _count(a, axis, keepdims, _dtype(filled))
     _warn_where(comparison.equal(count, 0), "Mean of empty slice")
@@ -161,21 +163,20 @@ def nanvar(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
     """
     _no_out(out, "nanvar")
     if not _holds_nan(a):
-        from chainrule.ops.statistics import var
-
-        return var(a if dtype is None else arithmetic.astype(a, dtype), axis=axis, ddof=ddof,
-                   keepdims=keepdims)
+        return statistics.var(_in(a, dtype), axis=axis, ddof=ddof, keepdims=keepdims)
     return _nanvar(a, axis, dtype, ddof, keepdims)
 
 
 def _nanvar(a, axis, dtype, ddof, keepdims):
+    # As NumPy: sums in ``dtype``, the deviations written back in a's own dtype.
     axes = reductions.normalize_axes(axis, len(shape.shape_of(a)), "nanvar")
-    filled = _filled(a, 0, dtype)
-    work = _dtype(filled)
-    mean = _divided(reductions.sum(filled, axis=axes, keepdims=True),
+    filled = _filled(a, 0)
+    work = _dtype(_in(filled, dtype))
+    mean = _divided(reductions.sum(_in(filled, dtype), axis=axes, keepdims=True),
                     _count(a, axes, True, work))
-    deviation = piecewise.where(comparison.isnan(a), 0, filled - mean)
-    total = reductions.sum(deviation * deviation, axis=axes, keepdims=keepdims)
+    deviation = _in(filled - mean, _dtype(a))
+    deviation = piecewise.where(comparison.isnan(a), 0, deviation)
+    total = reductions.sum(_in(deviation * deviation, dtype), axis=axes, keepdims=keepdims)
     dof = _count(a, axes, keepdims, work) - ddof
     _warn_where(comparison.less_equal(dof, 0), "Degrees of freedom <= 0 for slice.")
     return _divided(total, dof)
@@ -195,10 +196,7 @@ def nanstd(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
     """
     _no_out(out, "nanstd")
     if not _holds_nan(a):
-        from chainrule.ops.statistics import std
-
-        return std(a if dtype is None else arithmetic.astype(a, dtype), axis=axis, ddof=ddof,
-                   keepdims=keepdims)
+        return statistics.std(_in(a, dtype), axis=axis, ddof=ddof, keepdims=keepdims)
     variance = _nanvar(a, axis, dtype, ddof, keepdims)
     zero = comparison.equal(variance, 0)
     return piecewise.where(zero, 0, arithmetic.sqrt(piecewise.where(zero, 1, variance)))

@@ -14,7 +14,7 @@ import warnings
 import numpy as np
 
 from chainrule.ops import reductions, shape
-from chainrule.primitive import nondifferentiable, primitive, value_of
+from chainrule.primitive import is_tensor, nondifferentiable, primitive, value_of
 
 _NAN_IGNORING = {"nanquantile", "nanpercentile", "nanmedian"}
 
@@ -124,7 +124,7 @@ def _reduce(function, a, q, axis, method, keepdims, out=None, weights=None):
         raise TypeError(f"{function}: out= is not supported; use the returned tensor")
     if weights is not None:
         raise NotImplementedError(f"{function}: weights= is not supported")
-    if isinstance(q, (list, tuple)) or hasattr(q, "_data"):
+    if isinstance(q, (list, tuple)) or is_tensor(q):
         q = np.asarray(value_of(q))
     moved, a_shape, axes = _along_last(a, axis, function)
     result = _OPS[function](moved, q=q, method=method, function=function)

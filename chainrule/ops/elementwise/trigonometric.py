@@ -176,12 +176,14 @@ sinc = elementwise(
 
     Example:
         >>> import chainrule as cr
-        >>> x = cr.tensor([0.0, 0.5], requires_grad=True)
-        >>> cr.sinc(x)
+        >>> cr.sinc(cr.tensor([0.0, 0.5]))
         tensor([1.        , 0.63661977])
+        >>> x = cr.tensor([0.5, 1.0], requires_grad=True)
         >>> cr.sinc(x).sum().backward()
         >>> x.grad
-        tensor([ 0.        , -1.27323954])
+        tensor([-1.27323954, -1.        ])
+        >>> float(cr.grad(cr.grad(cr.sinc))(0.0))  # −π²/3
+        -3.289868133696453
     """,
 )
 
