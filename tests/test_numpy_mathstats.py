@@ -66,15 +66,18 @@ def test_numpy_function_on_a_tensor_gives_numpys_value_and_dtype(name, dtype):
     np.testing.assert_array_equal(values(found), expected, strict=False)
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("name", sorted(CALLS))
-def test_numpy_function_on_a_tensor_differentiates_as_the_chainrule_op(name):
+def test_numpy_function_on_a_tensor_differentiates_as_the_chainrule_op(name, dtype):
     x, args, kwargs = CALLS[name]
+    x, args = as_dtype(x, dtype), tuple(as_dtype(a, dtype) for a in args)
     weights = RNG.uniform(0.5, 1.5, np.shape(getattr(np, name)(x, *args, **kwargs)))
 
     def through(fn):
         t = cr.tensor(x, requires_grad=True)
         out = fn(t, *args, **kwargs)
         cr.sum(cr.where(cr.isnan(out), 0.0, out) * weights).backward()
+        assert t.grad.dtype == dtype
         return t.grad.numpy()
 
     np.testing.assert_array_equal(through(getattr(np, name)), through(getattr(cr, name)))
@@ -240,3 +243,15 @@ def test_jitted_functions_of_the_new_ops_replay_as_eager():
     np.testing.assert_allclose(values(jitted(second)), values(cr.grad(lambda x: cr.sum(f(x)))(
         second)), rtol=1e-13)
     assert len(jitted.cache) == 1
+
+
+@pytest.mark.parametrize("name", ["median", "nanmedian"])
+def test_median_of_empty_slices_is_nan_as_numpy_with_an_empty_gradient(name):
+    x = cr.tensor(np.zeros((3, 0)), requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        out = getattr(cr, name)(x, axis=1)
+        expected = getattr(np, name)(np.zeros((3, 0)), axis=1)
+    np.testing.assert_array_equal(values(out), expected)
+    cr.sum(cr.where(cr.isnan(out), 0.0, out)).backward()
+    assert x.grad.shape == (3, 0)

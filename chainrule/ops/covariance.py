@@ -6,6 +6,7 @@ constants, as are the degrees of freedom they give.
 
 from __future__ import annotations
 
+import math
 import warnings
 
 import numpy as np
@@ -60,9 +61,7 @@ def average(a, axis=None, weights=None, returned=False, *, keepdims=False):
     axes = None if axis is None else shape.normalize_axis_tuple(axis, len(a_shape), "average")
     if weights is None:
         avg = reductions.mean(a, axis=axes, keepdims=keepdims)
-        avg_dtype = _dtype(avg)
-        scale = avg_dtype.type(np.prod(a_shape, dtype=np.intp) / max(np.size(value_of(avg)), 1)
-                               if np.size(value_of(avg)) else np.nan)
+        scale = _dtype(avg).type(math.prod(a_shape) / np.size(value_of(avg)))
     else:
         weights = _aligned_weights(weights, a_shape, axes)
         a_dtype, w_dtype = _dtype(a), _dtype(weights)

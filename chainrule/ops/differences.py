@@ -20,13 +20,12 @@ def _along(axis, part):
     return (slice(None),) * axis + (part,)
 
 
-def _edge(x, x_shape, axis, value):
-    value_shape = shape.shape_of(value)
-    if len(value_shape) == 0:
-        edge_shape = x_shape[:axis] + (1,) + x_shape[axis + 1:]
-        return shape.broadcast_to(value if hasattr(value, "dtype") else np.asarray(value),
-                                  edge_shape)
-    return value
+def _edge(value, a_shape, axis):
+    # A scalar to prepend or append is broadcast to one slice along ``axis``, as in NumPy.
+    if shape.shape_of(value):
+        return value
+    edge_shape = a_shape[:axis] + (1,) + a_shape[axis + 1:]
+    return shape.broadcast_to(value if hasattr(value, "dtype") else np.asarray(value), edge_shape)
 
 
 def diff(a, n=1, axis=-1, prepend=_NOT_GIVEN, append=_NOT_GIVEN):
@@ -53,9 +52,9 @@ def diff(a, n=1, axis=-1, prepend=_NOT_GIVEN, append=_NOT_GIVEN):
     axis = shape.normalize_axis(axis, len(a_shape), "diff")
     combined = [a]
     if prepend is not _NOT_GIVEN:
-        combined.insert(0, _edge(a, a_shape, axis, prepend))
+        combined.insert(0, _edge(prepend, a_shape, axis))
     if append is not _NOT_GIVEN:
-        combined.append(_edge(a, a_shape, axis, append))
+        combined.append(_edge(append, a_shape, axis))
     if len(combined) > 1:
         a = joining.concatenate(combined, axis=axis)
     boolean = np.asarray(value_of(a)).dtype == np.bool_
@@ -76,10 +75,10 @@ def _spacings(varargs, f_shape, axes):
     if len(varargs) != len(axes):
         raise TypeError("invalid number of arguments")
     spacings = []
-    for axis, distances in zip(axes, varargs):
-        distances = np.asanyarray(distances)
+    for axis, given in zip(axes, varargs):
+        distances = np.asanyarray(given)
         if distances.ndim == 0:
-            spacings.append(varargs[len(spacings)])
+            spacings.append(given)
             continue
         if distances.ndim != 1:
             raise ValueError("distances must be either scalars or 1d")

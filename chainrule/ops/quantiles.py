@@ -46,6 +46,8 @@ def _weights(x, q, method, function):
     """W with quantile = Σ W·x along the last axis: shape q.shape + x.shape, x's float dtype."""
     dtype = x.dtype if x.dtype.kind == "f" else np.dtype(np.float64)
     n = x.shape[-1]
+    if n == 0:  # the median of no values is NaN (as NumPy), with nothing to differentiate
+        return np.zeros((() if q is None else np.shape(q)) + x.shape, dtype)
     nan = np.isnan(x)
     ranks = np.broadcast_to(np.arange(n, dtype=np.float64), x.shape)
     if function in _NAN_IGNORING:
@@ -73,31 +75,27 @@ _weights_op = nondifferentiable(
 )
 
 
-def _forward(x, q, method, function):
-    if q is None:
-        return getattr(np, function)(x, axis=-1)
-    return getattr(np, function)(x, q, axis=-1, method=method)
-
-
 def _seed_axes(q):
     return tuple(range(np.ndim(q))) if q is not None else ()
 
 
-def _vjp(grad_out, out, x, q, method, function):
-    weights = _weights_op(x, q=q, method=method, function=function)
-    spread = shape.expand_dims(grad_out, -1) * weights
-    axes = _seed_axes(q)
-    return reductions.sum(spread, axis=axes) if axes else spread
+def _order_statistic_op(function):
+    def forward(x, q, method):
+        if q is None:
+            return getattr(np, function)(x, axis=-1)
+        return getattr(np, function)(x, q, axis=-1, method=method)
 
+    def vjp(grad_out, out, x, q, method):
+        weights = _weights_op(x, q=q, method=method, function=function)
+        spread = shape.expand_dims(grad_out, -1) * weights
+        axes = _seed_axes(q)
+        return reductions.sum(spread, axis=axes) if axes else spread
 
-def _jvp(x_dot, out, x, q, method, function):
-    weights = _weights_op(x, q=q, method=method, function=function)
-    return reductions.sum(x_dot * weights, axis=-1)
+    def jvp(x_dot, out, x, q, method):
+        weights = _weights_op(x, q=q, method=method, function=function)
+        return reductions.sum(x_dot * weights, axis=-1)
 
-
-def _order_statistic_op(name):
-    return primitive(name, lambda x, q, method, function: _forward(x, q, method, function),
-                     vjp=_vjp, jvp=_jvp)
+    return primitive(function, forward, vjp=vjp, jvp=jvp)
 
 
 # Primitives, for exactness and speed: NumPy's own value for every method, and one node whose
@@ -127,7 +125,7 @@ def _reduce(function, a, q, axis, method, keepdims, out=None, weights=None):
     if isinstance(q, (list, tuple)) or is_tensor(q):
         q = np.asarray(value_of(q))
     moved, a_shape, axes = _along_last(a, axis, function)
-    result = _OPS[function](moved, q=q, method=method, function=function)
+    result = _OPS[function](moved, q=q, method=method)
     if not keepdims:
         return result
     kept_shape = tuple(1 if i in axes else n for i, n in enumerate(a_shape))
