@@ -217,7 +217,9 @@ def nanmax(a, axis=None, out=None, keepdims=False):
     """The largest number over ``axis``, NaN ignored, as ``numpy.nanmax``.
 
     Ties share the gradient equally (as :func:`chainrule.max`); NaN entries get none. An
-    all-NaN slice gives NaN with NumPy's RuntimeWarning "All-NaN slice encountered".
+    all-NaN slice gives NaN with NumPy's RuntimeWarning "All-NaN slice encountered". (NaN
+    entries stand in as −inf, so where the largest number is −inf they count in its tie, and
+    the shares they would take are dropped.)
 
     Raises:
         ValueError: a reduced slice is empty.
@@ -235,7 +237,8 @@ def nanmin(a, axis=None, out=None, keepdims=False):
     """The smallest number over ``axis``, NaN ignored, as ``numpy.nanmin``.
 
     Ties share the gradient equally (as :func:`chainrule.min`); NaN entries get none. An
-    all-NaN slice gives NaN with NumPy's RuntimeWarning "All-NaN slice encountered".
+    all-NaN slice gives NaN with NumPy's RuntimeWarning "All-NaN slice encountered". (NaN
+    entries stand in as +inf: where the smallest number is +inf they count in its tie.)
 
     Raises:
         ValueError: a reduced slice is empty.
