@@ -6,6 +6,8 @@ subgradient at x = 0, where the composed √(Σx²) would give 0·∞ = NaN.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from chainrule.ops.linalg import spectral
@@ -22,7 +24,11 @@ def _l2(x, axis, keepdims):
     # A slice holding ±inf has norm inf, which the sum of squares already gives: its scale
     # stands in as 1, so that inf/inf is never formed.
     with np.errstate(over="ignore", under="ignore"):
-        out = np.sqrt(np.sum(x * x, axis=axis, keepdims=keepdims))
+        if axis is None:  # as numpy.linalg.norm: one dot product of the flattened values
+            flat = x.ravel(order="K")
+            out = np.sqrt(np.dot(flat, flat)).reshape((1,) * x.ndim if keepdims else ())
+        else:
+            out = np.sqrt(np.sum(x * x, axis=axis, keepdims=keepdims))
         if x.size and not np.all((out > np.sqrt(np.finfo(x.dtype).tiny)) & np.isfinite(out)):
             largest = np.max(np.abs(x), axis=axis, keepdims=True)
             infinite = np.isinf(largest)
@@ -78,12 +84,21 @@ def norm(x, ord=None, axis=None, keepdims=False):  # noqa: A002 -- NumPy's argum
     """The vector or matrix norm, as ``numpy.linalg.norm``.
 
     Vectors (one axis): ord None or 2 (√Σx²), 1, inf, -inf, 0 (the count of nonzeros, not
-    differentiable) or any p ((Σ|x|ᵖ)^(1/p)). Matrices (two axes): None or 'fro', 'nuc' (Σ of
-    singular values), 2 and -2 (largest and smallest singular value), 1, -1, inf, -inf. With
-    axis=None and ord=None, the 2-norm of all the values.
+    differentiable: its gradient is 0) or any other p ((Σ|x|ᵖ)^(1/p), p < 0 included).
+    Matrices (two axes): None or 'fro' ('f'), 'nuc' (Σ of singular values), 2 and -2 (largest
+    and smallest singular value), 1, -1 (largest, smallest column sum of |x|), inf, -inf (row
+    sums). With axis=None and ord=None, the 2-norm of all the values; with axis=None and
+    another ord, x must be 1-d or 2-d. ``axis`` is an int (a vector norm) or a pair of axes
+    (a matrix norm), negative ones counted from the end.
 
-    At x = 0 the gradient of the 2-norm and of any p-norm with p ≥ 1 is the zero subgradient
-    (no NaN). Elsewhere the norms follow their pieces: abs′(0) = 0, ties in max/min share.
+    Conventions where a norm has a kink: at x = 0 the gradient of the 2-norm and of any
+    p-norm with p ≥ 1 is the zero subgradient (no NaN); abs′(0) = 0, so an entry at 0 gets no
+    gradient from the 1-norm or the 1/inf matrix norms; tied largest (smallest) entries or
+    column/row sums share the gradient of inf/-inf and of 1/-1/inf/-inf equally; at a repeated
+    largest (smallest) singular value the 2 (-2) norm takes u·vᵀ of the pair LAPACK returns
+    first, and the nuclear norm's gradient is U·Vᵀ (a subgradient where A is singular).
+    p-norms are computed rescaled by max |x| (no over- or underflow), so they may differ from
+    NumPy's in the last bit; the other orders compute as NumPy does.
 
     Raises:
         ValueError: an order that does not fit the number of axes.
@@ -100,7 +115,8 @@ def norm(x, ord=None, axis=None, keepdims=False):  # noqa: A002 -- NumPy's argum
         x = arithmetic.astype(x, np.float64)
     x_shape = shape.shape_of(x)
     if axis is None:
-        if ord is None:
+        if ord is None or (ord in ("f", "fro") and len(x_shape) == 2) or (
+                ord == 2 and len(x_shape) == 1):
             return _l2_op(x, axis=None, keepdims=keepdims)
         if len(x_shape) not in (1, 2):
             raise ValueError(f"norm: ord={ord!r} needs a 1-d or 2-d input when axis is None, got "
@@ -161,7 +177,7 @@ _SINGULAR_VALUE_NORMS = {"nuc": reductions.sum, 2: reductions.max, -2: reduction
 
 def _matrix_norm(x, order, axes, keepdims):
     row, col = axes
-    if order is None or order == "fro":
+    if order is None or order in ("f", "fro"):
         return _l2_op(x, axis=tuple(sorted(axes)), keepdims=keepdims)
     if order in _SINGULAR_VALUE_NORMS:
         values = spectral.svdvals(shape.moveaxis(x, axes, (-2, -1)))
@@ -176,4 +192,46 @@ def _matrix_norm(x, order, axes, keepdims):
                      "1, -1, 2, -2, inf or -inf")
 
 
-__all__ = ["norm", "l2_norm"]
+def matrix_norm(x, /, *, keepdims=False, ord="fro"):  # noqa: A002 -- NumPy's argument name
+    """The norm of each matrix in the last two axes, as ``numpy.linalg.matrix_norm``: ``norm``
+    with axis=(-2, -1) (its orders and conventions).
+
+    Example:
+        >>> import chainrule as cr
+        >>> cr.linalg.matrix_norm(cr.tensor([[3.0, 0.0], [0.0, -4.0]]), ord="nuc")
+        tensor(7.)
+    """
+    return norm(x, ord=ord, axis=(-2, -1), keepdims=keepdims)
+
+
+def vector_norm(x, /, *, axis=None, keepdims=False, ord=2):  # noqa: A002 -- NumPy's name
+    """The vector norm over ``axis`` (None: all values; a tuple: those axes as one vector), as
+    ``numpy.linalg.vector_norm``: ``norm``'s vector orders and conventions.
+
+    Example:
+        >>> import chainrule as cr
+        >>> cr.linalg.vector_norm(cr.tensor([[3.0, 0.0], [0.0, -4.0]]), ord=1)
+        tensor(7.)
+    """
+    x = x if is_tensor(x) else np.asarray(x)
+    x_shape = shape.shape_of(x)
+    if axis is None:
+        vectors, vector_axis = shape.ravel(x), 0
+    elif isinstance(axis, tuple):
+        axes = shape.normalize_axis_tuple(axis, len(x_shape), "vector_norm")
+        rest = tuple(i for i in range(len(x_shape)) if i not in axes)
+        moved = shape.transpose(x, axes + rest)
+        length = math.prod(x_shape[i] for i in axes)
+        vectors = shape.reshape(moved, (length, *(x_shape[i] for i in rest)))
+        vector_axis = 0
+    else:
+        vectors, vector_axis = x, axis
+    out = norm(vectors, ord=ord, axis=vector_axis)
+    if not keepdims:
+        return out
+    kept = shape.normalize_axis_tuple(range(len(x_shape)) if axis is None else axis,
+                                      len(x_shape), "vector_norm")
+    return shape.reshape(out, tuple(1 if i in kept else n for i, n in enumerate(x_shape)))
+
+
+__all__ = ["l2_norm", "matrix_norm", "norm", "vector_norm"]
