@@ -8,8 +8,8 @@ import numpy as np
 
 from chainrule.ops import contraction, joining, shape
 from chainrule.ops.elementwise import arithmetic
-from chainrule.ops.linalg.matrices import matrix_shape
-from chainrule.tensor import is_tensor
+from chainrule.ops.linalg.matrices import matrix_shape, refuse_complex
+from chainrule.tensor import is_tensor, value_of
 
 
 def matmul(x1, x2, /):
@@ -42,13 +42,19 @@ def outer(x1, x2, /):
 
 
 def vecdot(x1, x2, /, *, axis=-1):
-    """Σ x1·x2 along ``axis`` (the other axes broadcast), as ``numpy.linalg.vecdot``.
+    """Σ x1·x2 along ``axis`` (the other axes broadcast), as ``numpy.linalg.vecdot`` for real
+    arrays.
+
+    Raises:
+        TypeError: for complex arrays (NumPy conjugates x1; chainrule differentiates real ones).
 
     Example:
         >>> import chainrule as cr
         >>> cr.linalg.vecdot(cr.tensor([[1.0, 2.0], [3.0, 4.0]]), cr.tensor([1.0, 1.0]))
         tensor([3., 7.])
     """
+    if any(np.iscomplexobj(value_of(x)) for x in (x1, x2)):
+        raise TypeError("vecdot: chainrule computes vecdot of real arrays only; got a complex one")
     x1 = shape.moveaxis(x1, axis, -1)
     x2 = shape.moveaxis(x2, axis, -1)
     if shape.shape_of(x1)[-1] != shape.shape_of(x2)[-1]:
@@ -63,12 +69,14 @@ def cross(x1, x2, /, *, axis=-1):
 
     Raises:
         ValueError: when the vectors along ``axis`` are not 3-dimensional.
+        TypeError: for a complex tensor that needs a derivative.
 
     Example:
         >>> import chainrule as cr
         >>> cr.linalg.cross(cr.tensor([1.0, 0.0, 0.0]), cr.tensor([0.0, 1.0, 0.0]))
         tensor([0., 0., 1.])
     """
+    refuse_complex("cross", x1, x2)
     x1_shape, x2_shape = shape.shape_of(x1), shape.shape_of(x2)
     x1_axis = shape.normalize_axis(axis, len(x1_shape), "cross")
     x2_axis = shape.normalize_axis(axis, len(x2_shape), "cross")

@@ -96,7 +96,8 @@ def norm(x, ord=None, axis=None, keepdims=False):  # noqa: A002 -- NumPy's argum
     gradient from the 1-norm or the 1/inf matrix norms; tied largest (smallest) entries or
     column/row sums share the gradient of inf/-inf and of 1/-1/inf/-inf equally; at a repeated
     largest (smallest) singular value the 2 (-2) norm takes u·vᵀ of the pair LAPACK returns
-    first, and the nuclear norm's gradient is U·Vᵀ (a subgradient where A is singular).
+    first, and the nuclear norm's gradient is U·Vᵀ over all the pairs, those of zero singular
+    values included: a subgradient where A is singular (at A = 0 it is U·Vᵀ, not 0).
     p-norms are computed rescaled by max |x| (no over- or underflow), so they may differ from
     NumPy's in the last bit; the other orders compute as NumPy does.
 
