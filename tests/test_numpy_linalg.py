@@ -350,6 +350,20 @@ def test_norms_at_zero_have_the_zero_subgradient(order):
         np.testing.assert_array_equal(gradient(lambda t: linalg.norm(t, order), x)[0], 0.0)
 
 
+@pytest.mark.parametrize("order", [0.5, -1, -2.5])
+def test_an_entry_at_zero_gets_the_zero_gradient_from_orders_below_one(order):
+    # p < 1 has an infinite slope at 0; p < 0 makes the norm 0 there (NumPy's value) with the
+    # zero subgradient; neither gives NaN.
+    x = np.array([0.0, 1.0, -2.0])
+    with np.errstate(divide="ignore"):
+        expected = np.linalg.norm(x, order)
+    assert float(linalg.norm(cr.tensor(x), order)) == expected
+    grad = gradient(lambda t: linalg.norm(t, order), x)[0]
+    assert grad[0] == 0 and np.all(np.isfinite(grad))
+    if order < 0:
+        np.testing.assert_array_equal(grad, 0.0)
+
+
 def test_vector_norm_zero_order_counts_and_has_no_gradient():
     x = np.array([1.0, 0.0, -2.0])
     assert float(linalg.vector_norm(cr.tensor(x), ord=0)) == 2.0

@@ -92,8 +92,9 @@ def norm(x, ord=None, axis=None, keepdims=False):  # noqa: A002 -- NumPy's argum
     (a matrix norm), negative ones counted from the end.
 
     Conventions where a norm has a kink: at x = 0 the gradient of the 2-norm and of any
-    p-norm with p ≥ 1 is the zero subgradient (no NaN); abs′(0) = 0, so an entry at 0 gets no
-    gradient from the 1-norm or the 1/inf matrix norms; tied largest (smallest) entries or
+    p-norm is the zero subgradient (no NaN); abs′(0) = 0, so an entry at 0 gets no gradient
+    from the 1-norm, any p-norm (p < 1 too, where the slope there is infinite) or the 1/inf
+    matrix norms; a p-norm with p < 0 is 0 where an entry is 0 (as NumPy), with gradient 0; tied largest (smallest) entries or
     column/row sums share the gradient of inf/-inf and of 1/-1/inf/-inf equally; at a repeated
     largest (smallest) singular value the 2 (-2) norm takes u·vᵀ of the pair LAPACK returns
     first, and the nuclear norm's gradient is U·Vᵀ over all the pairs, those of zero singular
@@ -146,11 +147,14 @@ def _vector_norm(x, order, axis, keepdims):
         return reductions.sum(arithmetic.astype(x != 0, x.dtype), axis=axis, keepdims=keepdims)
     if order == 1:
         return reductions.sum(magnitude, axis=axis, keepdims=keepdims)
-    if order < 0 or 0 in shape.shape_of(x):
-        total = reductions.sum(magnitude**order, axis=axis, keepdims=keepdims)
-        # t^(1/p) has an infinite slope at t = 0: there x = 0, which takes the zero subgradient.
-        vanishes = total == 0
-        return piecewise.where(vanishes, 0, piecewise.where(vanishes, 1, total) ** (1 / order))
+    if order < 0:
+        # An entry at 0 makes |x|ᵖ inf and the norm 0, as in NumPy; the where keeps inf out of
+        # the derivative (0·inf = NaN): the gradient there is the zero subgradient.
+        zero = comparison.equal(magnitude, 0)
+        powers = piecewise.where(zero, np.inf, piecewise.where(zero, 1, magnitude) ** order)
+        return reductions.sum(powers, axis=axis, keepdims=keepdims) ** (1 / order)
+    if 0 in shape.shape_of(x):  # an empty sum: a norm of 0, as (Σ∅)^(1/p) in NumPy
+        return reductions.sum(magnitude, axis=axis, keepdims=keepdims)
     return _rescaled_p_norm(magnitude, order, axis, keepdims)
 
 
@@ -166,7 +170,10 @@ def _rescaled_p_norm(magnitude, order, axis, keepdims):
     tiny = np.finfo(magnitude.dtype).tiny
     scale = piecewise.where(special, 1, piecewise.maximum(largest, tiny))
     ratio = piecewise.where(special, 1, magnitude) / scale
-    total = reductions.sum(ratio**order, axis=axis, keepdims=True)
+    # rᵖ for p < 1 has an infinite slope at r = 0: an entry at 0 takes the zero gradient.
+    zero = comparison.equal(ratio, 0)
+    powers = piecewise.where(zero, 0, piecewise.where(zero, 1, ratio) ** order)
+    total = reductions.sum(powers, axis=axis, keepdims=True)
     # Where max |x| is 0 or inf the norm is max |x| itself, with the zero subgradient at x = 0;
     # there 1 stands in for m and for |x|, so that the branch not taken is never NaN.
     out = piecewise.where(special, largest, scale * total ** (1 / order))
