@@ -11,6 +11,7 @@ from chainrule.ops.linalg.inverse import inv
 from chainrule.ops.linalg.matrices import matrix_shape, refuse_complex, square_shape
 from chainrule.ops.linalg.norms import norm
 from chainrule.primitive import nondifferentiable, value_of
+from chainrule.modes import refuse_escape
 from chainrule.tensor import is_tensor, tensor
 
 
@@ -58,8 +59,11 @@ def cond(x, p=None):
 
 def _singular_cond(x, p):
     # A⁻¹ does not exist: κ is NumPy's value (inf where A is singular), with no derivative.
+    if not is_tensor(x):
+        return np.linalg.cond(x, p)
+    refuse_escape(x.node, "cond of a singular matrix, a value only,")
     out = np.linalg.cond(value_of(x), p)
-    return tensor(out, dtype=out.dtype) if is_tensor(x) else out
+    return tensor(out, dtype=out.dtype)
 
 
 _matrix_rank_op = nondifferentiable(

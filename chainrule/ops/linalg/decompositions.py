@@ -15,7 +15,8 @@ from chainrule.ops.linalg.matrices import (
 )
 from chainrule.ops.contraction import matmul
 from chainrule.primitive import multiple_outputs, primitive
-from chainrule.tensor import is_tensor, value_of
+from chainrule.modes import refuse_escape
+from chainrule.tensor import is_tensor, tensor, value_of
 
 QRResult = namedtuple("QRResult", ["Q", "R"])
 
@@ -166,8 +167,10 @@ def _complete_qr_of_tall(a):
     if is_tensor(a) and (a.requires_grad or a.tangents):
         raise ValueError("qr(mode='complete') of a tall matrix: the last m - n columns of Q are "
                          "not unique and have no derivative; use mode='reduced'")
-    q, r = np.linalg.qr(value_of(a), mode="complete")
-    return QRResult(*(map(type(a), (q, r)) if is_tensor(a) else (q, r)))
+    if is_tensor(a):
+        refuse_escape(a.node, "qr(mode='complete') of a tall matrix, a value only,")
+        return QRResult(*(tensor(v) for v in np.linalg.qr(value_of(a), mode="complete")))
+    return QRResult(*np.linalg.qr(a, mode="complete"))
 
 
 __all__ = ["QRResult", "cholesky", "qr"]

@@ -182,8 +182,9 @@ def lstsq(a, b, rcond=None):
     a is (m, n) and b is (m,) or (m, k). x is differentiable in a and b: x = A⁺·b, with the
     derivative of A⁺ (see :func:`pinv`), so a rank that changes has none. The residuals
     ‖b − a·x‖² per column are there, and differentiable, when a has full column rank n < m
-    (an empty array otherwise, as in NumPy). The rank and the singular values of a are
-    NumPy's values without a derivative (``svdvals(a)`` has one). Singular values at most
+    (an empty array otherwise, as in NumPy). The rank (a 0-d integer tensor where NumPy gives
+    an int: ``int(rank)``) and the singular values of a are NumPy's values without a
+    derivative (``svdvals(a)`` has one). Singular values at most
     ``rcond`` times the largest count as zero; None means max(m, n)·eps.
 
     Raises:

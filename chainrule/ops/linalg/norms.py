@@ -91,16 +91,19 @@ def norm(x, ord=None, axis=None, keepdims=False):  # noqa: A002 -- NumPy's argum
     another ord, x must be 1-d or 2-d. ``axis`` is an int (a vector norm) or a pair of axes
     (a matrix norm), negative ones counted from the end.
 
-    Conventions where a norm has a kink: at x = 0 the gradient of the 2-norm and of any
-    p-norm is the zero subgradient (no NaN); abs′(0) = 0, so an entry at 0 gets no gradient
-    from the 1-norm, any p-norm (p < 1 too, where the slope there is infinite) or the 1/inf
-    matrix norms; a p-norm with p < 0 is 0 where an entry is 0 (as NumPy), with gradient 0; tied largest (smallest) entries or
-    column/row sums share the gradient of inf/-inf and of 1/-1/inf/-inf equally; at a repeated
-    largest (smallest) singular value the 2 (-2) norm takes u·vᵀ of the pair LAPACK returns
-    first, and the nuclear norm's gradient is U·Vᵀ over all the pairs, those of zero singular
-    values included: a subgradient where A is singular (at A = 0 it is U·Vᵀ, not 0).
-    p-norms are computed rescaled by max |x| (no over- or underflow), so they may differ from
-    NumPy's in the last bit; the other orders compute as NumPy does.
+    Conventions where a norm has a kink (each tested):
+      - at x = 0 the gradient of the 2-norm and of any p-norm is the zero subgradient;
+      - abs′(0) = 0: an entry at 0 gets no gradient from the 1-norm, from any p-norm (p < 1
+        too, whose slope there is infinite) or from the 1/-1/inf/-inf matrix norms;
+      - a p-norm with p < 0 is 0 where an entry is 0 (as NumPy), with gradient 0;
+      - tied largest (smallest) entries, column sums or row sums share the gradient of
+        inf/-inf (vectors) and of 1/-1/inf/-inf (matrices) equally;
+      - at a repeated largest (smallest) singular value the 2 (-2) norm takes u·vᵀ of the
+        pair LAPACK returns first; the nuclear norm's gradient is U·Vᵀ over all the pairs,
+        zero singular values included: a subgradient where A is singular (U·Vᵀ at A = 0).
+    No result is NaN at a kink. p-norms (p other than 0, ±1, 2, ±inf) with p > 0 are
+    computed rescaled by max |x| (no over- or underflow), so they may differ from NumPy's in
+    the last bit; every other order computes as NumPy does, to the bit.
 
     Raises:
         ValueError: an order that does not fit the number of axes.
