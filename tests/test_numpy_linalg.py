@@ -236,6 +236,16 @@ def test_qr_keeps_lapacks_signs_and_reconstructs_a():
     np.testing.assert_allclose((q @ r).numpy(), a)
 
 
+def test_qr_at_an_upper_triangular_matrix_differentiates_what_does_not_depend_on_signs():
+    # LAPACK skips the reflection of a column already zero below the diagonal, so Q and R jump
+    # there (R's diagonal signs flip for any nearby non-triangular A); Rᵀ·R = Aᵀ·A does not.
+    a = np.array([[2.0, 1.0], [0.0, 3.0]])
+    assert np.all(np.diag(np.linalg.qr(a).R) > 0)
+    assert np.linalg.qr(a + [[0, 0], [1e-9, 0]]).R[0, 0] < 0
+    assert cr.gradcheck(lambda t: linalg.qr(t).R.mT @ linalg.qr(t).R, a)
+    assert cr.gradcheck(lambda t: linalg.qr(t).Q ** 2, a)
+
+
 def test_complete_qr_of_a_tall_matrix_is_a_value_only():
     a = normal(4, 2)
     assert_same_values(linalg.qr(cr.tensor(a), "complete"), np.linalg.qr(a, "complete"))

@@ -131,8 +131,12 @@ def qr(a, mode="reduced"):
     Q (m, k) has orthonormal columns and R (k, n) is upper triangular, k = min(m, n). The
     signs are LAPACK's (Householder reflections): nothing makes R's diagonal positive, so
     NumPy's Q and R may differ from another library's by the sign of a column of Q and the
-    matching row of R. The derivative is that of this factorization, which is smooth where A
-    has full rank (in the first min(m, n) columns): there the signs stay as they are nearby.
+    matching row of R. LAPACK reflects column j onto −sign(a_jj)·‖·‖ but skips a column
+    already zero below the diagonal (an upper-triangular A, the identity): there R_jj keeps
+    a_jj's sign and the factors jump as soon as those zeros move. The derivative is that of
+    the factorization with R's diagonal signs held at those found at A, smooth where the
+    first min(m, n) columns have full rank; functions that do not depend on the signs (Q·Qᵀ,
+    Rᵀ·R, squares of entries) have it as their derivative everywhere there.
 
     Args:
         mode: 'reduced' (Q, R), 'complete' (Q square, m × m) or 'r' (R alone). A tall A's
