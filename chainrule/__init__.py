@@ -19,7 +19,8 @@ from chainrule import tensor_methods  # noqa: F401  (sets Tensor's operators and
 from chainrule._version import __version__
 from chainrule.modes import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from chainrule.ops import (
-    abs, add, all, any, arccos, arccosh, arcsin, arcsinh, arctan, arctan2, arctanh, argmax,
+    abs, add, all, any, arccos, array, asanyarray, asarray, ascontiguousarray, arccosh, arcsin,
+    arcsinh, arctan, arctan2, arctanh, argmax,
     argmin, astype, broadcast_to, cbrt, ceil, clip, concatenate, copy, cos, cosh, cumprod,
     cumsum, divide, dot, einsum, elu, equal, erf, erfc, exp, exp2, expand_dims, expm1, flip,
     floor, floor_divide, fmod, gelu, greater, greater_equal, hypot, inner, isfinite, isinf, isnan,
@@ -29,6 +30,11 @@ from chainrule.ops import (
     reshape, roll, round, sigmoid, sign, sin, sinh, softplus, split, sqrt, square, squeeze,
     stack, std, subtract, sum, swapaxes, take, tan, tanh, tensordot, tile, trace, transpose,
     trunc, var, vdot, where,
+)
+from chainrule.ops import (  # array manipulation
+    append, array_split, atleast_1d, atleast_2d, atleast_3d, column_stack, diag, diagflat,
+    diagonal, dsplit, dstack, fliplr, flipud, hsplit, hstack, linspace, partition, rollaxis,
+    rot90, row_stack, select, sort, tril, triu, vsplit, vstack,
 )
 from chainrule.primitive import Primitive, primitive
 from chainrule.random import manual_seed
@@ -65,7 +71,8 @@ def __getattr__(name):
 
 __all__ = [
     # tensors and recording
-    "Tensor", "tensor", "is_tensor", "no_grad", "enable_grad", "set_grad_enabled",
+    "Tensor", "tensor", "is_tensor", "array", "asarray", "asanyarray", "ascontiguousarray",
+    "no_grad", "enable_grad", "set_grad_enabled",
     "is_grad_enabled",
     # transforms and checking
     "grad", "value_and_grad", "vjp", "jvp", "jacobian", "jacrev", "jacfwd", "hessian", "hvp",
@@ -85,6 +92,11 @@ __all__ = [
     "reshape", "ravel", "transpose", "swapaxes", "moveaxis", "squeeze", "expand_dims",
     "broadcast_to", "concatenate", "stack", "split", "flip", "roll", "tile", "repeat", "pad",
     "take",
+    # array manipulation
+    "tril", "triu", "diag", "diagonal", "diagflat", "vstack", "hstack", "dstack",
+    "column_stack", "row_stack", "array_split", "vsplit", "hsplit", "dsplit", "append", "sort",
+    "partition", "atleast_1d", "atleast_2d", "atleast_3d", "rollaxis", "flipud", "fliplr",
+    "rot90", "select", "linspace",
     # not differentiable
     "equal", "not_equal", "less", "less_equal", "greater", "greater_equal", "logical_not",
     "logical_and", "logical_or", "logical_xor", "isnan", "isinf", "isfinite", "floor", "ceil",

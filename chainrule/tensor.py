@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from chainrule.engine_state import current
+from chainrule.conversions import refuse_to_array, refuse_to_number
 from chainrule.graph import LeafNode
 from chainrule.modes import (
     detached_node, is_traced, refuse_escape, refuse_in_trace, running_trace,
@@ -135,28 +135,17 @@ class Tensor:
     def item(self):
         """The single value as a Python number."""
         refuse_escape(self.node, ".item()")
+        refuse_to_number(self, ".item()")
         return self._data.item()
 
     def tolist(self):
+        """The values as nested Python lists of numbers (NumPy's ``tolist``)."""
         refuse_escape(self.node, ".tolist()")
+        refuse_to_number(self, ".tolist()")
         return self._data.tolist()
 
     def __array__(self, dtype=None, copy=None):
-        if self.requires_grad:
-            raise TypeError(
-                "this tensor requires grad, and turning it into a NumPy array would drop the "
-                "graph; keep the computation in chainrule ops (cr.stack([x, y]) rather than "
-                "np.array([x, y])), or call .detach().numpy() if that is what you want"
-            )
-        if self.tangents and any(trace in self.tangents for trace in current().forward_traces):
-            # Forward mode (jvp, jacfwd, hessian's inner level): the tangent would be dropped
-            # and the derivative silently 0.
-            raise TypeError(
-                "this tensor carries a forward-mode tangent (it is inside jvp or jacfwd), and "
-                "turning it into a NumPy array would drop it; keep the computation in chainrule "
-                "ops (cr.stack([x, y]) rather than np.array([x, y])), or .detach() it if no "
-                "derivative should flow through it"
-            )
+        refuse_to_array(self)
         refuse_escape(self.node, "a NumPy array (np.asarray)")
         array = np.asarray(self._data, dtype=dtype)
         return array.copy() if copy else array
@@ -207,11 +196,18 @@ class Tensor:
 
     def __float__(self):
         refuse_escape(self.node, "float()")
+        refuse_to_number(self, "float()")
         return float(self._data)
 
     def __int__(self):
         refuse_escape(self.node, "int()")
+        refuse_to_number(self, "int()")
         return int(self._data)
+
+    def __complex__(self):
+        refuse_escape(self.node, "complex()")
+        refuse_to_number(self, "complex()")
+        return complex(self._data)
 
     def __index__(self):
         if self._data.dtype.kind not in "iu":
@@ -314,5 +310,29 @@ def tensor(data, requires_grad=False, dtype=None):
 
 
 def asarray_if_sequence(x):
-    """A list or tuple as the array NumPy would read it; anything else as it is."""
-    return np.asarray(x) if type(x) is list or type(x) is tuple else x
+    """A list or tuple as the array NumPy would read it (one tensor, stacked, when it holds
+    tensors); anything else as it is."""
+    if type(x) is list or type(x) is tuple:
+        return _read_sequence(x) if holds_tensor(x) else np.asarray(x)
+    return x
+
+
+def holds_tensor(value):
+    """Whether a list or tuple holds a tensor at any depth of nesting."""
+    if type(value) is not list and type(value) is not tuple:
+        return False
+    return any(isinstance(v, Tensor) or holds_tensor(v) for v in value)
+
+
+def _refuse_sequence(value):
+    raise TypeError("lists of tensors are read by chainrule.ops.creation, which is not loaded")
+
+
+_read_sequence = _refuse_sequence
+
+
+def set_sequence_reader(reader):
+    """Install how a list holding tensors becomes one tensor. Stacking is an op, and ops sit
+    above this module, so :mod:`chainrule.ops.creation` installs it when it loads."""
+    global _read_sequence
+    _read_sequence = reader

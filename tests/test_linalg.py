@@ -175,9 +175,11 @@ def test_einsum_bad_subscripts_are_clear_errors(subscripts, shapes, message):
         einsum(subscripts, *[np.ones(s) for s in shapes])
 
 
-def test_einsum_interleaved_form_is_refused():
-    with pytest.raises(TypeError, match="subscripts string first"):
-        einsum(np.ones(2), [0])
+def test_einsum_interleaved_form_reads_as_the_subscripts_it_stands_for():
+    a, b = np.arange(6.0).reshape(2, 3), np.arange(12.0).reshape(3, 4)
+    np.testing.assert_array_equal(einsum(a, [0, 1], b, [1, 2], [0, 2]), einsum("ij,jk->ik", a, b))
+    with pytest.raises(ValueError, match=r"\[0, 52\)"):
+        einsum(np.ones(2), [-1])
 
 
 def test_trace_needs_two_distinct_axes():

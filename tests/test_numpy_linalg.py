@@ -86,6 +86,8 @@ EXACT = [
     ("vecdot", (normal(3, 2), normal(3, 2)), {"axis": 0}),
     ("matmul", (normal(2, 3, 4), normal(4, 2)), {}),
     ("outer", (normal(3), normal(2)), {}),
+    ("tensordot", (normal(2, 3, 4), normal(3, 4, 2)), {}),
+    ("tensordot", (normal(2, 3), normal(2, 4)), {"axes": ([0], [0])}),
     ("trace", (normal(2, 3, 4),), {"offset": 1}),
     ("diagonal", (normal(2, 3, 4),), {"offset": -1}),
     ("cross", (normal(2, 3), normal(3)), {}),

@@ -2,10 +2,11 @@
 determinants, pseudo-inverses and least squares, products of matrices, the Cholesky, QR,
 symmetric eigen- and singular value decompositions, and the array-API functions."""
 
+from chainrule.ops.creation import reading_lists
 from chainrule.ops.linalg.decompositions import QRResult, cholesky, qr
 from chainrule.ops.linalg.determinants import SlogdetResult, det, slogdet
 from chainrule.ops.linalg.array_api import (
-    cross, diagonal, matmul, matrix_transpose, outer, trace, vecdot,
+    cross, diagonal, matmul, matrix_transpose, outer, tensordot, trace, vecdot,
 )
 from chainrule.ops.linalg.conditioning import cond, matrix_rank
 from chainrule.ops.linalg.inverse import inv, solve, tensorinv, tensorsolve
@@ -19,5 +20,9 @@ __all__ = [
     "norm", "slogdet", "solve", "svd", "svdvals",
     "LstsqResult", "QRResult", "cond", "cross", "diagonal", "lstsq", "matmul", "matrix_norm",
     "matrix_power", "matrix_rank", "matrix_transpose", "multi_dot", "outer", "pinv", "qr",
-    "tensorinv", "tensorsolve", "trace", "vecdot", "vector_norm",
+    "tensordot", "tensorinv", "tensorsolve", "trace", "vecdot", "vector_norm",
 ]
+
+# A list of tensors given for a matrix means the array NumPy would make of it, as in chainrule.ops.
+# multi_dot reads its sequence of matrices (of any shapes) itself.
+globals().update(reading_lists(globals(), __all__, takes_sequences=("multi_dot",)))

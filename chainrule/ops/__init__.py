@@ -15,6 +15,9 @@ from chainrule.ops.elementwise.comparison import (
     not_equal, round, trunc,
 )
 from chainrule.ops.contraction import dot, einsum, inner, matmul, outer, tensordot, trace, vdot
+from chainrule.ops.creation import (
+    array, asanyarray, asarray, ascontiguousarray, reading_lists,
+)
 from chainrule.ops.cumulative import cumprod, cumsum
 from chainrule.ops.elementwise.exponential import (
     erf, erfc, exp, exp2, expm1, log, log1p, log2, log10, logaddexp,
@@ -31,6 +34,15 @@ from chainrule.ops.statistics import logsumexp, std, var
 from chainrule.ops.elementwise.trigonometric import (
     arccos, arcsin, arctan, arctan2, cos, hypot, sin, tan,
 )
+from chainrule.ops.arrays.orientation import fliplr, flipud, rollaxis, rot90
+from chainrule.ops.arrays.ranges import linspace
+from chainrule.ops.arrays.selection import select
+from chainrule.ops.arrays.sorting import partition, sort
+from chainrule.ops.arrays.stacking import (
+    append, array_split, atleast_1d, atleast_2d, atleast_3d, column_stack, dsplit, dstack, hsplit,
+    hstack, row_stack, vsplit, vstack,
+)
+from chainrule.ops.arrays.triangular import diag, diagflat, diagonal, tril, triu
 
 __all__ = [
     "elu", "gelu", "sigmoid", "softplus", "abs", "add", "astype", "cbrt", "copy", "divide",
@@ -38,7 +50,7 @@ __all__ = [
     "any", "argmax", "argmin", "ceil", "equal", "floor", "floor_divide", "greater",
     "greater_equal", "isfinite", "isinf", "isnan", "less", "less_equal", "logical_and",
     "logical_not", "logical_or", "logical_xor", "mod", "fmod", "trunc", "not_equal", "round",
-    "dot", "einsum",
+    "dot", "einsum", "array", "asarray", "asanyarray", "ascontiguousarray",
     "inner", "matmul", "outer", "tensordot", "trace", "vdot", "cumprod", "cumsum", "erf",
     "erfc", "exp", "exp2", "expm1", "log", "log1p", "log2", "log10", "logaddexp", "arccosh",
     "arcsinh", "arctanh", "cosh", "sinh", "tanh", "flip", "roll", "take", "concatenate", "pad",
@@ -46,4 +58,18 @@ __all__ = [
     "where", "max", "mean", "min", "prod", "sum", "broadcast_to", "expand_dims", "moveaxis",
     "ravel", "reshape", "squeeze", "swapaxes", "transpose", "logsumexp", "std", "var", "arccos",
     "arcsin", "arctan", "arctan2", "cos", "hypot", "sin", "tan",
+    # array manipulation
+    "tril", "triu", "diag", "diagonal", "diagflat", "vstack", "hstack", "dstack",
+    "column_stack", "row_stack", "array_split", "vsplit", "hsplit", "dsplit", "append", "sort",
+    "partition", "atleast_1d", "atleast_2d", "atleast_3d", "rollaxis", "flipud", "fliplr",
+    "rot90", "select", "linspace",
 ]
+
+# A list of tensors given where an op takes one array means the array NumPy would make of it
+# (cr.mean([x, y]) as np.mean([1.0, 2.0])). Primitives read such lists themselves; the ops
+# composed in Python read them first. The ops whose argument is a sequence of arrays (of any
+# shapes) keep their lists.
+_TAKES_SEQUENCES = {"concatenate", "stack", "einsum", "array", "asarray", "asanyarray",
+                    "ascontiguousarray", "vstack", "hstack", "dstack", "column_stack",
+                    "row_stack", "select", "atleast_1d", "atleast_2d", "atleast_3d"}
+globals().update(reading_lists(globals(), __all__, _TAKES_SEQUENCES))

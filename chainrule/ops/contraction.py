@@ -317,23 +317,56 @@ def _spelled_out(part, part_shape, broadcast, subscripts):
     return part
 
 
+# Sublist labels 0–25 are A–Z and 26–51 are a–z, as in NumPy: the implicit output, sorted by
+# letter, is then sorted by label.
+_SUBLIST_LETTERS = string.ascii_uppercase + string.ascii_lowercase
+
+
+def _sublist_letters(sublist):
+    letters = []
+    for label in sublist:
+        if label is Ellipsis:
+            letters.append("...")
+        elif isinstance(label, (int, np.integer)) and 0 <= label < len(_SUBLIST_LETTERS):
+            letters.append(_SUBLIST_LETTERS[label])
+        else:
+            raise ValueError(f"einsum: a sublist label must be an int in [0, 52) or Ellipsis, "
+                             f"got {label!r}")
+    return "".join(letters)
+
+
+def _from_sublists(arguments):
+    """(subscripts, operands) for einsum(op0, sublist0, op1, sublist1, ..., [sublist_out])."""
+    with_output = len(arguments) % 2 == 1
+    pairs = arguments[:-1] if with_output else arguments
+    inputs = ",".join(_sublist_letters(sublist) for sublist in pairs[1::2])
+    if not with_output:
+        return inputs, pairs[0::2]
+    return inputs + "->" + _sublist_letters(arguments[-1]), pairs[0::2]
+
+
 def einsum(subscripts, *operands):
     """Einstein summation, as ``numpy.einsum``: repeated indices, traces and '...' included.
 
     The gradient of each operand is again an einsum: grad_out with the other operands.
 
+    The sublist form ``einsum(a, [0, 1], b, [1, 2], [0, 2])`` names axes by integers 0–51
+    (and Ellipsis) instead of letters, as NumPy's, with an optional output sublist last.
+
     Raises:
-        ValueError: subscripts that do not match the operands (naming the shapes).
-        TypeError: the interleaved (operand, sublist, ...) form, which is not supported.
+        ValueError: subscripts that do not match the operands (naming the shapes), or sublist
+            labels outside 0–51.
 
     Example:
         >>> import chainrule as cr
         >>> cr.einsum("ij,j->i", cr.tensor([[1.0, 2.0], [3.0, 4.0]]), cr.tensor([1.0, 1.0]))
         tensor([3., 7.])
+        >>> cr.einsum(cr.tensor([[1.0, 2.0], [3.0, 4.0]]), [0, 1], [1, 0])
+        tensor([[1., 3.],
+                [2., 4.]])
     """
     if not isinstance(subscripts, str):
-        raise TypeError("einsum needs the subscripts string first, e.g. einsum('ij,jk->ik', a, "
-                        "b); the interleaved (operand, sublist) form is not supported")
+        subscripts, operands = _from_sublists((subscripts, *operands))
     shapes = [shape.shape_of(op) for op in operands]
     return _einsum_op(*operands, subscripts=_explicit(subscripts, shapes))
 

@@ -110,6 +110,14 @@ def _single_output(rec):
             f"{out.shape}; use jacobian() for the full matrix of derivatives, or vjp() for "
             "vᵀ·J (e.g. the gradient of a weighted sum)"
         )
+    if out.dtype.kind in "biu":
+        # A boolean or integer result (a comparison, np.allclose, int()) is piecewise constant:
+        # a gradient of zeros would look like an answer. JAX and autograd refuse it too.
+        raise TypeError(
+            f"grad needs a floating-point output, but f returned a {out.dtype} value, which has "
+            "no derivative (a comparison, np.allclose, a count or int() gives one); return the "
+            "floating-point quantity you want to differentiate"
+        )
     return out
 
 

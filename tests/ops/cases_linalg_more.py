@@ -147,6 +147,8 @@ TRIANGLE_CASES = [
 ARRAY_API_CASES = [
     OpCase("linalg.matmul", linalg.matmul, (rand(2, 3, 4), rand(4, 2)), "batch",
            covers=("matmul",)),
+    OpCase("linalg.tensordot", lambda x, y: linalg.tensordot(x, y, axes=1),
+           (rand(2, 3), rand(3, 2)), "axes 1", covers=("matmul",)),
     OpCase("linalg.outer", linalg.outer, (rand(3), rand(2)), "vectors", covers=("multiply",)),
     OpCase("vecdot", linalg.vecdot, (rand(2, 3), rand(4, 1, 3)), "broadcast",
            covers=("matmul",)),

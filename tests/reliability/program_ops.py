@@ -186,6 +186,12 @@ def propose_stack(rng, x, y):
     return {"axis": int(rng.integers(-np.ndim(x) - 1, np.ndim(x) + 1))}
 
 
+def propose_array_of_lists(rng, x, y):
+    if np.shape(x) != np.shape(y):
+        return None
+    return {"nested": bool(rng.integers(2))}
+
+
 JOINING = [
     OpKind("where", 2, propose_where, lambda B, x, y, condition: B.where(condition, x, y)),
     OpKind("matmul", 2, propose_matmul, lambda B, x, y: B.matmul(x, y)),
@@ -196,6 +202,10 @@ JOINING = [
         lambda B, x, y, axis: B.concatenate([x, y], axis=axis),
     ),
     OpKind("stack", 2, propose_stack, lambda B, x, y, axis: B.stack([x, y], axis=axis)),
+    # Arrays written as (nested) lists of values, read as NumPy reads them: the conversion path
+    # of cr.array and chainrule.numpy.array (a list of tensors becomes one stacked tensor).
+    OpKind("array_of_lists", 2, propose_array_of_lists,
+           lambda B, x, y, nested: B.array([[x, y], [y, x]] if nested else [x, y])),
 ]
 
 __all__ = ["BINARY", "JOINING", "MARGIN", "OpKind", "PARAMETRIC", "UNARY", "broadcastable"]

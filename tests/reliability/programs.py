@@ -15,12 +15,14 @@ from dataclasses import dataclass, field
 import numpy as np
 
 import chainrule as cr
+from tests.reliability.program_numpy import NUMPY_MORE
 from tests.reliability.program_ops import BINARY, JOINING, PARAMETRIC, UNARY, OpKind
 from tests.reliability.program_shapes import NORMALIZING, REDUCTIONS, SHAPES
 
 KINDS = {
     kind.name: kind
     for kind in UNARY + PARAMETRIC + BINARY + JOINING + REDUCTIONS + NORMALIZING + SHAPES
+    + NUMPY_MORE
 }
 # Families with their weights: mostly elementwise, where fan-out and broadcasting happen.
 FAMILIES = [
@@ -30,6 +32,7 @@ FAMILIES = [
     (REDUCTIONS, 0.12),
     (NORMALIZING, 0.06),
     (SHAPES, 0.14),
+    (NUMPY_MORE, 0.12),
 ]
 UNIVERSES = [(), (3,), (2, 3), (3, 2), (2, 1, 3), (2, 0)]
 LARGEST = 1e3  # values beyond this are refused: finite differences stay accurate

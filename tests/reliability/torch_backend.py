@@ -65,6 +65,61 @@ class Torch:
         return getattr(torch, name)
 
     @staticmethod
+    def tril(x, k):
+        return torch.tril(x, k)
+
+    @staticmethod
+    def triu(x, k):
+        return torch.triu(x, k)
+
+    @staticmethod
+    def diagonal(x, offset, axis1, axis2):
+        return torch.diagonal(x, offset, axis1, axis2)
+
+    @staticmethod
+    def flipud(x):
+        return torch.flip(x, (0,))
+
+    @staticmethod
+    def fliplr(x):
+        return torch.flip(x, (1,))
+
+    @staticmethod
+    def rot90(x, k, axes):
+        return torch.rot90(x, k, axes)
+
+    @staticmethod
+    def sort(x, axis):
+        return torch.sort(x, axis).values
+
+    @staticmethod
+    def diff(x, n, axis):
+        return torch.diff(x, n, axis)
+
+    @staticmethod
+    def sinc(x):
+        return torch.sinc(x)
+
+    @staticmethod
+    def deg2rad(x):
+        return torch.deg2rad(x)
+
+    @staticmethod
+    def append(x, y, axis):
+        return torch.cat([x.reshape(-1), y.reshape(-1)])
+
+    @staticmethod
+    def kron(x, y):
+        return torch.kron(x, y)
+
+    @staticmethod
+    def array(nested):
+        # A (nested) list of same-shape tensors, stacked level by level as NumPy reads it.
+        if isinstance(nested, list):
+            return torch.stack([Torch.array(part) for part in nested])
+        return nested
+
+    @staticmethod
     def cbrt(x):
         return torch.sign(x) * torch.abs(x) ** (1 / 3)
 

@@ -1,6 +1,6 @@
-"""The array-API functions of numpy.linalg that act on the last axes (matmul, outer, vecdot,
-cross, trace, diagonal, matrix_transpose), each composed of chainrule's ops: no rules of their
-own, so their derivatives are those of the ops they are built from."""
+"""The array-API functions of numpy.linalg that act on the last axes (matmul, tensordot, outer,
+vecdot, cross, trace, diagonal, matrix_transpose), each composed of chainrule's ops: no rules of
+their own, so their derivatives are those of the ops they are built from."""
 
 from __future__ import annotations
 
@@ -21,6 +21,18 @@ def matmul(x1, x2, /):
         tensor([[11.]])
     """
     return contraction.matmul(x1, x2)
+
+
+def tensordot(x1, x2, /, *, axes=2):
+    """Σ over the last ``axes`` axes of x1 and the first of x2 (or the named pairs), as
+    ``numpy.linalg.tensordot`` (which is ``numpy.tensordot``).
+
+    Example:
+        >>> import chainrule as cr
+        >>> cr.linalg.tensordot(cr.tensor([[1.0, 2.0]]), cr.tensor([[3.0, 4.0]]), axes=([1], [1]))
+        tensor([[11.]])
+    """
+    return contraction.tensordot(x1, x2, axes=axes)
 
 
 def outer(x1, x2, /):
@@ -139,4 +151,6 @@ def matrix_transpose(x, /):
     return shape.swapaxes(x, -1, -2)
 
 
-__all__ = ["cross", "diagonal", "matmul", "matrix_transpose", "outer", "trace", "vecdot"]
+__all__ = [
+    "cross", "diagonal", "matmul", "matrix_transpose", "outer", "tensordot", "trace", "vecdot",
+]

@@ -1,0 +1,72 @@
+"""More of NumPy for random programs: the triangular, orientation, sorting, stacking and
+difference functions, each with parameters valid for the operand (the contract of ``propose``
+and ``apply`` is in program_ops.py). PyTorch replays each one through torch_backend.py.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from tests.reliability.program_ops import MARGIN, OpKind
+from tests.reliability.program_shapes import random_axis
+
+
+def numpy_op(name, propose):
+    return OpKind(name, 1, propose, lambda B, x, **params: getattr(B, name)(x, **params))
+
+
+def at_least(ndim, propose):
+    return lambda rng, x: propose(rng, x) if np.ndim(x) >= ndim and np.size(x) else None
+
+
+def propose_triangle(rng, x):
+    return {"k": int(rng.integers(-1, 2))}
+
+
+def propose_diagonal(rng, x):
+    axis1, axis2 = (int(a) for a in rng.choice(np.ndim(x), size=2, replace=False))
+    return {"offset": int(rng.integers(-1, 2)), "axis1": axis1, "axis2": axis2}
+
+
+def propose_rot90(rng, x):
+    axes = tuple(int(a) for a in rng.choice(np.ndim(x), size=2, replace=False))
+    return {"k": int(rng.integers(-2, 4)), "axes": axes}
+
+
+def propose_sort(rng, x):
+    axis = int(rng.integers(-np.ndim(x), np.ndim(x)))
+    ordered = np.sort(np.moveaxis(np.asarray(x), axis, -1), axis=-1)
+    if np.any(np.diff(ordered, axis=-1) < MARGIN):
+        return None  # a tie: the order, and so the derivative, would jump under a nudge
+    return {"axis": axis}
+
+
+def propose_diff(rng, x):
+    axis = int(rng.integers(-np.ndim(x), np.ndim(x)))
+    return {"n": int(rng.integers(1, 3)), "axis": axis}
+
+
+def propose_none(rng, x):
+    return {}
+
+
+def propose_append(rng, x, y):
+    return {"axis": None}
+
+
+def propose_kron(rng, x, y):
+    return {} if np.size(x) * np.size(y) <= 24 else None
+
+
+NUMPY_MORE = [
+    numpy_op("tril", at_least(2, propose_triangle)),
+    numpy_op("triu", at_least(2, propose_triangle)),
+    numpy_op("diagonal", at_least(2, propose_diagonal)),
+    numpy_op("flipud", at_least(1, propose_none)),
+    numpy_op("fliplr", at_least(2, propose_none)),
+    numpy_op("rot90", at_least(2, propose_rot90)),
+    numpy_op("sort", at_least(1, propose_sort)),
+    OpKind("append", 2, propose_append, lambda B, x, y, axis: B.append(x, y, axis=axis)),
+]
+
+__all__ = ["NUMPY_MORE", "random_axis"]
