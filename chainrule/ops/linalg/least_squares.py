@@ -60,9 +60,13 @@ def pinv(a, rcond=None, hermitian=False, *, rtol=np._NoValue):
     into it alone.
 
     The derivative (Golub & Pereyra) is exact for full-rank matrices and wherever the rank
-    stays constant. Where the rank changes (a singular value crosses the cutoff) A⁺ jumps and
-    has no derivative; the rule then gives that of the rank A has at the point, which finite
-    differences across the jump do not reproduce.
+    stays constant, the singular values under the cutoff being zero (up to rounding). Where
+    the rank changes (a singular value crosses the cutoff) A⁺ jumps and has no derivative;
+    the rule then gives that of the rank A has at the point, which finite differences across
+    the jump do not reproduce. A cutoff that drops singular values well above rounding (a
+    large rcond, as a regularization) makes A⁺ that of the truncated A_k: the rule then
+    gives d(A_k⁺) along dA as if dA_k = dA, leaving out how dA turns the kept singular
+    vectors toward the dropped ones (of order s_dropped/s_kept).
 
     Raises:
         ValueError: when both rcond and rtol are given, or a is not a stack of matrices.
