@@ -255,6 +255,14 @@ def test_complete_qr_of_a_tall_matrix_is_a_value_only():
         linalg.qr(cr.tensor(a, requires_grad=True), "complete")
 
 
+def test_qr_derivative_at_dependent_columns_says_why_it_does_not_exist():
+    dependent = np.array([[1.0, 1.0], [0.0, 0.0]])  # R = [[1, 1], [0, 0]] exactly
+    with pytest.raises(np.linalg.LinAlgError, match="^qr: no derivative where"):
+        cr.grad(lambda t: cr.sum(linalg.qr(t).R))(dependent)
+    with pytest.raises(np.linalg.LinAlgError, match="^qr: no derivative where"):
+        cr.jvp(lambda t: linalg.qr(t).Q, (dependent,), (np.eye(2),))
+
+
 def test_qr_refuses_an_unknown_mode():
     with pytest.raises(ValueError, match="'raw'"):
         linalg.qr(np.eye(2), "raw")

@@ -71,6 +71,18 @@ def cholesky(x):
 # --- qr -----------------------------------------------------------------------------------------
 
 
+def _solve_triangular(r, b):
+    # R⁻¹ exists where the first min(m, n) columns of A have full rank; elsewhere Q (and so the
+    # derivative) is not determined by A: an error that says so, not NumPy's "Singular matrix".
+    try:
+        return solve(r, b)
+    except np.linalg.LinAlgError:
+        raise np.linalg.LinAlgError(
+            "qr: no derivative where the first min(m, n) columns of A are linearly dependent "
+            "(R has a zero on its diagonal): Q is not determined by A there"
+        ) from None
+
+
 def _strictly_lower(m):
     return piecewise.where(triangle_mask(m.shape[-1], diagonal=False), m, 0)
 
@@ -79,7 +91,7 @@ def _qr_tangent_tall(a_dot, q, r):
     # m ≥ n: with B = Qᵀ·Ȧ·R⁻¹, Qᵀ·Q̇ = Ω is antisymmetric and Ṙ·R⁻¹ = B − Ω upper triangular,
     # so Ω = tril(B, −1) − tril(B, −1)ᵀ; then Ṙ = (B − Ω)·R and Q̇ = Ȧ·R⁻¹ − Q·(B − Ω).
     # NumPy has no triangular solve: R⁻¹ is applied with a general one (exact, O(n³)).
-    a_dot_r_inv = solve(r.mT, a_dot.mT).mT
+    a_dot_r_inv = _solve_triangular(r.mT, a_dot.mT).mT
     b = matmul(q.mT, a_dot_r_inv)
     lower = _strictly_lower(b)
     upper = b - lower + lower.mT
@@ -91,7 +103,7 @@ def _qr_adjoint_tall(grad_q, grad_r, q, r):
     # matrix of M's lower triangle (Walter & Lehmann 2018; Liao et al. 2019).
     m = matmul(r, grad_r.mT) - matmul(grad_q.mT, q)
     copied = piecewise.where(triangle_mask(m.shape[-1]), m, m.mT)
-    return solve(r, (grad_q + matmul(q, copied)).mT).mT
+    return _solve_triangular(r, (grad_q + matmul(q, copied)).mT).mT
 
 
 def _qr_vjp(grad_outs, outs, x, mode):
