@@ -40,7 +40,7 @@ from chainrule.ops import (  # NumPy's math and statistics functions
     average, corrcoef, cov, cross, deg2rad, degrees, diff, fmax, fmin, gradient, kron,
     logaddexp2, median, nan_to_num, nancumprod, nancumsum, nanmax, nanmean, nanmedian, nanmin,
     nanpercentile, nanprod, nanquantile, nanstd, nansum, nanvar, percentile, quantile, rad2deg,
-    radians, sinc,
+    radians, sinc, interp,
 )
 from chainrule.primitive import Primitive, primitive
 from chainrule.random import manual_seed
@@ -111,6 +111,6 @@ __all__ = [
     "deg2rad", "rad2deg", "degrees", "radians", "sinc", "fmax", "fmin", "logaddexp2",
     "nan_to_num", "diff", "gradient", "kron", "cross", "median", "percentile", "quantile",
     "average", "cov", "corrcoef", "nansum", "nanmean", "nanprod", "nanmax", "nanmin", "nanstd",
-    "nanvar", "nanmedian", "nanpercentile", "nanquantile", "nancumsum", "nancumprod",
+    "nanvar", "nanmedian", "nanpercentile", "nanquantile", "nancumsum", "nancumprod", "interp",
     "nn", "optim", "data", "train", "checkpoint", "__version__",
 ]
