@@ -18,7 +18,8 @@ from chainrule.ops.elementwise.arithmetic import zeros_like
 from chainrule.primitive import SYMBOLIC_TYPES, Primitive, value_of
 from chainrule.tensor import Tensor
 from chainrule.transforms import trees
-from chainrule.transforms.products import vjp
+from chainrule.transforms.boundary import is_followed, is_live, is_nested, lower, zeros_for
+from chainrule.transforms.products import pull, record
 
 
 class _CustomFunction:
@@ -180,8 +181,7 @@ class custom_vjp(_CustomFunction):  # noqa: N801  (JAX's name)
             def pulled(cotangent):
                 return self._cotangents(structure, leaves, nondiff, residuals, cotangent)[i]
 
-            _, transposed = vjp(pulled, zeros_like(out))
-            return transposed(x_dot)[0]
+            return _transpose(pulled, [zeros_like(out)], x_dot, (out, *leaves))[0]
 
         return Primitive(
             self.__name__, forward,
@@ -294,6 +294,9 @@ class custom_jvp(_CustomFunction):  # noqa: N801  (JAX's name)
 
     def _transposed(self, structure, grad_out, out, leaves, nondiff):
         # The JVP is linear in the tangents, t ↦ J·t; its VJP in t is Jᵀ·grad_out.
+        if any(type(v) in SYMBOLIC_TYPES for v in (grad_out, *leaves)):
+            raise TypeError("reverse mode transposes the JVP rule by a sweep, which formula "
+                            "terms cannot take; forward mode shows the rule's own formula")
         floating = [k for k, x in enumerate(leaves) if np.asarray(value_of(x)).dtype.kind in "fc"]
 
         def tangent_map(*chosen):
@@ -303,11 +306,25 @@ class custom_jvp(_CustomFunction):  # noqa: N801  (JAX's name)
             return self._tangent(structure, leaves, nondiff, tangents)
 
         def compute():
-            _, pullback = vjp(tangent_map, *[zeros_like(leaves[k]) for k in floating])
-            grads = dict(zip(floating, pullback(grad_out)))
-            return [grads.get(k) if k in grads else zeros_like(x) for k, x in enumerate(leaves)]
+            zeros = [zeros_like(leaves[k]) for k in floating]
+            grads = dict(zip(floating, _transpose(tangent_map, zeros, grad_out, leaves)))
+            return [grads[k] if k in grads else zeros_like(x) for k, x in enumerate(leaves)]
 
         return self._remembered("transposed", (grad_out, out, *leaves), compute)
+
+
+def _transpose(linear, zeros, cotangent, context):
+    """Jᵀ·cotangent, one entry per input of ``linear(*inputs) = J·inputs`` (a rule, linear in
+    what it is given): one reverse sweep through it from ``zeros``. ``linear`` also reads
+    ``context`` (the step's inputs), which an outer level (a transform, jit) may follow: then the
+    sweep is recorded, so that its result carries their derivatives too."""
+    rec = record(linear, zeros, [f"the tangent of input {k}" for k in range(len(zeros))])
+    rec.nested = rec.nested or is_nested([*context, cotangent])
+    rec.followed = rec.followed or is_followed([*context, cotangent], rec.nested)
+    seed = cotangent if hasattr(cotangent, "shape") else np.asarray(cotangent)
+    grads = pull(rec, [seed], followed=rec.followed or is_live(seed))
+    return [zeros_for(x) if g is None else lower(g, rec.followed)
+            for g, x in zip(grads, rec.inputs)]
 
 
 def _signature_of(fun):
@@ -321,8 +338,8 @@ def _one_array(value, name):
     value = value_of(value)
     if isinstance(value, (np.ndarray, np.generic)):
         return value
-    array = np.asarray(value)
-    if array.dtype.kind not in "biufc":
+    array = None if isinstance(value, (tuple, list, dict)) else np.asarray(value)
+    if array is None or array.dtype.kind not in "biufc":
         raise TypeError(f"{name} must return one array (custom rules take one output), but it "
                         f"returned {_described(value)}")
     return array[()] if array.ndim == 0 else array
