@@ -201,7 +201,8 @@ class custom_vjp(_CustomFunction):  # noqa: N801  (JAX's name)
         # fwd's residuals from the forward when the rule runs on the same plain arrays; else
         # (tensors: a derivative of the rule itself is wanted) fwd again, recorded.
         saved = getattr(self._memo, "saved", None)
-        if saved is not None and all(a is b for a, b in zip(saved[0], (out, *leaves))):
+        if saved is not None and len(saved[0]) == len(leaves) + 1 and all(
+                a is b for a, b in zip(saved[0], (out, *leaves))):
             return saved[1]
         return self._forward(structure, leaves, nondiff)[1]
 
