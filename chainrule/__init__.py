@@ -46,7 +46,7 @@ from chainrule.transforms import (
     custom_jvp, custom_vjp, grad, hessian, hvp, jacfwd, jacobian, jacrev, jvp, value_and_grad,
     vjp,
 )
-from chainrule import flatten_util, tree  # noqa: E402  (trees of values, for users)
+from chainrule import flatten_util, tree  # trees of values and flat vectors, for users
 
 _LAZY_SUBMODULES = ("nn", "optim", "data", "train", "checkpoint")
 # Functions of the layers above the core, by name: (module, attribute).

@@ -300,3 +300,43 @@ def test_float32_values_stay_float32(custom):
     x, y = X.astype(np.float32), Y.astype(np.float32)
     assert custom(cr.tensor(x), y).dtype == np.float32
     assert cr.grad(lambda x: cr.sum(custom(x, y)))(x).dtype == np.float32
+
+
+def test_residuals_of_an_earlier_call_are_recomputed_by_fwd():
+    sin_times, calls = sin_times_vjp()
+    grad = cr.grad(lambda x: cr.sum(sin_times(x, Y) + sin_times(2 * x, Y)))(X)
+    np.testing.assert_allclose(grad, np.cos(X) * Y + 2 * np.cos(2 * X) * Y)
+    assert calls["fwd"] == 3  # two calls, and the first one's residuals again
+
+
+def test_integer_arguments_are_held_fixed_and_keywords_bound_to_their_place():
+    @cr.custom_vjp
+    def pick(x, index):
+        return 2 * x[index]
+
+    def pick_bwd(residuals, grad_out):
+        x, index = residuals
+        return 2 * grad_out @ np.eye(len(x))[index], None  # the scatter as a product
+
+    pick.defvjp(lambda x, index: (pick(x, index), (x, index)), pick_bwd)
+    index = np.array([1, 3, 1])
+    grad = cr.grad(lambda x: cr.sum(pick(index=index, x=x)))(np.arange(4.0))
+    np.testing.assert_array_equal(grad, [0.0, 4.0, 0.0, 2.0])
+    np.testing.assert_array_equal(cr.jacfwd(lambda x: pick(x, index))(np.arange(4.0)),
+                                  2 * np.eye(4)[index])
+
+
+def test_forward_mode_of_custom_vjp_says_that_bwd_must_be_written_in_chainrule_ops():
+    @cr.custom_vjp
+    def double(x):
+        return 2 * x
+
+    def double_bwd(_, grad_out):
+        return (2 * np.asarray(grad_out),)  # leaves chainrule: no sweep goes through it
+
+    double.defvjp(lambda x: (double(x), None), double_bwd)
+    np.testing.assert_array_equal(cr.grad(lambda x: cr.sum(double(x)))(X), [2.0, 2.0, 2.0])
+    with pytest.raises(TypeError, match=r"^for forward mode, the bwd of double is transposed by "
+                                        r"a reverse sweep through it, so it must be written in "
+                                        r"chainrule ops"):
+        cr.jvp(double, (X,), (X,))

@@ -11,7 +11,7 @@ import threading
 import numpy as np
 
 from chainrule.ops.elementwise.arithmetic import zeros_like
-from chainrule.primitive import SYMBOLIC_TYPES, Primitive, value_of
+from chainrule.primitive import SYMBOLIC_TYPES, Primitive, Unbatchable, value_of
 from chainrule.tensor import Tensor
 from chainrule.transforms import trees
 from chainrule.transforms.boundary import is_followed, is_live, is_nested, lower, zeros_for
@@ -129,12 +129,20 @@ class CustomFunction:
         return value
 
 
-def transpose(linear, zeros, cotangent, context):
+def transpose(linear, zeros, cotangent, context, rule):
     """Jᵀ·cotangent, one entry per input of ``linear(*inputs) = J·inputs`` (a rule, linear in
     what it is given): one reverse sweep through it from ``zeros``. ``linear`` also reads
     ``context`` (the step's inputs), which an outer level (a transform, jit) may follow: then the
-    sweep is recorded, so that its result carries their derivatives too."""
-    rec = record(linear, zeros, [f"the tangent of input {k}" for k in range(len(zeros))])
+    sweep is recorded, so that its result carries their derivatives too. ``rule`` names the
+    user's rule when it cannot be swept through."""
+    try:
+        rec = record(linear, zeros, [f"the tangent of input {k}" for k in range(len(zeros))])
+    except Unbatchable:
+        raise
+    except TypeError as error:
+        raise TypeError(f"{rule} is transposed by a reverse sweep through it, so it must be "
+                        f"written in chainrule ops (or NumPy functions on tensors): {error}"
+                        ) from error
     rec.nested = rec.nested or is_nested([*context, cotangent])
     rec.followed = rec.followed or is_followed([*context, cotangent], rec.nested)
     seed = cotangent if hasattr(cotangent, "shape") else np.asarray(cotangent)

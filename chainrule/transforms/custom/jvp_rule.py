@@ -95,7 +95,8 @@ class custom_jvp(CustomFunction):  # noqa: N801  (JAX's name)
 
         def compute():
             zeros = [zeros_like(leaves[k]) for k in floating]
-            grads = dict(zip(floating, transpose(tangent_map, zeros, grad_out, leaves)))
+            grads = dict(zip(floating, transpose(tangent_map, zeros, grad_out, leaves,
+                                                  f"for reverse mode, {self.rule_name}")))
             return [grads[k] if k in grads else zeros_like(x) for k, x in enumerate(leaves)]
 
         return self._remembered("transposed", (grad_out, out, *leaves), compute)

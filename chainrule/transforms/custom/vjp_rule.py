@@ -68,7 +68,8 @@ class custom_vjp(CustomFunction):  # noqa: N801  (JAX's name)
             def pulled(cotangent):
                 return self._cotangents(structure, leaves, nondiff, residuals, cotangent)[i]
 
-            return transpose(pulled, [zeros_like(out)], x_dot, (out, *leaves))[0]
+            return transpose(pulled, [zeros_like(out)], x_dot, (out, *leaves),
+                             f"for forward mode, the bwd of {self.__name__}")[0]
 
         return self._step(count, forward, vjp_rule, jvp_rule, reads_out=True)
 
