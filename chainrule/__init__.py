@@ -36,6 +36,12 @@ from chainrule.ops import (  # array manipulation
     diagonal, dsplit, dstack, fliplr, flipud, hsplit, hstack, linspace, partition, rollaxis,
     rot90, row_stack, select, sort, tril, triu, vsplit, vstack,
 )
+from chainrule.ops import (  # NumPy's math and statistics functions
+    average, corrcoef, cov, cross, deg2rad, degrees, diff, fmax, fmin, gradient, kron,
+    logaddexp2, median, nan_to_num, nancumprod, nancumsum, nanmax, nanmean, nanmedian, nanmin,
+    nanpercentile, nanprod, nanquantile, nanstd, nansum, nanvar, percentile, quantile, rad2deg,
+    radians, sinc,
+)
 from chainrule.primitive import Primitive, primitive
 from chainrule.random import manual_seed
 from chainrule.tensor import Tensor, is_tensor, tensor
@@ -104,5 +110,10 @@ __all__ = [
     "equal", "not_equal", "less", "less_equal", "greater", "greater_equal", "logical_not",
     "logical_and", "logical_or", "logical_xor", "isnan", "isinf", "isfinite", "floor", "ceil",
     "round", "trunc", "floor_divide", "argmax", "argmin", "all", "any",
+    # math and statistics
+    "deg2rad", "rad2deg", "degrees", "radians", "sinc", "fmax", "fmin", "logaddexp2",
+    "nan_to_num", "diff", "gradient", "kron", "cross", "median", "percentile", "quantile",
+    "average", "cov", "corrcoef", "nansum", "nanmean", "nanprod", "nanmax", "nanmin", "nanstd",
+    "nanvar", "nanmedian", "nanpercentile", "nanquantile", "nancumsum", "nancumprod",
     "nn", "optim", "data", "train", "checkpoint", "__version__",
 ]

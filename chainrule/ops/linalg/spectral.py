@@ -13,7 +13,9 @@ from collections import namedtuple
 
 import numpy as np
 
-from chainrule.ops.linalg.matrices import matrix_shape, square_shape, symmetric_part
+from chainrule.ops.linalg.matrices import (
+    matrix_shape, square_shape, symmetric_from_triangle, symmetric_part,
+)
 from chainrule.ops import reductions, shape
 from chainrule.ops.elementwise import comparison, piecewise
 from chainrule.ops.contraction import matmul
@@ -47,7 +49,7 @@ def _inverse_gaps(values, op):
 # --- eigh ---------------------------------------------------------------------------------------
 
 
-def _eigh_vjp(grad_outs, outs, x):
+def _eigh_vjp(grad_outs, outs, x, UPLO):  # noqa: N803 -- NumPy's argument name
     # Ā = sym(V·(diag(w̄) + F ∘ Vᵀ·V̄)·Vᵀ); the values' term alone stays defined at repeated
     # eigenvalues, so F is formed only when the vectors received a gradient.
     (grad_values, grad_vectors), (values, vectors) = grad_outs, outs
@@ -59,7 +61,7 @@ def _eigh_vjp(grad_outs, outs, x):
     return symmetric_part(matmul(matmul(vectors, inner), vectors.mT))
 
 
-def _eigh_jvp(x_dot, outs, x):
+def _eigh_jvp(x_dot, outs, x, UPLO):  # noqa: N803
     # ẇ = diag(Vᵀ·Ȧ·V), V̇ = V·(F ∘ Vᵀ·sym(Ȧ)·V).
     values, vectors = outs
     projected = matmul(matmul(vectors.mT, symmetric_part(x_dot)), vectors)
@@ -67,8 +69,10 @@ def _eigh_jvp(x_dot, outs, x):
     return values_dot, matmul(vectors, _inverse_gaps(values, "eigh") * projected)
 
 
+# The op sees the symmetric matrix that UPLO's triangle names (see eigh) and hands UPLO on to
+# LAPACK, which reads that same triangle: the values are NumPy's to the bit.
 _eigh_op = multiple_outputs(
-    "eigh", lambda x: tuple(np.linalg.eigh(x)), ("eigenvalues", "eigenvectors"),
+    "eigh", lambda x, UPLO: tuple(np.linalg.eigh(x, UPLO=UPLO)), ("eigenvalues", "eigenvectors"),
     vjp=_eigh_vjp, jvp=_eigh_jvp,
 )
 
@@ -77,27 +81,30 @@ def _diagonal(values):
     return _row(values) * np.eye(values.shape[-1], dtype=values.dtype)
 
 
-def _eigenvalues_vjp(grad_out, out, x):
-    _, vectors = _eigh_op(x)
+def _eigenvalues_vjp(grad_out, out, x, UPLO):  # noqa: N803
+    _, vectors = _eigh_op(x, UPLO=UPLO)
     return matmul(vectors * _row(grad_out), vectors.mT)
 
 
-def _eigenvalues_jvp(x_dot, out, x):
-    _, vectors = _eigh_op(x)
+def _eigenvalues_jvp(x_dot, out, x, UPLO):  # noqa: N803
+    _, vectors = _eigh_op(x, UPLO=UPLO)
     return reductions.sum(vectors * matmul(x_dot, vectors), axis=-2)
 
 
 # The values alone are a primitive of their own: NumPy's eigvalsh skips the vectors.
 _eigenvalues_op = primitive(
-    "eigvalsh", np.linalg.eigvalsh, vjp=_eigenvalues_vjp, jvp=_eigenvalues_jvp,
+    "eigvalsh", lambda x, UPLO: np.linalg.eigvalsh(x, UPLO=UPLO),
+    vjp=_eigenvalues_vjp, jvp=_eigenvalues_jvp,
 )
 
 
-def eigvalsh(x):
+def eigvalsh(x, UPLO="L"):  # noqa: N803 -- NumPy's argument name
     """The eigenvalues (ascending) of symmetric matrices, as ``numpy.linalg.eigvalsh``.
 
-    The gradient V·diag(grad)·Vᵀ is symmetric (A is taken to be symmetric; NumPy reads only
-    its lower triangle) and defined at repeated eigenvalues too.
+    Only the triangle UPLO ('L', the default, or 'U') of A is read, as in NumPy: the value is
+    that of the symmetric matrix S it names, and the gradient is that of this function of A.
+    It flows into that triangle alone: V·diag(grad)·Vᵀ = G there, with G_ij + G_ji off the
+    diagonal (a non-symmetric A included). It is defined at repeated eigenvalues too.
 
     Example:
         >>> import chainrule as cr
@@ -105,13 +112,16 @@ def eigvalsh(x):
         tensor([1., 3.])
     """
     square_shape(x, "eigvalsh")
-    return _eigenvalues_op(x)
+    symmetric, UPLO = symmetric_from_triangle(x, UPLO, "eigvalsh")  # noqa: N806
+    return _eigenvalues_op(symmetric, UPLO=UPLO)
 
 
-def eigh(x):
+def eigh(x, UPLO="L"):  # noqa: N803 -- NumPy's argument name
     """(eigenvalues, eigenvectors) of symmetric matrices, as ``numpy.linalg.eigh``.
 
-    A is taken to be symmetric: gradients are symmetric. The eigenvectors' derivative needs
+    Only the triangle UPLO ('L', the default, or 'U') of A is read, as in NumPy, and the
+    gradient flows into that triangle alone (an entry off the diagonal stands for itself and
+    its mirror image), for a non-symmetric A too. The eigenvectors' derivative needs
     distinct eigenvalues; at a repeated one it is NaN, with a RuntimeWarning. Each eigenvector's
     sign is arbitrary, so differentiate what does not depend on it (v·vᵀ, V·diag·Vᵀ, |v|).
 
@@ -122,7 +132,8 @@ def eigh(x):
         tensor([1., 2.])
     """
     square_shape(x, "eigh")
-    return EighResult(*_eigh_op(x))
+    symmetric, UPLO = symmetric_from_triangle(x, UPLO, "eigh")  # noqa: N806
+    return EighResult(*_eigh_op(symmetric, UPLO=UPLO))
 
 
 # --- svd ----------------------------------------------------------------------------------------
