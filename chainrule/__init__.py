@@ -49,8 +49,10 @@ from chainrule.testing import gradcheck
 # Eager, not lazy: the package chainrule.jit would otherwise shadow the function cr.jit.
 from chainrule.jit import TraceError, jit  # isort: skip
 from chainrule.transforms import (
-    grad, hessian, hvp, jacfwd, jacobian, jacrev, jvp, value_and_grad, vjp,
+    custom_jvp, custom_vjp, grad, hessian, hvp, jacfwd, jacobian, jacrev, jvp, value_and_grad,
+    vjp,
 )
+from chainrule import flatten_util, tree  # trees of values and flat vectors, for users
 
 _LAZY_SUBMODULES = ("nn", "optim", "data", "train", "checkpoint")
 # Functions of the layers above the core, by name: (module, attribute).
@@ -83,6 +85,7 @@ __all__ = [
     # transforms and checking
     "grad", "value_and_grad", "vjp", "jvp", "jacobian", "jacrev", "jacfwd", "hessian", "hvp",
     "jit", "TraceError", "gradcheck", "primitive", "Primitive", "manual_seed",
+    "custom_vjp", "custom_jvp", "tree", "flatten_util",
     # elementwise
     "add", "subtract", "multiply", "divide", "negative", "power", "reciprocal", "square", "sqrt",
     "cbrt", "abs", "sign", "copy", "astype", "mod", "fmod", "exp", "exp2", "expm1", "log",
