@@ -13,6 +13,7 @@ import warnings
 import numpy as np
 
 from chainrule import ops, transforms
+from chainrule.primitive import op_hook, value_of
 from chainrule.transforms import trees
 from chainrule.tensor import tensor
 
@@ -43,7 +44,10 @@ def gradcheck(f, *args, order=2, eps=1e-6, atol=1e-5, rtol=1e-4, seed=0):
         True.
 
     Raises:
-        GradcheckError: naming the mode, argument and entry that disagree, with the values.
+        GradcheckError: naming the mode, argument and entry that disagree, with the values;
+            when ``f`` ran a ``custom_vjp``/``custom_jvp`` function whose own rule disagrees
+            with finite differences at the inputs it was given, the message names that rule
+            first.
 
     Example:
         >>> import numpy as np
@@ -53,8 +57,25 @@ def gradcheck(f, *args, order=2, eps=1e-6, atol=1e-5, rtol=1e-4, seed=0):
     """
     if order not in (1, 2):
         raise ValueError(f"gradcheck order must be 1 or 2, got {order}")
+    given = f
     f, args = _on_leaves(f, args)
     point, wrt = _prepare(args)
+    try:
+        _check(f, point, wrt, order, eps, atol, rtol, seed)
+    except GradcheckError as error:
+        culprit = _custom_rule_at_fault(f, point, order, eps, atol, rtol, seed)
+        if culprit is None:
+            raise
+        rule, wrong = culprit
+        if rule == getattr(given, "rule_name", None):  # f is the custom function itself
+            raise GradcheckError(f"{rule} is wrong: {error}") from None
+        raise GradcheckError(
+            f"{rule} disagrees with finite differences at the inputs "
+            f"{getattr(given, '__name__', 'f')} gave it ({wrong}); so {error}") from None
+    return True
+
+
+def _check(f, point, wrt, order, eps, atol, rtol, seed):
     _check_first_order(f, point, wrt, eps, atol, rtol, "")
     if order == 2:
         rng = np.random.default_rng(seed)
@@ -66,7 +87,6 @@ def gradcheck(f, *args, order=2, eps=1e-6, atol=1e-5, rtol=1e-4, seed=0):
                                rtol, f"the gradient w.r.t. argument {k} (reverse mode) of ")
         _check_first_order(_tangent_of(f, point, wrt, directions), point, wrt, eps, atol, rtol,
                            "the tangent (forward mode) of ")
-    return True
 
 
 def _on_leaves(f, args):
@@ -107,12 +127,35 @@ def _float_vector(out):
     return ops.concatenate(floats) if floats else np.zeros(0)
 
 
-def _prepare(args):
+def _custom_rule_at_fault(f, point, order, eps, atol, rtol, seed):
+    """Which custom rule (``custom_vjp``/``custom_jvp``) that ``f`` ran is wrong on its own, at
+    the inputs ``f`` gave it: ``(its name, the error)``; None when each is right or none ran."""
+    calls = []
+
+    def seen(prim, args, params, result):
+        if getattr(prim, "custom_rule", None) is not None and prim not in [c[0] for c in calls]:
+            calls.append((prim, [np.array(value_of(a)) for a in args], params))
+
+    with op_hook(seen):
+        _evaluate(f, point)
+    for prim, leaves, params in calls:
+        inner_point, inner_wrt = _prepare(leaves, quiet=True)
+        if not inner_wrt:
+            continue
+        try:
+            _check(lambda *xs, prim=prim, params=params: prim(*xs, **params), inner_point,
+                   inner_wrt, order, eps, atol, rtol, seed)
+        except GradcheckError as error:
+            return prim.custom_rule, error
+    return None
+
+
+def _prepare(args, quiet=False):
     point, wrt = [], []
     for i, a in enumerate(args):
         data = np.asarray(getattr(a, "_data", a))
         if data.dtype.kind == "f":
-            if data.dtype != np.float64:
+            if data.dtype != np.float64 and not quiet:
                 warnings.warn(
                     f"gradcheck: argument {i} is {data.dtype}; finite differences need float64, "
                     "so it is checked in float64", stacklevel=3,
@@ -121,7 +164,7 @@ def _prepare(args):
             wrt.append(i)
         else:
             point.append(a)
-    if not wrt:
+    if not wrt and not quiet:
         raise ValueError("gradcheck needs at least one floating-point argument to differentiate")
     return point, wrt
 

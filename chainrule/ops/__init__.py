@@ -24,9 +24,10 @@ from chainrule.ops.elementwise.exponential import (
 )
 from chainrule.ops.elementwise.hyperbolic import arccosh, arcsinh, arctanh, cosh, sinh, tanh
 from chainrule.ops.indexing import flip, take
+from chainrule.ops.interpolation import interp
 from chainrule.ops.joining import concatenate, pad, repeat, roll, split, stack, tile
 from chainrule.ops.elementwise.piecewise import (
-    clip, fmax, fmin, leaky_relu, maximum, minimum, relu, where,
+    clip, fmax, fmin, leaky_relu, maximum, minimum, relu,
 )
 from chainrule.ops.reductions import max, mean, min, prod, sum
 from chainrule.ops.shape import (
@@ -48,7 +49,7 @@ from chainrule.ops.elementwise.trigonometric import (
 )
 from chainrule.ops.arrays.orientation import fliplr, flipud, rollaxis, rot90
 from chainrule.ops.arrays.ranges import linspace
-from chainrule.ops.arrays.selection import select
+from chainrule.ops.arrays.selection import select, where
 from chainrule.ops.arrays.sorting import partition, sort
 from chainrule.ops.arrays.stacking import (
     append, array_split, atleast_1d, atleast_2d, atleast_3d, column_stack, dsplit, dstack, hsplit,
@@ -78,7 +79,7 @@ __all__ = [
     "deg2rad", "rad2deg", "degrees", "radians", "sinc", "fmax", "fmin", "logaddexp2",
     "nan_to_num", "diff", "gradient", "kron", "cross", "median", "percentile", "quantile",
     "average", "cov", "corrcoef", "nansum", "nanmean", "nanprod", "nanmax", "nanmin", "nanstd",
-    "nanvar", "nanmedian", "nanpercentile", "nanquantile", "nancumsum", "nancumprod",
+    "nanvar", "nanmedian", "nanpercentile", "nanquantile", "nancumsum", "nancumprod", "interp",
 ]
 
 # A list of tensors given where an op takes one array means the array NumPy would make of it

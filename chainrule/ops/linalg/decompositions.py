@@ -11,7 +11,8 @@ from chainrule.ops import joining
 from chainrule.ops.elementwise import piecewise
 from chainrule.ops.linalg.inverse import solve
 from chainrule.ops.linalg.matrices import (
-    matrix_shape, refuse_complex, square_shape, symmetric_part, triangle_mask,
+    matrix_shape, refuse_complex, square_shape, symmetric_from_triangle, symmetric_part,
+    triangle_mask,
 )
 from chainrule.ops.contraction import matmul
 from chainrule.primitive import multiple_outputs, primitive
@@ -28,31 +29,38 @@ def _lower_half_diagonal(m):
     return m * mask
 
 
-def _cholesky_vjp(grad_out, out, x):
-    # Ā = sym(L⁻ᵀ·Φ(Lᵀ·L̄)·L⁻¹) (Murray 2016). NumPy has no triangular solve, so L⁻ᵀ is
-    # applied with a general solve: O(n³) instead of O(n²), and exact all the same.
+def _cholesky_vjp(grad_out, out, x, upper):
+    # Ā = sym(L⁻ᵀ·Φ(Lᵀ·L̄)·L⁻¹) (Murray 2016), with L = Uᵀ for the upper factor. NumPy has no
+    # triangular solve, so L⁻ᵀ is applied with a general solve: O(n³) instead of O(n²), exact.
+    if upper:
+        grad_out, out = grad_out.mT, out.mT
     middle = _lower_half_diagonal(matmul(out.mT, grad_out))
     left = solve(out.mT, middle)
     return symmetric_part(solve(out.mT, left.mT))  # sym(L⁻ᵀ·Pᵀ·L⁻¹) = sym(L⁻ᵀ·P·L⁻¹)
 
 
-def _cholesky_jvp(x_dot, out, x):
-    # L̇ = L·Φ(L⁻¹·sym(Ȧ)·L⁻ᵀ)
-    half = solve(out, symmetric_part(x_dot))
-    return matmul(out, _lower_half_diagonal(solve(out, half.mT)))
+def _cholesky_jvp(x_dot, out, x, upper):
+    # L̇ = L·Φ(L⁻¹·sym(Ȧ)·L⁻ᵀ), and U̇ = L̇ᵀ
+    lower = out.mT if upper else out
+    half = solve(lower, symmetric_part(x_dot))
+    lower_dot = matmul(lower, _lower_half_diagonal(solve(lower, half.mT)))
+    return lower_dot.mT if upper else lower_dot
 
 
+# NumPy's own call for each factor, so that the values are NumPy's to the bit.
 _cholesky_op = primitive(
-    "cholesky", np.linalg.cholesky, vjp=_cholesky_vjp, jvp=_cholesky_jvp,
-    reads_inputs=False, reads_out=True,
+    "cholesky", lambda x, upper: np.linalg.cholesky(x, upper=upper), vjp=_cholesky_vjp,
+    jvp=_cholesky_jvp, reads_inputs=False, reads_out=True,
 )
 
 
-def cholesky(x):
-    """The lower-triangular L with L·Lᵀ = A, as ``numpy.linalg.cholesky``.
+def cholesky(x, /, *, upper=False):
+    """The lower-triangular L with L·Lᵀ = A (or, with ``upper=True``, U = Lᵀ), as
+    ``numpy.linalg.cholesky``.
 
-    A is taken to be symmetric (NumPy reads only its lower triangle): the gradient is the
-    symmetric matrix whose change along any symmetric dA is exact.
+    Only the lower triangle of A (the upper one with ``upper=True``) is read, as in NumPy, and
+    the gradient flows into that triangle alone (an entry off the diagonal stands for itself
+    and its mirror image), for a non-symmetric A too.
 
     Raises:
         ValueError: when the last two axes are not square.
@@ -65,7 +73,8 @@ def cholesky(x):
                 [1., 2.]])
     """
     square_shape(x, "cholesky")
-    return _cholesky_op(x)
+    symmetric, _ = symmetric_from_triangle(x, "U" if upper else "L", "cholesky")
+    return _cholesky_op(symmetric, upper=bool(upper))
 
 
 # --- qr -----------------------------------------------------------------------------------------

@@ -19,7 +19,9 @@ from chainrule.ops.linalg.matrices import (
 from chainrule.ops import reductions, shape
 from chainrule.ops.elementwise import comparison, piecewise
 from chainrule.ops.contraction import matmul
+from chainrule.modes import is_traced
 from chainrule.primitive import multiple_outputs, primitive, value_of
+from chainrule.tensor import is_tensor, tensor
 
 EighResult = namedtuple("EighResult", ["eigenvalues", "eigenvectors"])
 SVDResult = namedtuple("SVDResult", ["U", "S", "Vh"])
@@ -219,17 +221,21 @@ def svdvals(x):
     return _singular_values_op(x)
 
 
-def svd(x, full_matrices=False, compute_uv=True):
-    """The reduced SVD (U, S, Vh) with A = U·diag(S)·Vh, as ``numpy.linalg.svd``.
+def svd(x, full_matrices=True, compute_uv=True, hermitian=False):
+    """(U, S, Vh) with A = U·diag(S)·Vh, as ``numpy.linalg.svd`` (same arguments and defaults).
 
     The derivative of U and Vh needs distinct singular values (NaN with a RuntimeWarning
     otherwise) and, for a non-square A, nonzero ones. The signs of singular vector pairs are
     arbitrary: differentiate what does not depend on them (U·diag·Vh, u·uᵀ, S).
 
     Args:
-        full_matrices: only False (or a square A): the extra columns of the full U or V are
-            not unique, so they have no derivative.
+        full_matrices: NumPy's default True gives square U and Vh. For a non-square A their
+            extra columns are not unique, so they have no derivative: a tensor that needs one
+            raises a ValueError asking for ``full_matrices=False`` (the reduced SVD, which
+            differentiates); the values alone are NumPy's.
         compute_uv: False gives S alone, as ``svdvals``.
+        hermitian: NumPy's faster path for a symmetric A: values alone (the derivative is that
+            of ``hermitian=False``, which a tensor that needs one is asked to use).
 
     Example:
         >>> import chainrule as cr
@@ -238,11 +244,21 @@ def svd(x, full_matrices=False, compute_uv=True):
         tensor([4., 3.])
     """
     rows, cols = matrix_shape(x, "svd")[-2:]
-    if not compute_uv:
+    if not compute_uv and not hermitian:
         return _singular_values_op(x)
-    if full_matrices and rows != cols:
-        raise ValueError("svd(full_matrices=True) of a non-square matrix: the extra singular "
-                         "vectors are not unique and have no derivative; use full_matrices=False")
+    full = full_matrices and rows != cols
+    if full or hermitian:
+        if is_tensor(x) and (x.requires_grad or x.tangents or is_traced(x.node)):
+            raise ValueError(
+                "svd(full_matrices=True) of a non-square matrix: the extra singular vectors are "
+                "not unique and have no derivative; use full_matrices=False (the reduced SVD)"
+                if full else "svd(hermitian=True) is NumPy's shortcut for values alone; use "
+                "hermitian=False, which gives the same singular values and their derivative")
+        result = np.linalg.svd(value_of(x), full_matrices=full_matrices, compute_uv=compute_uv,
+                               hermitian=hermitian)
+        if not compute_uv:
+            return tensor(result)
+        return SVDResult(*(tensor(part) for part in result))
     return SVDResult(*_svd_op(x))
 
 
