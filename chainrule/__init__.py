@@ -62,6 +62,7 @@ _LAZY_FUNCTIONS = {
     "detect_anomaly": ("chainrule.explanation", "detect_anomaly"),
     "AnomalyError": ("chainrule.explanation", "AnomalyError"),
     "draw_graph": ("chainrule.explanation", "draw_graph"),
+    "plot_derivative": ("chainrule.explanation", "plot_derivative"),
 }
 
 
