@@ -30,6 +30,7 @@ from chainrule.ops import (
     stack, std, subtract, sum, swapaxes, take, tan, tanh, tensordot, tile, trace, transpose,
     trunc, var, vdot, where,
 )
+from chainrule.ops import angle, conj, conjugate, imag, real, real_if_close
 from chainrule.primitive import Primitive, primitive
 from chainrule.random import manual_seed
 from chainrule.tensor import Tensor, is_tensor, tensor
@@ -77,6 +78,8 @@ __all__ = [
     "arccos", "arctan", "arctan2", "hypot", "sinh", "cosh", "tanh", "arcsinh", "arccosh",
     "arctanh", "where", "maximum", "minimum", "clip", "relu", "leaky_relu", "sigmoid", "elu",
     "gelu", "softplus",
+    # complex numbers
+    "real", "imag", "conj", "conjugate", "angle", "real_if_close",
     # reductions
     "sum", "mean", "prod", "max", "min", "var", "std", "logsumexp", "cumsum", "cumprod",
     # linear algebra

@@ -13,7 +13,7 @@ from chainrule.modes import refuse_escape
 # NumPy ufunc name -> chainrule name, where they differ.
 _UFUNC_ALIASES = {
     "absolute": "abs", "fabs": "abs", "true_divide": "divide", "remainder": "mod",
-    "positive": "positive", "conjugate": "positive", "bitwise_not": "logical_not",
+    "positive": "positive", "bitwise_not": "logical_not",
 }
 # NumPy functions that only look at values and give nothing to differentiate.
 _VALUE_ONLY = {

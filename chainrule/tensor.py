@@ -209,6 +209,10 @@ class Tensor:
         refuse_escape(self.node, "float()")
         return float(self._data)
 
+    def __complex__(self):
+        refuse_escape(self.node, "complex()")
+        return complex(self._data)
+
     def __int__(self):
         refuse_escape(self.node, "int()")
         return int(self._data)

@@ -9,6 +9,9 @@ from chainrule.ops.elementwise.arithmetic import (
     abs, add, astype, cbrt, copy, divide, fmod, mod, multiply, negative, power, reciprocal, sign,
     sqrt, square, subtract,
 )
+from chainrule.ops.elementwise.complex_parts import (
+    angle, conj, conjugate, imag, real, real_if_close,
+)
 from chainrule.ops.elementwise.comparison import (
     all, any, argmax, argmin, ceil, equal, floor, floor_divide, greater, greater_equal, isfinite,
     isinf, isnan, less, less_equal, logical_and, logical_not, logical_or, logical_xor,
@@ -46,4 +49,5 @@ __all__ = [
     "where", "max", "mean", "min", "prod", "sum", "broadcast_to", "expand_dims", "moveaxis",
     "ravel", "reshape", "squeeze", "swapaxes", "transpose", "logsumexp", "std", "var", "arccos",
     "arcsin", "arctan", "arctan2", "cos", "hypot", "sin", "tan",
+    "real", "imag", "conj", "conjugate", "angle", "real_if_close",
 ]

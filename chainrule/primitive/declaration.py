@@ -36,7 +36,8 @@ class Primitive:
     # help(), doctest and inspect treat it like the function it stands for.
 
     def __init__(self, name, forward, vjps, jvps, *, inputs=None, symbolic=None,
-                 reads_inputs=True, reads_out=False, random=False, doc=None, register=True):
+                 reads_inputs=True, reads_out=False, random=False, doc=None, register=True,
+                 supports_complex=False):
         if vjps is not None and jvps is not None and len(vjps) != len(jvps):
             raise ValueError(f"primitive '{name}': one VJP and one JVP per input are needed")
         self.name = name
@@ -48,6 +49,7 @@ class Primitive:
         self.reads_inputs = reads_inputs
         self.reads_out = reads_out
         self.random = random
+        self.supports_complex = supports_complex
         self.__name__ = self.__qualname__ = name
         self.__module__ = _declaring_module()
         self.__wrapped__ = forward
@@ -82,9 +84,24 @@ def _declaring_module():
     return frame.f_globals.get("__name__", __name__) if frame is not None else __name__
 
 
+def refuse_complex(prim, values):
+    """A TypeError when ``prim`` has no complex rules and one of ``values`` (its inputs and
+    outputs) is complex."""
+    if not prim.supports_complex and any(_is_complex(value) for value in values):
+        raise TypeError(
+            f"'{prim.name}' has no complex derivative in chainrule, and a complex value that "
+            "needs a derivative reached it; differentiate a real function of its real and "
+            "imaginary parts (cr.real, cr.imag, cr.abs), or see docs/complex.md"
+        )
+
+
+def _is_complex(value):
+    return isinstance(value, complex) or getattr(getattr(value, "dtype", None), "kind", "") == "c"
+
+
 class Unbatchable(TypeError):
     """Raised by a rule that cannot carry a batch of rows (the seeds of a whole Jacobian go
     through one sweep as a batch): the transform then sweeps the rows one at a time."""
 
 
-__all__ = ["REGISTRY", "Primitive", "Unbatchable", "default_inputs"]
+__all__ = ["REGISTRY", "Primitive", "Unbatchable", "default_inputs", "refuse_complex"]

@@ -2,7 +2,8 @@
 
 Each family has a ``cases_<family>.py`` module with a list ``CASES`` of :class:`OpCase`. The
 driver (test_gradcheck.py) runs chainrule.gradcheck on each — reverse and forward mode against
-central finite differences, first and second order, float64 — and the registry test fails when
+central finite differences, first and second order, float64 (complex128 through real and
+imaginary parts, in cases_complex.py) — and the registry test fails when
 a primitive is covered by no case.
 """
 

@@ -18,11 +18,15 @@ from chainrule.explanation.sweeps.tangents import saved_inputs
 from chainrule.modes import no_grad
 from chainrule.primitive import REGISTRY
 from chainrule.ops.linalg import determinants
+from tests.ops import cases_complex
 from tests.ops.optable import OpCase, all_cases, rand
 from tests.ops.printed_formulas import Unreadable, evaluate_term, evaluate_text, leaf_values
 
+# Formulas are written in real symbols: the complex cases of cases_complex.py are not explained
+# (its cases of real, imag, conj and angle on real x are).
 # cofactor is reached by det's rule only (second order); explained on its own here.
-CASES = all_cases() + [
+CASES = [case for case in all_cases() if not any(
+    case is c and "complex" in c.label for c in cases_complex.CASES)] + [
     OpCase("cofactor", lambda a: determinants._cofactor_op(a), (rand(3, 3),), "3x3"),
 ]
 MODES = ("reverse", "forward")

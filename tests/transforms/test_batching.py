@@ -56,6 +56,8 @@ def test_batched_jacobians_equal_row_by_row_to_second_order(case):
         warnings.simplefilter("ignore")  # domain edges are the op table's business
         for i in floating_positions(case):
             f, x = along(case, i), case.args[i]
+            if np.iscomplexobj(cr.transforms.lower(f(x))):
+                continue  # jacobian needs a real output (docs/complex.md)
             assert_batched_equals_rows(f, x)
             out_shape = np.shape(cr.transforms.lower(f(x)))
             cotangent = rng.standard_normal(out_shape)
