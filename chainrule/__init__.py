@@ -14,7 +14,7 @@ Example:
 
 import importlib
 
-from chainrule import linalg
+from chainrule import fft, linalg
 from chainrule import tensor_methods  # noqa: F401  (sets Tensor's operators and methods)
 from chainrule._version import __version__
 from chainrule.modes import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
@@ -83,7 +83,7 @@ __all__ = [
     # reductions
     "sum", "mean", "prod", "max", "min", "var", "std", "logsumexp", "cumsum", "cumprod",
     # linear algebra
-    "matmul", "dot", "vdot", "inner", "outer", "tensordot", "einsum", "trace", "linalg",
+    "matmul", "dot", "vdot", "inner", "outer", "tensordot", "einsum", "trace", "linalg", "fft",
     # shape
     "reshape", "ravel", "transpose", "swapaxes", "moveaxis", "squeeze", "expand_dims",
     "broadcast_to", "concatenate", "stack", "split", "flip", "roll", "tile", "repeat", "pad",

@@ -6,7 +6,7 @@ A NumPy function that chainrule does not differentiate refuses a tensor that req
 
 from __future__ import annotations
 
-from chainrule import linalg, ops
+from chainrule import fft, linalg, ops
 from chainrule.tensor import Tensor
 from chainrule.modes import refuse_escape
 
@@ -77,14 +77,15 @@ def _refuse_traced(value, name):
 
 def _qualified(func):
     module = getattr(func, "__module__", "") or ""
-    prefix = "linalg." if module.endswith("linalg") else ""
+    prefix = "linalg." if module.endswith("linalg") else "fft." if module.endswith("fft") else ""
     return prefix + func.__name__
 
 
 def _lookup(name):
-    # The public ops under NumPy's names: chainrule.ops and chainrule.linalg hold them all.
+    # The public ops under NumPy's names: chainrule.ops, chainrule.linalg and chainrule.fft
+    # hold them all.
     namespace, _, name = name.rpartition(".")
-    module = {"": ops, "linalg": linalg}.get(namespace)
+    module = {"": ops, "linalg": linalg, "fft": fft}.get(namespace)
     if module is None or name not in module.__all__:
         return None
     return getattr(module, name)

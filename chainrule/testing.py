@@ -100,6 +100,24 @@ def _prepare(args):
     return point, wrt, complex_args
 
 
+def as_real_function(f, *args):
+    """``f`` as gradcheck sees it: ``(real_f, point)``, where ``point`` holds the arguments
+    with each complex one as a real array of shape (..., 2) (its real and imaginary parts) and
+    floating ones in float64, and ``real_f(*point)`` returns f's result with a complex one
+    split the same way. The derivatives of ``real_f`` are those of f as a map of real numbers.
+
+    Example:
+        >>> import numpy as np
+        >>> import chainrule as cr
+        >>> from chainrule.testing import as_real_function
+        >>> real_f, point = as_real_function(lambda z: z * 1j, np.array([2.0 + 1.0j]))
+        >>> point[0], real_f(*point)
+        (array([[2., 1.]]), array([[-1.,  2.]]))
+    """
+    point, _, complex_args = _prepare(args)
+    return _real_view(f, complex_args), point
+
+
 def _real_view(f, complex_args):
     # f of real arrays (..., 2) holding the real and imaginary parts of its complex arguments,
     # returning the real and imaginary parts of a complex result the same way.
