@@ -216,18 +216,18 @@ cbrt = elementwise(
 )
 
 def _abs_vjp(grad_out, out, x):
-    slope = complex_parts.abs_slope(x, out)
+    slope = complex_parts.abs_slope(x, abs)
     return grad_out * (sign(x) if slope is None else slope)
 
 
 def _abs_jvp(x_dot, out, x):
-    slope = complex_parts.abs_slope(x, out)
+    slope = complex_parts.abs_slope(x, abs)
     return x_dot * sign(x) if slope is None else complex_parts.real(slope * x_dot)
 
 
 abs = primitive(  # noqa: A001 -- NumPy's name
     "abs", operator.abs, _abs_vjp, _abs_jvp,
-    symbolic="Abs(x)", reads_out=True, supports_complex=True,
+    symbolic="Abs(x)", supports_complex=True,
     doc="""|x|; by convention abs′(0) = 0 (the subgradient at the kink closest to both sides).
 
     For complex z, |z| is real and d|z| = Re(conj(z)/|z|·ż): the gradient of |z| is

@@ -127,12 +127,13 @@ def real_if_close(a, tol=100):
     return a
 
 
-def abs_slope(x, out):
-    """What the cotangent of |x| is multiplied by: sign x for real x, and conj(z)/|z| for
-    complex z, since d|z| = Re(conj(z)/|z|·ż) (0 at z = 0, as abs′(0) = 0)."""
+def abs_slope(x, magnitude):
+    """What the cotangent of |x| is multiplied by for complex z: conj(z)/|z|, since
+    d|z| = Re(conj(z)/|z|·ż) (0 at z = 0, as abs′(0) = 0); None for real x (sign x).
+    ``magnitude(x)`` is |x|, passed in by abs, which this module cannot import."""
     if not is_complex(x):
         return None
-    return conj(x) * inverse_or_zero(out)
+    return conj(x) * inverse_or_zero(magnitude(x))
 
 
 __all__ = ["real", "imag", "conj", "conjugate", "angle", "real_if_close", "is_complex",
