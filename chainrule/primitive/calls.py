@@ -58,7 +58,7 @@ def record(prim, args, params):
     if state.trace is not None:
         result = trace_recording.record(prim, args, params)
         if not prim.supports_complex and _carries_derivative(result):
-            refuse_complex(prim, (*(getattr(a, "_data", a) for a in args), result._data))
+            refuse_complex(prim, [getattr(a, "_data", a) for a in args], result._data)
         return result
     raw = []
     parents = []
@@ -81,7 +81,7 @@ def record(prim, args, params):
     node = Node(prim, parents, args, out, params, tuple(raw)) if live and state.grad_enabled \
         else None
     if (node is not None or state.forward_traces) and not prim.supports_complex:
-        refuse_complex(prim, (*raw, out))
+        refuse_complex(prim, raw, out)
     result = wrap(out, node)
     if state.forward_traces:
         forward.push_tangents(result, prim, args, params)

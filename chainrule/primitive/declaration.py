@@ -84,19 +84,31 @@ def _declaring_module():
     return frame.f_globals.get("__name__", __name__) if frame is not None else __name__
 
 
-def refuse_complex(prim, values):
-    """A TypeError when ``prim`` has no complex rules and one of ``values`` (its inputs and
-    outputs) is complex."""
-    if not prim.supports_complex and any(_is_complex(value) for value in values):
-        raise TypeError(
-            f"'{prim.name}' has no complex derivative in chainrule, and a complex value that "
-            "needs a derivative reached it; differentiate a real function of its real and "
-            "imaginary parts (cr.real, cr.imag, cr.abs), or see docs/complex.md"
-        )
+def refuse_complex(prim, inputs, out):
+    """A TypeError when ``prim`` has no complex rules and a complex value enters or leaves it
+    (``out`` one output, or a tuple of them)."""
+    if prim.supports_complex:
+        return
+    if not (_complex_in(out) if type(out) is tuple else _complex_in((out,))) and not _complex_in(
+            inputs):
+        return
+    raise TypeError(
+        f"'{prim.name}' has no complex derivative in chainrule, and a complex value that "
+        "needs a derivative reached it; differentiate a real function of its real and "
+        "imaginary parts (cr.real, cr.imag, cr.abs), or see docs/complex.md"
+    )
 
 
-def _is_complex(value):
-    return isinstance(value, complex) or getattr(getattr(value, "dtype", None), "kind", "") == "c"
+def _complex_in(values):
+    # Called for every op without complex rules that records: a plain loop, no generator.
+    for value in values:
+        dtype = getattr(value, "dtype", None)
+        if dtype is None:
+            if type(value) is complex:
+                return True
+        elif dtype.kind == "c":
+            return True
+    return False
 
 
 class Unbatchable(TypeError):

@@ -105,7 +105,7 @@ def apply_outputs(prim, *args, **params):
     outs = tuple(prim.forward(*raw, **params))
     live = state.grad_enabled and any(parent is not None for parent in parents)
     if live or state.forward_traces:
-        refuse_complex(prim, (*raw, *outs))
+        refuse_complex(prim, raw, outs)
     siblings = []
     results = tuple(
         wrap(out, OutputNode(part, parents, args, outs, params, raw, k, siblings)

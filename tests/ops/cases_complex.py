@@ -184,6 +184,15 @@ LINALG = [
     OpCase("det", linalg.det, (_well_conditioned(3),), "complex", covers=("det", "cofactor")),
     OpCase("det", linalg.det, (crand(2, 2, 2),), "complex, batched",
            covers=("det", "cofactor")),
+    OpCase("norm", linalg.norm, (crand(4),), "complex vector", covers=("l2_norm",)),
+    OpCase("norm", lambda a: linalg.norm(a, "fro"), (crand(2, 3),), "complex, Frobenius",
+           covers=("l2_norm",)),
+    OpCase("norm", lambda a: linalg.norm(a, axis=-1, keepdims=True), (crand(2, 3),),
+           "complex, axis -1", covers=("l2_norm",)),
+    OpCase("norm", lambda a: linalg.norm(a, 1), (crand(4),), "complex, ord 1",
+           covers=("abs",)),
+    OpCase("norm", linalg.norm, (np.array([0j, 1 + 1j]),), "complex, a zero entry",
+           covers=("l2_norm",)),
 ]
 
 CASES = [*ELEMENTWISE, *REDUCTIONS, *CONTRACTION, *SHAPE, *LINALG]
