@@ -160,6 +160,22 @@ SHAPE = [
            covers=("concatenate",)),
     OpCase("tile", lambda z: square_all(cr.tile(z, 2)), (crand(2),), "complex",
            covers=("broadcast_to",)),
+    OpCase("split", lambda z: square_all(cr.split(z, 2)[1]), (crand(4),), "complex",
+           covers=("getitem",)),
+    OpCase("repeat", lambda z: square_all(cr.repeat(z, 2, axis=0)), (crand(2, 2),), "complex",
+           covers=("getitem", "reshape", "broadcast_to")),
+    OpCase("squeeze", lambda z: square_all(cr.squeeze(z)), (crand(1, 3),), "complex",
+           covers=("reshape",)),
+    OpCase("expand_dims", lambda z: square_all(cr.expand_dims(z, 0)), (crand(3),), "complex",
+           covers=("reshape",)),
+    OpCase("moveaxis", lambda z: square_all(cr.moveaxis(z, 0, -1)), (crand(2, 3),), "complex",
+           covers=("transpose",)),
+    OpCase("swapaxes", lambda z: square_all(cr.swapaxes(z, 0, 1)), (crand(2, 3),), "complex",
+           covers=("transpose",)),
+    OpCase("ravel", lambda z: square_all(cr.ravel(z)), (crand(2, 3),), "complex",
+           covers=("reshape",)),
+    OpCase("take", lambda z: square_all(cr.take(z, [2, 0, 2])), (crand(3),), "complex",
+           covers=("getitem",)),
 ]
 
 

@@ -50,6 +50,24 @@ def rand(*shape, low=-2.0, high=2.0, seed=0):
     return rng.uniform(low, high, size=shape)
 
 
+def real_view(case):
+    """The case with complex arguments and results as real and imaginary parts, as gradcheck
+    checks it (chainrule.testing.as_real_function); a case with none is returned as it is."""
+    import dataclasses
+    import warnings
+
+    from chainrule.testing import as_real_function
+
+    if not any(np.iscomplexobj(a) for a in case.args):
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            out = case.fn(*case.args)
+        if not np.iscomplexobj(getattr(out, "_data", out)):
+            return case
+    fn, point = as_real_function(case.fn, *case.args)
+    return dataclasses.replace(case, fn=fn, args=tuple(point))
+
+
 def all_cases():
     """Every CASES list of the cases_*.py modules beside this one."""
     import tests.ops as package
