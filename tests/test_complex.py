@@ -268,3 +268,10 @@ def test_a_users_primitive_refuses_complex_unless_it_declares_support(declared):
     with pytest.raises(TypeError, match="'double_example' has no complex derivative"):
         cr.grad(lambda z: cr.abs(double(z)))(1j)
     assert float(cr.grad(lambda x: double(x))(1.0)) == 2.0
+
+
+def test_explain_refuses_complex_values_rather_than_print_real_formulas_for_them():
+    with pytest.raises(TypeError, match="explain shows real computations only.*input"):
+        cr.explain(cr.abs, 1 + 2j)
+    with pytest.raises(TypeError, match="explain shows real computations only.*v2"):
+        cr.explain(lambda x: cr.abs(x * (1 + 1j)), 2.0)
