@@ -48,7 +48,7 @@ def odeint(func, y0, t, args=(), Dfun=None, col_deriv=0, full_output=0, ml=None,
         >>> def final(k):                      # y′ = −k·y, y(0) = 1: y(1) = e⁻ᵏ
         ...     return odeint(lambda y, t, k: -k * y, 1.0, [0.0, 1.0], args=(k,),
         ...                   rtol=1e-10, atol=1e-10)[-1, 0]
-        >>> round(float(cr.grad(final)(2.0)), 6), round(-np.exp(-2.0), 6)
+        >>> round(float(cr.grad(final)(2.0)), 6), round(float(-np.exp(-2.0)), 6)
         (-0.135335, -0.135335)
     """
     from scipy import integrate as scipy_integrate
