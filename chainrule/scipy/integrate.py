@@ -8,7 +8,7 @@ import numpy as np
 
 from chainrule import tree
 from chainrule.ops import asarray, ravel, transpose
-from chainrule.scipy.ode_derivatives import Solver, System, integrate
+from chainrule.scipy.ode_derivatives import Solver, System, integrate, plain
 from chainrule.scipy.requirement import require_scipy
 from chainrule.tensor import Tensor, value_of
 
@@ -56,8 +56,9 @@ def odeint(func, y0, t, args=(), Dfun=None, col_deriv=0, full_output=0, ml=None,
     leaves, rebuild = _differentiated(args)
     if not any(isinstance(x, Tensor) for x in (y0, t, *leaves)):
         return scipy_integrate.odeint(
-            func, y0, t, args, Dfun, col_deriv, full_output, ml, mu, rtol, atol, tcrit, h0,
-            hmax, hmin, ixpr, mxstep, mxhnil, mxordn, mxords, printmessg, tfirst)
+            lambda *a: plain(func(*a)), y0, t, args, Dfun, col_deriv, full_output, ml, mu,
+            rtol, atol, tcrit, h0, hmax, hmin, ixpr, mxstep, mxhnil, mxordn, mxords, printmessg,
+            tfirst)
     if Dfun is not None or full_output:
         raise NotImplementedError("odeint differentiates func itself: Dfun and full_output "
                                   "are not supported when an argument is a tensor")
@@ -108,17 +109,18 @@ def solve_ivp(fun, t_span, y0, method="RK45", t_eval=None, dense_output=False, e
 
     leaves, rebuild = _differentiated(() if args is None else args)
     if not any(isinstance(x, Tensor) for x in (y0, t_eval, *t_span, *leaves)):
-        return scipy_integrate.solve_ivp(fun, t_span, y0, method, t_eval, dense_output, events,
-                                         vectorized, args, **options)
+        return scipy_integrate.solve_ivp(lambda *a: plain(fun(*a)), t_span, y0, method, t_eval,
+                                         dense_output, events, vectorized, args, **options)
     if dense_output or events is not None or vectorized:
         raise NotImplementedError("solve_ivp: dense_output, events and vectorized are not "
                                   "supported when an argument is a tensor")
     rtol, atol = options.pop("rtol", 1e-3), options.pop("atol", 1e-6)
     end = t_span[1]
     if t_eval is None:
-        steps = scipy_integrate.solve_ivp(lambda s, y: np.asarray(_value(fun(s, y, *rebuild(
-            leaves)))), tuple(map(_value, t_span)), _value(y0), method, rtol=rtol, atol=atol,
-            **options).t
+        values = rebuild([_value(leaf) for leaf in leaves])
+        steps = scipy_integrate.solve_ivp(lambda s, y: plain(fun(s, y, *values)),
+                                          tuple(map(_value, t_span)), _value(y0), method,
+                                          rtol=rtol, atol=atol, **options).t
         times, solver = steps, Solver(method, rtol, atol, tuple(options.items()), at_steps=True)
     else:
         # y0 is the state at t_span[0]: the step starts there, and its row is dropped after.

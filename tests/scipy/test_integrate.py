@@ -285,3 +285,10 @@ def test_solve_ivp_at_the_solvers_own_steps_differentiates_in_y0():
         np.array([3.0]))
     assert np.asarray(solution.t)[-1] == 2.0
     np.testing.assert_allclose(grad, [np.exp(-1.0)], rtol=1e-8)
+
+
+def test_a_tensor_read_from_a_closure_is_refused_clearly():
+    with pytest.raises(TypeError, match="pass it in args"):
+        cr.grad(lambda k: cr.sum(odeint(lambda y, t: -k * y, Y0, TIMES)))(2.0)
+    with pytest.raises(TypeError, match="pass it in args"):
+        cr.grad(lambda k: cr.sum(odeint(lambda y, t: -k * y, cr.tensor(Y0), TIMES)))(2.0)
