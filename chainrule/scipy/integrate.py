@@ -8,7 +8,7 @@ import numpy as np
 
 from chainrule import tree
 from chainrule.ops import asarray, ravel, transpose
-from chainrule.scipy.ode_derivatives import Solver, System, integrate, plain
+from chainrule.scipy.ode_derivatives import Solver, System, integrate
 from chainrule.scipy.requirement import require_scipy
 from chainrule.tensor import Tensor, value_of
 
@@ -56,7 +56,7 @@ def odeint(func, y0, t, args=(), Dfun=None, col_deriv=0, full_output=0, ml=None,
     leaves, rebuild = _differentiated(args)
     if not any(isinstance(x, Tensor) for x in (y0, t, *leaves)):
         return scipy_integrate.odeint(
-            lambda *a: plain(func(*a)), y0, t, args, Dfun, col_deriv, full_output, ml, mu,
+            _closure_checked(func, tfirst), y0, t, args, Dfun, col_deriv, full_output, ml, mu,
             rtol, atol, tcrit, h0, hmax, hmin, ixpr, mxstep, mxhnil, mxordn, mxords, printmessg,
             tfirst)
     if Dfun is not None or full_output:
@@ -66,7 +66,8 @@ def odeint(func, y0, t, args=(), Dfun=None, col_deriv=0, full_output=0, ml=None,
                    mxstep=mxstep, mxhnil=mxhnil, mxordn=mxordn, mxords=mxords,
                    printmessg=printmessg)
     solver = Solver("odeint", rtol, atol, tuple(options.items()))
-    rate = (lambda y, s, *rest: func(s, y, *rest)) if tfirst else func
+    checked = _closure_checked(func, tfirst)
+    rate = (lambda y, s, *rest: checked(s, y, *rest)) if tfirst else checked
     return integrate(System(rate, rebuild, solver), _state(y0), _times(t), leaves)
 
 
@@ -109,7 +110,7 @@ def solve_ivp(fun, t_span, y0, method="RK45", t_eval=None, dense_output=False, e
 
     leaves, rebuild = _differentiated(() if args is None else args)
     if not any(isinstance(x, Tensor) for x in (y0, t_eval, *t_span, *leaves)):
-        return scipy_integrate.solve_ivp(lambda *a: plain(fun(*a)), t_span, y0, method, t_eval,
+        return scipy_integrate.solve_ivp(_closure_checked(fun, True), t_span, y0, method, t_eval,
                                          dense_output, events, vectorized, args, **options)
     if dense_output or events is not None or vectorized:
         raise NotImplementedError("solve_ivp: dense_output, events and vectorized are not "
@@ -118,22 +119,40 @@ def solve_ivp(fun, t_span, y0, method="RK45", t_eval=None, dense_output=False, e
     end = t_span[1]
     if t_eval is None:
         values = rebuild([_value(leaf) for leaf in leaves])
-        steps = scipy_integrate.solve_ivp(lambda s, y: plain(fun(s, y, *values)),
+        steps = scipy_integrate.solve_ivp(_closure_checked(fun, True),
                                           tuple(map(_value, t_span)), _value(y0), method,
-                                          rtol=rtol, atol=atol, **options).t
+                                          args=values, rtol=rtol, atol=atol, **options).t
         times, solver = steps, Solver(method, rtol, atol, tuple(options.items()), at_steps=True)
     else:
         # y0 is the state at t_span[0]: the step starts there, and its row is dropped after.
         starts = np.ndim(_value(t_eval)) and np.asarray(_value(t_eval))[0] == _value(t_span[0])
         times = _times(t_eval) if starts else _with_start(t_span[0], t_eval)
         solver = Solver(method, rtol, atol, tuple(options.items()), span_end=_value(end))
-    rows = integrate(System(lambda y, s, *rest: fun(s, y, *rest), rebuild, solver),
+    checked = _closure_checked(fun, True)
+    rows = integrate(System(lambda y, s, *rest: checked(s, y, *rest), rebuild, solver),
                      _state(y0), times, leaves)
     if t_eval is not None and not starts:
         rows, times = rows[1:], t_eval
     return OptimizeResult(t=times, y=transpose(rows), success=True, status=0,
                           message="The solver successfully reached the end of the integration "
                                   "interval.", sol=None, t_events=None, y_events=None)
+
+
+def _closure_checked(func, tfirst):
+    """``func``, refusing to return a tensor for plain arguments: that tensor came from a
+    closure, and its derivative would be lost."""
+
+    def checked(*arguments):
+        rate = func(*arguments)
+        y = arguments[1 if tfirst else 0]
+        if isinstance(rate, Tensor) and not isinstance(y, Tensor) and not any(
+                isinstance(leaf, Tensor) for leaf in _differentiated(arguments[2:])[0]):
+            raise TypeError("the ODE's function returned a tensor for a plain state: it reads a "
+                            "tensor that is not among its arguments (a closure?); pass it in "
+                            "args=(...) so that it is differentiated, or .detach() it")
+        return rate
+
+    return checked
 
 
 def _differentiated(args):

@@ -14,7 +14,6 @@ import numpy as np
 from chainrule.ops import concatenate, ravel, reshape, stack, vdot
 from chainrule.ops.elementwise.arithmetic import zeros_like
 from chainrule.primitive import Primitive, value_of
-from chainrule.tensor import Tensor
 from chainrule.transforms.products import jvp, vjp
 
 # SciPy's odeint options that describe the whole forward problem (a banded Jacobian, critical
@@ -93,18 +92,9 @@ def _step(count):
 
 def _forward(y0, t, *leaves, system):
     def rate(y, s):
-        return np.asarray(plain(system.rate(y, s, leaves)), dtype=np.float64)
+        return np.asarray(value_of(system.rate(y, s, leaves)), dtype=np.float64)
 
     return system.solver.solve(rate, np.asarray(y0, dtype=np.float64), t)
-
-
-def plain(rate):
-    """The rate as an array; a tensor here came from a closure, whose derivative would be lost."""
-    if isinstance(rate, Tensor):
-        raise TypeError("the ODE's function returned a tensor for a plain state: it reads a "
-                        "tensor that is not among its arguments (a closure?); pass it in "
-                        "args=(...) so that it is differentiated, or .detach() it")
-    return rate
 
 
 _memo = threading.local()
@@ -197,4 +187,4 @@ def _leaf_jvp(leaf_dot, out, y0, t, *leaves, k, system):
     return _sensitivity(system, y0, t, leaves, zeros_like(y0), k, leaf_dot)
 
 
-__all__ = ["Solver", "System", "integrate", "plain"]
+__all__ = ["Solver", "System", "integrate"]

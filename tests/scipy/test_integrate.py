@@ -292,3 +292,19 @@ def test_a_tensor_read_from_a_closure_is_refused_clearly():
         cr.grad(lambda k: cr.sum(odeint(lambda y, t: -k * y, Y0, TIMES)))(2.0)
     with pytest.raises(TypeError, match="pass it in args"):
         cr.grad(lambda k: cr.sum(odeint(lambda y, t: -k * y, cr.tensor(Y0), TIMES)))(2.0)
+
+
+@pytest.mark.parametrize("transform", [cr.jacrev, cr.jacfwd, cr.jacobian])
+def test_whole_jacobians_in_either_mode_are_the_matrix_exponential(transform):
+    def final(y0):
+        return odeint(linear, y0, [0.0, 1.0], args=(A,), **TIGHT)[-1]
+
+    np.testing.assert_allclose(transform(final)(Y0), expm(A), atol=1e-8)
+
+
+def test_jit_replays_the_step_and_its_gradient_at_new_points():
+    loss, _ = pendulum_losses()
+    compiled = cr.jit(cr.grad(loss))
+    for y0 in (PENDULUM_Y0, 0.5 * PENDULUM_Y0):
+        np.testing.assert_allclose(compiled(y0, PENDULUM_TIMES, PARAMS),
+                                   cr.grad(loss)(y0, PENDULUM_TIMES, PARAMS), rtol=1e-12)
