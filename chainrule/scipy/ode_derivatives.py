@@ -13,7 +13,7 @@ import numpy as np
 
 from chainrule.ops import concatenate, ravel, reshape, stack, vdot
 from chainrule.ops.elementwise.arithmetic import zeros_like
-from chainrule.primitive import Primitive, value_of
+from chainrule.primitive import SYMBOLIC_TYPES, Primitive, value_of
 from chainrule.transforms.products import jvp, vjp
 
 # SciPy's odeint options that describe the whole forward problem (a banded Jacobian, critical
@@ -100,8 +100,15 @@ def _forward(y0, t, *leaves, system):
 _memo = threading.local()
 
 
+def _numbers_only(*values):
+    if any(type(v) in SYMBOLIC_TYPES for v in values):
+        raise TypeError("odeint's derivative is a solve by SciPy's integrator, which needs "
+                        "numbers: formula terms cannot take it")
+
+
 def _vjp_rule(grad_out, out, y0, t, *leaves, i, system):
     # The engine asks once per input; one backward solve gives them all.
+    _numbers_only(grad_out, out, y0, t, *leaves)
     key = (grad_out, out, y0, t, *leaves)
     saved = getattr(_memo, "saved", None)
     if saved is None or len(saved[0]) != len(key) or any(a is not b for a, b in
@@ -151,6 +158,7 @@ def _unravel(flat, leaves):
 
 def _sensitivity(system, y0, t, leaves, y0_dot, k=None, leaf_dot=None):
     """The tangent of each row: ẏ′ = ∂f/∂y·ẏ (+ ∂f/∂θₖ·θ̇ₖ), ẏ(t₀) = y0_dot, solved with y."""
+    _numbers_only(y0, t, y0_dot, leaf_dot, *leaves)
     n = y0.shape[0]
     extra = () if k is None else (leaf_dot,)
     sensitivity_system = System(functools.partial(_sensitivity_rate, system, n, k), tuple,
@@ -178,6 +186,7 @@ def _y0_jvp(y0_dot, out, y0, t, *leaves, system):
 def _t_jvp(t_dot, out, y0, t, *leaves, system):
     # Moving t₀ starts the solution earlier or later (ẏ(t₀) = −f(y₀, t₀)·ṫ₀, row 0 staying y0);
     # moving tᵢ reads the solution later: f(yᵢ, tᵢ)·ṫᵢ.
+    _numbers_only(t_dot, out, t)
     rates = stack([system.rate(out[i], t[i], leaves) for i in range(len(t))])
     start = -rates[0] * t_dot[0]
     return _sensitivity(system, y0, t, leaves, start) + rates * reshape(t_dot, (-1, 1))

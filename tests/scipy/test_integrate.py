@@ -220,15 +220,21 @@ def test_tfirst_and_scalar_state_follow_scipy():
     assert odeint(lambda y, t: -y, cr.tensor(1.0), [0.0, 1.0]).shape == (2, 1)
 
 
-def test_tolerances_reach_the_derivative_solves(monkeypatch):
+def recorded_calls(monkeypatch, name, keywords):
+    """The keyword arguments in ``keywords`` of each call of scipy.integrate's ``name``."""
     calls = []
-    real = scipy_integrate.odeint
+    real = getattr(scipy_integrate, name)
 
     def recording(*args, **kwargs):
-        calls.append((kwargs["rtol"], kwargs["atol"], kwargs["hmax"]))
+        calls.append(tuple(kwargs[k] for k in keywords))
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(scipy_integrate, "odeint", recording)
+    monkeypatch.setattr(scipy_integrate, name, recording)
+    return calls
+
+
+def test_tolerances_reach_the_derivative_solves(monkeypatch):
+    calls = recorded_calls(monkeypatch, "odeint", ("rtol", "atol", "hmax"))
     cr.grad(lambda y0: cr.sum(odeint(linear, y0, TIMES, args=(A,), rtol=1e-9, atol=1e-10,
                                      hmax=0.5)))(Y0)
     assert len(calls) == len(TIMES)  # the forward, and one backward solve per interval
@@ -308,3 +314,35 @@ def test_jit_replays_the_step_and_its_gradient_at_new_points():
     for y0 in (PENDULUM_Y0, 0.5 * PENDULUM_Y0):
         np.testing.assert_allclose(compiled(y0, PENDULUM_TIMES, PARAMS),
                                    cr.grad(loss)(y0, PENDULUM_TIMES, PARAMS), rtol=1e-12)
+
+
+def test_times_may_decrease_as_in_scipy():
+    def loss(y0, t, module):
+        return cr.sum(WEIGHTS[:3] * module.odeint(linear, y0, t, args=(A,), **TIGHT))
+
+    times = np.array([2.0, 1.2, 0.0])
+    found = cr.grad(lambda y0, t: loss(y0, t, cr.scipy.integrate), argnums=(0, 1))(Y0, times)
+    np.testing.assert_allclose(found[0], finite_difference(
+        lambda y0: loss(y0, times, scipy_integrate), Y0), rtol=1e-6)
+    np.testing.assert_allclose(found[1], finite_difference(
+        lambda t: loss(Y0, t, scipy_integrate), times), rtol=1e-6)
+
+
+def test_solve_ivp_forward_mode_agrees_with_reverse_mode_and_tolerances_reach_it(monkeypatch):
+    calls = recorded_calls(monkeypatch, "solve_ivp", ("method", "rtol", "atol"))
+
+    def loss(rate):
+        solution = solve_ivp(lambda t, y, rate: -rate * y**2, (0.0, 1.0), np.array([1.0, 2.0]),
+                             method="Radau", t_eval=[0.5, 1.0], args=(rate,), rtol=1e-9,
+                             atol=1e-11)
+        return cr.sum(solution.y * np.array([[1.0, 2.0], [-1.0, 0.5]]))
+
+    tangent = cr.jvp(loss, (0.8,), (1.0,))[1]
+    np.testing.assert_allclose(tangent, cr.grad(loss)(0.8), rtol=1e-7)
+    assert set(calls) == {("Radau", 1e-9, 1e-11)} and len(calls) == 1 + 1 + 1 + 2
+
+
+def test_explain_shows_the_step_and_says_why_it_has_no_formula():
+    text = str(cr.explain(lambda y0: cr.sum(odeint(linear, y0, TIMES, args=(A,))), Y0))
+    assert "odeint(" in text
+    assert "formula terms cannot take it" in text
