@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from chainrule import tree
-from chainrule.ops import asarray, ravel, transpose
+from chainrule.ops import asarray, concatenate, ravel, transpose
 from chainrule.scipy.ode_derivatives import Solver, System, integrate
 from chainrule.scipy.requirement import require_scipy
 from chainrule.tensor import Tensor, value_of
@@ -115,27 +115,33 @@ def solve_ivp(fun, t_span, y0, method="RK45", t_eval=None, dense_output=False, e
     if dense_output or events is not None or vectorized:
         raise NotImplementedError("solve_ivp: dense_output, events and vectorized are not "
                                   "supported when an argument is a tensor")
-    rtol, atol = options.pop("rtol", 1e-3), options.pop("atol", 1e-6)
-    end = t_span[1]
-    if t_eval is None:
-        values = rebuild([_value(leaf) for leaf in leaves])
-        steps = scipy_integrate.solve_ivp(_closure_checked(fun, True),
-                                          tuple(map(_value, t_span)), _value(y0), method,
-                                          args=values, rtol=rtol, atol=atol, **options).t
-        times, solver = steps, Solver(method, rtol, atol, tuple(options.items()), at_steps=True)
-    else:
-        # y0 is the state at t_span[0]: the step starts there, and its row is dropped after.
-        starts = np.ndim(_value(t_eval)) and np.asarray(_value(t_eval))[0] == _value(t_span[0])
-        times = _times(t_eval) if starts else _with_start(t_span[0], t_eval)
-        solver = Solver(method, rtol, atol, tuple(options.items()), span_end=_value(end))
+    times, solver, drop_start = _ivp_grid(fun, t_span, y0, method, t_eval, rebuild, leaves,
+                                          options)
     checked = _closure_checked(fun, True)
     rows = integrate(System(lambda y, s, *rest: checked(s, y, *rest), rebuild, solver),
                      _state(y0), times, leaves)
-    if t_eval is not None and not starts:
+    if drop_start:
         rows, times = rows[1:], t_eval
     return OptimizeResult(t=times, y=transpose(rows), success=True, status=0,
                           message="The solver successfully reached the end of the integration "
                                   "interval.", sol=None, t_events=None, y_events=None)
+
+
+def _ivp_grid(fun, t_span, y0, method, t_eval, rebuild, leaves, options):
+    """The times of the step, its solver, and whether its first row (y0 at t_span[0], where
+    the step must start) is to be dropped: t_eval's are not SciPy's without it."""
+    from scipy import integrate as scipy_integrate
+
+    rtol, atol = options.pop("rtol", 1e-3), options.pop("atol", 1e-6)
+    if t_eval is None:  # the solver's own steps, found by SciPy first
+        steps = scipy_integrate.solve_ivp(
+            _closure_checked(fun, True), tuple(map(value_of, t_span)), value_of(y0), method,
+            args=rebuild([value_of(leaf) for leaf in leaves]), rtol=rtol, atol=atol, **options)
+        return steps.t, Solver(method, rtol, atol, tuple(options.items()), at_steps=True), False
+    solver = Solver(method, rtol, atol, tuple(options.items()), span_end=value_of(t_span[1]))
+    if np.ndim(value_of(t_eval)) and np.asarray(value_of(t_eval))[0] == value_of(t_span[0]):
+        return _times(t_eval), solver, False
+    return concatenate([ravel(_times(t_span[0])), _times(t_eval)]), solver, True
 
 
 def _closure_checked(func, tfirst):
@@ -156,23 +162,28 @@ def _closure_checked(func, tfirst):
 
 
 def _differentiated(args):
-    """The tensors among ``args`` (a tree; anything else is passed as is), and a function that
-    puts leaves in their places again."""
+    """The tensors among ``args`` (each a tree of them, or anything else, passed as is), and a
+    function that puts leaves in their places again: the arguments of ``func``."""
     if not isinstance(args, tuple):
         args = (args,)
+    parts = [_flattened(arg) for arg in args]
+    found = [leaf for leaves, _ in parts for leaf in leaves if isinstance(leaf, Tensor)]
+
+    def rebuild(replacements):
+        replacements = iter(replacements)
+        return tuple(
+            arg if treedef is None else tree.unflatten(treedef, [
+                next(replacements) if isinstance(leaf, Tensor) else leaf for leaf in leaves])
+            for arg, (leaves, treedef) in zip(args, parts))
+
+    return found, rebuild
+
+
+def _flattened(arg):
     try:
-        found, treedef = tree.flatten(args)
-    except TypeError:
-        return [], lambda leaves: args
-    where = [k for k, leaf in enumerate(found) if isinstance(leaf, Tensor)]
-
-    def rebuild(leaves):
-        filled = list(found)
-        for k, leaf in zip(where, leaves):
-            filled[k] = leaf
-        return tree.unflatten(treedef, filled)
-
-    return [found[k] for k in where], rebuild
+        return tree.flatten(arg)
+    except TypeError:  # not a tree of numbers (a string, a callable): passed as it is
+        return [], None
 
 
 def _state(y0):
@@ -182,16 +193,6 @@ def _state(y0):
 
 def _times(t):
     return asarray(t, dtype=np.float64) if isinstance(t, Tensor) else np.asarray(t, np.float64)
-
-
-def _with_start(start, t_eval):
-    from chainrule.ops import concatenate
-
-    return concatenate([ravel(_times(start)), _times(t_eval)])
-
-
-def _value(x):
-    return value_of(x)
 
 
 __all__ = ["odeint", "solve_ivp"]

@@ -254,8 +254,14 @@ def test_arguments_that_are_not_tensors_are_passed_as_they_are():
         assert label == "fixed"
         return matrix @ y
 
-    found = cr.grad(lambda y0: cr.sum(odeint(scaled, y0, TIMES, args=(A, "fixed"))))(Y0)
-    assert found.shape == (2,)
+    def loss(y0, matrix):
+        return cr.sum(WEIGHTS * odeint(scaled, y0, TIMES, args=(matrix, "fixed"), **TIGHT))
+
+    found = cr.grad(loss, argnums=(0, 1))(Y0, A)
+    expected = cr.grad(weighted(lambda y0, t, m: odeint(linear, y0, t, args=(m,), **TIGHT)),
+                       argnums=(0, 2))(Y0, TIMES, A)
+    np.testing.assert_array_equal(found[0], expected[0])
+    np.testing.assert_array_equal(found[1], expected[1])
 
 
 def test_dfun_with_tensors_is_refused_clearly():
