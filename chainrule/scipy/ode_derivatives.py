@@ -76,7 +76,16 @@ class System:
 
 def integrate(system, y0, t, leaves):
     """The rows y(tᵢ) of ``system`` from y(t₀) = y0 (1-D): one step, differentiable in y0, t and
-    the leaves."""
+    the leaves (the arguments ``system.rebuild`` puts back in place for ``system.func``).
+
+    Example:
+        >>> import numpy as np
+        >>> import chainrule as cr
+        >>> system = System(lambda y, t, k: -k * y, tuple, Solver(rtol=1e-10, atol=1e-10))
+        >>> rows = integrate(system, cr.tensor([1.0]), np.array([0.0, 1.0]), [cr.tensor(2.0)])
+        >>> round(float(rows[1, 0]), 6), round(float(np.exp(-2.0)), 6)
+        (0.135335, 0.135335)
+    """
     return _step(len(leaves))(y0, t, *leaves, system=system)
 
 
