@@ -1,6 +1,6 @@
-"""The example scripts run: the vanishing-gradients picture shows what it claims, and the Gaussian
-process's hyperparameters are fitted (the tutorial scripts are run through their tutorials in
-tests/test_docs.py)."""
+"""The example scripts run: the vanishing-gradients picture shows what it claims, the Gaussian
+process's hyperparameters are fitted, a neural ODE learns a spiral (the tutorial scripts are run
+through their tutorials in tests/test_docs.py)."""
 
 import importlib.util
 from pathlib import Path
@@ -65,3 +65,14 @@ def test_gp_hyperparameters_are_fitted_by_lbfgs_through_a_flat_vector_and_a_cust
     assert np.max(np.abs(custom)) < 1e-3
     assert 0.03 < np.exp(params["log_noise"]) < 0.3
     assert "L-BFGS-B:" in capsys.readouterr().out
+
+
+def test_neural_ode_spiral_training_lowers_the_loss_over_the_whole_spiral(capsys):
+    pytest.importorskip("scipy")
+    spiral = load("neural_ode_spiral")
+    params, final = spiral.main(iterations=12, points=40, hidden=8, report_every=4)
+    t, y = spiral.make_spiral(40)
+    assert final < spiral.spiral_loss(spiral.init_params(8), t, y)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("loss over the whole spiral before training")
+    assert lines[-1].startswith("final loss over the whole spiral: ")
