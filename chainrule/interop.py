@@ -6,7 +6,10 @@ A NumPy function that chainrule does not differentiate refuses a tensor that req
 
 from __future__ import annotations
 
+import sys
+
 from chainrule import linalg, ops
+from chainrule import scipy as chainrule_scipy
 from chainrule.tensor import Tensor
 from chainrule.modes import refuse_escape
 
@@ -36,6 +39,8 @@ _ACCUMULATE = {"add": "cumsum", "multiply": "cumprod"}
 
 def array_ufunc(ufunc, method, inputs, kwargs):
     """``Tensor.__array_ufunc__``: route a ufunc call to the chainrule op of that name."""
+    if _is_scipy_special(ufunc):
+        return _scipy_special_ufunc(ufunc, method, inputs, kwargs)
     op = _lookup(_UFUNC_ALIASES.get(ufunc.__name__, ufunc.__name__))
     if method == "__call__" and op is not None and not kwargs:
         return op(*inputs)
@@ -45,6 +50,28 @@ def array_ufunc(ufunc, method, inputs, kwargs):
             return routed
     return _values_only(f"numpy.{ufunc.__name__}" + ("" if method == "__call__" else f".{method}"),
                         getattr(ufunc, method), inputs, kwargs,
+                        hint="with out=, where= or dtype= arguments" if kwargs else None)
+
+
+def _is_scipy_special(ufunc):
+    # SciPy's special functions are ufuncs too (scipy.special.gammaln); they are told from
+    # NumPy's by identity, and only once SciPy has been imported by the caller.
+    name = ufunc.__name__
+    return any(
+        getattr(sys.modules.get(module), name, None) is ufunc
+        for module in ("scipy.special", "scipy.special._ufuncs")
+    )
+
+
+def _scipy_special_ufunc(ufunc, method, inputs, kwargs):
+    # chainrule.scipy.special's function of the same name, or, for one it lacks, SciPy on the
+    # values where no gradient is lost, and an error naming the function where one would be.
+    special = chainrule_scipy.special
+    name = ufunc.__name__
+    if method == "__call__" and not kwargs and name in special.__all__:
+        return getattr(special, name)(*inputs)
+    qualified = f"scipy.special.{name}" + ("" if method == "__call__" else f".{method}")
+    return _values_only(qualified, getattr(ufunc, method), inputs, kwargs,
                         hint="with out=, where= or dtype= arguments" if kwargs else None)
 
 
