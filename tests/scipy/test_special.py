@@ -247,6 +247,25 @@ def test_scipy_ufuncs_under_jit_replay_with_new_values():
         np.testing.assert_allclose(as_array(f(x)), sc.gammaln(x) * sc.xlogy(x, x), rtol=1e-15)
 
 
+def test_jit_replays_the_edge_conventions_of_the_rules_at_new_points():
+    # The rules decide edges with ops (where, equal), never by reading one call's values, so a
+    # compiled gradient keeps them at points it was not traced at.
+    cases = [
+        (lambda x: special.i1(x).sum(), [1.0, 2.0], [0.0, 1.0]),
+        (lambda x: special.i1e(x).sum(), [1.0, 2.0], [0.0, 1.0]),
+        (lambda x: special.xlogy(x, x).sum(), [1.0, 2.0], [0.0, 2.0]),
+        (lambda x: special.xlog1py(x, x - 1).sum(), [1.0, 2.0], [0.0, 2.0]),
+        (lambda x: special.entr(x).sum(), [1.0, 2.0], [-1.0, 2.0]),
+        (lambda x: special.rel_entr(x, 1.0).sum(), [1.0, 2.0], [-1.0, 2.0]),
+        (lambda x: special.logsumexp(x, b=x - 1), [2.0, 3.0], [1.0, 3.0]),
+    ]
+    for f, traced_at, replayed_at in cases:
+        compiled = cr.jit(cr.grad(f))
+        compiled(np.array(traced_at))
+        np.testing.assert_array_equal(as_array(compiled(np.array(replayed_at))),
+                                      as_array(cr.grad(f)(np.array(replayed_at))))
+
+
 @pytest.mark.parametrize("name", special.__all__)
 def test_every_function_has_a_runnable_example(name):
     tests = doctest.DocTestFinder(recurse=False).find(getattr(special, name), name, globs={})

@@ -4,19 +4,15 @@ scaled forms e^(−|x|)·I₀, e^(−|x|)·I₁, with I₀′ = I₁ and I₁′
 
 from __future__ import annotations
 
-import numpy as np
 from scipy import special as scipy_special
 
 from chainrule.ops.elementwise import arithmetic, comparison, piecewise
-from chainrule.primitive import elementwise, value_of
+from chainrule.primitive import elementwise
 
 
 def _at_zero_half(x, slope):
     # slope(x) holds I₁(x)/x, which is 0/0 at x = 0; there the derivative is its limit 1/2.
-    # slope sees x = 1 there, so nothing warns, and second order is exact (I₁″(0) = 0). Without
-    # zeros (read on the values) the guard is left out: three passes fewer.
-    if not np.any(value_of(x) == 0):
-        return slope(x)
+    # slope sees x = 1 there, so nothing warns, and second order is exact (I₁″(0) = 0).
     at_zero = comparison.equal(x, 0)
     return piecewise.where(at_zero, 0.5, slope(piecewise.where(at_zero, 1, x)))
 

@@ -8,38 +8,26 @@ a constant ±inf outside its domain, its derivative there is 0.
 
 from __future__ import annotations
 
-import numpy as np
 from scipy import special as scipy_special
 
 from chainrule.ops.elementwise import comparison, piecewise
-from chainrule.ops.elementwise.exponential import log, log1p
-from chainrule.primitive import primitive, value_of
+from chainrule.primitive import primitive
 
 
 def _x_over(x, y, pole):
     # ∂(x·log(y + c))/∂y = x/(y + c), taken as 0 at x = 0 also at the pole y + c = 0, where
-    # x·log(y + c) is 0 by convention (x/0 would be 0/0). Without a pole (read on the values)
-    # the guard is left out: three passes fewer.
-    if not np.any(value_of(pole) == 0):
-        return x / pole
+    # x·log(y + c) is 0 by convention (x/0 would be 0/0).
     at_pole = comparison.logical_and(comparison.equal(x, 0), comparison.equal(pole, 0))
     return x / piecewise.where(at_pole, 1, pole)
 
 
-def _all_positive_finite(*values):
-    # Read on the values: where every entry is in (0, inf) no convention applies, and a rule
-    # may skip its guards (the speed of a plain log and division).
-    arrays = [np.asarray(value_of(v)) for v in values]
-    return all(a.size == 0 or (a.min() > 0 and a.max() < np.inf) for a in arrays)
-
-
 def _xlogy_in_x(seed, out, x, y):
     # log y applied to the seed as xlogy(seed, y): at y = 0 a zero seed gives 0, not 0·(−inf).
-    return seed * log(y) if _all_positive_finite(y) else xlogy(seed, y)
+    return xlogy(seed, y)
 
 
 def _xlog1py_in_x(seed, out, x, y):
-    return seed * log1p(y) if _all_positive_finite(1 + value_of(y)) else xlog1py(seed, y)
+    return xlog1py(seed, y)
 
 
 def _xlogy_in_y(seed, out, x, y):
@@ -89,8 +77,6 @@ xlog1py = primitive(
 def _on_domain(x, y, rule):
     # rule(x, y) where x ≥ 0, y > 0 (and at x = y = 0); elsewhere the value is the constant inf
     # and the derivative 0. The rule sees safe values (1) outside, so nothing there warns.
-    if _all_positive_finite(x, y):
-        return rule(x, y)
     positive_y = comparison.greater(y, 0)
     inside = comparison.logical_or(
         comparison.logical_and(comparison.greater(x, 0), positive_y),
@@ -156,8 +142,6 @@ kl_div = primitive(
 
 def _entr_rule(seed, out, x):
     # −(log x + 1): +inf at x = 0 (one-sided), 0 for x < 0 where entr is the constant −inf.
-    if _all_positive_finite(x):
-        return -seed * (log(x) + 1)
     negative = comparison.less(x, 0)
     safe_x = piecewise.where(negative, 1, x)
     return piecewise.where(negative, 0, -(xlogy(seed, safe_x) + seed))

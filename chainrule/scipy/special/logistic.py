@@ -13,7 +13,7 @@ from chainrule.ops.elementwise import comparison, piecewise
 from chainrule.ops.elementwise.exponential import exp
 from chainrule.ops.elementwise.exponential import sigmoid as expit
 from chainrule.ops.nn import softmax as normalized
-from chainrule.primitive import elementwise, multiple_outputs, value_of
+from chainrule.primitive import elementwise, multiple_outputs
 
 logit = elementwise(
     "logit", scipy_special.logit, lambda x, out: 1 / (x * (1 - x)),
@@ -61,12 +61,9 @@ def _share(outs, a, b, axis, keepdims):
 
 def _times_weight(share, b):
     # A zero weight takes its entry out of the sum, whatever a is there (inf or NaN too): its
-    # derivative in a is 0, never 0·inf. Without zero weights (read on the values) the guard is
-    # left out.
+    # derivative in a is 0, never 0·inf.
     if b is None:
         return share
-    if not np.any(value_of(b) == 0):
-        return share * b
     return piecewise.where(comparison.equal(b, 0), 0, share) * b
 
 
