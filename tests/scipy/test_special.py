@@ -231,6 +231,16 @@ def test_scipy_ufuncs_on_tensors_dispatch_with_values_and_gradients(name):
         np.testing.assert_array_equal(as_array(t.grad), as_array(e))
 
 
+def test_scipy_zeta_on_tensors_differentiates_in_q_and_refuses_x():
+    q = cr.tensor([1.5, 2.0], requires_grad=True)
+    out = sc.zeta(3.0, q)
+    np.testing.assert_array_equal(as_array(out), sc.zeta(3.0, [1.5, 2.0]))
+    out.sum().backward()
+    np.testing.assert_array_equal(as_array(q.grad), -3.0 * sc.zeta(4.0, [1.5, 2.0]))
+    with pytest.raises(TypeError, match="not differentiable in x"):
+        cr.grad(lambda x: sc.zeta(x))(3.0)
+
+
 def test_a_scipy_ufunc_chainrule_lacks_is_refused_by_name_where_a_gradient_would_be_lost():
     x = cr.tensor([1.0, 2.0], requires_grad=True)
     with pytest.raises(TypeError, match=r"scipy\.special\.jv is not differentiable"):
