@@ -103,7 +103,7 @@ def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False):
     drops its entry, even an infinite one) the values are SciPy's, and both ``a`` and ``b`` are
     differentiable: ∂/∂bᵢ = s·e^(aᵢ − out), ∂/∂aᵢ = bᵢ·s·e^(aᵢ − out), with s the sign of the
     sum. ``return_sign=True`` returns (log|Σ b·eᵃ|, sign); the sign has no derivative. Without
-    it a negative sum gives NaN, as SciPy.
+    it a negative sum gives NaN, as SciPy, with a zero derivative (a constant).
 
     Example:
         >>> import chainrule as cr
@@ -118,6 +118,8 @@ def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False):
     out, sign = _weighted_logsumexp_op(a, b, axis=axes, keepdims=keepdims)
     if return_sign:
         return out, sign
+    # SciPy's log of a negative sum is NaN; it is a constant here, so that a NaN reaches no
+    # other slice's gradient through 0·NaN.
     return piecewise.where(comparison.less(sign, 0), np.nan, out)
 
 
