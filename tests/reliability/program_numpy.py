@@ -66,7 +66,11 @@ NUMPY_MORE = [
     numpy_op("fliplr", at_least(2, propose_none)),
     numpy_op("rot90", at_least(2, propose_rot90)),
     numpy_op("sort", at_least(1, propose_sort)),
+    numpy_op("diff", at_least(1, propose_diff)),
+    numpy_op("sinc", propose_none),
+    numpy_op("deg2rad", propose_none),
     OpKind("append", 2, propose_append, lambda B, x, y, axis: B.append(x, y, axis=axis)),
+    OpKind("kron", 2, propose_kron, lambda B, x, y: B.kron(x, y)),
 ]
 
 __all__ = ["NUMPY_MORE", "random_axis"]
