@@ -92,3 +92,12 @@ def test_bbvi_logistic_regression_raises_the_elbo_and_finds_the_weights_signs(ca
     steps = [float(line.split("≈")[1]) for line in capsys.readouterr().out.splitlines()
              if line.startswith("step")]
     assert steps[-1] > steps[0]
+
+
+def test_bbvi_bayesian_neural_net_fits_the_sine_it_is_given(capsys):
+    pytest.importorskip("scipy")
+    rmse, spread = load("bbvi_bayesian_neural_net").main(n=30, steps=300)
+    assert rmse < 0.5 and np.all(spread > 0)
+    steps = [float(line.split("≈")[1]) for line in capsys.readouterr().out.splitlines()
+             if line.startswith("step")]
+    assert steps[-1] > steps[0] + 1000
