@@ -262,3 +262,37 @@ def test_distribution_functions_are_scipys(name):
 @pytest.mark.parametrize("module", [continuous, discrete, multivariate, distribution_functions])
 def test_doctests_run(module):
     assert doctest.testmod(module).failed == 0
+
+
+@pytest.mark.parametrize("name", sorted(CONTINUOUS) + sorted(DISCRETE))
+def test_jit_traces_the_branches_so_other_points_take_their_own(name):
+    # the support, tails and parameter checks are ops: a compiled function replays the choice
+    # for each new point, never the first call's
+    dist = getattr(stats, name)
+    if name in CONTINUOUS:
+        shapes, (low, high) = CONTINUOUS[name]
+        methods = CONTINUOUS_METHODS
+        first, second = np.linspace(low, high, 4), np.array([low - 1.0, -0.3, 0.3, high + 1.0])
+    else:
+        shapes, (low, high) = DISCRETE[name]
+        methods = DISCRETE_METHODS
+        first, second = np.arange(low, low + 4.0), np.array([low - 1.0, low + 0.5, high, high + 1])
+    for method in methods:
+        def f(x, loc, method=method):
+            return getattr(dist, method)(x, *shapes, loc=loc)
+
+        compiled = cr.jit(f)
+        for x in (first, second, first):
+            np.testing.assert_allclose(as_array(compiled(x, 0.0)), as_array(f(x, 0.0)))
+
+
+def test_jit_of_the_multivariate_normal_gradient_matches_plain_reverse_mode():
+    cov = spd(MVN_ROOT)
+    for allow_singular in (False, True):
+        def f(x, c, allow_singular=allow_singular):
+            return cr.sum(stats.multivariate_normal.logpdf(x, MVN_MEAN, c, allow_singular))
+
+        compiled = cr.jit(cr.grad(f, argnums=1))
+        for x in (MVN_POINTS, MVN_POINTS[::-1] * 2):
+            np.testing.assert_allclose(as_array(compiled(x, cov)),
+                                       as_array(cr.grad(f, argnums=1)(x, cov)), rtol=1e-12)

@@ -13,7 +13,7 @@ import numpy as np
 
 from chainrule import ops
 from chainrule.scipy import special
-from chainrule.scipy.stats.distribution import Continuous, log1mexp, plain
+from chainrule.scipy.stats.distribution import Continuous, log1mexp
 from chainrule.scipy.stats.distribution_functions import (
     betainc, betaincc, gammainc, gammaincc, stdtr, student_t_logpdf,
 )
@@ -85,7 +85,7 @@ class _T(Continuous):
     shapes = ("df",)
 
     def _logpdf(self, z, df):
-        infinite = np.isinf(plain(df))
+        infinite = ops.isinf(df)
         finite_df = ops.where(infinite, 1.0, df)
         return ops.where(infinite, _normal_logpdf(z), student_t_logpdf(z, finite_df))
 
@@ -193,7 +193,7 @@ class _Laplace(Continuous):
         return -ops.abs(z) - _LOG_2
 
     def _cdf(self, z):
-        right = plain(z) > 0
+        right = ops.greater(z, 0.0)
         return ops.where(right, 1 - 0.5 * ops.exp(-_split(right, z, 0.0)),
                          0.5 * ops.exp(_split(right, 0.0, z)))
 
@@ -201,7 +201,7 @@ class _Laplace(Continuous):
         return self._cdf(-z)
 
     def _logcdf(self, z):
-        right = plain(z) > 0
+        right = ops.greater(z, 0.0)
         return ops.where(right, ops.log1p(-0.5 * ops.exp(-_split(right, z, 0.0))),
                          _split(right, 0.0, z) - _LOG_2)
 
@@ -253,8 +253,8 @@ class _Cauchy(Continuous):
 
     def _logpdf(self, z):
         # log(1 + z²) as 2·log|z| + log1p(1/z²) beyond |z| = 1, where z² could overflow.
-        far = np.abs(plain(z)) > 1
-        near_z = _split(~far, z, 0.0)
+        far = ops.greater(ops.abs(z), 1.0)
+        near_z = _split(ops.logical_not(far), z, 0.0)
         far_z = ops.abs(_split(far, z, 2.0))
         return -_LOG_PI - ops.where(far, 2 * ops.log(far_z) + ops.log1p(1 / (far_z * far_z)),
                                     ops.log1p(near_z * near_z))

@@ -12,13 +12,12 @@ import numpy as np
 
 from chainrule import ops
 from chainrule.scipy import special
-from chainrule.scipy.stats.distribution import Discrete, log1mexp, plain
+from chainrule.scipy.stats.distribution import Discrete, every, log1mexp
 from chainrule.scipy.stats.distribution_functions import betainc, betaincc, gammainc, gammaincc
 
 
 def _probability(p):
-    p = plain(p)
-    return (p >= 0) & (p <= 1)
+    return every(ops.greater_equal(p, 0.0), ops.less_equal(p, 1.0))
 
 
 class _Poisson(Discrete):
@@ -37,7 +36,7 @@ class _Poisson(Discrete):
     shapes = ("mu",)
 
     def _valid_shapes(self, mu):
-        return plain(mu) >= 0
+        return ops.greater_equal(mu, 0.0)
 
     def _logpmf(self, k, mu):
         return special.xlogy(k, mu) - special.gammaln(k + 1) - mu
@@ -104,8 +103,7 @@ class _Binom(Discrete):
         return 0, n
 
     def _valid_shapes(self, n, p):
-        n = plain(n)
-        return (n >= 0) & (np.floor(n) == n) & _probability(p)
+        return every(ops.greater_equal(n, 0.0), ops.equal(ops.floor(n), n), _probability(p))
 
     def _logpmf(self, k, n, p):
         return _binomial_logpmf(k, n, p)
@@ -137,8 +135,7 @@ class _NBinom(Discrete):
     shapes = ("n", "p")
 
     def _valid_shapes(self, n, p):
-        p = plain(p)
-        return (plain(n) > 0) & (p > 0) & (p <= 1)
+        return every(ops.greater(n, 0.0), ops.greater(p, 0.0), ops.less_equal(p, 1.0))
 
     def _logpmf(self, k, n, p):
         log_coefficient = special.gammaln(n + k) - special.gammaln(k + 1) - special.gammaln(n)
@@ -168,8 +165,7 @@ class _Geom(Discrete):
         return 1, np.inf
 
     def _valid_shapes(self, p):
-        p = plain(p)
-        return (p > 0) & (p <= 1)
+        return every(ops.greater(p, 0.0), ops.less_equal(p, 1.0))
 
     def _logpmf(self, k, p):
         return special.xlog1py(k - 1, -p) + ops.log(p)

@@ -4,7 +4,8 @@
 A family states only its standardized log density (or mass), distribution functions and the
 stable log-space forms it has; the method names and conventions here are SciPy's: outside the
 support the log density is −inf, at invalid parameters (a scale or shape ≤ 0) every method
-gives NaN. Branches not taken see a safe point, so their derivatives stay finite.
+gives NaN. Branches are chosen by ops (so ``jit`` replays the choice for each new point), and
+the branch not taken sees a safe point, so its derivative stays finite.
 """
 
 from __future__ import annotations
@@ -25,14 +26,17 @@ def as_float(x):
     return np.asarray(x, dtype=np.float64)
 
 
-def plain(x):
-    """The values of ``x`` as a NumPy array (a tensor's, never its graph): for branch masks."""
-    return x.numpy() if isinstance(x, Tensor) else np.asarray(x)
+def every(*conditions):
+    """The elementwise AND of the conditions, as an op (so ``jit`` traces the choice)."""
+    out = conditions[0]
+    for condition in conditions[1:]:
+        out = ops.logical_and(out, condition)
+    return out
 
 
 def log1mexp(y):
     """log(1 − eʸ) for y ≤ 0: log(−expm1(y)) near 0, log1p(−eʸ) below −log 2 (both accurate)."""
-    near = plain(y) > -np.log(2.0)
+    near = ops.greater(y, -np.log(2.0))
     return ops.where(near, ops.log(-ops.expm1(ops.where(near, y, -1.0))),
                      ops.log1p(-ops.exp(ops.where(near, -1.0, y))))
 
@@ -64,10 +68,7 @@ class Distribution:
 
     def _valid_shapes(self, *shapes):
         # SciPy's _argcheck for most families: every shape parameter positive.
-        valid = np.bool_(True)
-        for s in shapes:
-            valid = valid & (plain(s) > 0)
-        return valid
+        return every(True, *(ops.greater(s, 0.0) for s in shapes))
 
     # cdf, sf and their logs: a family's _tail gives the value inside the support, ``below``
     # and ``above`` outside it.
@@ -111,10 +112,10 @@ class Continuous(Distribution):
 
     def _standardized(self, method, x, args, kwds):
         shapes, loc, scale = self._bind(method, args, kwds)
-        valid = self._valid_shapes(*shapes) & (plain(scale) > 0)
+        valid = every(self._valid_shapes(*shapes), ops.greater(scale, 0.0))
         z = (as_float(x) - loc) / scale
         lower, upper = self.support
-        inside = (plain(z) >= lower) & (plain(z) <= upper) & valid
+        inside = every(ops.greater_equal(z, lower), ops.less_equal(z, upper), valid)
         return ops.where(inside, z, self._inner), inside, valid, scale, shapes, z
 
     def logpdf(self, x, *args, **kwds):
@@ -130,7 +131,7 @@ class Continuous(Distribution):
         z, inside, valid, _, shapes, raw = self._standardized(method, x, args, kwds)
         lower, upper = self.support
         out = getattr(self, f"_{method}")(z, *shapes)
-        out = ops.where(inside, out, np.where(plain(raw) < lower, below, above))
+        out = ops.where(inside, out, ops.where(ops.less(raw, lower), below, above))
         return ops.where(valid, out, _NAN)
 
 
@@ -141,18 +142,17 @@ class Discrete(Distribution):
         return 0, np.inf
 
     def _shifted(self, method, k, args, kwds):
-        if isinstance(k, Tensor):
-            k = k.detach()
         shapes, loc, _ = self._bind(method, args, kwds)
-        k = plain(k) - plain(loc)
-        lower, upper = (np.asarray(plain(b), dtype=np.float64) for b in self._support(*shapes))
+        k = as_float(k) - loc
+        k = k.detach() if isinstance(k, Tensor) else k
+        lower, upper = self._support(*shapes)
         return k, shapes, lower, upper, self._valid_shapes(*shapes)
 
     def logpmf(self, k, *args, **kwds):
         k, shapes, lower, upper, valid = self._shifted("logpmf", k, args, kwds)
-        inside = (k >= lower) & (k <= upper) & (np.floor(k) == k) & valid
-        safe_k = np.where(inside, k, np.where(np.isfinite(lower), lower, 0.0))
-        out = ops.where(inside, self._logpmf(safe_k, *shapes), -np.inf)
+        inside = every(ops.greater_equal(k, lower), ops.less_equal(k, upper),
+                       ops.equal(ops.floor(k), k), valid)
+        out = ops.where(inside, self._logpmf(ops.where(inside, k, lower), *shapes), -np.inf)
         return ops.where(valid, out, _NAN)
 
     def pmf(self, k, *args, **kwds):
@@ -160,11 +160,10 @@ class Discrete(Distribution):
 
     def _tail(self, method, k, args, kwds, below, above):
         k, shapes, lower, upper, valid = self._shifted(method, k, args, kwds)
-        k = np.floor(k)
-        inside = (k >= lower) & (k < upper) & valid
-        safe_k = np.where(inside, k, np.where(np.isfinite(lower), lower, 0.0))
-        out = getattr(self, f"_{method}")(safe_k, *shapes)
-        out = ops.where(inside, out, np.where(k < lower, below, above))
+        k = ops.floor(k)
+        inside = every(ops.greater_equal(k, lower), ops.less(k, upper), valid)
+        out = getattr(self, f"_{method}")(ops.where(inside, k, lower), *shapes)
+        out = ops.where(inside, out, ops.where(ops.less(k, lower), below, above))
         return ops.where(valid, out, _NAN)
 
 

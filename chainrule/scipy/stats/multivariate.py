@@ -13,16 +13,25 @@ import numpy as np
 
 from chainrule import linalg, ops
 from chainrule.scipy import special
-from chainrule.scipy.stats.distribution import as_float, plain
+from chainrule.scipy.stats.distribution import as_float
 
 _LOG_2PI = math.log(2 * math.pi)
 # SciPy's cutoff for eigenvalues treated as zero, relative to the largest: 1e6 ulps in float64.
 _SINGULAR_CUTOFF = 1e6 * np.finfo(np.float64).eps
 
 
+def _shape(x):
+    # Shapes only (never values), so that jit can trace what follows.
+    return np.shape(x) if not hasattr(x, "shape") else tuple(x.shape)
+
+
+def _constant(x):
+    return x.detach() if hasattr(x, "detach") else x
+
+
 def _covariance_matrix(cov, dim):
     # SciPy's spellings of cov: a number (times I), a vector (the diagonal), or the matrix.
-    ndim = np.ndim(plain(cov))
+    ndim = len(_shape(cov))
     if ndim == 0:
         return cov * np.eye(dim)
     return ops.diag(cov) if ndim == 1 else cov
@@ -30,7 +39,7 @@ def _covariance_matrix(cov, dim):
 
 def _points(x, dim):
     # Points along the last axis; in one dimension every entry is a point, as in SciPy.
-    if dim == 1 and (np.ndim(plain(x)) == 0 or np.shape(plain(x))[-1] != 1):
+    if dim == 1 and (len(_shape(x)) == 0 or _shape(x)[-1] != 1):
         x = ops.expand_dims(x, -1)
     return x
 
@@ -68,11 +77,12 @@ class _MultivariateNormal:
 
     def logpdf(self, x, mean=None, cov=1, allow_singular=False):
         x = as_float(x)
-        dim = np.shape(plain(mean))[-1] if mean is not None and np.ndim(plain(mean)) else (
-            np.shape(plain(cov))[-1] if np.ndim(plain(cov)) else
-            (np.shape(plain(x))[-1] if np.ndim(plain(x)) > 1 else 1))
         mean = as_float(0.0 if mean is None else mean)
-        cov = _covariance_matrix(as_float(cov), dim)
+        cov = as_float(cov)
+        # the dimension: from the mean, else cov, else the points' last axis
+        dim = next((s[-1] for s in (_shape(mean), _shape(cov)) if s),
+                   _shape(x)[-1] if len(_shape(x)) > 1 else 1)
+        cov = _covariance_matrix(cov, dim)
         diff = _points(x, dim) - mean
         if allow_singular:
             return _squeezed(self._logpdf_eigh(diff, cov, dim))
@@ -91,16 +101,19 @@ class _MultivariateNormal:
 
     def _logpdf_eigh(self, diff, cov, dim):
         values, vectors = linalg.eigh(cov)
-        plain_values = plain(values)
-        kept = plain_values > _SINGULAR_CUTOFF * np.max(np.abs(plain_values))
+        # the cutoff and the support are choices, not differentiated
+        cutoff = _SINGULAR_CUTOFF * ops.max(ops.abs(_constant(values)))
+        kept = ops.greater(values, cutoff)
         safe_values = ops.where(kept, values, 1.0)
         log_pdet = ops.sum(ops.where(kept, ops.log(safe_values), 0.0))
         whitening = vectors * ops.where(kept, 1 / ops.sqrt(safe_values), 0.0)
         projected = diff @ whitening
         mahalanobis = ops.sum(projected * projected, axis=-1)
-        out = -0.5 * (int(kept.sum()) * _LOG_2PI + log_pdet + mahalanobis)
-        residual = np.linalg.norm(plain(diff) @ plain(vectors)[:, ~kept], axis=-1)
-        return ops.where(residual < _SINGULAR_CUTOFF * np.max(np.abs(plain_values)), out, -np.inf)
+        rank = ops.sum(ops.where(kept, 1.0, 0.0))
+        out = -0.5 * (rank * _LOG_2PI + log_pdet + mahalanobis)
+        off_support = _constant(diff @ ops.where(kept, 0.0, vectors))
+        residual = ops.sqrt(ops.sum(off_support * off_support, axis=-1))
+        return ops.where(ops.less(residual, cutoff), out, -np.inf)
 
 
 class _Dirichlet:
@@ -135,7 +148,11 @@ class _Dirichlet:
 
 
 def _completed(x, alpha):
-    # SciPy's checks, on the values; x given with K − 1 components gains 1 − their sum.
+    # SciPy's checks, on the values (so jit refuses dirichlet rather than bake them in); x given
+    # with K − 1 components gains 1 − their sum.
+    def plain(x):
+        return x.numpy() if hasattr(x, "numpy") else np.asarray(x)
+
     k = np.shape(plain(alpha))[0]
     if np.ndim(plain(alpha)) != 1 or np.min(plain(alpha)) <= 0:
         raise ValueError("dirichlet: alpha must be a vector of positive entries")
