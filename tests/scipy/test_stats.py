@@ -83,7 +83,9 @@ def test_t_logpdf_at_large_df_keeps_its_digits(df):
                  - (mpmath.log(df) + mpmath.log(mpmath.pi)) / 2
                  - (mpmath.mpf(df) + 1) / 2 * mpmath.log1p(mpmath.mpf(x) ** 2 / df))
     close(stats.t.logpdf(x, df), float(exact), rtol=1e-14)
-    close(stats.t.logpdf(x, np.inf), ss.norm.logpdf(x))
+    for method in CONTINUOUS_METHODS:
+        close(getattr(stats.t, method)(x, np.inf), getattr(ss.t, method)(x, np.inf))
+    assert cr.gradcheck(lambda x: stats.t.logcdf(x, np.inf), np.array([x]))
 
 
 @pytest.mark.parametrize("a", [1e-3, 0.05, 0.5])
@@ -92,6 +94,15 @@ def test_gamma_and_beta_at_small_shapes_are_scipys(a):
     for method in CONTINUOUS_METHODS:
         close(getattr(stats.gamma, method)(x, a), getattr(ss.gamma, method)(x, a))
         close(getattr(stats.beta, method)(x, a, 0.3), getattr(ss.beta, method)(x, a, 0.3))
+
+
+def test_results_are_float64_as_scipys_for_float32_and_integer_points():
+    x32 = np.array([0.5, 1.5], dtype=np.float32)
+    for x in (x32, cr.tensor(x32), np.array([1, 2])):
+        got = stats.gamma.logpdf(x, 2.0)
+        assert as_array(got).dtype == np.float64
+        close(got, ss.gamma.logpdf(as_array(x), 2.0))
+    assert as_array(stats.poisson.logpmf(np.array([1, 2]), np.float32(1.5))).dtype == np.float64
 
 
 def test_invalid_parameters_give_nan_as_in_scipy():

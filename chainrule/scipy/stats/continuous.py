@@ -90,10 +90,11 @@ class _T(Continuous):
         return ops.where(infinite, _normal_logpdf(z), student_t_logpdf(z, finite_df))
 
     def _cdf(self, z, df):
-        return stdtr(df, z)
+        infinite = ops.isinf(df)
+        return ops.where(infinite, special.ndtr(z), stdtr(ops.where(infinite, 1.0, df), z))
 
     def _sf(self, z, df):
-        return stdtr(df, -z)
+        return self._cdf(-z, df)
 
 
 class _Gamma(Continuous):
@@ -256,7 +257,7 @@ class _Cauchy(Continuous):
         far = ops.greater(ops.abs(z), 1.0)
         near_z = _split(ops.logical_not(far), z, 0.0)
         far_z = ops.abs(_split(far, z, 2.0))
-        return -_LOG_PI - ops.where(far, 2 * ops.log(far_z) + ops.log1p(1 / (far_z * far_z)),
+        return -_LOG_PI - ops.where(far, 2 * ops.log(far_z) + ops.log1p((1 / far_z) * (1 / far_z)),
                                     ops.log1p(near_z * near_z))
 
     def _cdf(self, z):
