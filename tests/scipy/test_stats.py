@@ -119,6 +119,13 @@ def test_arguments_are_bound_by_scipys_names_and_frozen_forms_agree():
     close(stats.gamma.logpdf(x, 2.0, 0.1, 2.0), ss.gamma.logpdf(x, 2.0, 0.1, 2.0))
     close(stats.norm(1.0, 2.0).cdf(x), ss.norm(1.0, 2.0).cdf(x))
     close(stats.nbinom(3.0, 0.4).logpmf([0, 2]), ss.nbinom(3.0, 0.4).logpmf([0, 2]))
+    cov = spd(MVN_ROOT)
+    close(stats.multivariate_normal(MVN_MEAN, cov).logpdf(MVN_POINTS),
+          ss.multivariate_normal(MVN_MEAN, cov).logpdf(MVN_POINTS))
+    close(stats.multivariate_normal(cov=2.0).pdf([0.5, 1.0]),
+          ss.multivariate_normal(cov=2.0).pdf([0.5, 1.0]))
+    point = [0.3, 0.7]
+    close(stats.dirichlet([1.5, 2.0]).logpdf(point), ss.dirichlet([1.5, 2.0]).logpdf(point))
     with pytest.raises(TypeError, match="missing the shape parameter"):
         stats.gamma.logpdf(x)
     with pytest.raises(TypeError, match="unexpected or repeated argument 'sigma'"):

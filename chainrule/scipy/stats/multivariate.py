@@ -13,7 +13,7 @@ import numpy as np
 
 from chainrule import linalg, ops
 from chainrule.scipy import special
-from chainrule.scipy.stats.distribution import as_float
+from chainrule.scipy.stats.distribution import Frozen, as_float
 
 _LOG_2PI = math.log(2 * math.pi)
 # SciPy's cutoff for eigenvalues treated as zero, relative to the largest: 1e6 ulps in float64.
@@ -75,6 +75,10 @@ class _MultivariateNormal:
 
     name = "multivariate_normal"
 
+    def __call__(self, mean=None, cov=1, allow_singular=False):
+        """The frozen distribution, as ``scipy.stats.multivariate_normal(mean, cov)``."""
+        return Frozen(self, (), {"mean": mean, "cov": cov, "allow_singular": allow_singular})
+
     def logpdf(self, x, mean=None, cov=1, allow_singular=False):
         x = as_float(x)
         mean = as_float(0.0 if mean is None else mean)
@@ -135,6 +139,10 @@ class _Dirichlet:
     """
 
     name = "dirichlet"
+
+    def __call__(self, alpha):
+        """The frozen distribution, as ``scipy.stats.dirichlet(alpha)``."""
+        return Frozen(self, (alpha,), {})
 
     def logpdf(self, x, alpha):
         alpha, x = as_float(alpha), as_float(x)
