@@ -73,15 +73,19 @@ class Distribution:
     # cdf, sf and their logs: a family's _tail gives the value inside the support, ``below``
     # and ``above`` outside it.
     def cdf(self, x, *args, **kwds):
+        """P(X ≤ x), as SciPy's ``cdf``."""
         return self._tail("cdf", x, args, kwds, 0.0, 1.0)
 
     def sf(self, x, *args, **kwds):
+        """P(X > x) = 1 − cdf, computed without the subtraction where the family can."""
         return self._tail("sf", x, args, kwds, 1.0, 0.0)
 
     def logcdf(self, x, *args, **kwds):
+        """log P(X ≤ x), in log space where the family has a form for it."""
         return self._tail("logcdf", x, args, kwds, -np.inf, 0.0)
 
     def logsf(self, x, *args, **kwds):
+        """log P(X > x), in log space where the family has a form for it."""
         return self._tail("logsf", x, args, kwds, 0.0, -np.inf)
 
     # The defaults a family overrides where it has a more accurate form.
@@ -119,12 +123,14 @@ class Continuous(Distribution):
         return ops.where(inside, z, self._inner), inside, valid, scale, shapes, z
 
     def logpdf(self, x, *args, **kwds):
+        """log f(x): −inf outside the support, NaN at invalid parameters."""
         z, inside, valid, scale, shapes, _ = self._standardized("logpdf", x, args, kwds)
         safe_scale = ops.where(valid, scale, 1.0)
         out = ops.where(inside, self._logpdf(z, *shapes) - ops.log(safe_scale), -np.inf)
         return ops.where(valid, out, _NAN)
 
     def pdf(self, x, *args, **kwds):
+        """f(x) = exp(logpdf(x))."""
         return ops.exp(self.logpdf(x, *args, **kwds))
 
     def _tail(self, method, x, args, kwds, below, above):
@@ -149,6 +155,7 @@ class Discrete(Distribution):
         return k, shapes, lower, upper, self._valid_shapes(*shapes)
 
     def logpmf(self, k, *args, **kwds):
+        """log P(X = k): −inf off the support's integers, NaN at invalid parameters."""
         k, shapes, lower, upper, valid = self._shifted("logpmf", k, args, kwds)
         inside = every(ops.greater_equal(k, lower), ops.less_equal(k, upper),
                        ops.equal(ops.floor(k), k), valid)
@@ -156,6 +163,7 @@ class Discrete(Distribution):
         return ops.where(valid, out, _NAN)
 
     def pmf(self, k, *args, **kwds):
+        """P(X = k) = exp(logpmf(k))."""
         return ops.exp(self.logpmf(k, *args, **kwds))
 
     def _tail(self, method, k, args, kwds, below, above):

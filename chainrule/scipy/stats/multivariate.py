@@ -80,6 +80,7 @@ class _MultivariateNormal:
         return Frozen(self, (), {"mean": mean, "cov": cov, "allow_singular": allow_singular})
 
     def logpdf(self, x, mean=None, cov=1, allow_singular=False):
+        """log N(x; mean, cov) for each point along x's last axis (squeezed as SciPy)."""
         x = as_float(x)
         mean = as_float(0.0 if mean is None else mean)
         cov = as_float(cov)
@@ -93,6 +94,7 @@ class _MultivariateNormal:
         return _squeezed(self._logpdf_cholesky(diff, cov, dim))
 
     def pdf(self, x, mean=None, cov=1, allow_singular=False):
+        """exp(logpdf(x, mean, cov, allow_singular))."""
         return ops.exp(self.logpdf(x, mean, cov, allow_singular))
 
     def _logpdf_cholesky(self, diff, cov, dim):
@@ -145,6 +147,7 @@ class _Dirichlet:
         return Frozen(self, (alpha,), {})
 
     def logpdf(self, x, alpha):
+        """log Dir(x; alpha) = Σ (αᵢ − 1)·log xᵢ − log B(α), over x's first axis."""
         alpha, x = as_float(alpha), as_float(x)
         x = _completed(x, alpha)
         log_beta = ops.sum(special.gammaln(alpha)) - special.gammaln(ops.sum(alpha))
@@ -152,6 +155,7 @@ class _Dirichlet:
         return ops.sum(ops.transpose(terms), axis=0) - log_beta
 
     def pdf(self, x, alpha):
+        """exp(logpdf(x, alpha))."""
         return ops.exp(self.logpdf(x, alpha))
 
 
