@@ -314,3 +314,9 @@ def test_jit_of_the_multivariate_normal_gradient_matches_plain_reverse_mode():
         for x in (MVN_POINTS, MVN_POINTS[::-1] * 2):
             np.testing.assert_allclose(as_array(compiled(x, cov)),
                                        as_array(cr.grad(f, argnums=1)(x, cov)), rtol=1e-12)
+
+
+def test_laplace_at_its_kink_takes_derivative_zero_in_x_and_loc():
+    grads = cr.grad(lambda x, loc, scale: stats.laplace.logpdf(x, loc, scale), argnums=(0, 1, 2))
+    d_dx, d_dloc, d_dscale = (float(g) for g in grads(0.7, 0.7, 2.0))
+    assert d_dx == 0.0 and d_dloc == 0.0 and d_dscale == -0.5
