@@ -11,13 +11,14 @@ from chainrule.scipy.special.error_functions import (
     erf, erfc, erfcinv, erfinv, log_ndtr, ndtr, ndtri,
 )
 from chainrule.scipy.special.gamma_functions import (
-    beta, betaln, digamma, gamma, gammaln, multigammaln, polygamma, psi, zeta,
+    beta, betaln, digamma, gamma, gammaln, multigammaln, polygamma, psi,
 )
 from chainrule.scipy.special.information import entr, kl_div, rel_entr, xlog1py, xlogy
 from chainrule.scipy.special.logistic import (
     expit, log_expit, log_softmax, logit, logsumexp, softmax,
 )
 from chainrule.scipy.special.sinc import sinc
+from chainrule.scipy.special.zeta_functions import zeta
 
 __all__ = [
     "gammaln", "gamma", "digamma", "psi", "polygamma", "multigammaln", "beta", "betaln", "erf",

@@ -14,6 +14,8 @@ def _composed_sinc(x):
 
     At x = 0 it is 1 − (πx)²/6, so the first and second derivatives there are exact (0 and
     −π²/3); elsewhere sin(πx)/(πx) computed as NumPy computes it, so the values are NumPy's.
+    Near 0 the derivative of that quotient loses digits (relative error about 1e-11 at
+    |x| = 1e-3, 1e-7 at 1e-5); chainrule's own sinc, where it exists, does not.
 
     Example:
         >>> import chainrule as cr
