@@ -37,6 +37,8 @@ GAMMA = [
            covers=("zeta", "zeta_log_moment")),
     OpCase("zeta", lambda x: special.zeta(x), (rand(4, low=1.5, high=6.0),), "Riemann, in x",
            covers=("zeta", "zeta_log_moment")),
+    OpCase("zeta", lambda x: special.zeta(x), (np.array([-5.3, -2.0, -0.7, 0.0, 0.4, 0.8]),),
+           "Riemann continued below 1, reflected below 0", covers=("zeta", "zeta_log_moment")),
     # The log-moments Σ lnᵐ(k + q)·(k + q)⁻ˣ behind ζ's derivatives in x, on their own.
     OpCase("zeta_log_moment", lambda x, q: zeta_functions._log_moment_op(2, x, q),
            (rand(3, 1, low=1.5, high=4.0), rand(2, low=0.5, high=3.0)), "m=2"),

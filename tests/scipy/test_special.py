@@ -166,13 +166,20 @@ def test_zeta_derivatives_in_q_and_mixed():
     np.testing.assert_allclose(float(mixed), expected, rtol=1e-14)
 
 
-def test_riemann_zeta_derivative_where_its_series_converges_and_nan_elsewhere():
-    np.testing.assert_allclose(float(cr.grad(lambda x: special.zeta(x))(2.0)),
-                               -zeta_moment(2.0, 1.0, 1), rtol=1e-14)
-    # ζ(x) continued below 1 has a derivative, but not from this series: NaN, not a number.
-    grad = cr.grad(lambda x: special.zeta(x).sum())(np.array([0.5, -2.5]))
-    assert np.isnan(as_array(grad)).all()
-    assert np.isnan(float(cr.grad(lambda x: special.zeta(x, -0.5))(2.0)))  # ln(q) of q < 0
+@pytest.mark.parametrize("x", [-60.5, -20.5, -7.3, -2.0, -0.3, -0.25, -0.1, 0.0, 0.5, 0.999, 2.0])
+def test_riemann_zeta_derivatives_agree_with_mpmath_also_continued_below_one(x):
+    first = cr.grad(lambda x: special.zeta(x))(x)
+    second = cr.grad(cr.grad(lambda x: special.zeta(x)))(x)
+    np.testing.assert_allclose(float(first), -zeta_moment(x, 1.0, 1), rtol=5e-14)
+    np.testing.assert_allclose(float(second), zeta_moment(x, 1.0, 2), rtol=5e-14)
+
+
+def test_hurwitz_zeta_derivative_in_x_is_nan_where_scipys_value_is():
+    # SciPy's ζ(x, q) sums the series only (x > 1): below, value and derivative are NaN; and
+    # ln(k + q) is not real for q < 0, where SciPy's value is a number but ∂/∂x is not.
+    grad = cr.grad(lambda x: special.zeta(x, 2.0).sum())(np.array([0.5, -2.5]))
+    assert np.isnan(sc.zeta([0.5, -2.5], 2.0)).all() and np.isnan(as_array(grad)).all()
+    assert np.isnan(float(cr.grad(lambda x: special.zeta(x, -0.5))(2.0)))
 
 
 def test_xlogy_at_x_zero_follows_scipys_zero_log_zero():
