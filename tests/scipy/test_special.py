@@ -308,6 +308,7 @@ def test_jit_replays_the_edge_conventions_of_the_rules_at_new_points():
         (lambda x: special.entr(x).sum(), [1.0, 2.0], [-1.0, 2.0]),
         (lambda x: special.rel_entr(x, 1.0).sum(), [1.0, 2.0], [-1.0, 2.0]),
         (lambda x: special.logsumexp(x, b=x - 1), [2.0, 3.0], [1.0, 3.0]),
+        (lambda x: special.zeta(x).sum(), [2.0, 3.0], [-3.5, 0.5]),
     ]
     for f, traced_at, replayed_at in cases:
         compiled = cr.jit(cr.grad(f))

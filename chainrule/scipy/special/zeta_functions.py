@@ -1,6 +1,6 @@
 """The Hurwitz zeta function ζ(x, q) = Σₖ (k + q)⁻ˣ and its derivatives in x, the log-moments
 Mₘ(x, q) = Σₖ lnᵐ(k + q)·(k + q)⁻ˣ = (−1)ᵐ ∂ᵐζ/∂xᵐ, by Euler–Maclaurin (which also continues
-them to 0 ≤ x < 1), and Riemann's ζ′ below 0 by the reflection formula.
+them below x = 1, down to −1/4), and Riemann's ζ′ further down by the reflection formula.
 
 ζ's values are SciPy's; Mₘ (m ≥ 1) has no SciPy function and is computed here. The family is
 closed under both derivatives (∂Mₘ/∂x = −Mₘ₊₁, ∂Mₘ/∂q = m·Mₘ₋₁(x + 1, q) − x·Mₘ(x + 1, q)),
