@@ -36,6 +36,12 @@ from chainrule.ops import (  # array manipulation
     diagonal, dsplit, dstack, fliplr, flipud, hsplit, hstack, linspace, partition, rollaxis,
     rot90, row_stack, select, sort, tril, triu, vsplit, vstack,
 )
+from chainrule.ops import (  # NumPy's math and statistics functions
+    average, corrcoef, cov, cross, deg2rad, degrees, diff, fmax, fmin, gradient, kron,
+    logaddexp2, median, nan_to_num, nancumprod, nancumsum, nanmax, nanmean, nanmedian, nanmin,
+    nanpercentile, nanprod, nanquantile, nanstd, nansum, nanvar, percentile, quantile, rad2deg,
+    radians, sinc, interp,
+)
 from chainrule.primitive import Primitive, primitive
 from chainrule.random import manual_seed
 from chainrule.tensor import Tensor, is_tensor, tensor
@@ -43,8 +49,10 @@ from chainrule.testing import gradcheck
 # Eager, not lazy: the package chainrule.jit would otherwise shadow the function cr.jit.
 from chainrule.jit import TraceError, jit  # isort: skip
 from chainrule.transforms import (
-    grad, hessian, hvp, jacfwd, jacobian, jacrev, jvp, value_and_grad, vjp,
+    custom_jvp, custom_vjp, grad, hessian, hvp, jacfwd, jacobian, jacrev, jvp, value_and_grad,
+    vjp,
 )
+from chainrule import flatten_util, tree  # trees of values and flat vectors, for users
 
 _LAZY_SUBMODULES = ("nn", "optim", "data", "train", "checkpoint")
 # Functions of the layers above the core, by name: (module, attribute).
@@ -77,6 +85,7 @@ __all__ = [
     # transforms and checking
     "grad", "value_and_grad", "vjp", "jvp", "jacobian", "jacrev", "jacfwd", "hessian", "hvp",
     "jit", "TraceError", "gradcheck", "primitive", "Primitive", "manual_seed",
+    "custom_vjp", "custom_jvp", "tree", "flatten_util",
     # elementwise
     "add", "subtract", "multiply", "divide", "negative", "power", "reciprocal", "square", "sqrt",
     "cbrt", "abs", "sign", "copy", "astype", "mod", "fmod", "exp", "exp2", "expm1", "log",
@@ -101,5 +110,10 @@ __all__ = [
     "equal", "not_equal", "less", "less_equal", "greater", "greater_equal", "logical_not",
     "logical_and", "logical_or", "logical_xor", "isnan", "isinf", "isfinite", "floor", "ceil",
     "round", "trunc", "floor_divide", "argmax", "argmin", "all", "any",
+    # math and statistics
+    "deg2rad", "rad2deg", "degrees", "radians", "sinc", "fmax", "fmin", "logaddexp2",
+    "nan_to_num", "diff", "gradient", "kron", "cross", "median", "percentile", "quantile",
+    "average", "cov", "corrcoef", "nansum", "nanmean", "nanprod", "nanmax", "nanmin", "nanstd",
+    "nanvar", "nanmedian", "nanpercentile", "nanquantile", "nancumsum", "nancumprod", "interp",
     "nn", "optim", "data", "train", "checkpoint", "__version__",
 ]

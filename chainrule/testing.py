@@ -12,7 +12,9 @@ import warnings
 
 import numpy as np
 
-from chainrule import transforms
+from chainrule import ops, transforms
+from chainrule.primitive import op_hook, value_of
+from chainrule.transforms import trees
 from chainrule.tensor import tensor
 
 
@@ -29,8 +31,11 @@ def gradcheck(f, *args, order=2, eps=1e-6, atol=1e-5, rtol=1e-4, seed=0):
     factor of 1.001 is caught.
 
     Args:
-        f: a function of the arguments returning one tensor (or array).
+        f: a function of the arguments returning a tensor or array, or tuples, lists or dicts
+            of them (every floating-point entry is checked; integer and boolean ones, which
+            have no derivative, are left out).
         args: the point; floating arrays or numbers are differentiated, the rest held fixed.
+            Tuples, lists and dicts of them are checked leaf by leaf.
         order: 1 or 2.
         eps, atol, rtol: the finite-difference step and the tolerances of the comparison.
         seed: for the random directions used at second order.
@@ -39,7 +44,10 @@ def gradcheck(f, *args, order=2, eps=1e-6, atol=1e-5, rtol=1e-4, seed=0):
         True.
 
     Raises:
-        GradcheckError: naming the mode, argument and entry that disagree, with the values.
+        GradcheckError: naming the mode, argument and entry that disagree, with the values;
+            when ``f`` ran a ``custom_vjp``/``custom_jvp`` function whose own rule disagrees
+            with finite differences at the inputs it was given, the message names that rule
+            first.
 
     Example:
         >>> import numpy as np
@@ -49,7 +57,25 @@ def gradcheck(f, *args, order=2, eps=1e-6, atol=1e-5, rtol=1e-4, seed=0):
     """
     if order not in (1, 2):
         raise ValueError(f"gradcheck order must be 1 or 2, got {order}")
+    given = f
+    f, args = _on_leaves(f, args)
     point, wrt = _prepare(args)
+    try:
+        _check(f, point, wrt, order, eps, atol, rtol, seed)
+    except GradcheckError as error:
+        culprit = _custom_rule_at_fault(f, point, order, eps, atol, rtol, seed)
+        if culprit is None:
+            raise
+        rule, wrong = culprit
+        if rule == getattr(given, "rule_name", None):  # f is the custom function itself
+            raise GradcheckError(f"{rule} is wrong: {error}") from None
+        raise GradcheckError(
+            f"{rule} disagrees with finite differences at the inputs "
+            f"{getattr(given, '__name__', 'f')} gave it ({wrong}); so {error}") from None
+    return True
+
+
+def _check(f, point, wrt, order, eps, atol, rtol, seed):
     _check_first_order(f, point, wrt, eps, atol, rtol, "")
     if order == 2:
         rng = np.random.default_rng(seed)
@@ -61,15 +87,75 @@ def gradcheck(f, *args, order=2, eps=1e-6, atol=1e-5, rtol=1e-4, seed=0):
                                rtol, f"the gradient w.r.t. argument {k} (reverse mode) of ")
         _check_first_order(_tangent_of(f, point, wrt, directions), point, wrt, eps, atol, rtol,
                            "the tangent (forward mode) of ")
-    return True
 
 
-def _prepare(args):
+def _on_leaves(f, args):
+    """``f`` as a function of its arguments' leaves returning one flat float vector, when its
+    arguments or its result are containers (tuples, lists, dicts) or its result is not float:
+    every leaf is then checked, and no argument is skipped. As given otherwise."""
+    flat = [trees.flatten(a, f"argument {i}") for i, a in enumerate(args)]
+    if all(structure is trees.LEAF for _, structure, _ in flat):
+        return _with_float_result(f), args
+    counts = [len(leaves) for leaves, _, _ in flat]
+
+    def on_leaves(*leaves):
+        rebuilt, start = [], 0
+        for (_, structure, _), count in zip(flat, counts):
+            rebuilt.append(trees.unflatten(structure, leaves[start:start + count]))
+            start += count
+        return _float_vector(f(*rebuilt))
+
+    return on_leaves, [leaf for leaves, _, _ in flat for leaf in leaves]
+
+
+def _with_float_result(f):
+    def checked(*args):
+        out = f(*args)
+        if trees.is_leaf_value(out) and np.asarray(getattr(out, "_data", out)).dtype.kind in "fc":
+            return out
+        return _float_vector(out)
+
+    return checked
+
+
+def _float_vector(out):
+    # The floating-point leaves of a result, raveled and joined; integer and boolean results
+    # (counts, comparisons, np.all) have no derivative to check and are left out.
+    leaves, _, _ = trees.flatten(out, "the result")
+    floats = [ops.ravel(leaf) for leaf in leaves
+              if np.asarray(getattr(leaf, "_data", leaf)).dtype.kind in "fc"]
+    return ops.concatenate(floats) if floats else np.zeros(0)
+
+
+def _custom_rule_at_fault(f, point, order, eps, atol, rtol, seed):
+    """Which custom rule (``custom_vjp``/``custom_jvp``) that ``f`` ran is wrong on its own, at
+    the inputs ``f`` gave it: ``(its name, the error)``; None when each is right or none ran."""
+    calls = []
+
+    def seen(prim, args, params, result):
+        if getattr(prim, "custom_rule", None) is not None and prim not in [c[0] for c in calls]:
+            calls.append((prim, [np.array(value_of(a)) for a in args], params))
+
+    with op_hook(seen):
+        _evaluate(f, point)
+    for prim, leaves, params in calls:
+        inner_point, inner_wrt = _prepare(leaves, quiet=True)
+        if not inner_wrt:
+            continue
+        try:
+            _check(lambda *xs, prim=prim, params=params: prim(*xs, **params), inner_point,
+                   inner_wrt, order, eps, atol, rtol, seed)
+        except GradcheckError as error:
+            return prim.custom_rule, error
+    return None
+
+
+def _prepare(args, quiet=False):
     point, wrt = [], []
     for i, a in enumerate(args):
         data = np.asarray(getattr(a, "_data", a))
         if data.dtype.kind == "f":
-            if data.dtype != np.float64:
+            if data.dtype != np.float64 and not quiet:
                 warnings.warn(
                     f"gradcheck: argument {i} is {data.dtype}; finite differences need float64, "
                     "so it is checked in float64", stacklevel=3,
@@ -78,7 +164,7 @@ def _prepare(args):
             wrt.append(i)
         else:
             point.append(a)
-    if not wrt:
+    if not wrt and not quiet:
         raise ValueError("gradcheck needs at least one floating-point argument to differentiate")
     return point, wrt
 

@@ -11,7 +11,7 @@ from chainrule.autodiff import forward
 from chainrule.engine_state import current
 from chainrule.graph import Node
 from chainrule.primitive.declaration import Primitive
-from chainrule.tensor import Tensor, asarray_if_sequence, wrap
+from chainrule.tensor import Tensor, asarray_if_sequence, is_stale, refuse_stale, wrap
 
 # Argument types that need no conversion: apply hands them to the forward as they are.
 _NUMPY_VALUES = frozenset({np.ndarray, *(np.dtype(c).type for c in "?bhilqBHILQefdgFDG")})
@@ -62,6 +62,9 @@ def record(prim, args, params):
     live = False
     for arg in args:
         if isinstance(arg, Tensor):
+            if (arg._written_as is not None or arg._base is not None) and is_stale(arg) \
+                    and not (state.sweeps or state.rules):
+                refuse_stale(arg)  # (the sweeps read saved values, which stay as they were)
             raw.append(arg._data)
             node = arg.node
             parents.append(node)

@@ -79,7 +79,8 @@ def _declaring_module():
     frame = sys._getframe(1)
     while frame is not None and frame.f_globals.get("__name__", "").startswith(_PACKAGE):
         frame = frame.f_back
-    return frame.f_globals.get("__name__", __name__) if frame is not None else __name__
+    # Code run without a module (exec, a notebook cell's namespace) is the user's: __main__.
+    return frame.f_globals.get("__name__", "__main__") if frame is not None else "__main__"
 
 
 class Unbatchable(TypeError):

@@ -4,7 +4,7 @@ both partials, a linear map's adjoint, the product rule), and the general form."
 from __future__ import annotations
 
 from chainrule.primitive.calls import apply
-from chainrule.primitive.declaration import Primitive
+from chainrule.primitive.declaration import Primitive, default_inputs
 
 def primitive(name, forward, vjp, jvp, *, inputs=None, symbolic=None, reads_inputs=True,
               reads_out=False, doc=None):
@@ -18,6 +18,9 @@ def primitive(name, forward, vjp, jvp, *, inputs=None, symbolic=None, reads_inpu
         forward: ``forward(*inputs, **params)`` on NumPy arrays.
         vjp: ``vjp(grad_out, out, *inputs, **params)`` per input: its gradient contribution.
         jvp: ``jvp(x_dot, out, *inputs, **params)`` per input: its contribution to ``out_dot``.
+            ``None`` for both rules of an input declares it non-differentiable (an index, a
+            mask); a rule for one mode only makes the other mode raise NotImplementedError
+            when it reaches the op (never a silent zero).
         inputs: the inputs' names (default ``x``; ``x``, ``y``; ``x1``, ``x2``, …).
         symbolic: the forward in symbols, for formulas (see :class:`Primitive`). Explanations
             write each local derivative by running ``vjp`` on symbolic values; ``symbolic``
@@ -36,8 +39,29 @@ def primitive(name, forward, vjp, jvp, *, inputs=None, symbolic=None, reads_inpu
     """
     vjps = vjp if isinstance(vjp, (tuple, list)) else (vjp,)
     jvps = jvp if isinstance(jvp, (tuple, list)) else (jvp,)
+    if len(vjps) == len(jvps):
+        # A rule given for one mode only: the other mode stops with an error when it reaches
+        # the op (None for both is what declares an input non-differentiable).
+        names = inputs or default_inputs(vjps)
+        vjps = tuple(_missing(name, names[i], "reverse-mode (vjp=)", "grad, vjp, jacrev")
+                     if rule is None and jvps[i] is not None else rule
+                     for i, rule in enumerate(vjps))
+        jvps = tuple(_missing(name, names[i], "forward-mode (jvp=)", "jvp, jacfwd, hessian")
+                     if rule is None and vjps[i] is not None else rule
+                     for i, rule in enumerate(jvps))
     return Primitive(name, forward, vjps, jvps, inputs=inputs, symbolic=symbolic,
                      reads_inputs=reads_inputs, reads_out=reads_out, doc=doc)
+
+
+def _missing(name, input_name, mode, transforms):
+    def missing_rule(*args, **params):
+        raise NotImplementedError(
+            f"primitive '{name}' declares no {mode} rule for its input {input_name}, so "
+            f"{transforms} cannot differentiate it; declare the rule (None for both vjp and "
+            "jvp declares an input that has no derivative)"
+        )
+
+    return missing_rule
 
 
 def elementwise(name, forward, derivative, *, symbolic=None, reads_inputs=True, reads_out=False,

@@ -18,10 +18,11 @@ from chainrule.transforms.products import pull, record, regroup
 def normalize_argnums(argnums, args, f):
     """``argnums`` as a tuple of non-negative positions into ``args``, checked."""
     numbers = (argnums,) if isinstance(argnums, int) else argnums
+    numbers = tuple(numbers) if isinstance(numbers, list) else numbers  # as a tuple
     if not isinstance(numbers, tuple) or not all(
         isinstance(i, int) and not isinstance(i, bool) for i in numbers
     ):
-        raise TypeError(f"argnums must be an int or a tuple of ints, got {argnums!r}")
+        raise TypeError(f"argnums must be an int or a tuple (or list) of ints, got {argnums!r}")
     if not numbers:
         raise ValueError("argnums is empty; name at least one argument to differentiate")
     name = getattr(f, "__name__", "the function")
