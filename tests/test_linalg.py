@@ -446,10 +446,13 @@ def test_singular_value_gradient_is_the_outer_product_of_singular_vectors():
     np.testing.assert_allclose(values(grad), np.outer(u[:, 0], vh[0]), atol=1e-12)
 
 
-def test_svd_full_matrices_of_a_non_square_matrix_is_refused():
+def test_svd_full_matrices_of_a_non_square_matrix_is_refused_where_a_derivative_is_needed():
     with pytest.raises(ValueError, match="full_matrices=False"):
-        linalg.svd(np.ones((3, 2)), full_matrices=True)
+        linalg.svd(cr.tensor(np.ones((3, 2)), requires_grad=True), full_matrices=True)
+    assert linalg.svd(np.ones((3, 2)), full_matrices=True)[0].shape == (3, 3)  # values: NumPy's
     assert len(linalg.svd(np.eye(2), full_matrices=True)) == 3
+    with pytest.raises(cr.TraceError):
+        cr.jit(lambda a: linalg.svd(a)[0])(np.ones((3, 2)))
 
 
 # --- dtypes -------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ soft maxima, x·log y and the entropies, Bessel functions. Inputs stay inside ea
 import numpy as np
 
 from chainrule.scipy import special
+from chainrule.scipy.special import zeta_functions
 from tests.ops.cases_elementwise import away_from_zero, binary, unary
 from tests.ops.optable import OpCase, rand
 
@@ -28,6 +29,19 @@ GAMMA = [
            "in q, x constant"),
     OpCase("zeta", lambda q: special.zeta(np.array([2.0, 3.5, 6.0]), q),
            (rand(2, 1, low=0.5, high=3.0),), "in q, x an array, broadcast"),
+    OpCase("zeta", special.zeta, (rand(3, 4, low=1.5, high=4.0), rand(3, 4, low=0.5, high=3.0)),
+           "in x and q", covers=("zeta", "zeta_log_moment")),
+    OpCase("zeta", special.zeta, (rand(3, 1, low=1.2, high=6.0), rand(4, low=0.2, high=5.0)),
+           "in x and q, broadcast", covers=("zeta", "zeta_log_moment")),
+    OpCase("zeta", special.zeta, (rand(low=1.5, high=4.0), rand(low=0.5, high=3.0)), "0-d",
+           covers=("zeta", "zeta_log_moment")),
+    OpCase("zeta", lambda x: special.zeta(x), (rand(4, low=1.5, high=6.0),), "Riemann, in x",
+           covers=("zeta", "zeta_log_moment")),
+    OpCase("zeta", lambda x: special.zeta(x), (np.array([-5.3, -2.0, -0.7, 0.0, 0.4, 0.8]),),
+           "Riemann continued below 1, reflected below 0", covers=("zeta", "zeta_log_moment")),
+    # The log-moments Σ lnᵐ(k + q)·(k + q)⁻ˣ behind ζ's derivatives in x, on their own.
+    OpCase("zeta_log_moment", lambda x, q: zeta_functions._log_moment_op(2, x, q),
+           (rand(3, 1, low=1.5, high=4.0), rand(2, low=0.5, high=3.0)), "m=2"),
 ]
 
 ERROR_FUNCTIONS = [

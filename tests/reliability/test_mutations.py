@@ -31,10 +31,6 @@ EQUIVALENT_FIRST_ORDER = {
     ("vjp_negated", "sign"): "its rules return zeros",
     # as_input hands the tangents on itself; the engine never calls the JVP of 'input'.
     ("jvp_scaled", "input"): "forward mode does not go through this rule",
-    # zeta's rule for x only raises (no closed form); its cases differentiate in q alone.
-    ("vjp_scaled", "zeta"): "its rule for x only raises",
-    ("jvp_scaled", "zeta"): "its rule for x only raises",
-    ("vjp_negated", "zeta"): "its rule for x only raises",
 }
 FIRST_ORDER_KINDS = ("vjp_scaled", "jvp_scaled", "vjp_negated")
 

@@ -19,7 +19,7 @@ from chainrule.ops.linalg.matrices import (
 from chainrule.ops import reductions, shape
 from chainrule.ops.elementwise import comparison, piecewise
 from chainrule.ops.contraction import matmul
-from chainrule.modes import is_traced
+from chainrule.modes import refuse_escape
 from chainrule.primitive import multiple_outputs, primitive, value_of
 from chainrule.tensor import is_tensor, tensor
 
@@ -248,12 +248,15 @@ def svd(x, full_matrices=True, compute_uv=True, hermitian=False):
         return _singular_values_op(x)
     full = full_matrices and rows != cols
     if full or hermitian:
-        if is_tensor(x) and (x.requires_grad or x.tangents or is_traced(x.node)):
+        if is_tensor(x) and (x.requires_grad or x.tangents):
             raise ValueError(
                 "svd(full_matrices=True) of a non-square matrix: the extra singular vectors are "
                 "not unique and have no derivative; use full_matrices=False (the reduced SVD)"
                 if full else "svd(hermitian=True) is NumPy's shortcut for values alone; use "
                 "hermitian=False, which gives the same singular values and their derivative")
+        if is_tensor(x):
+            refuse_escape(x.node, "svd(full_matrices=True) of a non-square matrix (values only)"
+                          if full else "svd(hermitian=True) (values only)")
         result = np.linalg.svd(value_of(x), full_matrices=full_matrices, compute_uv=compute_uv,
                                hermitian=hermitian)
         if not compute_uv:

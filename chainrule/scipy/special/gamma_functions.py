@@ -1,5 +1,5 @@
 """The gamma family: log|Γ|, Γ, the digamma ψ and its derivatives ψ⁽ⁿ⁾, the multivariate
-log-gamma, the beta function B(a, b) and log|B|, and Hurwitz's ζ(x, q), differentiable in q.
+log-gamma, and the beta function B(a, b) and log|B|.
 
 Values are SciPy's; each derivative is the next function of the family (gammaln′ = ψ,
 ψ⁽ⁿ⁾′ = ψ⁽ⁿ⁺¹⁾), so every order is available.
@@ -144,46 +144,4 @@ betaln = elementwise_binary(
 )
 
 
-def _no_derivative_in_x(*args, **params):
-    raise TypeError(
-        "scipy.special.zeta(x, q) is not differentiable in x in chainrule: ∂ζ/∂x has no closed "
-        "form (only ∂ζ/∂q = −x·ζ(x + 1, q) is declared). Pass x as a constant (a plain array, "
-        "or x.detach() if no gradient should flow through it)"
-    )
-
-
-def _zeta_in_q(seed, out, x, q):
-    return seed * (-x * _zeta_op(x + 1, q))
-
-
-# Declared with a rule for x that raises, not none: an x that needs a derivative must stop with
-# a message, never be treated as a constant.
-_zeta_op = primitive(
-    "zeta", scipy_special.zeta,
-    vjp=(_no_derivative_in_x, _zeta_in_q), jvp=(_no_derivative_in_x, _zeta_in_q),
-    inputs=("x", "q"), symbolic="zeta(x, q)",
-)
-
-
-def zeta(x, q=None):
-    """The Hurwitz zeta function ζ(x, q) = Σₖ (k + q)⁻ˣ (Riemann's ζ(x) when ``q`` is None), as
-    ``scipy.special.zeta``.
-
-    Differentiable in ``q``: ∂ζ/∂q = −x·ζ(x + 1, q). The derivative in ``x`` has no closed form
-    and is not provided: differentiating with respect to ``x`` raises TypeError (``x`` is never
-    silently treated as a constant).
-
-    Example:
-        >>> import chainrule as cr
-        >>> from chainrule.scipy import special
-        >>> q = cr.tensor(1.0, requires_grad=True)
-        >>> special.zeta(2.0, q).backward()
-        >>> round(float(q.grad), 6)   # −2·ζ(3)
-        -2.404114
-    """
-    return _zeta_op(x, q)
-
-
-__all__ = [
-    "gammaln", "gamma", "digamma", "psi", "polygamma", "multigammaln", "beta", "betaln", "zeta",
-]
+__all__ = ["gammaln", "gamma", "digamma", "psi", "polygamma", "multigammaln", "beta", "betaln"]
