@@ -7,7 +7,10 @@ array back would silently drop the graph); on other tensors it runs on the value
 
 from __future__ import annotations
 
+import sys
+
 from chainrule import numpy_coverage, ops
+from chainrule import scipy as chainrule_scipy
 from chainrule.modes import refuse_escape
 from chainrule.numpy_coverage import (
     DIFFERENTIABLE, STATIC_KINDS, VALUE_ONLY, classify, dispatch_name, refusal,
@@ -28,6 +31,8 @@ _ACCUMULATE = {"add": "cumsum", "multiply": "cumprod"}
 
 def array_ufunc(ufunc, method, inputs, kwargs):
     """``Tensor.__array_ufunc__``: route a ufunc call to the chainrule op of that name."""
+    if _is_scipy_special(ufunc):
+        return _scipy_special_ufunc(ufunc, method, inputs, kwargs)
     name = ufunc.__name__
     kind, _, op = _classified(name, ufunc)
     if method == "__call__" and not kwargs and kind in (DIFFERENTIABLE, VALUE_ONLY) and op:
@@ -124,3 +129,46 @@ def _unwrap(value):
     if isinstance(value, dict):
         return {k: _unwrap(v) for k, v in value.items()}
     return value
+
+
+# The private ufuncs behind SciPy's Python-level functions: scipy.special.zeta(x, q) calls _zeta.
+_SCIPY_SPECIAL_ALIASES = {"_zeta": "zeta", "_riemann_zeta": "zeta"}
+
+
+# Whether a ufunc is scipy.special's, by ufunc, learnt once SciPy's special functions are loaded.
+_from_scipy_special = {}
+
+
+def _is_scipy_special(ufunc):
+    # SciPy's special functions are ufuncs too (scipy.special.gammaln); they are told from
+    # NumPy's by identity, and only once the caller has imported them.
+    known = _from_scipy_special.get(ufunc)
+    if known is not None:
+        return known
+    if "scipy.special" not in sys.modules:
+        return False
+    name = ufunc.__name__
+    known = any(getattr(sys.modules.get(module), name, None) is ufunc
+                for module in ("scipy.special", "scipy.special._ufuncs"))
+    _from_scipy_special[ufunc] = known
+    return known
+
+
+def _scipy_special_ufunc(ufunc, method, inputs, kwargs):
+    # chainrule.scipy.special's function of the same name, or, for one it lacks, SciPy on the
+    # values where no gradient is lost, and an error naming the function where one would be.
+    special = chainrule_scipy.special
+    name = _SCIPY_SPECIAL_ALIASES.get(ufunc.__name__, ufunc.__name__)
+    if method == "__call__" and not kwargs and name in special.__all__:
+        return getattr(special, name)(*inputs)
+    qualified = f"scipy.special.{name}" + ("" if method == "__call__" else f".{method}")
+    if _requires_grad(inputs) or _requires_grad(kwargs):
+        hint = " (with out=, where= or dtype= arguments)" if kwargs else ""
+        raise TypeError(
+            f"{qualified} is not differentiable in chainrule{hint}, and a tensor that requires "
+            "grad was passed to it. Use chainrule.scipy.special's function of that name if "
+            "there is one, declare your own with chainrule.primitive(...), or pass x.detach() "
+            "if no gradient should flow through it (docs/scipy.md lists the functions)"
+        )
+    _refuse_traced((inputs, kwargs), qualified)
+    return getattr(ufunc, method)(*_unwrap(inputs), **_unwrap(kwargs))

@@ -76,3 +76,39 @@ def test_neural_ode_spiral_training_lowers_the_loss_over_the_whole_spiral(capsys
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith("loss over the whole spiral before training")
     assert lines[-1].startswith("final loss over the whole spiral: ")
+
+
+def test_negative_binomial_regression_is_fitted_by_lbfgs_through_nbinom_logpmf(capsys):
+    pytest.importorskip("scipy")
+    example = load("negative_binomial_mle")
+    fitted, result = example.main(n=150)
+    assert result.success
+    x, y = example.make_data(150)
+    start = {"intercept": float(np.log(y.mean() + 1)), "slope": 0.0, "log_dispersion": 0.0}
+    assert result.fun < float(example.negative_log_likelihood(start, x, y)) - 5
+    assert abs(fitted["slope"] - 0.8) < 0.4 and 0.5 < fitted["dispersion"] < 10
+    # at the optimum the gradient (through nbinom's n and p) vanishes
+    flat, unravel = ravel_pytree(start)
+    gradient = cr.grad(lambda v: example.negative_log_likelihood(unravel(v), x, y))(result.x)
+    assert np.abs(gradient).max() < 1e-3
+    assert "(true 0.8)" in capsys.readouterr().out
+
+
+def test_bbvi_logistic_regression_raises_the_elbo_and_finds_the_weights_signs(capsys):
+    pytest.importorskip("scipy")
+    example = load("bbvi_logistic_regression")
+    mean, scale = example.main(n=80, steps=80)
+    assert np.all(np.sign(mean[1:]) == np.sign(example.TRUE_WEIGHTS[1:]))
+    assert np.all((scale > 0) & (scale < 1.5))
+    steps = [float(line.split("≈")[1]) for line in capsys.readouterr().out.splitlines()
+             if line.startswith("step")]
+    assert steps[-1] > steps[0]
+
+
+def test_bbvi_bayesian_neural_net_fits_the_sine_it_is_given(capsys):
+    pytest.importorskip("scipy")
+    rmse, spread = load("bbvi_bayesian_neural_net").main(n=30, steps=300)
+    assert rmse < 0.5 and np.all(spread > 0)
+    steps = [float(line.split("≈")[1]) for line in capsys.readouterr().out.splitlines()
+             if line.startswith("step")]
+    assert steps[-1] > steps[0] + 1000

@@ -1,0 +1,165 @@
+"""x·log y and the entropies built on it: xlogy, xlog1py, entr, rel_entr and kl_div, with SciPy's
+conventions at 0 (0·log 0 = 0) and outside their domains (±inf).
+
+Derivative conventions: where x = 0 the x-derivative is written as xlogy(seed, ·), so a zero seed
+gives 0 (never 0·inf) and a nonzero one the one-sided slope, −inf or +inf. Where a function is
+a constant ±inf outside its domain, its derivative there is 0.
+"""
+
+from __future__ import annotations
+
+from scipy import special as scipy_special
+
+from chainrule.ops.elementwise import comparison, piecewise
+from chainrule.primitive import primitive
+
+
+def _x_over(x, y, pole):
+    # ∂(x·log(y + c))/∂y = x/(y + c), taken as 0 at x = 0 also at the pole y + c = 0, where
+    # x·log(y + c) is 0 by convention (x/0 would be 0/0).
+    at_pole = comparison.logical_and(comparison.equal(x, 0), comparison.equal(pole, 0))
+    return x / piecewise.where(at_pole, 1, pole)
+
+
+def _xlogy_in_x(seed, out, x, y):
+    # log y applied to the seed as xlogy(seed, y): at y = 0 a zero seed gives 0, not 0·(−inf).
+    return xlogy(seed, y)
+
+
+def _xlog1py_in_x(seed, out, x, y):
+    return xlog1py(seed, y)
+
+
+def _xlogy_in_y(seed, out, x, y):
+    return seed * _x_over(x, y, y)
+
+
+def _xlog1py_in_y(seed, out, x, y):
+    return seed * _x_over(x, y, 1 + y)
+
+
+xlogy = primitive(
+    "xlogy", scipy_special.xlogy, vjp=(_xlogy_in_x, _xlogy_in_y), jvp=(_xlogy_in_x, _xlogy_in_y),
+    symbolic="x*log(y)",
+    doc="""x·log(y), and 0 where x = 0 (even at y = 0), as ``scipy.special.xlogy``.
+
+    Derivatives: ∂/∂x = log y (−inf at y = 0, where a zero gradient still gives 0) and
+    ∂/∂y = x/y, which is 0 at x = y = 0, following SciPy's 0·log 0 = 0.
+
+    Example:
+        >>> import chainrule as cr
+        >>> from chainrule.scipy import special
+        >>> x = cr.tensor([0.0, 2.0], requires_grad=True)
+        >>> y = cr.tensor([0.0, 3.0], requires_grad=True)
+        >>> special.xlogy(x, y).sum().backward()
+        >>> special.xlogy(x, y).detach(), y.grad
+        (tensor([0.        , 2.19722458]), tensor([0.        , 0.66666667]))
+    """,
+)
+
+xlog1py = primitive(
+    "xlog1py", scipy_special.xlog1py,
+    vjp=(_xlog1py_in_x, _xlog1py_in_y), jvp=(_xlog1py_in_x, _xlog1py_in_y),
+    symbolic="x*log(1 + y)",
+    doc="""x·log(1 + y), accurate for small y, and 0 where x = 0, as ``scipy.special.xlog1py``.
+
+    Derivatives: ∂/∂x = log(1 + y), ∂/∂y = x/(1 + y) (0 at x = 0, y = −1), as :func:`xlogy`.
+
+    Example:
+        >>> import chainrule as cr
+        >>> from chainrule.scipy import special
+        >>> special.xlog1py(cr.tensor([2.0, 0.0]), cr.tensor([1e-10, -1.0]))
+        tensor([2.e-10, 0.e+00])
+    """,
+)
+
+
+def _on_domain(x, y, rule):
+    # rule(x, y) where x ≥ 0, y > 0 (and at x = y = 0); elsewhere the value is the constant inf
+    # and the derivative 0. The rule sees safe values (1) outside, so nothing there warns.
+    positive_y = comparison.greater(y, 0)
+    inside = comparison.logical_or(
+        comparison.logical_and(comparison.greater(x, 0), positive_y),
+        comparison.logical_and(comparison.equal(x, 0), comparison.greater_equal(y, 0)),
+    )
+    safe_x = piecewise.where(inside, x, 1)
+    safe_y = piecewise.where(comparison.logical_and(inside, positive_y), y, 1)
+    return piecewise.where(inside, rule(safe_x, safe_y), 0)
+
+
+def _rel_entr_in_x(seed, out, x, y):
+    return _on_domain(x, y, lambda x, y: xlogy(seed, x / y) + seed)
+
+
+def _rel_entr_in_y(seed, out, x, y):
+    return _on_domain(x, y, lambda x, y: -seed * (x / y))
+
+
+rel_entr = primitive(
+    "rel_entr", scipy_special.rel_entr,
+    vjp=(_rel_entr_in_x, _rel_entr_in_y), jvp=(_rel_entr_in_x, _rel_entr_in_y),
+    symbolic="x*log(x/y)",
+    doc="""x·log(x/y) for x, y > 0; 0 for x = 0, y ≥ 0; inf otherwise, as
+    ``scipy.special.rel_entr``.
+
+    Derivatives: ∂/∂x = log(x/y) + 1 (−inf at x = 0: the one-sided slope), ∂/∂y = −x/y, and 0
+    where the value is inf.
+
+    Example:
+        >>> import chainrule as cr
+        >>> from chainrule.scipy import special
+        >>> special.rel_entr(cr.tensor([0.5, 0.0, -1.0]), cr.tensor([0.25, 1.0, 1.0]))
+        tensor([0.34657359, 0.        ,        inf])
+    """,
+)
+
+
+def _kl_div_in_x(seed, out, x, y):
+    return _on_domain(x, y, lambda x, y: xlogy(seed, x / y))
+
+
+def _kl_div_in_y(seed, out, x, y):
+    return _on_domain(x, y, lambda x, y: seed * (1 - x / y))
+
+
+kl_div = primitive(
+    "kl_div", scipy_special.kl_div,
+    vjp=(_kl_div_in_x, _kl_div_in_y), jvp=(_kl_div_in_x, _kl_div_in_y),
+    symbolic="x*log(x/y) - x + y",
+    doc="""x·log(x/y) − x + y for x, y > 0; y for x = 0, y ≥ 0; inf otherwise, as
+    ``scipy.special.kl_div``.
+
+    Derivatives: ∂/∂x = log(x/y) (−inf at x = 0), ∂/∂y = 1 − x/y, and 0 where the value is inf.
+
+    Example:
+        >>> import chainrule as cr
+        >>> from chainrule.scipy import special
+        >>> special.kl_div(cr.tensor([0.5, 0.0]), cr.tensor([0.25, 2.0]))
+        tensor([0.09657359, 2.        ])
+    """,
+)
+
+
+def _entr_rule(seed, out, x):
+    # −(log x + 1): +inf at x = 0 (one-sided), 0 for x < 0 where entr is the constant −inf.
+    negative = comparison.less(x, 0)
+    safe_x = piecewise.where(negative, 1, x)
+    return piecewise.where(negative, 0, -(xlogy(seed, safe_x) + seed))
+
+
+entr = primitive(
+    "entr", scipy_special.entr, vjp=_entr_rule, jvp=_entr_rule, symbolic="-x*log(x)",
+    doc="""−x·log x for x > 0; 0 at x = 0; −inf for x < 0, as ``scipy.special.entr``.
+
+    Its derivative is −(log x + 1): +inf at x = 0 (the one-sided slope; a zero gradient still
+    gives 0) and 0 for x < 0.
+
+    Example:
+        >>> import chainrule as cr
+        >>> from chainrule.scipy import special
+        >>> special.entr(cr.tensor([0.5, 0.0, -1.0]))
+        tensor([0.34657359, 0.        ,       -inf])
+    """,
+)
+
+__all__ = ["xlogy", "xlog1py", "entr", "rel_entr", "kl_div"]
