@@ -19,11 +19,17 @@ from chainrule.explanation.formulas import sampling
 from chainrule.explanation.formulas import simplification
 from chainrule.explanation.formulas import symbolic
 from chainrule.explanation.formulas.expression import Expression, ExpressionError, parse
+from chainrule.explanation.mistakes.domain_parts import partly_right
+from chainrule.explanation.mistakes.pairs import two_mistakes
 from chainrule.explanation.mistakes.verdicts import message as _message
 from chainrule.explanation.mistakes.wrong_derivatives import wrong_derivatives
 
-# Points where the function is defined that a verdict needs at the least.
+# Points where the function is defined that a verdict needs at the least; the most that may
+# be asked for (per variable).
 MIN_POINTS = 8
+MAX_POINTS = 100_000
+# The share of the points where the claim is defined that a mistake's derivative may miss.
+MAX_UNDEFINED_SHARE = 0.1
 RTOL = 1e-6
 
 
@@ -55,7 +61,7 @@ class CheckResult:
         return self.message
 
 
-def check_derivative(f, claimed, wrt="x", points=None):
+def check_derivative(f, claimed, wrt="x", points=None, domain=None):
     """Check that ``claimed`` is the derivative of ``f`` by ``wrt``; name the mistake if not.
 
     Args:
@@ -64,7 +70,9 @@ def check_derivative(f, claimed, wrt="x", points=None):
         claimed: the claimed derivative, in the same forms.
         wrt: the variable to differentiate by.
         points: values of ``wrt`` to compare at (a sequence), or a dict of sequences, one per
-            variable; by default 64 seeded points inside the function's domain.
+            variable, or how many seeded points to draw per variable; by default 64 seeded
+            points, those inside the function's domain counting.
+        domain: ``(a, b)``: draw the points from a < x < b instead (for every variable).
 
     Returns:
         A :class:`CheckResult`.
@@ -81,14 +89,14 @@ def check_derivative(f, claimed, wrt="x", points=None):
         >>> result.mistake.kind
         'inner derivative forgotten'
     """
-    problem = _Problem(f, claimed, wrt, points)
+    problem = _Problem(f, claimed, wrt, _points_asked(points, domain))
     error = np.abs(problem.claimed - problem.truth)
     atol = RTOL * 1e-3 * _scale(problem)
     close = np.isclose(problem.claimed, problem.truth, rtol=RTOL, atol=atol)
     derivative, verdict, difference = _symbolic_verdict(problem, bool(np.all(close)))
     # SymPy finding a difference too small for the numbers to see (1e-12) still makes it wrong.
     correct = bool(np.all(close)) and verdict is not False
-    mistakes = [] if correct else problem.matching_mistakes()
+    mistakes = [] if correct else problem.matching_mistakes(close)
     result = dict(
         correct=correct,
         max_error=float(np.max(error)) if len(error) else 0.0,
@@ -145,23 +153,54 @@ class _Problem:
         return sampling.select(points, keep), np.array(values[keep]), np.array(truth[keep])
 
     def _claimed_values(self):
+        return self._claimed_values_at(self.points, self.truth.shape)
+
+    def _claimed_values_at(self, points, shape):
         if isinstance(self.claim, Expression):
-            values = sampling.values_of(self.claim.tree, self.points)
+            values = sampling.values_of(self.claim.tree, points)
         else:
             with np.errstate(all="ignore"):
-                values = self.claim(*(self.points[name] for name in self.variables))
+                values = self.claim(*(points[name] for name in self.variables))
         values = np.asarray(getattr(values, "_data", values), dtype=np.float64)
-        return np.array(np.broadcast_to(values, self.truth.shape))
+        return np.array(np.broadcast_to(values, shape))
 
-    def matching_mistakes(self):
-        if self.f is None:
+    def matching_mistakes(self, close):
+        """The mistakes that give the claim, likeliest first: single mistakes, else pairs,
+        else the claim's being right on part of the domain only."""
+        if self.f is not None:
+            found = wrong_derivatives(self.f, self.wrt, self.points, self.truth, self.describe)
+            single = [mistake for mistake in found if self._fits(mistake.values)]
+            if single:
+                return single
+            pairs = two_mistakes(found, self.truth, self._fits)
+            if pairs:
+                return pairs
+        if len(self.variables) != 1:
             return []
-        found = wrong_derivatives(self.f, self.wrt, self.points, self.truth, self.describe)
-        return [mistake for mistake in found if self._fits(mistake.values)]
+        x = self.points[self.wrt]
+        part = partly_right(self.name, self.wrt, x, close, self._agrees, self.claimed)
+        return [part] if part else []
+
+    def _agrees(self, x):
+        # Whether the claim agrees with the derivative at other values of the one variable.
+        truth = self._derivative_at({self.wrt: x})
+        claimed = self._claimed_values_at({self.wrt: x}, truth.shape)
+        atol = RTOL * 1e-3 * _scale(self)
+        return np.isclose(claimed, truth, rtol=RTOL, atol=atol)
+
+    def _derivative_at(self, points):
+        if self.function:
+            return sampling.function_value_and_derivative(self.function, points[self.wrt])[1]
+        return sampling.value_and_derivative(self.f.tree, points, self.wrt)[1]
 
     def _fits(self, values):
+        # The mistaken derivative may leave the domain where the claim does too; one that is
+        # not defined at many points where the claim is (sqrt(x)**2's beside the claim 1 for
+        # sqrt(x**2)) does not give the claim.
         both = np.isfinite(values) & np.isfinite(self.claimed)
         if both.sum() < max(3, len(values) // 2):
+            return False
+        if both.sum() < (1 - MAX_UNDEFINED_SHARE) * np.isfinite(self.claimed).sum():
             return False
         atol = RTOL * 1e-3 * _scale(self)
         close = np.isclose(values[both], self.claimed[both], rtol=RTOL, atol=atol)
@@ -202,9 +241,51 @@ def _claim_expression(claimed, variables):
         raise ExpressionError(f"the claim: {error}") from None
 
 
+def _points_asked(points, domain):
+    # How many points, or from where: a drawing for _points to make once the variables are
+    # known; given points are passed on as they are.
+    count = (
+        points if isinstance(points, (int, np.integer)) and not isinstance(points, bool) else None
+    )
+    if count is not None and not MIN_POINTS <= count <= MAX_POINTS:
+        raise ExpressionError(
+            f"points= must be from {MIN_POINTS} to {MAX_POINTS:,} points, got {count}"
+        )
+    if domain is None:
+        return points if count is None else _Drawing(count, None)
+    if points is not None and count is None:
+        raise ExpressionError("give the points or a domain to draw them from, not both")
+    try:
+        low, high = (float(end) for end in domain)
+    except (TypeError, ValueError):
+        raise ExpressionError(f"a domain is two numbers a, b with a < b, got {domain!r}") from None
+    if not (np.isfinite(low) and np.isfinite(high) and low < high):
+        raise ExpressionError(f"a domain is two finite numbers a < b, got {low:g}, {high:g}")
+    return _Drawing(count or sampling.SAMPLES, (low, high))
+
+
+@dataclass(frozen=True)
+class _Drawing:
+    # Seeded points to draw: ``count`` per variable, spread like the default ones, or uniform
+    # in ``domain``.
+    count: int
+    domain: tuple | None
+
+    def draw(self, variables):
+        if self.domain is None:
+            # The default drawing's spread, rounded up to whole quarters and cut back.
+            quarters = -(-self.count // len(sampling.RANGES)) * len(sampling.RANGES)
+            drawn = sampling.candidates(variables, count=quarters)
+            return {name: values[: self.count] for name, values in drawn.items()}
+        rng = np.random.default_rng(0)
+        return {name: rng.uniform(*self.domain, self.count) for name in variables}
+
+
 def _points(points, variables):
     if points is None:
         return sampling.candidates(variables)
+    if isinstance(points, _Drawing):
+        return points.draw(variables)
     if not isinstance(points, dict):
         if len(variables) != 1:
             raise ExpressionError(
