@@ -15,6 +15,8 @@ CHECK_EXAMPLES = """examples:
   chainrule check "sin(x)^2" --claim "sin(2*x)"            written differently, still right
   chainrule check "x^2*y" --claim "x^2" --wrt y            a partial derivative
   chainrule check "sqrt(x^2)" --claim 1 --domain=0,5       only where 0 < x < 5
+  chainrule check "x*y" --where x=t --where y=t^2 --wrt t --claim "3*t^2"
+                                                          a multivariable chain
 
 exit status: 0 the claim is right, 1 it is wrong, 2 the input cannot be read.
 Numbers decide (64 points inside the domain); with SymPy (pip install chainrule[formulas])
@@ -51,15 +53,26 @@ def add_check(subparsers):
         metavar="A,B",
         help="draw the points from A < x < B (write --domain=-1,1 for a negative A)",
     )
+    command.add_argument(
+        "--where",
+        action="append",
+        metavar="NAME=EXPR",
+        help="put EXPR in for the variable NAME (a multivariable chain; repeat for each)",
+    )
     return command
 
 
 def run(args):
     """Print the verdict and its explanation; 0 when the claim is right, 1 when it is wrong."""
     try:
-        domain = _domain(args.domain)
+        domain, where = _domain(args.domain), _where(args.where)
         result = check_derivative(
-            args.expression, args.claim, wrt=args.wrt, points=args.points, domain=domain
+            args.expression,
+            args.claim,
+            wrt=args.wrt,
+            points=args.points,
+            domain=domain,
+            where=where,
         )
     except (ValueError, TypeError) as error:  # ExpressionError is a ValueError
         raise CommandError(_one_line(error)) from None
@@ -78,6 +91,16 @@ def _domain(text):
         return tuple(float(end) for end in ends)
     except ValueError:
         raise CommandError(f"--domain takes two numbers A,B such as 0,3.5; got {text!r}") from None
+
+
+def _where(texts):
+    where = {}
+    for text in texts or ():
+        name, equals, formula = text.partition("=")
+        if not equals or not name.strip().isidentifier():
+            raise CommandError(f"--where takes NAME=EXPR such as y=t^2; got {text!r}")
+        where[name.strip()] = formula
+    return where
 
 
 def _one_line(error):

@@ -19,6 +19,7 @@ from chainrule.explanation.formulas import sampling
 from chainrule.explanation.formulas import simplification
 from chainrule.explanation.formulas import symbolic
 from chainrule.explanation.formulas.expression import Expression, ExpressionError, parse
+from chainrule.explanation.mistakes import chains
 from chainrule.explanation.mistakes.domain_parts import partly_right
 from chainrule.explanation.mistakes.pairs import two_mistakes
 from chainrule.explanation.mistakes.verdicts import message as _message
@@ -61,7 +62,7 @@ class CheckResult:
         return self.message
 
 
-def check_derivative(f, claimed, wrt="x", points=None, domain=None):
+def check_derivative(f, claimed, wrt="x", points=None, domain=None, where=None):
     """Check that ``claimed`` is the derivative of ``f`` by ``wrt``; name the mistake if not.
 
     Args:
@@ -73,6 +74,9 @@ def check_derivative(f, claimed, wrt="x", points=None, domain=None):
             variable, or how many seeded points to draw per variable; by default 64 seeded
             points, those inside the function's domain counting.
         domain: ``(a, b)``: draw the points from a < x < b instead (for every variable).
+        where: a multivariable chain: {name: formula} puts each formula in for a variable of
+            ``f`` (``{"x": "t", "y": "t^2"}``), and ``claimed`` is then d/d``wrt`` of the
+            whole; a path left out is named by its variable.
 
     Returns:
         A :class:`CheckResult`.
@@ -89,7 +93,7 @@ def check_derivative(f, claimed, wrt="x", points=None, domain=None):
         >>> result.mistake.kind
         'inner derivative forgotten'
     """
-    problem = _Problem(f, claimed, wrt, _points_asked(points, domain))
+    problem = _Problem(f, claimed, wrt, _points_asked(points, domain), where)
     error = np.abs(problem.claimed - problem.truth)
     atol = RTOL * 1e-3 * _scale(problem)
     close = np.isclose(problem.claimed, problem.truth, rtol=RTOL, atol=atol)
@@ -124,17 +128,23 @@ def _scale(problem):
 class _Problem:
     """f, the claim and the sample points, with both derivatives' values there."""
 
-    def __init__(self, f, claimed, wrt, points):
+    def __init__(self, f, claimed, wrt, points, where=None):
         self.wrt = wrt
         self.function = f if callable(f) and not isinstance(f, Expression) else None
         self.f = None if self.function else derivatives.as_expression(f)
+        self.paths, said = {}, None
+        if where:
+            if self.f is None:
+                raise ExpressionError("where= needs the function as a formula")
+            given, (self.f, self.paths, said) = self.f, chains.composed(self.f, where)
         self.variables = (wrt,) if self.function else derivatives.variables_with(self.f, wrt)
         self.claim = (
             claimed
             if callable(claimed) and not isinstance(claimed, Expression)
             else _claim_expression(claimed, self.variables)
         )
-        self.name = _name_of(self.function, self.f)
+        self.name = _name_of(self.function, given if said else self.f)
+        self.name += f" with {said}" if said else ""
         self.points, self.values, self.truth = self._inside(_points(points, self.variables))
         self.claimed = self._claimed_values()
 
@@ -168,7 +178,9 @@ class _Problem:
         """The mistakes that give the claim, likeliest first: single mistakes, else pairs,
         else the claim's being right on part of the domain only."""
         if self.f is not None:
-            found = wrong_derivatives(self.f, self.wrt, self.points, self.truth, self.describe)
+            found = wrong_derivatives(
+                self.f, self.wrt, self.points, self.truth, self.describe, self.paths
+            )
             single = [mistake for mistake in found if self._fits(mistake.values)]
             if single:
                 return single

@@ -30,6 +30,22 @@ def dropped(places):
     return found
 
 
+def chain_paths(places, paths):
+    """The mistakes of leaving out the path through one variable of a multivariable chain
+    (``paths``: name → the copies of its formula in the tree), ∂f/∂y·dy/dt."""
+    found = []
+    for name, copies in paths.items():
+        if copies and any(places.depends(copy) for copy in copies):
+            text = f"{name} = {places.text(copies[0])}"
+            explanation = (
+                f"the path through {name}, ∂f/∂{name}·d{name}/d{places.wrt}, was left out of "
+                "the sum over paths"
+            )
+            values = _without(places, copies)
+            found.append(places.at(copies, "dropped path", values, explanation, label=text))
+    return found
+
+
 def _term(places, term):
     def explain():
         return f"the term's derivative {places.describe(term)} was left out"
@@ -86,4 +102,4 @@ def _repeated_parts(places):
     return [copies for copies in groups.values() if len(copies) > 1]
 
 
-__all__ = ["dropped"]
+__all__ = ["dropped", "chain_paths"]

@@ -24,15 +24,17 @@ _SITE = "<site>"
 _INNER = "<inner>"
 
 
-def wrong_derivatives(expression, wrt, points, truth, describe):
+def wrong_derivatives(expression, wrt, points, truth, describe, paths=None):
     """Every mistaken derivative of ``expression`` by ``wrt``: a list of :class:`Mistake`,
     likeliest first (outer places first among equals).
 
     ``truth`` is the derivative at ``points``; ``describe(node)`` writes the derivative of a
     part of the formula for the explanations (a formula, or d/dx(...) without SymPy).
+    ``paths`` (name → the copies of its formula in the tree) are the variables of a
+    multivariable chain, whose paths are named first.
     """
     places = Places(expression, wrt, points, truth, describe)
-    found = []
+    found = dropped_parts.chain_paths(places, paths or {})
     for node in ast.walk(expression.tree):  # outer places first
         if places.depends(node):
             found.extend(places.mistakes_at(node))
@@ -115,11 +117,11 @@ class Places:
             values = self.truth + by_site * (wrong - slope)
         return self.at(node, kind, values, explanation, rank=rank, negates=negates)
 
-    def at(self, nodes, kind, values, explanation, **options):
+    def at(self, nodes, kind, values, explanation, label=None, **options):
         """A mistake made at ``nodes`` (a node or a list) whose derivative is ``values``."""
         nodes = nodes if isinstance(nodes, list) else [nodes]
-        site = self.text(nodes[0])
-        label = self.label(nodes[0]) if len(nodes) == 1 else site
+        site = label or self.text(nodes[0])
+        label = label or (self.label(nodes[0]) if len(nodes) == 1 else site)
         explain = explanation if callable(explanation) else lambda: explanation
         return Mistake(
             kind,
