@@ -31,9 +31,12 @@ def add_check(subparsers):
         help="check a derivative worked out by hand, and name the mistake if it is wrong",
         description="Check a claimed derivative of a formula. If it is wrong, compare it with "
         "the derivatives that the classic chain-rule mistakes give at each place of the "
-        "formula (inner derivative forgotten, outer derivative taken at the inner derivative, "
-        "inner and outer swapped, product- and quotient-rule slips, signs), name the one that "
-        "matches and where, and show the correct derivative.",
+        "formula (inner derivative forgotten, only the inner function differentiated, a skipped "
+        "activation derivative, outer derivative taken at the inner derivative, inner and outer "
+        "swapped, product- and quotient-rule slips, the power or exponential rule on x**x, a "
+        "dropped term or path, signs, and pairs of these), name the likeliest that matches and "
+        "where, or say where a claim right on part of the domain is right, and show the "
+        "correct derivative.",
         epilog=CHECK_EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

@@ -19,16 +19,15 @@ from chainrule.explanation.formulas import sampling
 from chainrule.explanation.formulas import simplification
 from chainrule.explanation.formulas import symbolic
 from chainrule.explanation.formulas.expression import Expression, ExpressionError, parse
-from chainrule.explanation.mistakes import chains
+from chainrule.explanation.mistakes import chains, sample_points
 from chainrule.explanation.mistakes.domain_parts import partly_right
 from chainrule.explanation.mistakes.pairs import two_mistakes
 from chainrule.explanation.mistakes.verdicts import message as _message
 from chainrule.explanation.mistakes.wrong_derivatives import wrong_derivatives
 
-# Points where the function is defined that a verdict needs at the least; the most that may
-# be asked for (per variable).
-MIN_POINTS = 8
-MAX_POINTS = 100_000
+MIN_POINTS = sample_points.MIN_POINTS
+# How far from 0, relative to the function's size, a derivative tells a claim right or wrong.
+SIGNIFICANT = 1e-6
 # The share of the points where the claim is defined that a mistake's derivative may miss.
 MAX_UNDEFINED_SHARE = 0.1
 RTOL = 1e-6
@@ -93,7 +92,7 @@ def check_derivative(f, claimed, wrt="x", points=None, domain=None, where=None):
         >>> result.mistake.kind
         'inner derivative forgotten'
     """
-    problem = _Problem(f, claimed, wrt, _points_asked(points, domain), where)
+    problem = _Problem(f, claimed, wrt, sample_points.asked(points, domain), where)
     error = np.abs(problem.claimed - problem.truth)
     atol = RTOL * 1e-3 * _scale(problem)
     close = np.isclose(problem.claimed, problem.truth, rtol=RTOL, atol=atol)
@@ -145,7 +144,9 @@ class _Problem:
         )
         self.name = _name_of(self.function, given if said else self.f)
         self.name += f" with {said}" if said else ""
-        self.points, self.values, self.truth = self._inside(_points(points, self.variables))
+        self.points, self.values, self.truth = self._inside(
+            sample_points.drawn(points, self.variables)
+        )
         self.claimed = self._claimed_values()
 
     def _inside(self, points):
@@ -175,23 +176,29 @@ class _Problem:
         return np.array(np.broadcast_to(values, shape))
 
     def matching_mistakes(self, close):
-        """The mistakes that give the claim, likeliest first: single mistakes, else pairs,
-        else the claim's being right on part of the domain only."""
-        if self.f is not None:
-            found = wrong_derivatives(
-                self.f, self.wrt, self.points, self.truth, self.describe, self.paths
-            )
-            single = [mistake for mistake in found if self._fits(mistake.values)]
-            if single:
-                return single
-            pairs = two_mistakes(found, self.truth, self._fits)
-            if pairs:
-                return pairs
-        if len(self.variables) != 1:
+        """The mistakes that give the claim, likeliest first: the claim's being right on part
+        of the domain only (saying where is the sharpest diagnosis of an answer that forgot a
+        kink or a sign), then single mistakes; else pairs of them."""
+        part = self._partly_right(close)
+        found = self._single_mistakes()
+        single = [mistake for mistake in found if self._fits(mistake.values)]
+        if part or single:
+            return [part, *single] if part else single
+        return two_mistakes(found, self.truth, self._fits)
+
+    def _single_mistakes(self):
+        if self.f is None:
             return []
+        return wrong_derivatives(
+            self.f, self.wrt, self.points, self.truth, self.describe, self.paths
+        )
+
+    def _partly_right(self, close):
+        if len(self.variables) != 1:
+            return None
         x = self.points[self.wrt]
-        part = partly_right(self.name, self.wrt, x, close, self._agrees, self.claimed)
-        return [part] if part else []
+        significant = np.abs(self.truth) > SIGNIFICANT * _scale(self)
+        return partly_right(self.name, self.wrt, x, close, self._agrees, self.claimed, significant)
 
     def _agrees(self, x):
         # Whether the claim agrees with the derivative at other values of the one variable.
@@ -251,66 +258,6 @@ def _claim_expression(claimed, variables):
         return parse(claimed, variables) if not isinstance(claimed, Expression) else claimed
     except ExpressionError as error:
         raise ExpressionError(f"the claim: {error}") from None
-
-
-def _points_asked(points, domain):
-    # How many points, or from where: a drawing for _points to make once the variables are
-    # known; given points are passed on as they are.
-    count = (
-        points if isinstance(points, (int, np.integer)) and not isinstance(points, bool) else None
-    )
-    if count is not None and not MIN_POINTS <= count <= MAX_POINTS:
-        raise ExpressionError(
-            f"points= must be from {MIN_POINTS} to {MAX_POINTS:,} points, got {count}"
-        )
-    if domain is None:
-        return points if count is None else _Drawing(count, None)
-    if points is not None and count is None:
-        raise ExpressionError("give the points or a domain to draw them from, not both")
-    try:
-        low, high = (float(end) for end in domain)
-    except (TypeError, ValueError):
-        raise ExpressionError(f"a domain is two numbers a, b with a < b, got {domain!r}") from None
-    if not (np.isfinite(low) and np.isfinite(high) and low < high):
-        raise ExpressionError(f"a domain is two finite numbers a < b, got {low:g}, {high:g}")
-    return _Drawing(count or sampling.SAMPLES, (low, high))
-
-
-@dataclass(frozen=True)
-class _Drawing:
-    # Seeded points to draw: ``count`` per variable, spread like the default ones, or uniform
-    # in ``domain``.
-    count: int
-    domain: tuple | None
-
-    def draw(self, variables):
-        if self.domain is None:
-            # The default drawing's spread, rounded up to whole quarters and cut back.
-            quarters = -(-self.count // len(sampling.RANGES)) * len(sampling.RANGES)
-            drawn = sampling.candidates(variables, count=quarters)
-            return {name: values[: self.count] for name, values in drawn.items()}
-        rng = np.random.default_rng(0)
-        return {name: rng.uniform(*self.domain, self.count) for name in variables}
-
-
-def _points(points, variables):
-    if points is None:
-        return sampling.candidates(variables)
-    if isinstance(points, _Drawing):
-        return points.draw(variables)
-    if not isinstance(points, dict):
-        if len(variables) != 1:
-            raise ExpressionError(
-                f"give points as a dict with values for each of {', '.join(variables)}"
-            )
-        points = {variables[0]: points}
-    missing = [name for name in variables if name not in points]
-    if missing:
-        raise ExpressionError(f"points= has no values for {', '.join(missing)}")
-    arrays = np.broadcast_arrays(
-        *(np.asarray(points[name], dtype=np.float64).ravel() for name in variables)
-    )
-    return dict(zip(variables, arrays))
 
 
 def _symbolic_verdict(problem, numbers_agree):

@@ -15,7 +15,7 @@ MAX_PARTS = 3
 BISECTIONS = 60
 
 
-def partly_right(name, wrt, x, close, agrees, claimed):
+def partly_right(name, wrt, x, close, agrees, claimed, significant):
     """The mistake "right only on part of the domain", or None.
 
     Args:
@@ -24,12 +24,15 @@ def partly_right(name, wrt, x, close, agrees, claimed):
         agrees: ``agrees(values)``, whether the claim agrees with the derivative at other
             values of x (an array of booleans).
         claimed: the claim's values at the samples.
+        significant: where the derivative is far enough from 0 for agreement to tell (a
+            claim as small as a derivative that is nearly 0 agrees within the tolerance).
     """
+    evidence = (close & significant).sum()
     order = np.argsort(x)
     x, close = x[order], close[order]
     runs = np.flatnonzero(close[1:] != close[:-1])  # a boundary after each of these
     parts = (len(runs) + 1 + bool(close[0])) // 2
-    if close.sum() < max(3, MIN_SHARE * len(x)) or close.all() or parts > MAX_PARTS:
+    if evidence < max(3, MIN_SHARE * len(x)) or close.all() or parts > MAX_PARTS:
         return None
     edges = _bisect(x[runs], x[runs + 1], close[runs], agrees)
     right, wrong = _pieces(edges, close[np.r_[0, runs + 1]], wrt)
@@ -71,10 +74,12 @@ def _interval(low, high, wrt):
 
 def _number(value):
     # Multiples of π/2 as such (the boundaries of trigonometric claims), the rest to 4 digits.
+    # Within 1e-4: near its boundary a derivative such as cos(x)/sqrt(1 - sin(x)**2) loses
+    # its digits, and agreement within the tolerance stops some 1e-5 short of it.
     halves = round(value / (np.pi / 2))
     if abs(value) < 1e-9:
         return "0"
-    if halves and abs(value - halves * np.pi / 2) < 1e-7 and abs(halves) <= 16:
+    if halves and abs(value - halves * np.pi / 2) < 1e-4 and abs(halves) <= 16:
         whole, odd = divmod(abs(halves), 2)
         sign = "-" * (halves < 0)
         if odd:

@@ -9,7 +9,9 @@ import numpy as np
 
 # How plausible a slip is, for ranking mistakes that give the same claim: a learner writes
 # cos′ = sin far more often than exp′ = −exp.
-LIKELY, LESS_LIKELY, UNLIKELY = 0, 1, 2
+# Skipping an activation's derivative σ′ is the commonest slip of backprop, named before the
+# inner derivative forgotten further out that gives the same claim.
+LIKELIEST, LIKELY, LESS_LIKELY, UNLIKELY = -1, 0, 1, 2
 
 
 @dataclass(frozen=True)
@@ -39,4 +41,4 @@ class Mistake:
         return self.explain()
 
 
-__all__ = ["Mistake", "LIKELY", "LESS_LIKELY", "UNLIKELY"]
+__all__ = ["Mistake", "LIKELIEST", "LIKELY", "LESS_LIKELY", "UNLIKELY"]

@@ -12,7 +12,7 @@ from itertools import combinations
 
 import numpy as np
 
-from chainrule.explanation.mistakes.kinds import Mistake
+from chainrule.explanation.mistakes.kinds import UNLIKELY, Mistake
 
 # The likeliest single mistakes that are paired (a pair search over every place of a long
 # formula would cost the square of their number).
@@ -23,7 +23,8 @@ def two_mistakes(mistakes, truth, fits):
     """The pairs of ``mistakes`` (likeliest first) whose combined derivative ``fits`` the claim,
     best pair first, each as a :class:`Mistake` of kind "two mistakes" with the two as
     ``parts``."""
-    mistakes = mistakes[:MAX_PAIRED]
+    # An unlikely slip (exp′ = −exp) is no part of a likely pair.
+    mistakes = [mistake for mistake in mistakes if mistake.rank < UNLIKELY][:MAX_PAIRED]
     found = []
     for first, second in combinations(mistakes, 2):
         values = _combined(first, second, truth)

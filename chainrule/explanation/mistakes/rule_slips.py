@@ -11,6 +11,7 @@ import numpy as np
 
 from chainrule.explanation.formulas import sampling
 from chainrule.explanation.mistakes import tree_edits
+from chainrule.explanation.mistakes.kinds import LIKELIEST
 
 # The exact derivative of u**v, quoted where either rule was used alone.
 _POWER = "d(u**v) = u**v·(ln(u)·v′ + v·u′/u)"
@@ -49,7 +50,8 @@ def outer_skipped(places, node, name, inner, inner_slope):
     rule = tree_edits.rule_of(node)
     if tree_edits.is_activation(node):
         text = f"the activation's derivative {name}′ was not multiplied{rule}"
-        return places.mistake(node, "skipped activation derivative", inner_slope, text)
+        kind = "skipped activation derivative"
+        return places.mistake(node, kind, inner_slope, text, rank=LIKELIEST)
 
     def explain():
         return (
@@ -115,13 +117,6 @@ TWO_SIDED = {
             "sign",
             "a plus instead of the minus of the quotient rule: d(u/v) = (u′·v − u·v′)/v²",
             lambda u, du, v, dv: (du * v + u * dv) / (v * v),
-        ),
-    ),
-    ast.Sub: (
-        (
-            "dropped minus",
-            "the minus in front of v was dropped from its derivative",
-            lambda u, du, v, dv: du + dv,
         ),
     ),
     ast.Pow: (

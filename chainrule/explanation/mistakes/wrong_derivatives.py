@@ -11,6 +11,7 @@ of the formula by s (s replaced by a variable).
 from __future__ import annotations
 
 import ast
+from dataclasses import replace
 import numpy as np
 
 from chainrule.explanation.formulas import sampling
@@ -93,19 +94,14 @@ class Places:
 
     def mistakes_at(self, node):
         children = [c for c in tree_edits.operands(node) if self.depends(c)]
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Sub):
+            # Only a minus in front of a part that depends on x can be dropped: the minus of
+            # x**2 - 3 changes nothing in the derivative.
+            return [self._dropped_minus(node)] if self.depends(node.right) else []
         if isinstance(node, ast.BinOp) and len(children) == 2:
             return self._two_sided(node, children)
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
             return [self.negated(node, "dropped minus", "the minus sign was dropped")]
-        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Sub):
-            # Only a minus in front of a part that depends on x can be dropped: the minus of
-            # x**2 - 3 changes nothing in the derivative.
-            if node.right is not children[0]:
-                return []
-            dropped = (
-                f"the minus in front of {self.text(node.right)} was dropped from its derivative"
-            )
-            return [self.negated(node, "dropped minus", dropped)]
         if len(children) != 1 or not tree_edits.is_outer_function(node, children[0]):
             return []
         return self._composition(node, children[0])
@@ -135,6 +131,17 @@ class Places:
 
     def negated(self, node, kind, explanation, rank=LIKELY):
         return self.mistake(node, kind, -self.derivative(node), explanation, rank, negates=True)
+
+    def _dropped_minus(self, node):
+        # u − v differentiated as u′ + v′: a sign flip at v, named at u − v.
+        by_site, slope = self._effect(node.right)
+        with np.errstate(all="ignore"):
+            values = self.truth - 2 * by_site * slope
+        text = f"the minus in front of {self.text(node.right)} was dropped from its derivative"
+        mistake = self.at(node, "dropped minus", values, text, negates=True)
+        return replace(
+            mistake, places=frozenset({id(node.right)}), region=self.region([node.right])
+        )
 
     def _effect(self, node):
         # (∂f/∂s, ds/dx) at the points for the place s, each by the engine.
