@@ -12,6 +12,7 @@ from tests.explanation.test_explain import SIN_COS_TEXT
 from tests.cli_process import run_chainrule
 
 
+
 run_cli = run_chainrule
 
 
@@ -165,9 +166,6 @@ def test_a_reader_that_stops_early_is_no_error():
 
     done = subprocess.run(
         f"{sys.executable} -m chainrule explain 'sin(x)*x' --at x=0.5 --mode both | head -2",
-        shell=True,
-        capture_output=True,
-        text=True,
-        check=False,
+        shell=True, capture_output=True, text=True, check=False,
     )
     assert done.stdout.count("\n") == 2 and done.stderr == ""

@@ -14,9 +14,7 @@ sympy = pytest.importorskip("sympy")
 
 from chainrule.explanation.formulas import symbolic, terms  # noqa: E402
 from chainrule.explanation.formulas.derivatives import (  # noqa: E402
-    derivative_formula,
-    symbolic_derivative,
-    symbolic_value,
+    derivative_formula, symbolic_derivative, symbolic_value,
 )
 
 x, y = sympy.symbols("x y", real=True)
@@ -57,11 +55,7 @@ def test_sigmoid_derivative_is_sigma_times_one_minus_sigma_without_new_functions
 def test_the_rules_that_run_are_the_engines_not_sympys():
     # A primitive named sin whose rule says 7: the formula follows the rule, not calculus.
     odd_sin = Primitive(
-        "sin",
-        np.sin,
-        (lambda grad_out, out, x: grad_out * 7,),
-        (None,),
-        symbolic="sin(x)",
+        "sin", np.sin, (lambda grad_out, out, x: grad_out * 7,), (None,), symbolic="sin(x)",
         register=False,
     )
     assert derivative_formula(lambda t: odd_sin(t)) == "7"
