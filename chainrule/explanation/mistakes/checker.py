@@ -148,6 +148,7 @@ class _Problem:
             sample_points.drawn(points, self.variables)
         )
         self.claimed = self._claimed_values()
+        self.scale = _scale(self)
 
     def _inside(self, points):
         if self.function:
@@ -197,14 +198,14 @@ class _Problem:
         if len(self.variables) != 1:
             return None
         x = self.points[self.wrt]
-        significant = np.abs(self.truth) > SIGNIFICANT * _scale(self)
+        significant = np.abs(self.truth) > SIGNIFICANT * self.scale
         return partly_right(self.name, self.wrt, x, close, self._agrees, self.claimed, significant)
 
     def _agrees(self, x):
         # Whether the claim agrees with the derivative at other values of the one variable.
         truth = self._derivative_at({self.wrt: x})
         claimed = self._claimed_values_at({self.wrt: x}, truth.shape)
-        atol = RTOL * 1e-3 * _scale(self)
+        atol = RTOL * 1e-3 * self.scale
         return np.isclose(claimed, truth, rtol=RTOL, atol=atol)
 
     def _derivative_at(self, points):
@@ -221,7 +222,7 @@ class _Problem:
             return False
         if both.sum() < (1 - MAX_UNDEFINED_SHARE) * np.isfinite(self.claimed).sum():
             return False
-        atol = RTOL * 1e-3 * _scale(self)
+        atol = RTOL * 1e-3 * self.scale
         close = np.isclose(values[both], self.claimed[both], rtol=RTOL, atol=atol)
         return bool(np.all(close))
 

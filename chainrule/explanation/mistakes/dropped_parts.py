@@ -98,7 +98,7 @@ def _repeated_parts(places):
     groups = {}
     for node in ast.walk(places.expression.tree):
         if places.depends(node) and not isinstance(node, ast.Name):
-            groups.setdefault(ast.dump(node), []).append(node)
+            groups.setdefault(places.key(node), []).append(node)
     return [copies for copies in groups.values() if len(copies) > 1]
 
 

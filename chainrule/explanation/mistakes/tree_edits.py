@@ -90,15 +90,15 @@ def has_minus(node, rule):
     return False
 
 
-def occurrence(expression, node, text):
+def occurrence(expression, node, text, key=ast.dump):
     """``text``, the place's text, with which occurrence it is where the formula has more:
-    ``sin(x) (the second sin)``, ``the third x``."""
+    ``sin(x) (the second sin)``, ``the third x``. ``key(node)`` tells equal parts apart
+    (a cached ``ast.dump``)."""
     if isinstance(node, ast.Call):
         same = [n for n in ast.walk(expression.tree) if _called(n) == node.func.id]
         named = f"{text} (the {{}} {node.func.id})"
     else:
-        key = ast.dump(node)
-        same = [n for n in ast.walk(expression.tree) if ast.dump(n) == key]
+        same = [n for n in ast.walk(expression.tree) if key(n) == key(node)]
         named = f"the {{}} {text}"
     if len(same) < 2:
         return text

@@ -74,6 +74,7 @@ class Places:
             for child in ast.iter_child_nodes(node)
         }
         self.effects = {}
+        self.keys = {}
 
     def depends(self, node):
         return id(node) in self.dependent
@@ -83,7 +84,13 @@ class Places:
 
     def label(self, node):
         """The place's text, with which occurrence it is where that is not clear."""
-        return tree_edits.occurrence(self.expression, node, self.text(node))
+        return tree_edits.occurrence(self.expression, node, self.text(node), self.key)
+
+    def key(self, node):
+        """``ast.dump(node)``, kept: equal parts of the formula have equal keys."""
+        if id(node) not in self.keys:
+            self.keys[id(node)] = ast.dump(node)
+        return self.keys[id(node)]
 
     def region(self, nodes):
         # Expressions only: the operator and context nodes are shared by every place.
@@ -117,13 +124,16 @@ class Places:
         """A mistake made at ``nodes`` (a node or a list) whose derivative is ``values``."""
         nodes = nodes if isinstance(nodes, list) else [nodes]
         site = label or self.text(nodes[0])
-        label = label or (self.label(nodes[0]) if len(nodes) == 1 else site)
         explain = explanation if callable(explanation) else lambda: explanation
+
+        def where():  # written only when asked for: saying which occurrence reads the tree
+            return label or (self.label(nodes[0]) if len(nodes) == 1 else site)
+
         return Mistake(
             kind,
             site,
             values,
-            lambda: f"at {label}: {explain()}",
+            lambda: f"at {where()}: {explain()}",
             places=frozenset(id(n) for n in nodes),
             region=self.region(nodes),
             **options,
