@@ -91,6 +91,11 @@ def check_derivative(f, claimed, wrt="x", points=None, domain=None, where=None):
         False
         >>> result.mistake.kind
         'inner derivative forgotten'
+        >>> result = cr.check_derivative("x*y", "t**2", wrt="t", where={"x": "t", "y": "t**2"})
+        >>> result.mistake.kind, result.mistake.site
+        ('dropped path', 'y = t**2')
+        >>> cr.check_derivative("abs(x)", "1", domain=(0, 3)).correct
+        True
     """
     problem = _Problem(f, claimed, wrt, sample_points.asked(points, domain), where)
     error = np.abs(problem.claimed - problem.truth)
