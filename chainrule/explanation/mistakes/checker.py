@@ -19,11 +19,17 @@ from chainrule.explanation.formulas import sampling
 from chainrule.explanation.formulas import simplification
 from chainrule.explanation.formulas import symbolic
 from chainrule.explanation.formulas.expression import Expression, ExpressionError, parse
+from chainrule.explanation.mistakes import chains, sample_points
+from chainrule.explanation.mistakes.domain_parts import partly_right
+from chainrule.explanation.mistakes.pairs import two_mistakes
 from chainrule.explanation.mistakes.verdicts import message as _message
 from chainrule.explanation.mistakes.wrong_derivatives import wrong_derivatives
 
-# Points where the function is defined that a verdict needs at the least.
-MIN_POINTS = 8
+MIN_POINTS = sample_points.MIN_POINTS
+# How far from 0, relative to the function's size, a derivative tells a claim right or wrong.
+SIGNIFICANT = 1e-6
+# The share of the points where the claim is defined that a mistake's derivative may miss.
+MAX_UNDEFINED_SHARE = 0.1
 RTOL = 1e-6
 
 
@@ -55,7 +61,7 @@ class CheckResult:
         return self.message
 
 
-def check_derivative(f, claimed, wrt="x", points=None):
+def check_derivative(f, claimed, wrt="x", points=None, domain=None, where=None):
     """Check that ``claimed`` is the derivative of ``f`` by ``wrt``; name the mistake if not.
 
     Args:
@@ -64,7 +70,12 @@ def check_derivative(f, claimed, wrt="x", points=None):
         claimed: the claimed derivative, in the same forms.
         wrt: the variable to differentiate by.
         points: values of ``wrt`` to compare at (a sequence), or a dict of sequences, one per
-            variable; by default 64 seeded points inside the function's domain.
+            variable, or how many seeded points to draw per variable; by default 64 seeded
+            points, those inside the function's domain counting.
+        domain: ``(a, b)``: draw the points from a < x < b instead (for every variable).
+        where: a multivariable chain: {name: formula} puts each formula in for a variable of
+            ``f`` (``{"x": "t", "y": "t^2"}``), and ``claimed`` is then d/d``wrt`` of the
+            whole; a path left out is named by its variable.
 
     Returns:
         A :class:`CheckResult`.
@@ -80,15 +91,20 @@ def check_derivative(f, claimed, wrt="x", points=None):
         False
         >>> result.mistake.kind
         'inner derivative forgotten'
+        >>> result = cr.check_derivative("x*y", "t**2", wrt="t", where={"x": "t", "y": "t**2"})
+        >>> result.mistake.kind, result.mistake.site
+        ('dropped path', 'y = t**2')
+        >>> cr.check_derivative("abs(x)", "1", domain=(0, 3)).correct
+        True
     """
-    problem = _Problem(f, claimed, wrt, points)
+    problem = _Problem(f, claimed, wrt, sample_points.asked(points, domain), where)
     error = np.abs(problem.claimed - problem.truth)
     atol = RTOL * 1e-3 * _scale(problem)
     close = np.isclose(problem.claimed, problem.truth, rtol=RTOL, atol=atol)
     derivative, verdict, difference = _symbolic_verdict(problem, bool(np.all(close)))
     # SymPy finding a difference too small for the numbers to see (1e-12) still makes it wrong.
     correct = bool(np.all(close)) and verdict is not False
-    mistakes = [] if correct else problem.matching_mistakes()
+    mistakes = [] if correct else problem.matching_mistakes(close)
     result = dict(
         correct=correct,
         max_error=float(np.max(error)) if len(error) else 0.0,
@@ -116,19 +132,28 @@ def _scale(problem):
 class _Problem:
     """f, the claim and the sample points, with both derivatives' values there."""
 
-    def __init__(self, f, claimed, wrt, points):
+    def __init__(self, f, claimed, wrt, points, where=None):
         self.wrt = wrt
         self.function = f if callable(f) and not isinstance(f, Expression) else None
         self.f = None if self.function else derivatives.as_expression(f)
+        self.paths, said = {}, None
+        if where:
+            if self.f is None:
+                raise ExpressionError("where= needs the function as a formula")
+            given, (self.f, self.paths, said) = self.f, chains.composed(self.f, where)
         self.variables = (wrt,) if self.function else derivatives.variables_with(self.f, wrt)
         self.claim = (
             claimed
             if callable(claimed) and not isinstance(claimed, Expression)
             else _claim_expression(claimed, self.variables)
         )
-        self.name = _name_of(self.function, self.f)
-        self.points, self.values, self.truth = self._inside(_points(points, self.variables))
+        self.name = _name_of(self.function, given if said else self.f)
+        self.name += f" with {said}" if said else ""
+        self.points, self.values, self.truth = self._inside(
+            sample_points.drawn(points, self.variables)
+        )
         self.claimed = self._claimed_values()
+        self.scale = _scale(self)
 
     def _inside(self, points):
         if self.function:
@@ -145,25 +170,64 @@ class _Problem:
         return sampling.select(points, keep), np.array(values[keep]), np.array(truth[keep])
 
     def _claimed_values(self):
+        return self._claimed_values_at(self.points, self.truth.shape)
+
+    def _claimed_values_at(self, points, shape):
         if isinstance(self.claim, Expression):
-            values = sampling.values_of(self.claim.tree, self.points)
+            values = sampling.values_of(self.claim.tree, points)
         else:
             with np.errstate(all="ignore"):
-                values = self.claim(*(self.points[name] for name in self.variables))
+                values = self.claim(*(points[name] for name in self.variables))
         values = np.asarray(getattr(values, "_data", values), dtype=np.float64)
-        return np.array(np.broadcast_to(values, self.truth.shape))
+        return np.array(np.broadcast_to(values, shape))
 
-    def matching_mistakes(self):
+    def matching_mistakes(self, close):
+        """The mistakes that give the claim, likeliest first: the claim's being right on part
+        of the domain only (saying where is the sharpest diagnosis of an answer that forgot a
+        kink or a sign), then single mistakes; else pairs of them."""
+        part = self._partly_right(close)
+        found = self._single_mistakes()
+        single = [mistake for mistake in found if self._fits(mistake.values)]
+        if part or single:
+            return [part, *single] if part else single
+        return two_mistakes(found, self.truth, self._fits)
+
+    def _single_mistakes(self):
         if self.f is None:
             return []
-        found = wrong_derivatives(self.f, self.wrt, self.points, self.truth, self.describe)
-        return [mistake for mistake in found if self._fits(mistake.values)]
+        return wrong_derivatives(
+            self.f, self.wrt, self.points, self.truth, self.describe, self.paths
+        )
+
+    def _partly_right(self, close):
+        if len(self.variables) != 1:
+            return None
+        x = self.points[self.wrt]
+        significant = np.abs(self.truth) > SIGNIFICANT * self.scale
+        return partly_right(self.name, self.wrt, x, close, self._agrees, self.claimed, significant)
+
+    def _agrees(self, x):
+        # Whether the claim agrees with the derivative at other values of the one variable.
+        truth = self._derivative_at({self.wrt: x})
+        claimed = self._claimed_values_at({self.wrt: x}, truth.shape)
+        atol = RTOL * 1e-3 * self.scale
+        return np.isclose(claimed, truth, rtol=RTOL, atol=atol)
+
+    def _derivative_at(self, points):
+        if self.function:
+            return sampling.function_value_and_derivative(self.function, points[self.wrt])[1]
+        return sampling.value_and_derivative(self.f.tree, points, self.wrt)[1]
 
     def _fits(self, values):
+        # The mistaken derivative may leave the domain where the claim does too; one that is
+        # not defined at many points where the claim is (sqrt(x)**2's beside the claim 1 for
+        # sqrt(x**2)) does not give the claim.
         both = np.isfinite(values) & np.isfinite(self.claimed)
         if both.sum() < max(3, len(values) // 2):
             return False
-        atol = RTOL * 1e-3 * _scale(self)
+        if both.sum() < (1 - MAX_UNDEFINED_SHARE) * np.isfinite(self.claimed).sum():
+            return False
+        atol = RTOL * 1e-3 * self.scale
         close = np.isclose(values[both], self.claimed[both], rtol=RTOL, atol=atol)
         return bool(np.all(close))
 
@@ -200,24 +264,6 @@ def _claim_expression(claimed, variables):
         return parse(claimed, variables) if not isinstance(claimed, Expression) else claimed
     except ExpressionError as error:
         raise ExpressionError(f"the claim: {error}") from None
-
-
-def _points(points, variables):
-    if points is None:
-        return sampling.candidates(variables)
-    if not isinstance(points, dict):
-        if len(variables) != 1:
-            raise ExpressionError(
-                f"give points as a dict with values for each of {', '.join(variables)}"
-            )
-        points = {variables[0]: points}
-    missing = [name for name in variables if name not in points]
-    if missing:
-        raise ExpressionError(f"points= has no values for {', '.join(missing)}")
-    arrays = np.broadcast_arrays(
-        *(np.asarray(points[name], dtype=np.float64).ravel() for name in variables)
-    )
-    return dict(zip(variables, arrays))
 
 
 def _symbolic_verdict(problem, numbers_agree):

@@ -8,7 +8,7 @@ import ast
 import numpy as np
 
 from chainrule.explanation.formulas import sampling, terms
-from chainrule.explanation.formulas.expression import FUNCTIONS
+from chainrule.explanation.formulas.expression import FUNCTIONS, evaluate
 from chainrule.explanation.formulas.local import local_formula
 from chainrule.primitive import Primitive
 
@@ -59,6 +59,58 @@ def rule_of(node):
     return f" ({node.func.id}′(x) = {formula.text})" if formula.term is not None else ""
 
 
+# The functions a network applies between layers: skipping their derivative is backprop's slip.
+ACTIVATIONS = frozenset({"sigmoid", "tanh", "relu", "softplus", "gelu", "elu", "leaky_relu"})
+_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth")
+
+
+def is_power(node):
+    return isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Pow, ast.BitXor))
+
+
+def is_activation(node):
+    """Whether ``node`` applies an activation function (sigmoid, tanh, relu, ...)."""
+    return isinstance(node, ast.Call) and node.func.id in ACTIVATIONS
+
+
+def has_minus(node, rule):
+    """Whether the derivative of the outer function at ``node`` carries a minus sign, so that
+    a sign slip there is a likely one: cos′ = −sin, (1/u)′ = −1/u², (u**−2)′ = −2·u**−3.
+    ``rule`` is :func:`rule_of`'s text for a call."""
+    if isinstance(node, ast.Call):
+        return rule.partition(" = ")[2].startswith("-")
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+        return True
+    if is_power(node):
+        try:  # a constant exponent; one with other variables in it is left unranked
+            with np.errstate(all="ignore"):
+                return bool(np.asarray(evaluate(node.right, {}), dtype=np.float64) < 0)
+        except (KeyError, TypeError, ValueError):
+            return False
+    return False
+
+
+def occurrence(expression, node, text, key=ast.dump):
+    """``text``, the place's text, with which occurrence it is where the formula has more:
+    ``sin(x) (the second sin)``, ``the third x``. ``key(node)`` tells equal parts apart
+    (a cached ``ast.dump``)."""
+    if isinstance(node, ast.Call):
+        same = [n for n in ast.walk(expression.tree) if _called(n) == node.func.id]
+        named = f"{text} (the {{}} {node.func.id})"
+    else:
+        same = [n for n in ast.walk(expression.tree) if key(n) == key(node)]
+        named = f"the {{}} {text}"
+    if len(same) < 2:
+        return text
+    same.sort(key=lambda n: (n.lineno, n.col_offset))
+    index = next(i for i, n in enumerate(same) if n is node)
+    return named.format(_ORDINALS[index] if index < len(_ORDINALS) else f"number {index + 1}")
+
+
+def _called(node):
+    return node.func.id if isinstance(node, ast.Call) else None
+
+
 def swapped_text(outer, inner, wrt, placeholder):
     """g(f(x)) for the place f(g(x)): the inner formula with x replaced by the outer function
     (``outer`` holds ``placeholder`` where the inner formula was)."""
@@ -99,6 +151,11 @@ __all__ = [
     "name",
     "rule_of",
     "swapped_text",
+    "ACTIVATIONS",
+    "is_power",
+    "is_activation",
+    "has_minus",
+    "occurrence",
     "variable",
     "unparse",
     "swap",

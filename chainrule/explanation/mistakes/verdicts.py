@@ -9,8 +9,10 @@ from chainrule.explanation.formulas.symbolic import SYMPY_HINT
 
 # The classic mistakes that were tried, for the message when none of them gives the claim.
 TRIED = (
-    "the inner derivative forgotten, the outer derivative taken at the inner derivative, "
-    "inner and outer swapped, product- and quotient-rule slips, signs"
+    "the inner derivative forgotten, only the inner function differentiated, a skipped "
+    "activation derivative, the outer derivative taken at the inner derivative, inner and "
+    "outer swapped, product- and quotient-rule slips, the power or exponential rule on a "
+    "variable exponent or base, a dropped term or path, signs, and every pair of these"
 )
 
 
