@@ -14,7 +14,7 @@ Example:
 
 import importlib
 
-from chainrule import linalg
+from chainrule import fft, linalg
 from chainrule import tensor_methods  # noqa: F401  (sets Tensor's operators and methods)
 from chainrule._version import __version__
 from chainrule.modes import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
@@ -42,6 +42,7 @@ from chainrule.ops import (  # NumPy's math and statistics functions
     nanpercentile, nanprod, nanquantile, nanstd, nansum, nanvar, percentile, quantile, rad2deg,
     radians, sinc, interp,
 )
+from chainrule.ops import angle, conj, conjugate, imag, real, real_if_close
 from chainrule.primitive import Primitive, primitive
 from chainrule.random import manual_seed
 from chainrule.tensor import Tensor, is_tensor, tensor
@@ -62,6 +63,7 @@ _LAZY_FUNCTIONS = {
     "detect_anomaly": ("chainrule.explanation", "detect_anomaly"),
     "AnomalyError": ("chainrule.explanation", "AnomalyError"),
     "draw_graph": ("chainrule.explanation", "draw_graph"),
+    "plot_derivative": ("chainrule.explanation", "plot_derivative"),
 }
 
 
@@ -93,10 +95,12 @@ __all__ = [
     "arccos", "arctan", "arctan2", "hypot", "sinh", "cosh", "tanh", "arcsinh", "arccosh",
     "arctanh", "where", "maximum", "minimum", "clip", "relu", "leaky_relu", "sigmoid", "elu",
     "gelu", "softplus",
+    # complex numbers
+    "real", "imag", "conj", "conjugate", "angle", "real_if_close",
     # reductions
     "sum", "mean", "prod", "max", "min", "var", "std", "logsumexp", "cumsum", "cumprod",
     # linear algebra
-    "matmul", "dot", "vdot", "inner", "outer", "tensordot", "einsum", "trace", "linalg",
+    "matmul", "dot", "vdot", "inner", "outer", "tensordot", "einsum", "trace", "linalg", "fft",
     # shape
     "reshape", "ravel", "transpose", "swapaxes", "moveaxis", "squeeze", "expand_dims",
     "broadcast_to", "concatenate", "stack", "split", "flip", "roll", "tile", "repeat", "pad",

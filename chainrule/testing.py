@@ -4,6 +4,8 @@ Public, so that users can check the rules of their own primitives exactly as cha
 its own. The first-order check builds the whole Jacobian three ways; the second-order check
 does the same for the gradient (reverse over reverse, forward over reverse) and for the
 tangent (reverse over forward, forward over forward), each against its finite differences.
+Complex arguments and results are checked through their real and imaginary parts, which tests
+the convention of docs/complex.md: a VJP must be the transpose of the JVP under Re(v̄·v̇).
 """
 
 from __future__ import annotations
@@ -30,6 +32,13 @@ def gradcheck(f, *args, order=2, eps=1e-6, atol=1e-5, rtol=1e-4, seed=0):
     ``order=2`` the derivatives of both are checked the same way. A rule that is wrong by a
     factor of 1.001 is caught.
 
+    Complex arguments (complex128) are differentiated too: each entry is stepped along its
+    real and its imaginary direction, and a complex result is compared through its real and
+    imaginary parts. So f is checked as the real function of the real and imaginary parts,
+    whose derivatives by chainrule's rules agree with finite differences only when every
+    VJP is the transpose of its JVP under Re(v̄·v̇) (docs/complex.md). Error messages then
+    name Jacobian entries of that real view, whose last index is 0 (real part) or 1 (imag).
+
     Args:
         f: a function of the arguments returning a tensor or array, or tuples, lists or dicts
             of them (every floating-point entry is checked; integer and boolean ones, which
@@ -54,12 +63,15 @@ def gradcheck(f, *args, order=2, eps=1e-6, atol=1e-5, rtol=1e-4, seed=0):
         >>> import chainrule as cr
         >>> cr.gradcheck(lambda x: cr.sin(x) * x, np.array([0.3, 1.2]))
         True
+        >>> cr.gradcheck(lambda z: cr.abs(z) * cr.exp(z), np.array([0.3 + 1j, -1.2j]))
+        True
     """
     if order not in (1, 2):
         raise ValueError(f"gradcheck order must be 1 or 2, got {order}")
     given = f
     f, args = _on_leaves(f, args)
-    point, wrt = _prepare(args)
+    point, wrt, complex_args = _prepare(args)
+    f = _real_view(f, complex_args)
     try:
         _check(f, point, wrt, order, eps, atol, rtol, seed)
     except GradcheckError as error:
@@ -139,34 +151,74 @@ def _custom_rule_at_fault(f, point, order, eps, atol, rtol, seed):
     with op_hook(seen):
         _evaluate(f, point)
     for prim, leaves, params in calls:
-        inner_point, inner_wrt = _prepare(leaves, quiet=True)
+        inner_point, inner_wrt, inner_complex = _prepare(leaves, quiet=True)
         if not inner_wrt:
             continue
         try:
-            _check(lambda *xs, prim=prim, params=params: prim(*xs, **params), inner_point,
-                   inner_wrt, order, eps, atol, rtol, seed)
+            _check(_real_view(lambda *xs, prim=prim, params=params: prim(*xs, **params),
+                              inner_complex), inner_point, inner_wrt, order, eps, atol, rtol, seed)
         except GradcheckError as error:
             return prim.custom_rule, error
     return None
 
 
 def _prepare(args, quiet=False):
-    point, wrt = [], []
+    point, wrt, complex_args = [], [], []
     for i, a in enumerate(args):
         data = np.asarray(getattr(a, "_data", a))
-        if data.dtype.kind == "f":
-            if data.dtype != np.float64 and not quiet:
+        if data.dtype.kind in "fc":
+            wide = np.complex128 if data.dtype.kind == "c" else np.float64
+            if data.dtype != wide and not quiet:
                 warnings.warn(
-                    f"gradcheck: argument {i} is {data.dtype}; finite differences need float64, "
-                    "so it is checked in float64", stacklevel=3,
+                    f"gradcheck: argument {i} is {data.dtype}; finite differences need "
+                    f"{np.dtype(wide)}, so it is checked in {np.dtype(wide)}", stacklevel=3,
                 )
-            point.append(data.astype(np.float64))
+            data = data.astype(wide)
+            if data.dtype.kind == "c":
+                data = np.stack([data.real, data.imag], axis=-1)
+                complex_args.append(i)
+            point.append(data)
             wrt.append(i)
         else:
             point.append(a)
     if not wrt and not quiet:
         raise ValueError("gradcheck needs at least one floating-point argument to differentiate")
-    return point, wrt
+    return point, wrt, complex_args
+
+
+def as_real_function(f, *args):
+    """``f`` as gradcheck sees it: ``(real_f, point)``, where ``point`` holds the arguments
+    with each complex one as a real array of shape (..., 2) (its real and imaginary parts) and
+    floating ones in float64, and ``real_f(*point)`` returns f's result with a complex one
+    split the same way. The derivatives of ``real_f`` are those of f as a map of real numbers.
+
+    Example:
+        >>> import numpy as np
+        >>> import chainrule as cr
+        >>> from chainrule.testing import as_real_function
+        >>> real_f, point = as_real_function(lambda z: z * 1j, np.array([2.0 + 1.0j]))
+        >>> point[0], real_f(*point)
+        (array([[2., 1.]]), array([[-1.,  2.]]))
+    """
+    point, _, complex_args = _prepare(args)
+    return _real_view(f, complex_args), point
+
+
+def _real_view(f, complex_args):
+    # f of real arrays (..., 2) holding the real and imaginary parts of its complex arguments,
+    # returning the real and imaginary parts of a complex result the same way.
+    def real_f(*args):
+        args = [_complex_of(a) if i in complex_args else a for i, a in enumerate(args)]
+        out = f(*args)
+        if getattr(out, "dtype", None) is None or out.dtype.kind != "c":
+            return out
+        return ops.stack([ops.real(out), ops.imag(out)], axis=-1)
+
+    return real_f
+
+
+def _complex_of(parts):
+    return parts[..., 0] + parts[..., 1] * 1j
 
 
 def _evaluate(f, point):

@@ -9,6 +9,9 @@ from chainrule.ops.elementwise.arithmetic import (
     abs, add, astype, cbrt, copy, divide, fmod, mod, multiply, negative, power, reciprocal, sign,
     sqrt, square, subtract,
 )
+from chainrule.ops.elementwise.complex_parts import (
+    angle, conj, conjugate, imag, real, real_if_close,
+)
 from chainrule.ops.elementwise.comparison import (
     all, any, argmax, argmin, ceil, equal, floor, floor_divide, greater, greater_equal, isfinite,
     isinf, isnan, less, less_equal, logical_and, logical_not, logical_or, logical_xor,
@@ -80,6 +83,7 @@ __all__ = [
     "nan_to_num", "diff", "gradient", "kron", "cross", "median", "percentile", "quantile",
     "average", "cov", "corrcoef", "nansum", "nanmean", "nanprod", "nanmax", "nanmin", "nanstd",
     "nanvar", "nanmedian", "nanpercentile", "nanquantile", "nancumsum", "nancumprod", "interp",
+    "real", "imag", "conj", "conjugate", "angle", "real_if_close",
 ]
 
 # A list of tensors given where an op takes one array means the array NumPy would make of it

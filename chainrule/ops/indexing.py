@@ -181,7 +181,7 @@ setitem = Primitive(
      lambda value_dot, out, x, value, index: setitem(arithmetic.zeros_like(x), value_dot,
                                                      index=index)),
     inputs=("x", "value"),
-    reads_inputs=False,
+    reads_inputs=False, supports_complex=True,
     doc="x with x[index] replaced by value (the functional form of x[index] = value). "
     "With repeated advanced indices the last write wins, and only that write's value gets the "
     "gradient of its position.",

@@ -23,6 +23,7 @@ _GAUSSIAN_ZERO = 40
 
 exp = elementwise(
     "exp", np.exp, lambda x, out: out, symbolic="exp(x)", reads_inputs=False, reads_out=True,
+    supports_complex=True,
     doc="""eˣ.
 
     Example:
@@ -35,6 +36,7 @@ exp = elementwise(
 exp2 = elementwise(
     "exp2", np.exp2, lambda x, out: out * _LN2, symbolic="2**x",
     reads_inputs=False, reads_out=True,
+    supports_complex=True,
     doc="""2ˣ.
 
     Example:
@@ -48,6 +50,7 @@ exp2 = elementwise(
 expm1 = elementwise(
     "expm1", np.expm1, lambda x, out: out + 1, symbolic="exp(x) - 1",
     reads_inputs=False, reads_out=True,
+    supports_complex=True,
     doc="""eˣ − 1, accurate near 0.
 
     Example:
@@ -59,6 +62,7 @@ expm1 = elementwise(
 
 log = elementwise(
     "log", np.log, lambda x, out: 1 / x, symbolic="log(x)",
+    supports_complex=True,
     doc="""Natural logarithm ln x.
 
     Example:
@@ -71,6 +75,7 @@ log = elementwise(
 # 1/(x·ln b) as (1/ln b)/x: x·ln 10 overflows at the float32 maximum where 1/(x·ln 10) does not.
 log2 = elementwise(
     "log2", np.log2, lambda x, out: _LOG2_E / x, symbolic="log(x)/log(2)",
+    supports_complex=True,
     doc="""Base-2 logarithm.
 
     Example:
@@ -82,6 +87,7 @@ log2 = elementwise(
 
 log10 = elementwise(
     "log10", np.log10, lambda x, out: _LOG10_E / x, symbolic="log(x)/log(10)",
+    supports_complex=True,
     doc="""Base-10 logarithm.
 
     Example:
@@ -93,6 +99,7 @@ log10 = elementwise(
 
 log1p = elementwise(
     "log1p", np.log1p, lambda x, out: 1 / (1 + x), symbolic="log(1 + x)",
+    supports_complex=True,
     doc="""ln(1 + x), accurate near 0.
 
     Example:

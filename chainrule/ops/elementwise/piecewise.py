@@ -41,6 +41,7 @@ where = Primitive(
      lambda y_dot, out, condition, x, y: where(condition, 0, y_dot)),
     inputs=("condition", "x", "y"), symbolic=lambda sympy, condition, x, y: _select(
         sympy, condition, x, y),
+    supports_complex=True,
     doc="""x where condition holds, else y, elementwise with broadcasting.
 
     The gradient goes to x where the condition holds and to y elsewhere; the condition itself

@@ -6,11 +6,12 @@ import math
 
 import numpy as np
 
-from chainrule.ops.elementwise import arithmetic, comparison, piecewise
+from chainrule.ops.elementwise import arithmetic, comparison, complex_parts, piecewise
 from chainrule.primitive import elementwise, elementwise_binary
 
 sin = elementwise(
     "sin", np.sin, lambda x, out: cos(x), symbolic="sin(x)",
+    supports_complex=True,
     doc="""sin x.
 
     Example:
@@ -22,6 +23,7 @@ sin = elementwise(
 
 cos = elementwise(
     "cos", np.cos, lambda x, out: -sin(x), symbolic="cos(x)",
+    supports_complex=True,
     doc="""cos x.
 
     Example:
@@ -34,6 +36,7 @@ cos = elementwise(
 tan = elementwise(
     "tan", np.tan, lambda x, out: 1 + out * out, symbolic="tan(x)",
     reads_inputs=False, reads_out=True,
+    supports_complex=True,
     doc="""tan x.
 
     Example:
@@ -51,6 +54,7 @@ def _one_minus_square_root(x):
 
 arcsin = elementwise(
     "arcsin", np.arcsin, lambda x, out: 1 / _one_minus_square_root(x), symbolic="asin(x)",
+    supports_complex=True,
     doc="""Inverse sine on [−1, 1]; the derivative is +inf at ±1.
 
     Example:
@@ -62,6 +66,7 @@ arcsin = elementwise(
 
 arccos = elementwise(
     "arccos", np.arccos, lambda x, out: -1 / _one_minus_square_root(x), symbolic="acos(x)",
+    supports_complex=True,
     doc="""Inverse cosine on [−1, 1]; the derivative is −inf at ±1.
 
     Example:
@@ -74,12 +79,15 @@ arccos = elementwise(
 
 def _arctan_derivative(x):
     # 1/(1 + x²) as (1/hypot(1, x))²: x² would overflow for |x| > 1e154 (float32: 1e19).
+    if complex_parts.is_complex(x):  # hypot is real only
+        return 1 / (1 + x * x)
     r = 1 / hypot(1, x)
     return r * r
 
 
 arctan = elementwise(
     "arctan", np.arctan, lambda x, out: _arctan_derivative(x), symbolic="atan(x)",
+    supports_complex=True,
     doc="""Inverse tangent.
 
     Example:

@@ -22,7 +22,7 @@ _inv_op = primitive(
     "inv", np.linalg.inv,
     vjp=_inv_vjp,
     jvp=lambda x_dot, out, x: -matmul(matmul(out, x_dot), out),
-    reads_inputs=False, reads_out=True,
+    reads_inputs=False, reads_out=True, supports_complex=True,
 )
 
 
@@ -55,7 +55,7 @@ _solve_op = primitive(
     vjp=(_solve_vjp_a, lambda grad_out, out, a, b: _solve_op(a.mT, grad_out)),
     jvp=(lambda a_dot, out, a, b: -_solve_op(a, matmul(a_dot, out)),
          lambda b_dot, out, a, b: _solve_op(a, b_dot)),
-    reads_out=True,
+    reads_out=True, supports_complex=True,
 )
 
 

@@ -12,7 +12,7 @@ import numpy as np
 
 from chainrule.ops.linalg import spectral
 from chainrule.ops import reductions, shape
-from chainrule.ops.elementwise import arithmetic
+from chainrule.ops.elementwise import arithmetic, complex_parts
 from chainrule.ops.elementwise import comparison
 from chainrule.ops.elementwise import piecewise
 from chainrule.primitive import is_tensor, primitive
@@ -20,6 +20,8 @@ from chainrule.primitive import is_tensor, primitive
 
 def _l2(x, axis, keepdims):
     x = np.asarray(x)
+    if x.dtype.kind == "c":  # ‖z‖ = ‖|z|‖, real
+        x = np.abs(x)
     # Σx² overflows past |x| ≈ 1e154 (float64) and underflows below 1e-154: then scale by max|x|.
     # A slice holding ±inf has norm inf, which the sum of squares already gives: its scale
     # stands in as 1, so that inf/inf is never formed.
@@ -43,8 +45,10 @@ def _direction(x, out, axis, keepdims):
     # x/‖x‖, whose entries lie in [−1, 1]; grad_out/‖x‖ would overflow at a subnormal norm.
     # At x = 0 it is the zero subgradient, and its own derivative is 0 there too (‖x‖ = 0 is
     # read as 1 in the branch not taken, so that no branch divides by 0).
+    # For complex z it is conj(z)/‖z‖, since d‖z‖ = Re Σ conj(z)/‖z‖·ż (docs/complex.md).
     norm = reductions.restore_axes(out, x.shape, axis, keepdims)
     zero = norm == 0
+    x = complex_parts.conj(x) if complex_parts.is_complex(x) else x
     return piecewise.where(zero, 0, x / piecewise.where(zero, 1, norm))
 
 
@@ -54,12 +58,13 @@ def _l2_vjp(grad_out, out, x, axis, keepdims):
 
 
 def _l2_jvp(x_dot, out, x, axis, keepdims):
-    return reductions.sum(_direction(x, out, axis, keepdims) * x_dot, axis=axis,
-                          keepdims=keepdims)
+    out_dot = reductions.sum(_direction(x, out, axis, keepdims) * x_dot, axis=axis,
+                             keepdims=keepdims)
+    return complex_parts.real(out_dot) if complex_parts.is_complex(x) else out_dot
 
 
 _l2_op = primitive(
-    "l2_norm", _l2, vjp=_l2_vjp, jvp=_l2_jvp, reads_out=True,
+    "l2_norm", _l2, vjp=_l2_vjp, jvp=_l2_jvp, reads_out=True, supports_complex=True,
 )
 
 
