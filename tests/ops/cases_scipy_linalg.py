@@ -127,5 +127,9 @@ if importlib.util.find_spec("scipy") is not None:
                (distinct_spectrum(3, 3), lopsided(3, 3)), "generalized, upper"),
         OpCase("scipy_eigvalsh",
                lambda a: linalg.eigh(a, eigvals_only=True, subset_by_index=[1, 2]),
-               (distinct_spectrum(3, 3),), "subset_by_index", order=1),
+               (distinct_spectrum(3, 3),), "subset_by_index"),
+        OpCase("scipy_eigh", lambda a, b: projectors(a, b, subset_by_index=[0, 1]),
+               (distinct_spectrum(3, 3), lopsided(3, 3)), "generalized, subset_by_index"),
+        OpCase("scipy_eigh", lambda a: projectors(a, lower=False, subset_by_value=[1.5, 3.5]),
+               (distinct_spectrum(3, 3),), "upper, subset_by_value"),
     ]

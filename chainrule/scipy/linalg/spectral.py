@@ -3,6 +3,7 @@ symmetric problem A·v = λ·B·v (B = I by default), reading one triangle of A 
 
 One rule covers both problems: with C = Vᵀ·Ȧ·V and D = Vᵀ·Ḃ·V, λ̇ = diag(C) − λ∘diag(D) and
 V̇ = V·(F∘(C − D·Λ) − ½·I∘D), F_ij = 1/(λ_j − λ_i) off the diagonal; D = 0 for the standard one.
+A subset of the eigenvectors moves along all the others: its rules use the whole eigenbasis.
 """
 
 from __future__ import annotations
@@ -24,59 +25,66 @@ def _diagonal_matrix(values):
     return shape.expand_dims(values, -2) * np.eye(values.shape[-1], dtype=values.dtype)
 
 
-def _inverse_gaps(values):
-    # F_ij = 1/(λ_j − λ_i) off the diagonal, 0 on it; NaN where two eigenvalues are equal (the
-    # vectors' derivative is undefined there), with a warning that says so.
-    gaps = shape.expand_dims(values, -2) - shape.expand_dims(values, -1)
-    identity = np.eye(values.shape[-1], dtype=values.dtype)
-    tied = comparison.equal(gaps + identity, 0)
+def _inverse_gaps(values, basis_values, own):
+    # G_jk = 1/(λ_k − μ_j) over the eigenvalues μ of the basis, 0 at λ_k's own; NaN where
+    # another eigenvalue equals λ_k (the vectors' derivative is undefined there), with a
+    # warning that says so. The ties are found by a comparison, an op like any other.
+    gaps = piecewise.where(own, 1, shape.expand_dims(values, -2)
+                           - shape.expand_dims(basis_values, -1))
+    tied = comparison.equal(gaps, 0)
     if np.any(value_of(tied)):
         warnings.warn("eigh: repeated eigenvalues, where the derivative of the eigenvectors is "
                       "undefined; the gradient is NaN", RuntimeWarning, stacklevel=3)
-    return piecewise.where(tied, np.nan, 1 / (piecewise.where(tied, 1, gaps) + identity) - identity)
+    inverse = piecewise.where(own, 0, 1 / piecewise.where(tied, 1, gaps))
+    return piecewise.where(tied, np.nan, inverse)
 
 
-def _refuse_subset(params):
-    if params["subset_by_index"] is not None or params["subset_by_value"] is not None:
-        raise ValueError("eigh: the eigenvectors' derivative needs the whole spectrum, and a "
-                         "subset was asked for; call eigh without subset_by_index/"
-                         "subset_by_value and slice, or use eigvals_only=True")
-
-
-def _projected(m, vectors, lower):
-    return matmul(matmul(vectors.mT, symmetric_from_triangle(m, lower)), vectors)
+def _basis(a, b, values, vectors, params):
+    """(W, μ, own): every eigenvector and eigenvalue, and where each of ``values`` stands among
+    them. A subset's vectors move along the others too, so a subset asks SciPy for them all."""
+    if params["subset_by_index"] is None and params["subset_by_value"] is None:
+        return vectors, values, np.eye(values.shape[-1], dtype=bool)
+    whole = {**params, "subset_by_index": None, "subset_by_value": None}
+    basis_values, basis = _eigh_op(a, b, **whole)
+    distance = np.abs(np.asarray(value_of(basis_values))[..., :, None]
+                      - np.asarray(value_of(values))[..., None, :])
+    nearest = np.argmin(distance, axis=-2)[..., None, :]
+    return basis, basis_values, np.arange(distance.shape[-2])[:, None] == nearest
 
 
 def _eigh_vjp(wrt_b, grad_outs, outs, a, b, **params):
-    # Ā = V·(diag(w̄) + F∘K)·Vᵀ and B̄ = −V·(diag(w̄∘λ) + (F∘K)·Λ + ½·I∘K)·Vᵀ with K = Vᵀ·V̄,
-    # gathered into the triangle read. The values' terms alone stay defined at repeated
-    # eigenvalues: F is formed only when the vectors received a gradient.
+    # Ā = V·diag(w̄)·Vᵀ + W·(G∘K)·Vᵀ and B̄ = −V·(diag(w̄∘λ) + ½·I∘Vᵀ·V̄)·Vᵀ − W·((G∘K)·Λ)·Vᵀ
+    # with K = Wᵀ·V̄ (W = V for the whole spectrum), gathered into the triangle read. The
+    # values' terms alone stay defined at repeated eigenvalues: G is formed only when the
+    # vectors received a gradient.
     (grad_values, grad_vectors), (values, vectors) = grad_outs, outs
-    inner = 0 if grad_values is None else _diagonal_matrix(grad_values)
+    scale = -shape.expand_dims(values, -2) if wrt_b else 1
+    own = 0 if grad_values is None else _diagonal_matrix(grad_values) * scale
+    grad = 0
     if grad_vectors is not None:
-        _refuse_subset(params)
-        k = matmul(vectors.mT, grad_vectors)
-        inner = inner + _inverse_gaps(values) * k
-    if wrt_b:
-        inner = -inner * shape.expand_dims(values, -2)
-        if grad_vectors is not None:
-            inner = inner - 0.5 * k * np.eye(values.shape[-1], dtype=values.dtype)
-    grad = matmul(matmul(vectors, inner), vectors.mT)
+        basis, basis_values, mask = _basis(a, b, values, vectors, params)
+        coupling = _inverse_gaps(values, basis_values, mask) * matmul(basis.mT, grad_vectors)
+        grad = matmul(matmul(basis, coupling * scale), vectors.mT)
+        if wrt_b:
+            own = own - 0.5 * _diagonal_matrix(reductions.sum(vectors * grad_vectors, axis=-2))
+    if grad_values is not None or (wrt_b and grad_vectors is not None):
+        grad = grad + matmul(matmul(vectors, own), vectors.mT)
     return triangle_adjoint((grad + grad.mT) * 0.5, params["lower"])
 
 
 def _eigh_jvp(wrt_b, x_dot, outs, a, b, **params):
+    # With M = A (or B): λ̇ = diag(Vᵀ·Ṁ·V) (or −λ∘that), V̇ = W·(G∘Wᵀ·Ṁ·V) (or
+    # −W·((G∘Wᵀ·Ṁ·V)·Λ) − ½·V·diag(Vᵀ·Ṁ·V)).
     values, vectors = outs
-    projected = _projected(x_dot, vectors, params["lower"])
-    diagonal = reductions.sum(projected * np.eye(values.shape[-1], dtype=values.dtype), axis=-1)
-    if wrt_b:
-        values_dot = -values * diagonal
-        omega = -projected * shape.expand_dims(values, -2)
-        omega_diagonal = -0.5 * _diagonal_matrix(diagonal)
-    else:
-        values_dot, omega, omega_diagonal = diagonal, projected, 0
-    _refuse_subset(params)
-    return values_dot, matmul(vectors, _inverse_gaps(values) * omega + omega_diagonal)
+    moved = matmul(symmetric_from_triangle(x_dot, params["lower"]), vectors)
+    diagonal = reductions.sum(vectors * moved, axis=-2)
+    basis, basis_values, mask = _basis(a, b, values, vectors, params)
+    coupling = _inverse_gaps(values, basis_values, mask) * matmul(basis.mT, moved)
+    if not wrt_b:
+        return diagonal, matmul(basis, coupling)
+    row = shape.expand_dims(values, -2)
+    return -values * diagonal, (-matmul(basis, coupling * row)
+                                - 0.5 * vectors * shape.expand_dims(diagonal, -2))
 
 
 def _eigh(a, b, **params):
@@ -133,14 +141,15 @@ def eigh(a, b=None, *, lower=True, eigvals_only=False, overwrite_a=False, overwr
 
     Args:
         type: 1 (A·v = λ·B·v) is differentiated; 2 and 3 are refused for tensors.
-        subset_by_index, subset_by_value: some eigenvalues only, as in SciPy; the derivative
-            of their eigenvectors needs the others too and is refused (values are fine).
+        subset_by_index, subset_by_value: some eigenpairs only, as in SciPy. Their values
+            differentiate alone; their vectors move along all the others, so their derivative
+            asks SciPy for the whole spectrum.
         driver, check_finite: handed to SciPy. overwrite_a, overwrite_b: accepted for SciPy's
             signature; chainrule never writes into its inputs.
 
     Raises:
         TypeError: for a complex tensor.
-        ValueError: for type 2 or 3 with tensors, or an eigenvector derivative of a subset.
+        ValueError: for type 2 or 3 with tensors.
 
     Example:
         >>> import chainrule as cr
