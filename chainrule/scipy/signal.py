@@ -1,9 +1,11 @@
 """SciPy's convolutions, differentiable: convolve, correlate, convolve2d, correlate2d and
 fftconvolve, values from ``scipy.signal``, derivatives from chainrule's rules.
 
-Each is bilinear, and each mode ('full', 'same', 'valid') is a crop of the full output. So the
-adjoint pads grad_out back to the full output and convolves it, in 'valid' mode, with the other
-input flipped (a correlation): every derivative, to any order, is again one of these ops.
+Each is bilinear (convolve2d's nonzero fill value adds a term of in2 alone), and each mode
+('full', 'same', 'valid') is a crop of the full output. So the adjoint pads grad_out back to the
+full output and convolves it, in 'valid' mode, with the other input flipped (a correlation):
+every derivative, to any order, is again one of these ops. A 2-d boundary that copies entries
+(wrap, symm) is the convolution of in1 padded by copies, whose adjoint gathers them back.
 """
 
 from __future__ import annotations
@@ -12,8 +14,9 @@ import numpy as np
 import scipy.signal
 
 from chainrule.ops import joining, shape
+from chainrule.ops import indexing
 from chainrule.ops.indexing import flip
-from chainrule.primitive import bilinear, is_tensor
+from chainrule.primitive import is_tensor, primitive
 from chainrule.scipy.real_inputs import refuse_complex
 
 _MODES = ("full", "same", "valid")
@@ -56,33 +59,90 @@ def _full_grad(grad_out, x, v, routine, mode, axes):
     return joining.pad(grad_out, tuple(widths))
 
 
-def _adjoint(grad_out, x, v, routine, mode, correlation, **options):
+# convolve2d's boundaries, as np.pad writes them: out = crop(P(in1) ⋆ in2, 'valid'), P the pad.
+_PAD_MODES = {"fill": "constant", "pad": "constant", "wrap": "wrap", "circular": "wrap",
+              "symm": "symmetric", "symmetric": "symmetric"}
+
+
+def _linear(options):
+    # The options of the map's linear part in in1: a fill value adds a constant, not a slope.
+    return {**options, "fillvalue": 0} if "fillvalue" in options else options
+
+
+def _boundary_read(mode, options):
+    # 'valid' reads no boundary (SciPy swaps the inputs where in2 is the larger): zeros it is.
+    if mode == "valid" and "boundary" in options:
+        return {**options, "boundary": "fill", "fillvalue": 0}
+    return options
+
+
+def _extended(x, v, options):
+    # P(in1) for a boundary that copies entries (or fills with a nonzero value): in1 padded by
+    # the kernel's size less one on each side; None for zeros, the plain convolution.
+    pad_mode = _PAD_MODES.get(options.get("boundary", "fill"))
+    if pad_mode == "constant" and options.get("fillvalue", 0) == 0:
+        return None
+    widths = tuple((k - 1, k - 1) for k in v.shape)
+    return joining.pad(x, widths, mode=pad_mode, **(
+        {"constant_values": options["fillvalue"]} if pad_mode == "constant" else {}))
+
+
+def _gather_copies(grad, x_shape, v_shape, boundary):
+    # The adjoint of np.pad(x, mode='wrap' or 'symmetric'): each padded entry's gradient goes
+    # back to the entry it copies, one axis at a time (the pad's own order, reversed).
+    for axis in reversed(range(len(x_shape))):
+        width = v_shape[axis] - 1
+        source = np.pad(np.arange(x_shape[axis]), (width, width), mode=_PAD_MODES[boundary])
+        target = grad.shape[:axis] + (x_shape[axis],) + grad.shape[axis + 1:]
+        grad = indexing.scatter(grad, target, (slice(None),) * axis + (source,))
+    return grad
+
+
+def _adjoint(grad_out, x, v, routine, mode, **options):
     # The gradient of x for out = x ⋆ v: the full grad_out convolved in 'valid' mode with v
-    # flipped (for a convolution) or with v itself (for a correlation).
+    # flipped (for a convolution) or with v itself (for a correlation); a boundary that copies
+    # entries of x hands the padded entries' share back to those entries.
     if grad_out.size == 0:
         return 0 * x
     axes = _axes(x, v, options)
-    kernel = v if correlation else flip(v, axes)
-    return _convolution(_full_grad(grad_out, x, v, routine, mode, axes), kernel,
-                        routine=_CONVOLUTION[routine], mode="valid", **options)
+    kernel = v if routine.startswith("correlate") else flip(v, axes)
+    grad_full = _full_grad(grad_out, x, v, routine, mode, axes)
+    options = _linear(_boundary_read(mode, options))
+    if _PAD_MODES.get(options.get("boundary", "fill")) in (None, "constant"):
+        return _convolution(grad_full, kernel, routine=_CONVOLUTION[routine], mode="valid",
+                            **options)
+    widths = tuple((k - 1, k - 1) for k in v.shape)
+    grad_padded = _convolution(joining.pad(grad_full, widths), kernel,
+                               routine=_CONVOLUTION[routine], mode="valid",
+                               **{**options, "boundary": "fill"})
+    return _gather_copies(grad_padded, x.shape, v.shape, options["boundary"])
 
 
 def _adjoint_kernel(grad_out, x, v, routine, mode, **options):
-    # v's gradient: the full grad_out convolved in 'valid' mode with x flipped; flipped back
+    # v's gradient: the full grad_out convolved in 'valid' mode with P(x) flipped; flipped back
     # for a correlation (which convolves with v flipped).
     if grad_out.size == 0:
         return 0 * v
     axes = _axes(x, v, options)
-    grad_v = _convolution(_full_grad(grad_out, x, v, routine, mode, axes), flip(x, axes),
-                          routine=_CONVOLUTION[routine], mode="valid", **options)
+    grad_full = _full_grad(grad_out, x, v, routine, mode, axes)
+    options = _boundary_read(mode, options)
+    extended = _extended(x, v, options)
+    if extended is not None:  # the full output is P(x) ⋆ v in 'valid' mode
+        grad_full = _full_grad(grad_full, extended, v, routine, "valid", axes)
+        x, options = extended, {**options, "boundary": "fill", "fillvalue": 0}
+    grad_v = _convolution(grad_full, flip(x, axes), routine=_CONVOLUTION[routine], mode="valid",
+                          **options)
     return flip(grad_v, axes) if routine.startswith("correlate") else grad_v
 
 
-_convolution = bilinear(
+# Bilinear for every boundary but a nonzero fill value, which adds a term linear in in2 alone:
+# so in1's tangent convolves with the linear part's options.
+_convolution = primitive(
     "scipy_convolution", _forward,
-    lambda grad_out, x, v, routine, **params: _adjoint(
-        grad_out, x, v, routine, correlation=routine.startswith("correlate"), **params),
-    _adjoint_kernel,
+    vjp=(lambda grad_out, out, x, v, **params: _adjoint(grad_out, x, v, **params),
+         lambda grad_out, out, x, v, **params: _adjoint_kernel(grad_out, x, v, **params)),
+    jvp=(lambda x_dot, out, x, v, **params: _convolution(x_dot, v, **_linear(params)),
+         lambda v_dot, out, x, v, **params: _convolution(x, v_dot, **params)),
     inputs=("in1", "in2"),
 )
 
@@ -134,24 +194,30 @@ def correlate(in1, in2, mode="full", method="auto"):
 
 
 def _two_d(routine, in1, in2, mode, boundary, fillvalue):
-    if boundary in ("fill", "pad") and fillvalue == 0:
-        return _call(routine, in1, in2, mode)
-    if is_tensor(in1) or is_tensor(in2):
-        raise ValueError(f"{routine}: chainrule differentiates boundary='fill' with "
-                         f"fillvalue=0 only, got boundary={boundary!r}, fillvalue={fillvalue!r}")
-    return _ROUTINES[routine](in1, in2, mode=mode, boundary=boundary, fillvalue=fillvalue)
+    if boundary not in _PAD_MODES:
+        raise ValueError(f"{routine}: boundary must be one of {', '.join(map(repr, _PAD_MODES))}"
+                         f", got {boundary!r}")
+    if np.iscomplexobj(fillvalue) and (is_tensor(in1) or is_tensor(in2)):
+        raise TypeError(f"{routine}: a complex fillvalue makes the output complex, and chainrule "
+                        "differentiates real arrays only")
+    return _call(routine, in1, in2, mode, boundary=boundary, fillvalue=fillvalue)
 
 
 def convolve2d(in1, in2, mode="full", boundary="fill", fillvalue=0):
     """The 2-d convolution of two matrices, as ``scipy.signal.convolve2d``; modes as in
     :func:`convolve`.
 
-    Only ``boundary='fill'`` with ``fillvalue=0`` (the default) is differentiated: another
-    boundary or fill value is refused for tensors (NumPy arrays get SciPy's value).
+    Args:
+        boundary: how in1 extends past its edges: 'fill' (or 'pad') with ``fillvalue``, 'wrap'
+            (or 'circular') periodically, 'symm' (or 'symmetric') mirrored. The output is
+            P(in1) ⋆ in2 for that pad P: a copied entry's share of the gradient goes back to
+            the entry it copies; a nonzero fill value adds a term of in2 alone. 'valid' reads
+            no boundary.
+        fillvalue: a real number (not differentiated).
 
     Raises:
-        ValueError: for inputs that are not 2-d, an unknown mode, or another boundary or fill
-            value with tensors.
+        ValueError: for inputs that are not 2-d, an unknown mode or boundary.
+        TypeError: for a complex tensor or fill value.
 
     Example:
         >>> import chainrule as cr
@@ -164,8 +230,8 @@ def convolve2d(in1, in2, mode="full", boundary="fill", fillvalue=0):
 
 
 def correlate2d(in1, in2, mode="full", boundary="fill", fillvalue=0):
-    """The 2-d cross-correlation of two matrices, as ``scipy.signal.correlate2d``; modes and
-    boundaries as in :func:`convolve2d`.
+    """The 2-d cross-correlation of two matrices, as ``scipy.signal.correlate2d``; modes,
+    boundaries and fill values as in :func:`convolve2d`.
 
     Example:
         >>> import chainrule as cr

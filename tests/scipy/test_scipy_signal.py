@@ -94,16 +94,40 @@ def test_jit_replays_a_convolution_and_its_gradient():
     np.testing.assert_allclose(cr.jit(grad)(x, v), grad(x, v), rtol=1e-12)
 
 
-def test_another_boundary_is_refused_for_tensors_and_left_to_scipy_for_arrays():
+BOUNDARIES = [{"boundary": "wrap"}, {"boundary": "symm"}, {"fillvalue": 1.5},
+              {"boundary": "circular", "fillvalue": 2.0}]
+
+
+@pytest.mark.parametrize("options", BOUNDARIES)
+@pytest.mark.parametrize("routine", ["convolve2d", "correlate2d"])
+def test_boundaries_are_scipys_and_differentiate(routine, options):
+    for x_shape, v_shape in SHAPES:
+        x, v = normal(*x_shape), normal(*v_shape)
+        for mode in MODES:
+            if mode == "valid" and x_shape[0] < v_shape[0] and x_shape[1] > v_shape[1]:
+                continue
+            expected = getattr(scipy_signal, routine)(x, v, mode, **options)
+            found = getattr(signal, routine)(cr.tensor(x), cr.tensor(v), mode, **options)
+            np.testing.assert_array_equal(found.numpy(), expected)
+    assert cr.gradcheck(lambda x, v: getattr(signal, routine)(x, v, "same", **options),
+                        normal(3, 2), normal(2, 4), order=2)
+
+
+def test_a_fill_value_is_a_constant_term_of_in2():
+    # convolve2d(x, v, fillvalue=c) = convolve2d(x, v) + c·(sum(v) − convolve2d(1, v)).
     x, v = normal(3, 3), normal(2, 2)
-    for routine in ("convolve2d", "correlate2d"):
-        function = getattr(signal, routine)
-        with pytest.raises(ValueError, match="boundary='fill' with fillvalue=0"):
-            function(cr.tensor(x), v, boundary="wrap")
-        with pytest.raises(ValueError, match="fillvalue=0"):
-            function(x, cr.tensor(v), fillvalue=1.5)
-        np.testing.assert_array_equal(
-            function(x, v, boundary="symm"), getattr(scipy_signal, routine)(x, v, boundary="symm"))
+    grad = cr.grad(lambda x: cr.sum(signal.convolve2d(x, v, fillvalue=3.0) ** 2))(x)
+    expected = cr.grad(lambda x: cr.sum((signal.convolve2d(x, v) + 3.0 * (
+        np.sum(v) - signal.convolve2d(np.ones((3, 3)), v))) ** 2))(x)
+    np.testing.assert_allclose(grad, expected, rtol=1e-12)
+
+
+def test_unknown_boundaries_and_complex_fill_values_are_refused():
+    x, v = cr.tensor(normal(3, 3)), normal(2, 2)
+    with pytest.raises(ValueError, match="boundary must be one of"):
+        signal.convolve2d(x, v, boundary="reflect")
+    with pytest.raises(TypeError, match="complex fillvalue"):
+        signal.correlate2d(x, v, fillvalue=1j)
 
 
 def test_bad_modes_and_complex_tensors_are_refused():
