@@ -241,3 +241,9 @@ def test_unsupported_options_are_refused_clearly():
 
 def test_block_diag_of_nothing_is_scipys_empty_matrix():
     same(linalg.block_diag(), scipy_linalg.block_diag())
+
+
+def test_scipys_own_functions_refuse_a_tensor_that_carries_a_derivative():
+    # SciPy converts its inputs to arrays: that would drop the derivative, so it stops instead.
+    with pytest.raises(TypeError, match="drop its derivative"):
+        cr.grad(lambda a: cr.sum(scipy_linalg.expm(a)))(np.eye(2))
