@@ -57,6 +57,8 @@ def case_calls(dtype):
         ("eigh", (s, positive_definite(4, dtype)), {"lower": False}),
         ("eigh", (s,), {"eigvals_only": True, "subset_by_index": [1, 2]}),
         ("eigh", (s,), {"eigvals_only": True, "driver": "evd"}),
+        ("eigh", (s, positive_definite(4, dtype)), {"type": 2}),
+        ("eigh", (s, positive_definite(4, dtype)), {"type": 3, "eigvals_only": True}),
     ]
 
 
@@ -190,6 +192,17 @@ def test_generalized_eigh_vectors_are_b_orthonormal_and_their_gradient_checks():
     assert cr.gradcheck(lambda a, b: linalg.eigh(a, b)[0], a, b, order=2)
 
 
+@pytest.mark.parametrize("kind", [2, 3])
+def test_eigh_types_2_and_3_are_type_1_of_b_a_b(kind):
+    # A·B·x = λ·x and B·A·x = λ·x share the eigenvalues of B·A·B·y = λ·B·y (x = y, or B·y).
+    a, b = positive_definite(3), positive_definite(3)
+    values = cr.grad(lambda a, b: cr.sum(linalg.eigh(a, b, type=kind)[0] ** 2), argnums=(0, 1))
+    expected = cr.grad(lambda a, b: cr.sum(linalg.eigh(b @ a @ b, b)[0] ** 2), argnums=(0, 1))
+    for found, want in zip(values(a, b), expected(a, b)):
+        np.testing.assert_allclose(np.tril(found), np.tril(want + np.triu(want, 1).T), rtol=1e-7)
+    assert cr.gradcheck(lambda a, b: linalg.eigh(a, b, type=kind)[1] ** 2, a, b, order=2)
+
+
 def test_float32_gradients_stay_float32():
     s = positive_definite(3, np.float32)
     for fn in (linalg.cholesky, linalg.expm, linalg.sqrtm,
@@ -229,8 +242,8 @@ def test_a_complex_square_root_is_refused_for_tensors():
 
 def test_unsupported_options_are_refused_clearly():
     s = cr.tensor(positive_definite(3))
-    with pytest.raises(ValueError, match="type=1"):
-        linalg.eigh(s, s, type=2)
+    with pytest.raises(ValueError, match="type must be 1, 2 or 3"):
+        linalg.eigh(s, s, type=4)
     with pytest.raises(ValueError, match="square"):
         linalg.lu_factor(cr.tensor(normal(2, 3)))
     with pytest.raises(ValueError, match="trans"):

@@ -1,9 +1,11 @@
-"""eigh as SciPy gives it: the eigenvalues (ascending) and B-orthonormal eigenvectors of the
-symmetric problem A·v = λ·B·v (B = I by default), reading one triangle of A and of B.
+"""eigh as SciPy gives it: the eigenvalues (ascending) and eigenvectors of the symmetric
+problems A·v = λ·B·v (B = I by default), A·B·v = λ·v and B·A·v = λ·v, reading one triangle of A
+and of B.
 
-One rule covers both problems: with C = Vᵀ·Ȧ·V and D = Vᵀ·Ḃ·V, λ̇ = diag(C) − λ∘diag(D) and
-V̇ = V·(F∘(C − D·Λ) − ½·I∘D), F_ij = 1/(λ_j − λ_i) off the diagonal; D = 0 for the standard one.
-A subset of the eigenvectors moves along all the others: its rules use the whole eigenbasis.
+One rule covers them all: A'·Y = B·Y·Λ with Yᵀ·B·Y = I (A' = A, or B·A·B for types 2 and 3,
+whose vectors are Y and B·Y). With C = Yᵀ·Ȧ'·Y and D = Yᵀ·Ḃ·Y, λ̇ = diag(C) − λ∘diag(D) and
+Ẏ = Y·(F∘(C − D·Λ) − ½·I∘D), F_ij = 1/(λ_j − λ_i) off the diagonal; D = 0 for the standard
+problem. A subset of the eigenvectors moves along all the others: its rules use every one.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ import scipy.linalg
 from chainrule.ops import reductions, shape
 from chainrule.ops.contraction import matmul
 from chainrule.ops.elementwise import comparison, piecewise
-from chainrule.primitive import is_tensor, multiple_outputs, primitive, value_of
+from chainrule.ops.linalg.inverse import solve
+from chainrule.primitive import multiple_outputs, primitive, value_of
 from chainrule.scipy.linalg.triangular import symmetric_from_triangle, triangle_adjoint
 from chainrule.scipy.real_inputs import refuse_complex
 
@@ -39,52 +42,111 @@ def _inverse_gaps(values, basis_values, own):
     return piecewise.where(tied, np.nan, inverse)
 
 
-def _basis(a, b, values, vectors, params):
-    """(W, μ, own): every eigenvector and eigenvalue, and where each of ``values`` stands among
-    them. A subset's vectors move along the others too, so a subset asks SciPy for them all."""
+def _type_one(a, b, vectors, params):
+    """(A', B, Y, A): SciPy's problem as A'·Y = B·Y·Λ, Yᵀ·B·Y = I, from the triangles read. Type
+    2 (A·B·x = λ·x) is A' = B·A·B with Y = X; type 3 (B·A·x = λ·x) the same with X = B·Y."""
+    a_sym = symmetric_from_triangle(a, params["lower"])
+    if b is None:
+        return a_sym, None, vectors, a_sym
+    b_sym = symmetric_from_triangle(b, params["lower"])
+    if params["type"] == 1:
+        return a_sym, b_sym, vectors, a_sym
+    y = vectors if params["type"] == 2 else solve(b_sym, vectors)
+    return matmul(matmul(b_sym, a_sym), b_sym), b_sym, y, a_sym
+
+
+def _basis(a, b, b_sym, values, y, params):
+    """(W, μ, own): every eigenvector (as Y) and eigenvalue, and where each of ``values`` stands
+    among them. A subset's vectors move along the others too: a subset asks SciPy for all."""
     if params["subset_by_index"] is None and params["subset_by_value"] is None:
-        return vectors, values, np.eye(values.shape[-1], dtype=bool)
+        return y, values, np.eye(values.shape[-1], dtype=bool)
     whole = {**params, "subset_by_index": None, "subset_by_value": None}
     basis_values, basis = _eigh_op(a, b, **whole)
+    if b is not None and params["type"] == 3:
+        basis = solve(b_sym, basis)
     distance = np.abs(np.asarray(value_of(basis_values))[..., :, None]
                       - np.asarray(value_of(values))[..., None, :])
     nearest = np.argmin(distance, axis=-2)[..., None, :]
     return basis, basis_values, np.arange(distance.shape[-2])[:, None] == nearest
 
 
-def _eigh_vjp(wrt_b, grad_outs, outs, a, b, **params):
-    # Ā = V·diag(w̄)·Vᵀ + W·(G∘K)·Vᵀ and B̄ = −V·(diag(w̄∘λ) + ½·I∘Vᵀ·V̄)·Vᵀ − W·((G∘K)·Λ)·Vᵀ
-    # with K = Wᵀ·V̄ (W = V for the whole spectrum), gathered into the triangle read. The
-    # values' terms alone stay defined at repeated eigenvalues: G is formed only when the
-    # vectors received a gradient.
-    (grad_values, grad_vectors), (values, vectors) = grad_outs, outs
+def _pulled(wrt_b, grad_values, grad_y, values, y, basis):
+    # The type-1 gradient: Ā' = Y·diag(w̄)·Yᵀ + W·(G∘K)·Yᵀ, and
+    # B̄ = −Y·(diag(w̄∘λ) + ½·I∘Yᵀ·Ȳ)·Yᵀ − W·((G∘K)·Λ)·Yᵀ, with K = Wᵀ·Ȳ (W = Y for the whole
+    # spectrum). The values' terms alone stay defined at repeated eigenvalues: G is formed
+    # only when the vectors received a gradient.
     scale = -shape.expand_dims(values, -2) if wrt_b else 1
     own = 0 if grad_values is None else _diagonal_matrix(grad_values) * scale
     grad = 0
-    if grad_vectors is not None:
-        basis, basis_values, mask = _basis(a, b, values, vectors, params)
-        coupling = _inverse_gaps(values, basis_values, mask) * matmul(basis.mT, grad_vectors)
-        grad = matmul(matmul(basis, coupling * scale), vectors.mT)
+    if grad_y is not None:
+        basis, basis_values, mask = basis()
+        coupling = _inverse_gaps(values, basis_values, mask) * matmul(basis.mT, grad_y)
+        grad = matmul(matmul(basis, coupling * scale), y.mT)
         if wrt_b:
-            own = own - 0.5 * _diagonal_matrix(reductions.sum(vectors * grad_vectors, axis=-2))
-    if grad_values is not None or (wrt_b and grad_vectors is not None):
-        grad = grad + matmul(matmul(vectors, own), vectors.mT)
+            own = own - 0.5 * _diagonal_matrix(reductions.sum(y * grad_y, axis=-2))
+    if grad_values is not None or (wrt_b and grad_y is not None):
+        grad = grad + matmul(matmul(y, own), y.mT)
+    return grad
+
+
+def _eigh_vjp(wrt_b, grad_outs, outs, a, b, **params):
+    # Types 2 and 3 pass Ā' on through A' = B·A·B; type 3's X = B·Y gives Ȳ = B·X̄, B̄ += X̄·Yᵀ.
+    (grad_values, grad_vectors), (values, vectors) = grad_outs, outs
+    _, b_sym, y, a_sym = _type_one(a, b, vectors, params)
+    through_b = b is not None and params["type"] != 1
+    grad_y = grad_vectors
+    if grad_vectors is not None and through_b and params["type"] == 3:
+        grad_y = matmul(b_sym, grad_vectors)
+    basis = lambda: _basis(a, b, b_sym, values, y, params)  # noqa: E731 -- formed on demand
+    if not wrt_b or through_b:
+        grad_a_one = _pulled(False, grad_values, grad_y, values, y, basis)
+    if not wrt_b:
+        grad = matmul(matmul(b_sym, grad_a_one), b_sym) if through_b else grad_a_one
+    else:
+        grad = _pulled(True, grad_values, grad_y, values, y, basis)
+        if through_b:
+            grad = grad + matmul(matmul(grad_a_one, b_sym), a_sym) + matmul(
+                matmul(a_sym, b_sym), grad_a_one)
+            if params["type"] == 3 and grad_vectors is not None:
+                grad = grad + matmul(grad_vectors, y.mT)
     return triangle_adjoint((grad + grad.mT) * 0.5, params["lower"])
 
 
-def _eigh_jvp(wrt_b, x_dot, outs, a, b, **params):
-    # With M = A (or B): λ̇ = diag(Vᵀ·Ṁ·V) (or −λ∘that), V̇ = W·(G∘Wᵀ·Ṁ·V) (or
-    # −W·((G∘Wᵀ·Ṁ·V)·Λ) − ½·V·diag(Vᵀ·Ṁ·V)).
-    values, vectors = outs
-    moved = matmul(symmetric_from_triangle(x_dot, params["lower"]), vectors)
-    diagonal = reductions.sum(vectors * moved, axis=-2)
-    basis, basis_values, mask = _basis(a, b, values, vectors, params)
+def _pushed(wrt_b, m_dot, values, y, basis, vectors_too):
+    # The type-1 tangent for Ṁ = Ȧ' (or Ḃ): λ̇ = diag(Yᵀ·Ṁ·Y) (or −λ∘that), Ẏ = W·(G∘Wᵀ·Ṁ·Y)
+    # (or −W·((G∘Wᵀ·Ṁ·Y)·Λ) − ½·Y·diag(Yᵀ·Ṁ·Y)).
+    moved = matmul(m_dot, y)
+    diagonal = reductions.sum(y * moved, axis=-2)
+    values_dot = -values * diagonal if wrt_b else diagonal
+    if not vectors_too:
+        return values_dot, None
+    basis, basis_values, mask = basis()
     coupling = _inverse_gaps(values, basis_values, mask) * matmul(basis.mT, moved)
     if not wrt_b:
-        return diagonal, matmul(basis, coupling)
+        return values_dot, matmul(basis, coupling)
     row = shape.expand_dims(values, -2)
-    return -values * diagonal, (-matmul(basis, coupling * row)
-                                - 0.5 * vectors * shape.expand_dims(diagonal, -2))
+    return values_dot, -matmul(basis, coupling * row) - 0.5 * y * shape.expand_dims(diagonal, -2)
+
+
+def _eigh_jvp(wrt_b, x_dot, outs, a, b, vectors_too=True, **params):
+    values, vectors = outs
+    _, b_sym, y, a_sym = _type_one(a, b, vectors, params)
+    through_b = b is not None and params["type"] != 1
+    m_dot = symmetric_from_triangle(x_dot, params["lower"])
+    basis = lambda: _basis(a, b, b_sym, values, y, params)  # noqa: E731 -- formed on demand
+    if not wrt_b:
+        a_dot_one = matmul(matmul(b_sym, m_dot), b_sym) if through_b else m_dot
+        values_dot, y_dot = _pushed(False, a_dot_one, values, y, basis, vectors_too)
+    else:
+        values_dot, y_dot = _pushed(True, m_dot, values, y, basis, vectors_too)
+        if through_b:  # Ȧ' = Ḃ·A·B + B·A·Ḃ
+            product = matmul(matmul(m_dot, a_sym), b_sym)
+            more = _pushed(False, product + product.mT, values, y, basis, vectors_too)
+            values_dot = values_dot + more[0]
+            y_dot = None if y_dot is None else y_dot + more[1]
+    if y_dot is not None and through_b and params["type"] == 3:
+        y_dot = matmul(b_sym, y_dot) + (matmul(m_dot, y) if wrt_b else 0)
+    return values_dot, y_dot
 
 
 def _eigh(a, b, **params):
@@ -102,15 +164,13 @@ _eigh_op = multiple_outputs(
 
 
 def _eigenvalues_vjp(wrt_b, grad_out, out, a, b, **params):
-    values, vectors = _eigh_op(a, b, **params)
-    return _eigh_vjp(wrt_b, (grad_out, None), (values, vectors), a, b, **params)
+    outs = _eigh_op(a, b, **params)
+    return _eigh_vjp(wrt_b, (grad_out, None), outs, a, b, **params)
 
 
 def _eigenvalues_jvp(wrt_b, x_dot, out, a, b, **params):
-    _, vectors = _eigh_op(a, b, **params)
-    diagonal = reductions.sum(vectors * matmul(symmetric_from_triangle(x_dot, params["lower"]),
-                                               vectors), axis=-2)
-    return -out * diagonal if wrt_b else diagonal
+    outs = _eigh_op(a, b, **params)
+    return _eigh_jvp(wrt_b, x_dot, outs, a, b, vectors_too=False, **params)[0]
 
 
 # The values alone are a primitive of their own: SciPy skips the vectors for them, and its
@@ -131,16 +191,17 @@ def eigh(a, b=None, *, lower=True, eigvals_only=False, overwrite_a=False, overwr
     """(w, v): eigenvalues (ascending) and eigenvectors of A·v = λ·B·v, as
     ``scipy.linalg.eigh``; w alone with ``eigvals_only=True``.
 
-    A (and B) are symmetric, B positive definite; B = I when not given. SciPy reads one
+    A (and B) are symmetric, B positive definite; B = I when not given. ``type=2`` solves
+    A·B·v = λ·v and ``type=3`` B·A·v = λ·v, as in SciPy. SciPy reads one
     triangle of each (lower by default, upper with ``lower=False``): the gradient flows into
     that triangle alone (an off-diagonal entry there stands for both a_ij and a_ji). The
-    eigenvectors are B-orthonormal; each one's sign is arbitrary, so differentiate what does
+    eigenvectors are normalized as SciPy's (vᵀ·B·v = 1, or vᵀ·B⁻¹·v = 1 for type 3); each
+    one's sign is arbitrary, so differentiate what does
     not depend on it (v·vᵀ, V·diag·Vᵀ, |v|). Their derivative needs distinct eigenvalues: at
     a repeated one it is NaN, with a RuntimeWarning; the eigenvalues' derivative is defined
     there too.
 
     Args:
-        type: 1 (A·v = λ·B·v) is differentiated; 2 and 3 are refused for tensors.
         subset_by_index, subset_by_value: some eigenpairs only, as in SciPy. Their values
             differentiate alone; their vectors move along all the others, so their derivative
             asks SciPy for the whole spectrum.
@@ -149,7 +210,7 @@ def eigh(a, b=None, *, lower=True, eigvals_only=False, overwrite_a=False, overwr
 
     Raises:
         TypeError: for a complex tensor.
-        ValueError: for type 2 or 3 with tensors.
+        ValueError: for a type other than 1, 2 or 3.
 
     Example:
         >>> import chainrule as cr
@@ -159,9 +220,8 @@ def eigh(a, b=None, *, lower=True, eigvals_only=False, overwrite_a=False, overwr
         tensor([1., 3.])
     """
     refuse_complex("eigh", a, b)
-    if type != 1 and (is_tensor(a) or is_tensor(b)):
-        raise ValueError(f"eigh: chainrule differentiates type=1 (A·v = λ·B·v) only, got "
-                         f"type={type!r}")
+    if type not in (1, 2, 3):
+        raise ValueError(f"eigh: type must be 1, 2 or 3, got {type!r}")
     params = dict(lower=bool(lower), type=type, check_finite=check_finite,
                   subset_by_index=subset_by_index, subset_by_value=subset_by_value,
                   driver=driver)
