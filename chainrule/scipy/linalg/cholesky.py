@@ -7,13 +7,12 @@ factor of the symmetric matrix that triangle names, flowing back into that trian
 
 from __future__ import annotations
 
-import numpy as np
 import scipy.linalg
 
 from chainrule.ops.contraction import matmul
 from chainrule.primitive import primitive
 from chainrule.scipy.linalg.triangular import (
-    solve_columns, solve_triangular, symmetric_from_triangle, triangle, triangle_adjoint,
+    gathered, half_diagonal, solve_columns, solve_triangular, symmetric_from_triangle, triangle,
 )
 from chainrule.scipy.real_inputs import refuse_complex
 
@@ -23,28 +22,23 @@ def _lower_factor(out, lower):
     return triangle(out, True) if lower else triangle(out, False).mT
 
 
-def _lower_half_diagonal(m):
-    # Φ(M): the strictly lower triangle of M and half its diagonal.
-    return triangle(m, True, strict=True) + 0.5 * m * np.eye(m.shape[-1], dtype=m.dtype)
-
-
 def _factor_vjp(grad_out, out, a, lower, **params):
     # With L̄ in L's orientation: S̄ = sym(L⁻ᵀ·Φ(Lᵀ·L̄)·L⁻¹) (Murray 2016), gathered into the
     # triangle read. Φ reads L̄'s lower triangle only, so a packed output's other triangle
     # (cho_factor's leftover entries of A) receives nothing.
     factor = _lower_factor(out, lower)
     grad_factor = grad_out if lower else grad_out.mT
-    middle = _lower_half_diagonal(matmul(factor.mT, grad_factor))
+    middle = half_diagonal(matmul(factor.mT, grad_factor))
     left = solve_triangular(factor, middle, trans=1, lower=True)
     grad_s = solve_triangular(factor, left.mT, trans=1, lower=True)
-    return triangle_adjoint((grad_s + grad_s.mT) * 0.5, lower)
+    return gathered(grad_s, lower)
 
 
 def _factor_jvp(a_dot, out, a, lower, **params):
     # L̇ = L·Φ(L⁻¹·Ṡ·L⁻ᵀ) for the symmetric Ṡ that the triangle read names.
     factor = _lower_factor(out, lower)
     half = solve_triangular(factor, symmetric_from_triangle(a_dot, lower), lower=True)
-    factor_dot = matmul(factor, _lower_half_diagonal(
+    factor_dot = matmul(factor, half_diagonal(
         solve_triangular(factor, half.mT, lower=True).mT))
     return factor_dot if lower else factor_dot.mT
 

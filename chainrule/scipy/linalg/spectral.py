@@ -20,7 +20,7 @@ from chainrule.ops.contraction import matmul
 from chainrule.ops.elementwise import comparison, piecewise
 from chainrule.ops.linalg.inverse import solve
 from chainrule.primitive import multiple_outputs, primitive, value_of
-from chainrule.scipy.linalg.triangular import symmetric_from_triangle, triangle_adjoint
+from chainrule.scipy.linalg.triangular import gathered, symmetric_from_triangle
 from chainrule.scipy.real_inputs import refuse_complex
 
 
@@ -109,7 +109,7 @@ def _eigh_vjp(wrt_b, grad_outs, outs, a, b, **params):
                 matmul(a_sym, b_sym), grad_a_one)
             if params["type"] == 3 and grad_vectors is not None:
                 grad = grad + matmul(grad_vectors, y.mT)
-    return triangle_adjoint((grad + grad.mT) * 0.5, params["lower"])
+    return gathered(grad, params["lower"])
 
 
 def _pushed(wrt_b, m_dot, values, y, basis, vectors_too):

@@ -1,13 +1,15 @@
 """Triangular matrices as SciPy reads them: the triangle of A a routine reads, the symmetric
-matrix one triangle names, and solve_triangular, X = op(T)⁻¹·B."""
+matrix one triangle names (and its adjoint), and solve_triangular, X = op(T)⁻¹·B."""
 
 from __future__ import annotations
 
+import numpy as np
 import scipy.linalg
 
 from chainrule.ops import shape
 from chainrule.ops.arrays.triangular import tril, triu
 from chainrule.ops.contraction import matmul
+from chainrule.ops.elementwise import piecewise
 from chainrule.primitive import primitive
 from chainrule.scipy.real_inputs import refuse_complex
 
@@ -24,13 +26,22 @@ def triangle(m, lower, strict=False):
 
 def symmetric_from_triangle(m, lower):
     """The symmetric matrix that the lower (or upper) triangle of ``m`` names."""
-    return triangle(m, lower) + triangle(m, lower, strict=True).mT
+    mask = np.tri(m.shape[-1], dtype=bool)
+    return piecewise.where(mask if lower else mask.T, m, m.mT)
 
 
-def triangle_adjoint(grad, lower):
-    """The adjoint of :func:`symmetric_from_triangle`: ``grad`` gathered into the triangle read
-    (the off-diagonal entry there receives both grad_ij and grad_ji)."""
-    return triangle(grad, lower) + triangle(grad.mT, lower, strict=True)
+def half_diagonal(m, lower=True):
+    """Φ(M): the strictly lower (or upper) triangle of M and half its diagonal, as one product
+    with a constant (the common step of every Cholesky rule, kept to one pass)."""
+    n = m.shape[-1]
+    weights = np.tri(n, k=-1, dtype=m.dtype) + 0.5 * np.eye(n, dtype=m.dtype)
+    return m * (weights if lower else weights.T)
+
+
+def gathered(grad, lower):
+    """The gradient of the triangle read, given G, the gradient of the symmetric matrix it names
+    (taken as sym(G)): Φ(G + Gᵀ), the adjoint of :func:`symmetric_from_triangle` at sym(G)."""
+    return half_diagonal(grad + grad.mT, lower)
 
 
 def transposed(trans):
@@ -112,6 +123,6 @@ def solve_triangular(a, b, trans=0, lower=False, unit_diagonal=False, overwrite_
 
 
 __all__ = [
-    "flipped", "solve_columns", "solve_triangular", "symmetric_from_triangle", "transposed",
-    "triangle", "triangle_adjoint",
+    "flipped", "gathered", "half_diagonal", "solve_columns", "solve_triangular",
+    "symmetric_from_triangle", "transposed", "triangle",
 ]
