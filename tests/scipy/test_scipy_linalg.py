@@ -260,3 +260,22 @@ def test_scipys_own_functions_refuse_a_tensor_that_carries_a_derivative():
     # SciPy converts its inputs to arrays: that would drop the derivative, so it stops instead.
     with pytest.raises(TypeError, match="drop its derivative"):
         cr.grad(lambda a: cr.sum(scipy_linalg.expm(a)))(np.eye(2))
+
+
+def test_jit_replays_generalized_eigh_and_lu():
+    a, b = positive_definite(3), positive_definite(3)
+
+    def f(a, b):
+        values, vectors = linalg.eigh(a, b, type=3, lower=False)
+        return cr.sum(vectors ** 2 * values) + cr.sum(linalg.lu_solve(linalg.lu_factor(a), b))
+
+    grad = cr.grad(f, argnums=(0, 1))
+    for found, expected in zip(cr.jit(grad)(a, b), grad(a, b)):
+        np.testing.assert_allclose(found, expected, rtol=1e-10)
+
+
+def test_block_diag_reads_lists_as_scipy_does():
+    same(linalg.block_diag([1.0, 2.0], [[3.0]]), scipy_linalg.block_diag([1.0, 2.0], [[3.0]]))
+    x = cr.tensor([[1.0, 2.0]], requires_grad=True)
+    cr.sum(linalg.block_diag(x, [[3.0]]) * np.arange(6.0).reshape(2, 3)).backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [[0.0, 1.0]])

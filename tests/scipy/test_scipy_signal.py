@@ -135,3 +135,11 @@ def test_bad_modes_and_complex_tensors_are_refused():
         signal.convolve(cr.tensor(normal(3)), normal(2), mode="middle")
     with pytest.raises(TypeError, match="real arrays only"):
         signal.fftconvolve(cr.tensor(normal(3) + 1j), normal(2))
+
+
+def test_jit_replays_a_boundary_and_its_gradient():
+    x, v = normal(4, 3), normal(2, 2)
+    grad = cr.grad(lambda x, v: cr.sum(signal.correlate2d(x, v, "same", boundary="symm") ** 2),
+                   argnums=(0, 1))
+    for found, expected in zip(cr.jit(grad)(x, v), grad(x, v)):
+        np.testing.assert_allclose(found, expected, rtol=1e-12)

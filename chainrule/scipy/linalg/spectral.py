@@ -24,10 +24,6 @@ from chainrule.scipy.linalg.triangular import gathered, symmetric_from_triangle
 from chainrule.scipy.real_inputs import refuse_complex
 
 
-def _diagonal_matrix(values):
-    return shape.expand_dims(values, -2) * np.eye(values.shape[-1], dtype=values.dtype)
-
-
 def _inverse_gaps(values, basis_values, own):
     # G_jk = 1/(λ_k − μ_j) over the eigenvalues μ of the basis, 0 at λ_k's own; NaN where
     # another eigenvalue equals λ_k (the vectors' derivative is undefined there), with a
@@ -72,20 +68,22 @@ def _basis(a, b, b_sym, values, y, params):
 
 def _pulled(wrt_b, grad_values, grad_y, values, y, basis):
     # The type-1 gradient: Ā' = Y·diag(w̄)·Yᵀ + W·(G∘K)·Yᵀ, and
-    # B̄ = −Y·(diag(w̄∘λ) + ½·I∘Yᵀ·Ȳ)·Yᵀ − W·((G∘K)·Λ)·Yᵀ, with K = Wᵀ·Ȳ (W = Y for the whole
+    # B̄ = −Y·diag(w̄∘λ + ½·diag(Yᵀ·Ȳ))·Yᵀ − W·((G∘K)·Λ)·Yᵀ, with K = Wᵀ·Ȳ (W = Y for the whole
     # spectrum). The values' terms alone stay defined at repeated eigenvalues: G is formed
     # only when the vectors received a gradient.
-    scale = -shape.expand_dims(values, -2) if wrt_b else 1
-    own = 0 if grad_values is None else _diagonal_matrix(grad_values) * scale
+    scale = -values if wrt_b else 1
+    own = 0 if grad_values is None else grad_values * scale  # the diagonal between Y and Yᵀ
     grad = 0
     if grad_y is not None:
         basis, basis_values, mask = basis()
         coupling = _inverse_gaps(values, basis_values, mask) * matmul(basis.mT, grad_y)
-        grad = matmul(matmul(basis, coupling * scale), y.mT)
         if wrt_b:
-            own = own - 0.5 * _diagonal_matrix(reductions.sum(y * grad_y, axis=-2))
+            coupling = coupling * shape.expand_dims(scale, -2)
+        grad = matmul(matmul(basis, coupling), y.mT)
+        if wrt_b:
+            own = own - 0.5 * reductions.sum(y * grad_y, axis=-2)
     if grad_values is not None or (wrt_b and grad_y is not None):
-        grad = grad + matmul(matmul(y, own), y.mT)
+        grad = grad + matmul(y * shape.expand_dims(own, -2), y.mT)
     return grad
 
 
