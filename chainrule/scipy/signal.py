@@ -13,8 +13,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.signal
 
-from chainrule.ops import joining, shape
-from chainrule.ops import indexing
+from chainrule.ops import indexing, joining, shape
 from chainrule.ops.indexing import flip
 from chainrule.primitive import is_tensor, primitive
 from chainrule.scipy.real_inputs import refuse_complex
