@@ -161,6 +161,16 @@ def test_one_by_one_matrices_are_scalars():
         assert cr.gradcheck(fn, np.array([[x]]), order=2)
 
 
+def test_empty_matrices_have_empty_gradients():
+    empty = np.zeros((0, 0))
+    for fn in (linalg.expm, linalg.cholesky, linalg.sqrtm, lambda a: linalg.eigh(a)[0],
+               lambda a: linalg.eigh(a)[1], lambda a: linalg.lu_factor(a)[0],
+               lambda a: linalg.cho_factor(a)[0], lambda a: linalg.solve_sylvester(a, a, a),
+               lambda a: linalg.lu_solve(linalg.lu_factor(a), np.zeros(0)),
+               lambda a: linalg.solve_triangular(a, np.zeros((0, 2)))):
+        assert cr.grad(lambda a, fn=fn: cr.sum(fn(a)))(empty).shape == (0, 0)
+
+
 def test_eigh_values_gradient_stays_defined_at_repeated_eigenvalues():
     grad = cr.grad(lambda a: cr.sum(linalg.eigh(a, eigvals_only=True)))(np.eye(3))
     np.testing.assert_allclose(grad, np.eye(3), atol=1e-12)

@@ -23,6 +23,8 @@ from chainrule.scipy.real_inputs import refuse_complex
 def _pivot_order(piv):
     """The order of A's rows after LAPACK's swaps, P·A = A[order] = L·U: ints (..., n)."""
     piv = np.asarray(value_of(piv))
+    if piv.size == 0:
+        return np.zeros(piv.shape, dtype=np.intp)
     orders = []
     for swaps in piv.reshape(-1, piv.shape[-1]).tolist():
         order = list(range(len(swaps)))
