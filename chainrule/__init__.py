@@ -14,7 +14,7 @@ Example:
 
 import importlib
 
-from chainrule import linalg
+from chainrule import fft, linalg
 from chainrule import tensor_methods  # noqa: F401  (sets Tensor's operators and methods)
 from chainrule._version import __version__
 from chainrule.modes import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
@@ -36,6 +36,13 @@ from chainrule.ops import (  # array manipulation
     diagonal, dsplit, dstack, fliplr, flipud, hsplit, hstack, linspace, partition, rollaxis,
     rot90, row_stack, select, sort, tril, triu, vsplit, vstack,
 )
+from chainrule.ops import (  # NumPy's math and statistics functions
+    average, corrcoef, cov, cross, deg2rad, degrees, diff, fmax, fmin, gradient, kron,
+    logaddexp2, median, nan_to_num, nancumprod, nancumsum, nanmax, nanmean, nanmedian, nanmin,
+    nanpercentile, nanprod, nanquantile, nanstd, nansum, nanvar, percentile, quantile, rad2deg,
+    radians, sinc, interp,
+)
+from chainrule.ops import angle, conj, conjugate, imag, real, real_if_close
 from chainrule.primitive import Primitive, primitive
 from chainrule.random import manual_seed
 from chainrule.tensor import Tensor, is_tensor, tensor
@@ -43,8 +50,10 @@ from chainrule.testing import gradcheck
 # Eager, not lazy: the package chainrule.jit would otherwise shadow the function cr.jit.
 from chainrule.jit import TraceError, jit  # isort: skip
 from chainrule.transforms import (
-    grad, hessian, hvp, jacfwd, jacobian, jacrev, jvp, value_and_grad, vjp,
+    custom_jvp, custom_vjp, grad, hessian, hvp, jacfwd, jacobian, jacrev, jvp, value_and_grad,
+    vjp,
 )
+from chainrule import flatten_util, tree  # trees of values and flat vectors, for users
 
 _LAZY_SUBMODULES = ("nn", "optim", "data", "train", "checkpoint")
 # Functions of the layers above the core, by name: (module, attribute).
@@ -54,6 +63,7 @@ _LAZY_FUNCTIONS = {
     "detect_anomaly": ("chainrule.explanation", "detect_anomaly"),
     "AnomalyError": ("chainrule.explanation", "AnomalyError"),
     "draw_graph": ("chainrule.explanation", "draw_graph"),
+    "plot_derivative": ("chainrule.explanation", "plot_derivative"),
 }
 
 
@@ -77,6 +87,7 @@ __all__ = [
     # transforms and checking
     "grad", "value_and_grad", "vjp", "jvp", "jacobian", "jacrev", "jacfwd", "hessian", "hvp",
     "jit", "TraceError", "gradcheck", "primitive", "Primitive", "manual_seed",
+    "custom_vjp", "custom_jvp", "tree", "flatten_util",
     # elementwise
     "add", "subtract", "multiply", "divide", "negative", "power", "reciprocal", "square", "sqrt",
     "cbrt", "abs", "sign", "copy", "astype", "mod", "fmod", "exp", "exp2", "expm1", "log",
@@ -84,10 +95,12 @@ __all__ = [
     "arccos", "arctan", "arctan2", "hypot", "sinh", "cosh", "tanh", "arcsinh", "arccosh",
     "arctanh", "where", "maximum", "minimum", "clip", "relu", "leaky_relu", "sigmoid", "elu",
     "gelu", "softplus",
+    # complex numbers
+    "real", "imag", "conj", "conjugate", "angle", "real_if_close",
     # reductions
     "sum", "mean", "prod", "max", "min", "var", "std", "logsumexp", "cumsum", "cumprod",
     # linear algebra
-    "matmul", "dot", "vdot", "inner", "outer", "tensordot", "einsum", "trace", "linalg",
+    "matmul", "dot", "vdot", "inner", "outer", "tensordot", "einsum", "trace", "linalg", "fft",
     # shape
     "reshape", "ravel", "transpose", "swapaxes", "moveaxis", "squeeze", "expand_dims",
     "broadcast_to", "concatenate", "stack", "split", "flip", "roll", "tile", "repeat", "pad",
@@ -101,5 +114,10 @@ __all__ = [
     "equal", "not_equal", "less", "less_equal", "greater", "greater_equal", "logical_not",
     "logical_and", "logical_or", "logical_xor", "isnan", "isinf", "isfinite", "floor", "ceil",
     "round", "trunc", "floor_divide", "argmax", "argmin", "all", "any",
+    # math and statistics
+    "deg2rad", "rad2deg", "degrees", "radians", "sinc", "fmax", "fmin", "logaddexp2",
+    "nan_to_num", "diff", "gradient", "kron", "cross", "median", "percentile", "quantile",
+    "average", "cov", "corrcoef", "nansum", "nanmean", "nanprod", "nanmax", "nanmin", "nanstd",
+    "nanvar", "nanmedian", "nanpercentile", "nanquantile", "nancumsum", "nancumprod", "interp",
     "nn", "optim", "data", "train", "checkpoint", "__version__",
 ]

@@ -18,16 +18,10 @@ is differentiated as written. Under jit the trace refuses every escape on its ow
 
 from __future__ import annotations
 
-import linecache
 import os
-import sys
 
-import numpy as np
-
+from chainrule.call_sites import user_call_site
 from chainrule.engine_state import current
-
-_PACKAGE = os.path.dirname(os.path.abspath(__file__))
-_NUMPY = os.path.dirname(os.path.abspath(np.__file__))
 
 _FIX = (
     "build arrays of tensors with chainrule (cr.array([x, y]), cr.stack), or write "
@@ -79,22 +73,11 @@ def _carried(tensor):
 def _converting_call():
     """Where the conversion happens, as the user wrote it ("at f.py, line 3 (code): "), and
     the public NumPy function it went through, if one is on the stack (else None)."""
-    frame = sys._getframe(2)
-    numpy_function = None
-    while frame is not None:
-        filename = os.path.abspath(frame.f_code.co_filename)
-        if filename.startswith(_NUMPY):
-            numpy_function = frame.f_code.co_name
-        elif not filename.startswith(_PACKAGE):
-            break
-        frame = frame.f_back
-    if numpy_function is not None and numpy_function.startswith("_"):
-        numpy_function = None
-    if frame is None:
-        return "", numpy_function
-    line = linecache.getline(frame.f_code.co_filename, frame.f_lineno).strip()
-    where = f"at {os.path.basename(frame.f_code.co_filename)}, line {frame.f_lineno}"
-    return (f"{where} ({line}): " if line else f"{where}: "), numpy_function
+    site = user_call_site(skip=2)
+    if site is None:
+        return "", None
+    where = f"at {os.path.basename(site.filename)}, line {site.line}"
+    return (f"{where} ({site.code}): " if site.code else f"{where}: "), site.numpy_function
 
 
 __all__ = ["refuse_to_array", "refuse_to_number"]

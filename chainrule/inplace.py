@@ -31,7 +31,11 @@ def update(x, op, other):
     """``x op= other``: returns the tensor that the name should now refer to."""
     if _records(x, other):
         _refuse_leaf(x)
-        return op(snapshot(x), other)
+        out = op(snapshot(x), other)
+        # The name now refers to out; the old object keeps the old array. Whatever still
+        # refers to it (an alias, or the tensor this one views) must not be read as current.
+        _written_as(x, out)
+        return out
     other_data = other._data if isinstance(other, Tensor) else other
     data = x._data
     if isinstance(data, np.ndarray):
@@ -48,8 +52,14 @@ def setitem(x, index, value):
     index = indexing.normalize_index(index)
     if _records(x, value):
         _refuse_leaf(x)
+        if isinstance(value, Tensor) and x._written_as is value:
+            x._written_as = None  # A[i] op= v: the view's write comes back into its tensor
         out = indexing.setitem(snapshot(x), value, index=index)
+        base = x._base
         x._data, x.node, x.tangents, x._base = out._data, out.node, out.tangents, None
+        x._rebinds += 1  # views taken before now hold the old array
+        if base is not None:
+            base._written_as = x  # written through a view: the tensor viewed is now stale
         mark_written(x)
         return
     value_data = value._data if isinstance(value, Tensor) else value
@@ -60,6 +70,14 @@ def setitem(x, index, value):
         array[index] = value_data
         x._data = array[()]
     mark_written(x)
+
+
+def _written_as(x, out):
+    if x._base is not None:
+        x._base._written_as = out  # A[i] op= v: cleared by the setitem on A that follows
+    else:
+        x._rebinds += 1
+        x._written_as = out
 
 
 def snapshot(x):

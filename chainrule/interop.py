@@ -1,30 +1,22 @@
 """NumPy calling chainrule: ``np.sin(t)``, ``np.sum(t)``, ``array @ t`` dispatch to chainrule ops.
 
-A NumPy function that chainrule does not differentiate refuses a tensor that requires grad
-(a plain array back would silently drop the graph); on other tensors it runs on the values.
+Which NumPy function is differentiable, value-only or refused is declared once, in
+:mod:`chainrule.numpy_coverage`. A refused one refuses a tensor that requires grad (a plain
+array back would silently drop the graph); on other tensors it runs on the values.
 """
 
 from __future__ import annotations
 
-from chainrule import linalg, ops
-from chainrule.tensor import Tensor
+from chainrule import numpy_coverage, ops
 from chainrule.modes import refuse_escape
+from chainrule.numpy_coverage import (
+    DIFFERENTIABLE, STATIC_KINDS, VALUE_ONLY, classify, dispatch_name, refusal,
+)
+from chainrule.tensor import Tensor
 
-# NumPy ufunc name -> chainrule name, where they differ.
-_UFUNC_ALIASES = {
-    "absolute": "abs", "fabs": "abs", "true_divide": "divide", "remainder": "mod",
-    "positive": "positive", "conjugate": "positive", "bitwise_not": "logical_not",
-}
-# NumPy functions that only look at values and give nothing to differentiate.
-_VALUE_ONLY = {
-    "shape", "ndim", "size", "result_type", "allclose", "isclose", "array_equal",
-    "array_equiv", "argmax", "argmin", "argsort", "nonzero", "count_nonzero", "iscomplexobj",
-    "isrealobj", "may_share_memory", "shares_memory", "searchsorted", "zeros_like",
-    "ones_like", "empty_like", "full_like", "array_repr", "array_str", "copyto", "all", "any",
-    "isnan", "isinf", "isfinite", "sign", "signbit", "unique", "histogram", "bincount",
-    "digitize", "argwhere", "flatnonzero", "can_cast", "min_scalar_type", "save", "savez",
-    "printoptions",
-}
+_METHOD_HINT = ("of the ufunc methods chainrule differentiates reduce (add, multiply, maximum, "
+                "minimum, logaddexp), accumulate (add, multiply) and outer; for the others use "
+                "chainrule's reductions (cr.sum, cr.max), cr.cumsum or broadcasting")
 _functions = {}
 
 
@@ -36,16 +28,21 @@ _ACCUMULATE = {"add": "cumsum", "multiply": "cumprod"}
 
 def array_ufunc(ufunc, method, inputs, kwargs):
     """``Tensor.__array_ufunc__``: route a ufunc call to the chainrule op of that name."""
-    op = _lookup(_UFUNC_ALIASES.get(ufunc.__name__, ufunc.__name__))
-    if method == "__call__" and op is not None and not kwargs:
+    name = ufunc.__name__
+    kind, _, op = _classified(name, ufunc)
+    if method == "__call__" and not kwargs and kind in (DIFFERENTIABLE, VALUE_ONLY) and op:
         return op(*inputs)
     if method != "__call__":
-        routed = _ufunc_method(ufunc.__name__, method, op, inputs, kwargs)
+        routed = _ufunc_method(name, method, op, inputs, kwargs)
         if routed is not None:
             return routed
-    return _values_only(f"numpy.{ufunc.__name__}" + ("" if method == "__call__" else f".{method}"),
-                        getattr(ufunc, method), inputs, kwargs,
-                        hint="with out=, where= or dtype= arguments" if kwargs else None)
+    if kind == VALUE_ONLY and method != "at" and "out" not in kwargs:
+        _refuse_traced((inputs, kwargs), f"numpy.{name}")
+        return getattr(ufunc, method)(*_unwrap(inputs), **_unwrap(kwargs))
+    label = name if method == "__call__" else f"{name}.{method}"
+    hint = _METHOD_HINT if method != "__call__" else (
+        "with out=, where= or dtype= arguments" if kwargs else None)
+    return _values_only(label, getattr(ufunc, method), inputs, kwargs, hint=hint)
 
 
 def _ufunc_method(name, method, op, inputs, kwargs):
@@ -64,27 +61,36 @@ def _ufunc_method(name, method, op, inputs, kwargs):
 
 
 def array_function(func, args, kwargs):
-    """``Tensor.__array_function__``: route a NumPy function to chainrule's of the same name."""
-    name = _qualified(func)
-    if name not in _functions:
-        _functions[name] = _lookup(name)
-    fn = _functions[name]
-    if fn is not None:
-        return fn(*args, **kwargs)
-    if func.__name__ in _VALUE_ONLY:
+    """``Tensor.__array_function__``: route a NumPy function to chainrule's of the same name,
+    run a value-only one on the values, and refuse the others a tensor that requires grad."""
+    name = dispatch_name(func)
+    kind, detail, op = _classified(name, func)
+    if op is not None:
+        return op(*args, **kwargs)
+    if kind == VALUE_ONLY:
+        reaching = numpy_coverage.value_arguments(name, func, args, kwargs)
+        if _requires_grad(reaching):
+            raise TypeError(refusal(name, hint="the values of a tensor passed to it reach its "
+                                               "result"))
+        if detail not in STATIC_KINDS:
+            _refuse_traced((args, kwargs), f"numpy.{name}")
         return func(*_unwrap(args), **_unwrap(kwargs))
-    return _values_only(f"numpy.{name}", func, args, kwargs)
+    return _values_only(name, func, args, kwargs)
+
+
+def _classified(name, func):
+    # (class, kind or reason, the chainrule op it dispatches to or None), once per function.
+    if name not in _functions:
+        kind, detail = classify(name, func)
+        op = numpy_coverage.resolve(name) if kind in (DIFFERENTIABLE, VALUE_ONLY) else None
+        _functions[name] = kind, detail, op
+    return _functions[name]
 
 
 def _values_only(name, func, args, kwargs, hint=None):
     if _requires_grad(args) or _requires_grad(kwargs):
-        raise TypeError(
-            f"{name} is not differentiable in chainrule{' ' + hint if hint else ''}, and a "
-            "tensor that requires grad was passed to it. Use the chainrule op of the same name "
-            "if there is one, declare your own with chainrule.primitive(...), or call it on "
-            "x.detach() if no gradient should flow through it"
-        )
-    _refuse_traced((args, kwargs), name)
+        raise TypeError(refusal(name, hint))
+    _refuse_traced((args, kwargs), f"numpy.{name}")
     return func(*_unwrap(args), **_unwrap(kwargs))
 
 
@@ -98,21 +104,6 @@ def _refuse_traced(value, name):
             _refuse_traced(v, name)
     elif isinstance(value, dict):
         _refuse_traced(list(value.values()), name)
-
-
-def _qualified(func):
-    module = getattr(func, "__module__", "") or ""
-    prefix = "linalg." if module.endswith("linalg") else ""
-    return prefix + func.__name__
-
-
-def _lookup(name):
-    # The public ops under NumPy's names: chainrule.ops and chainrule.linalg hold them all.
-    namespace, _, name = name.rpartition(".")
-    module = {"": ops, "linalg": linalg}.get(namespace)
-    if module is None or name not in module.__all__:
-        return None
-    return getattr(module, name)
 
 
 def _requires_grad(value):

@@ -36,7 +36,11 @@ class Tensor:
         tensor([2., 4., 6.])
     """
 
-    __slots__ = ("_data", "node", "grad", "tangents", "_version", "_base", "__weakref__")
+    # _rebinds counts the recorded in-place writes that gave this object a new array; a view
+    # (_base) keeps the count it saw (_seen_rebinds). _written_as is set while the object no
+    # longer holds its value (see chainrule.inplace).
+    __slots__ = ("_data", "node", "grad", "tangents", "_version", "_base", "_rebinds",
+                 "_seen_rebinds", "_written_as", "__weakref__")
 
     # NumPy gives our __array_ufunc__ precedence over ndarray's binary operators.
     __array_priority__ = 1000
@@ -54,6 +58,8 @@ class Tensor:
         self.tangents = None
         self._version = 0
         self._base = None
+        self._rebinds = 0
+        self._written_as = None
         if requires_grad:
             self.requires_grad = True
 
@@ -125,6 +131,7 @@ class Tensor:
         """The same values (shared memory) as a tensor that requires no grad."""
         out = wrap(self._data, detached_node(self.node))
         out._base = self._base if self._base is not None else self
+        out._seen_rebinds = out._base._rebinds
         return out
 
     def numpy(self):
@@ -236,6 +243,8 @@ def wrap(data, node=None):
     t.tangents = None
     t._version = 0
     t._base = None
+    t._rebinds = 0
+    t._written_as = None
     return t
 
 
@@ -246,7 +255,28 @@ def view_of(out, x):
         data = out._data.base
         if data is not None and (data is x._data or data is getattr(x._data, "base", None)):
             out._base = x._base if x._base is not None else x
+            out._seen_rebinds = out._base._rebinds
     return out
+
+
+def is_stale(t):
+    """Whether ``t`` no longer holds the value NumPy's semantics give it: a view of a tensor
+    written in place since (while recorded), or a tensor written through a view or rebound by
+    ``+=`` while an alias still refers to it."""
+    base = t._base
+    return t._written_as is not None or (base is not None and base._rebinds != t._seen_rebinds)
+
+
+def refuse_stale(t):
+    """Raise the error for a stale tensor (see :func:`is_stale`)."""
+    raise RuntimeError(
+        "this tensor no longer holds its value: it is a view (a slice, transpose or reshape) or "
+        "an alias of a tensor that was written in place while derivatives were recorded, or it "
+        "was itself written through a view, and recorded writes give the written tensor a new "
+        "array rather than changing shared memory. Write into the tensor itself and take views "
+        "after the write (A[1:] = A[1:] * 2 rather than v = A[1:]; v *= 2), or use out-of-place "
+        "ops (y = y + 1)"
+    )
 
 
 def is_tensor(x):

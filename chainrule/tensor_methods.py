@@ -13,7 +13,7 @@ from chainrule.autodiff import reverse
 from chainrule.ops import contraction, cumulative, indexing, joining, reductions, statistics
 from chainrule.ops import shape as shape_ops
 from chainrule.ops.elementwise import (
-    activations, arithmetic, comparison, exponential, hyperbolic, piecewise,
+    activations, arithmetic, comparison, complex_parts, exponential, hyperbolic, piecewise,
 )
 from chainrule.primitive import record
 from chainrule.tensor import Tensor
@@ -252,7 +252,18 @@ class TensorMethods:
         return arithmetic.copy(self)
 
     def conj(self):
-        return self
+        return complex_parts.conj(self)
+
+    def conjugate(self):
+        return complex_parts.conj(self)
+
+    @property
+    def real(self):
+        return complex_parts.real(self)
+
+    @property
+    def imag(self):
+        return complex_parts.imag(self)
 
     def exp(self):
         return exponential.exp(self)

@@ -354,19 +354,27 @@ def positive_definite(*shape):
     return a @ np.swapaxes(a, -1, -2) + shape[-1] * np.eye(shape[-1])
 
 
+@pytest.mark.parametrize("upper", [False, True])
 @pytest.mark.parametrize("shape", [(3, 3), (2, 3, 3), (0, 0)])
-def test_cholesky_matches_numpy_and_its_gradient_is_symmetric(shape):
+def test_cholesky_matches_numpy_and_its_gradient_fills_the_triangle_it_reads(shape, upper):
+    # NumPy reads one triangle: an entry of the other has no effect, so its gradient is 0.
     a = positive_definite(*shape)
-    np.testing.assert_allclose(values(linalg.cholesky(cr.tensor(a))), np.linalg.cholesky(a))
-    grad = values(gradient(linalg.cholesky, a))
-    np.testing.assert_allclose(grad, np.swapaxes(grad, -1, -2))
+    a = a + np.triu(normal(*shape), 1) if shape[-1] and not upper else a
+    np.testing.assert_array_equal(values(linalg.cholesky(cr.tensor(a), upper=upper)),
+                                  np.linalg.cholesky(a, upper=upper))
+    grad = values(gradient(lambda t: linalg.cholesky(t, upper=upper), a))
+    unread = np.triu(grad, 1) if not upper else np.tril(grad, -1)
+    np.testing.assert_array_equal(unread, 0.0)
 
 
 def test_cholesky_gradient_of_the_diagonal_product_is_half_the_inverse():
     # log det A = 2·Σ log L_ii, whose gradient is A⁻¹; so that of Σ log L_ii is A⁻¹/2.
     a = positive_definite(3, 3)
+    # Folded into the lower triangle cholesky reads: off the diagonal, an entry stands for
+    # itself and its mirror, so it carries both halves.
     grad = gradient(lambda t: cr.log(einsum("ii->i", linalg.cholesky(t))), a)
-    np.testing.assert_allclose(values(grad), np.linalg.inv(a) / 2)
+    inverse = np.linalg.inv(a)
+    np.testing.assert_allclose(values(grad), np.tril(inverse, -1) + np.diag(np.diag(inverse)) / 2)
 
 
 @pytest.mark.parametrize("shape", [(3, 3), (2, 4, 4), (0, 0)])
@@ -380,12 +388,16 @@ def test_eigh_matches_numpy(shape):
     np.testing.assert_allclose(values(linalg.eigvalsh(cr.tensor(a))), expected.eigenvalues)
 
 
-def test_eigenvalue_gradient_is_the_outer_product_of_eigenvectors():
+def test_eigenvalue_gradient_is_the_eigenvector_outer_product_folded_into_the_lower_triangle():
+    # eigh reads the lower triangle only: an entry below the diagonal stands for itself and its
+    # mirror image, so it receives both halves of the symmetric gradient v·vᵀ.
     a = normal(3, 3)
     a = a + a.T
     _, v = np.linalg.eigh(a)
     grad = gradient(lambda t: linalg.eigh(t)[0][2], a)
-    np.testing.assert_allclose(values(grad), np.outer(v[:, 2], v[:, 2]), atol=1e-12)
+    outer_product = np.outer(v[:, 2], v[:, 2])
+    expected = np.tril(2 * outer_product) - np.diag(np.diag(outer_product))
+    np.testing.assert_allclose(values(grad), expected, atol=1e-12)
 
 
 def test_eigenvalue_gradient_is_defined_at_repeated_eigenvalues():
@@ -398,31 +410,49 @@ def test_eigenvector_gradient_at_repeated_eigenvalues_warns_and_is_nan():
     _, vectors = linalg.eigh(t)
     with pytest.warns(RuntimeWarning, match="repeated values"):
         cr.sum(vectors * vectors).backward()
-    assert np.isnan(values(t.grad)).all()
+    lower = np.tri(3, dtype=bool)
+    assert np.isnan(values(t.grad)[lower]).all()
+    assert (values(t.grad)[~lower] == 0).all()  # the unread triangle has no derivative
 
 
 @pytest.mark.parametrize("shape", [(3, 4), (4, 3), (2, 3, 3), (3, 0)])
 def test_svd_matches_numpy(shape):
     a = normal(*shape)
-    u, s, vh = linalg.svd(cr.tensor(a))
+    for full in (True, False):  # NumPy's default, and the reduced SVD
+        u, s, vh = linalg.svd(cr.tensor(a), full_matrices=full)
+        for found, reference in zip((u, s, vh), np.linalg.svd(a, full_matrices=full),
+                                    strict=True):
+            np.testing.assert_allclose(values(found), reference)
     expected = np.linalg.svd(a, full_matrices=False)
-    for found, reference in zip((u, s, vh), expected, strict=True):
-        np.testing.assert_allclose(values(found), reference)
     np.testing.assert_allclose(values(linalg.svd(cr.tensor(a), compute_uv=False)), expected.S)
     np.testing.assert_allclose(values(linalg.svdvals(cr.tensor(a))), expected.S)
+
+
+def test_the_full_svd_of_a_non_square_matrix_has_values_but_no_derivative():
+    a = normal(3, 4)
+    np.testing.assert_allclose(values(linalg.svd(cr.tensor(a))[2]), np.linalg.svd(a)[2])
+    with pytest.raises(ValueError, match="full_matrices=False"):
+        gradient(lambda t: linalg.svd(t)[1], a)
+    with pytest.raises(ValueError, match="hermitian=False"):
+        gradient(lambda t: linalg.svd(t, hermitian=True)[1], a @ a.T)
+    np.testing.assert_allclose(values(linalg.svd(cr.tensor(a @ a.T), hermitian=True)[1]),
+                               np.linalg.svd(a @ a.T, hermitian=True)[1])
 
 
 def test_singular_value_gradient_is_the_outer_product_of_singular_vectors():
     a = normal(3, 4)
     u, _, vh = np.linalg.svd(a, full_matrices=False)
-    grad = gradient(lambda t: linalg.svd(t)[1][0], a)
+    grad = gradient(lambda t: linalg.svd(t, full_matrices=False)[1][0], a)
     np.testing.assert_allclose(values(grad), np.outer(u[:, 0], vh[0]), atol=1e-12)
 
 
-def test_svd_full_matrices_of_a_non_square_matrix_is_refused():
+def test_svd_full_matrices_of_a_non_square_matrix_is_refused_where_a_derivative_is_needed():
     with pytest.raises(ValueError, match="full_matrices=False"):
-        linalg.svd(np.ones((3, 2)), full_matrices=True)
+        linalg.svd(cr.tensor(np.ones((3, 2)), requires_grad=True), full_matrices=True)
+    assert linalg.svd(np.ones((3, 2)), full_matrices=True)[0].shape == (3, 3)  # values: NumPy's
     assert len(linalg.svd(np.eye(2), full_matrices=True)) == 3
+    with pytest.raises(cr.TraceError):
+        cr.jit(lambda a: linalg.svd(a)[0])(np.ones((3, 2)))
 
 
 # --- dtypes -------------------------------------------------------------------------------------

@@ -54,7 +54,14 @@ def broadcast(value, shape):
 
 
 def cast(value, dtype):
-    """``value`` in ``dtype``: a recorded op on a tensor, a converted copy on an array."""
+    """``value`` in ``dtype``: a recorded op on a tensor, a converted copy on an array.
+
+    A complex value cast to a real dtype keeps its real part: under the pairing
+    ⟨v̄, v̇⟩ = Re(v̄·v̇) that is the whole of a complex cotangent a real input receives
+    (docs/complex.md), and a real value's tangent is real.
+    """
+    if value.dtype.kind == "c" and np.dtype(dtype).kind != "c":
+        value = value.real
     return _scalar_if_0d(value.astype(dtype))
 
 

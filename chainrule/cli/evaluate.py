@@ -13,7 +13,7 @@ from chainrule import checkpoint, data, nn, train
 from chainrule.cli import run_settings
 from chainrule.cli.errors import UsageError
 from chainrule.cli.run_file import read_run
-from chainrule.train.plots import picture_format, require_matplotlib
+from chainrule.figures import picture_format, require_matplotlib
 
 
 def add_evaluate(subparsers):

@@ -15,7 +15,7 @@ from chainrule.cli.errors import UsageError
 from chainrule.cli.run_file import resumed_config
 from chainrule.cli.run_settings import TRAIN_DEFAULTS
 from chainrule.files import NotARegularFile, check_replaceable
-from chainrule.train.plots import picture_format, require_matplotlib
+from chainrule.figures import picture_format, require_matplotlib
 
 DEFAULT_EPOCHS = 10
 

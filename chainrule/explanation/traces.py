@@ -113,8 +113,27 @@ def explain(f, *args, mode="reverse", wrt=None, direction=None):
     layers = as_layers(f)
     names = input_names(layers[0], len(args))
     recording = Recording(compose(layers), args, names, wrt_positions(wrt, names))
+    refuse_complex_steps(recording)
     given = None if direction is None else checked_direction(direction, recording)
     return Explanation(read(recording, layers, args, mode, given))
+
+
+def refuse_complex_steps(recording):
+    """A TypeError for a complex input or step: formulas and values are written in real
+    numbers."""
+    if any(np.iscomplexobj(x._data) for x in recording.inputs):
+        raise TypeError("explain shows real computations only, and an input is complex; "
+                        "explain a real function of its real and imaginary parts, or see "
+                        "docs/complex.md")
+    for node in recording.nodes:
+        value = node.out if isinstance(node.out, tuple) else (node.out,)
+        if any(np.iscomplexobj(v) for v in value):
+            raise TypeError(
+                "explain shows real computations only: a step of this one is complex "
+                f"({recording.names.get(node, node.prim.name if node.prim else 'an input')}); "
+                "explain a real function of the real and imaginary parts, or see "
+                "docs/complex.md"
+            )
 
 
 def read(recording, layers, args, mode, given):

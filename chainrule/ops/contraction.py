@@ -13,9 +13,9 @@ from collections import Counter
 import numpy as np
 
 from chainrule.ops import shape
-from chainrule.ops.elementwise import arithmetic
+from chainrule.ops.elementwise import arithmetic, complex_parts
 from chainrule.ops.joining import Variadic
-from chainrule.primitive import bilinear, linear, value_of
+from chainrule.primitive import bilinear, linear
 
 
 def _matmul(x, y):
@@ -105,19 +105,18 @@ def dot(x, y):
 
 
 def vdot(x, y):
-    """Σᵢ xᵢ·yᵢ over the flattened arrays, as ``numpy.vdot`` for real arrays.
+    """Σᵢ x̄ᵢ·yᵢ over the flattened arrays, as ``numpy.vdot`` (x is conjugated when complex).
 
     Raises:
-        ValueError: when the sizes differ. TypeError: for complex arrays.
+        ValueError: when the sizes differ.
 
     Example:
         >>> import chainrule as cr
         >>> cr.vdot(cr.tensor([[1.0, 2.0], [3.0, 4.0]]), cr.tensor([[1.0, 0.0], [0.0, 1.0]]))
         tensor(5.)
     """
-    for operand in (x, y):
-        if np.iscomplexobj(value_of(operand)):
-            raise TypeError("vdot: chainrule differentiates real arrays; got a complex one")
+    if complex_parts.is_complex(x):
+        x = complex_parts.conj(x)
     x_shape, y_shape = shape.shape_of(x), shape.shape_of(y)
     if math.prod(x_shape) != math.prod(y_shape):
         raise ValueError(f"vdot: shapes {x_shape} and {y_shape} hold different numbers of values")
@@ -275,7 +274,7 @@ def _einsum_jvp(i, x_dot, out, *operands, subscripts):
 
 
 _einsum_op = Variadic(
-    "einsum", _einsum, _einsum_vjp, _einsum_jvp,
+    "einsum", _einsum, _einsum_vjp, _einsum_jvp, supports_complex=True,
 )
 
 

@@ -86,7 +86,7 @@ def _cumprod_jvp(x_dot, out, x, axis):
 
 _cumprod_op = primitive(
     "cumprod", _cumprod, vjp=_cumprod_vjp, jvp=_cumprod_jvp,
-    reads_out=True,
+    reads_out=True, supports_complex=True,
 )
 
 

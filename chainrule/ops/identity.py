@@ -14,7 +14,7 @@ transform_input = Primitive(
     (lambda grad_out, out, x: grad_out,),
     (lambda x_dot, out, x: x_dot,),
     symbolic="x",
-    reads_inputs=False,
+    reads_inputs=False, supports_complex=True,
     doc="Where a transform's input enters its graph (identity).",
 )
 

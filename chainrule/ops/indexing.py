@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from chainrule.ops import shape as shape_ops
-from chainrule.ops.elementwise import arithmetic
+from chainrule.ops.elementwise import arithmetic, comparison, piecewise
 from chainrule.primitive import Primitive, is_tensor, linear, value_of, view_of
 
 
@@ -156,17 +156,35 @@ def _zero_at(grad_out, index):
     return setitem(grad_out, 0, index=index)
 
 
+def _landed(grad_out, out, x, value, index):
+    # value's gradient: the entries of grad_out it was written to. Where an integer index
+    # names a position twice the last write wins (as the forward, and the JVP, do), so only
+    # that one carries the gradient; the earlier ones were overwritten. Which one landed is
+    # found with chainrule's own ops, so jit follows a traced index.
+    picked = getitem(grad_out, index)
+    parts = index if isinstance(index, tuple) else (index,)
+    if not any(np.ndim(value_of(p)) > 0 and np.asarray(value_of(p)).dtype.kind in "iu"
+               for p in parts):
+        return picked
+    picked_shape = shape_ops.shape_of(picked)
+    positions = np.arange(int(np.prod(picked_shape))).reshape(picked_shape)
+    written = setitem(np.full(shape_ops.shape_of(out), -1), positions, index=index)
+    won = comparison.equal(getitem(written, index), positions)
+    return piecewise.where(won, picked, arithmetic.zeros_like(picked))
+
+
 setitem = Primitive(
     "setitem", _write,
     (lambda grad_out, out, x, value, index: _zero_at(grad_out, index),
-     lambda grad_out, out, x, value, index: getitem(grad_out, index)),
+     _landed),
     (lambda x_dot, out, x, value, index: _zero_at(x_dot, index),
      lambda value_dot, out, x, value, index: setitem(arithmetic.zeros_like(x), value_dot,
                                                      index=index)),
     inputs=("x", "value"),
-    reads_inputs=False,
+    reads_inputs=False, supports_complex=True,
     doc="x with x[index] replaced by value (the functional form of x[index] = value). "
-    "With repeated advanced indices the last write wins, and the gradient is that of a scatter.",
+    "With repeated advanced indices the last write wins, and only that write's value gets the "
+    "gradient of its position.",
 )
 
 

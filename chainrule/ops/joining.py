@@ -77,7 +77,7 @@ def _concatenate_jvp(i, x_dot, out, *inputs, axis):
 _concatenate_op = Variadic(
     "concatenate", lambda *arrays, axis: np.concatenate(arrays, axis=axis),
     _concatenate_vjp, _concatenate_jvp,
-    reads_inputs=False,
+    reads_inputs=False, supports_complex=True,
 )
 
 
@@ -274,7 +274,7 @@ _pad_op = Primitive(
     (lambda grad_out, out, x, pad_width, constant_values: _interior(grad_out, pad_width),),
     (lambda x_dot, out, x, pad_width, constant_values: _pad_op(
         x_dot, pad_width=pad_width, constant_values=0),),
-    reads_inputs=False,
+    reads_inputs=False, supports_complex=True,
 )
 
 

@@ -143,6 +143,7 @@ _prod_op = primitive(
     jvp=lambda x_dot, out, x, axis, keepdims: sum(
         x_dot * _others_product(x, axis), axis=axis, keepdims=keepdims
     ),
+    supports_complex=True,
 )
 
 

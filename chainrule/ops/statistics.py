@@ -10,7 +10,9 @@ import math
 import numpy as np
 
 from chainrule.ops import reductions, shape
-from chainrule.ops.elementwise import arithmetic, comparison, exponential, piecewise
+from chainrule.ops.elementwise import (
+    arithmetic, comparison, complex_parts, exponential, piecewise,
+)
 from chainrule.ops.linalg import norms
 from chainrule.primitive import is_tensor, primitive
 
@@ -30,7 +32,11 @@ def var(x, axis=None, ddof=0, keepdims=False):
     axes = reductions.normalize_axes(axis, len(x_shape), "var")
     dof = math.prod(x_shape[i] for i in axes) - ddof
     deviation = x - reductions.mean(x, axis=axes, keepdims=True)
-    total = reductions.sum(arithmetic.square(deviation), axis=axes, keepdims=keepdims)
+    if complex_parts.is_complex(x):  # |x − mean x|², real, as NumPy computes it
+        squares = complex_parts.real(deviation * complex_parts.conj(deviation))
+    else:
+        squares = arithmetic.square(deviation)
+    total = reductions.sum(squares, axis=axes, keepdims=keepdims)
     return total / dof if dof > 0 else total * np.nan
 
 
@@ -49,6 +55,8 @@ def std(x, axis=None, ddof=0, keepdims=False):
         >>> x.grad
         tensor([0., 0., 0.])
     """
+    if complex_parts.is_complex(x):  # √var, as NumPy computes it for complex x
+        return arithmetic.sqrt(var(x, axis=axis, ddof=ddof, keepdims=keepdims))
     x_shape = shape.shape_of(x)
     axes = reductions.normalize_axes(axis, len(x_shape), "std")
     dof = math.prod(x_shape[i] for i in axes) - ddof

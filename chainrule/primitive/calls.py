@@ -10,8 +10,8 @@ from chainrule import trace_recording
 from chainrule.autodiff import forward
 from chainrule.engine_state import current
 from chainrule.graph import Node
-from chainrule.primitive.declaration import Primitive
-from chainrule.tensor import Tensor, asarray_if_sequence, wrap
+from chainrule.primitive.declaration import Primitive, refuse_complex
+from chainrule.tensor import Tensor, asarray_if_sequence, is_stale, refuse_stale, wrap
 
 # Argument types that need no conversion: apply hands them to the forward as they are.
 _NUMPY_VALUES = frozenset({np.ndarray, *(np.dtype(c).type for c in "?bhilqBHILQefdgFDG")})
@@ -56,12 +56,18 @@ def record(prim, args, params):
     """Apply ``prim`` to arguments of which some are tensors: the engine's per-op hot path."""
     state = current()  # this thread's (or task's) switches, read once per op
     if state.trace is not None:
-        return trace_recording.record(prim, args, params)
+        result = trace_recording.record(prim, args, params)
+        if not prim.supports_complex and _carries_derivative(result):
+            refuse_complex(prim, [getattr(a, "_data", a) for a in args], result._data)
+        return result
     raw = []
     parents = []
     live = False
     for arg in args:
         if isinstance(arg, Tensor):
+            if (arg._written_as is not None or arg._base is not None) and is_stale(arg) \
+                    and not (state.sweeps or state.rules):
+                refuse_stale(arg)  # (the sweeps read saved values, which stay as they were)
             raw.append(arg._data)
             node = arg.node
             parents.append(node)
@@ -77,6 +83,8 @@ def record(prim, args, params):
         return wrap(out)
     node = Node(prim, parents, args, out, params, tuple(raw)) if live and state.grad_enabled \
         else None
+    if (node is not None or state.forward_traces) and not prim.supports_complex:
+        refuse_complex(prim, raw, out)
     result = wrap(out, node)
     if state.forward_traces:
         forward.push_tangents(result, prim, args, params)
@@ -84,6 +92,11 @@ def record(prim, args, params):
         for hook in state.op_hooks:
             hook(prim, args, params, result)
     return result
+
+
+def _carries_derivative(result):
+    return isinstance(result, Tensor) and (
+        (result.node is not None and result.node.carries_derivative) or bool(result.tangents))
 
 
 # prim(*args, **params) is apply(prim, *args, **params) itself: one Python call less per op.

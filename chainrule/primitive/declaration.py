@@ -36,7 +36,8 @@ class Primitive:
     # help(), doctest and inspect treat it like the function it stands for.
 
     def __init__(self, name, forward, vjps, jvps, *, inputs=None, symbolic=None,
-                 reads_inputs=True, reads_out=False, random=False, doc=None, register=True):
+                 reads_inputs=True, reads_out=False, random=False, doc=None, register=True,
+                 supports_complex=False):
         if vjps is not None and jvps is not None and len(vjps) != len(jvps):
             raise ValueError(f"primitive '{name}': one VJP and one JVP per input are needed")
         self.name = name
@@ -48,6 +49,7 @@ class Primitive:
         self.reads_inputs = reads_inputs
         self.reads_out = reads_out
         self.random = random
+        self.supports_complex = supports_complex
         self.__name__ = self.__qualname__ = name
         self.__module__ = _declaring_module()
         self.__wrapped__ = forward
@@ -79,7 +81,35 @@ def _declaring_module():
     frame = sys._getframe(1)
     while frame is not None and frame.f_globals.get("__name__", "").startswith(_PACKAGE):
         frame = frame.f_back
-    return frame.f_globals.get("__name__", __name__) if frame is not None else __name__
+    # Code run without a module (exec, a notebook cell's namespace) is the user's: __main__.
+    return frame.f_globals.get("__name__", "__main__") if frame is not None else "__main__"
+
+
+def refuse_complex(prim, inputs, out):
+    """A TypeError when ``prim`` has no complex rules and a complex value enters or leaves it
+    (``out`` one output, or a tuple of them)."""
+    if prim.supports_complex:
+        return
+    if not (_complex_in(out) if type(out) is tuple else _complex_in((out,))) and not _complex_in(
+            inputs):
+        return
+    raise TypeError(
+        f"'{prim.name}' has no complex derivative in chainrule, and a complex value that "
+        "needs a derivative reached it; differentiate a real function of its real and "
+        "imaginary parts (cr.real, cr.imag, cr.abs), or see docs/complex.md"
+    )
+
+
+def _complex_in(values):
+    # Called for every op without complex rules that records: a plain loop, no generator.
+    for value in values:
+        dtype = getattr(value, "dtype", None)
+        if dtype is None:
+            if type(value) is complex:
+                return True
+        elif dtype.kind == "c":
+            return True
+    return False
 
 
 class Unbatchable(TypeError):
@@ -87,4 +117,4 @@ class Unbatchable(TypeError):
     through one sweep as a batch): the transform then sweeps the rows one at a time."""
 
 
-__all__ = ["REGISTRY", "Primitive", "Unbatchable", "default_inputs"]
+__all__ = ["REGISTRY", "Primitive", "Unbatchable", "default_inputs", "refuse_complex"]

@@ -8,11 +8,12 @@ from chainrule.autodiff import forward
 from chainrule.engine_state import current
 from chainrule.graph import OutputNode
 from chainrule.primitive.calls import SYMBOLIC_TYPES
-from chainrule.primitive.declaration import Primitive
+from chainrule.primitive.declaration import Primitive, refuse_complex
 from chainrule.primitive.families import nondifferentiable
 from chainrule.tensor import Tensor, asarray_if_sequence, wrap
 
-def multiple_outputs(name, forward, outputs, vjp, jvp, *, inputs=None, no_derivative=(), doc=None):
+def multiple_outputs(name, forward, outputs, vjp, jvp, *, inputs=None, no_derivative=(), doc=None,
+                     supports_complex=False):
     """Declare an op with several outputs, computed once (eigh: values and vectors; svd: U, S, Vh).
 
     ``forward(*inputs, **params)`` returns one array per name in ``outputs``. The rules see every
@@ -37,7 +38,8 @@ def multiple_outputs(name, forward, outputs, vjp, jvp, *, inputs=None, no_deriva
     """
     vjps = vjp if isinstance(vjp, (tuple, list)) else (vjp,)
     jvps = jvp if isinstance(jvp, (tuple, list)) else (jvp,)
-    prim = MultipleOutputs(name, forward, vjps, jvps, inputs=inputs, doc=doc)
+    prim = MultipleOutputs(name, forward, vjps, jvps, inputs=inputs, doc=doc,
+                           supports_complex=supports_complex)
     prim.outputs = tuple(outputs)
     prim.parts = tuple(
         _output_part(prim, k, output not in no_derivative)
@@ -102,6 +104,8 @@ def apply_outputs(prim, *args, **params):
     parents = [arg.node if isinstance(arg, Tensor) else None for arg in args]
     outs = tuple(prim.forward(*raw, **params))
     live = state.grad_enabled and any(parent is not None for parent in parents)
+    if live or state.forward_traces:
+        refuse_complex(prim, raw, outs)
     siblings = []
     results = tuple(
         wrap(out, OutputNode(part, parents, args, outs, params, raw, k, siblings)

@@ -5,34 +5,15 @@ matrix. Files are written atomically; the format comes from the suffix (.png, .s
 
 from __future__ import annotations
 
-import io
-import os
 
 import numpy as np
 
-from chainrule.files import write_atomically
+from chainrule.figures import (  # noqa: F401  (re-exported: the commands import them here)
+    INSTALL_HINT, new_figure, picture_format, require_matplotlib, save_figure,
+)
 from chainrule.train.callbacks import Callback, gradient_norms
 from chainrule.train.history import History
 
-FORMATS = ("png", "svg", "pdf")
-INSTALL_HINT = "pip install 'chainrule[plot]'"
-
-
-def require_matplotlib():
-    """Import matplotlib, or raise ImportError with the line that installs it.
-
-    Example:
-        >>> from chainrule.train.plots import require_matplotlib
-        >>> require_matplotlib().__name__
-        'matplotlib'
-    """
-    try:
-        import matplotlib
-    except ImportError:
-        raise ImportError(
-            f"drawing needs matplotlib, which is not installed: {INSTALL_HINT}"
-        ) from None
-    return matplotlib
 
 
 def plot_history(history, path, title=None, val_label="validation"):
@@ -64,7 +45,7 @@ def plot_history(history, path, title=None, val_label="validation"):
         raise ValueError("plot_history: the history has no epoch to draw")
     norms = gradient_norms(history)
     panels = 3 if norms else 2
-    figure = _figure(width=4.2 * panels, height=3.4)
+    figure = new_figure(width=4.2 * panels, height=3.4)
     axes = figure.subplots(1, panels)
     for ax, metric in zip(axes, ("loss", "accuracy")):
         _draw_metric(ax, history, metric, {"train_": "training", "val_": val_label})
@@ -72,7 +53,7 @@ def plot_history(history, path, title=None, val_label="validation"):
         _draw_norms_per_epoch(axes[2], history["epoch"], norms)
     if title:
         figure.suptitle(title)
-    _save(figure, path)
+    save_figure(figure, path)
 
 
 def plot_gradient_norms(histories, path, title=None):
@@ -97,7 +78,7 @@ def plot_gradient_norms(histories, path, title=None):
         >>> path = os.path.join(tempfile.mkdtemp(), "norms.png")
         >>> plot_gradient_norms(runs, path)
     """
-    figure = _figure(width=4.2 * len(histories), height=3.6)
+    figure = new_figure(width=4.2 * len(histories), height=3.6)
     axes = np.atleast_1d(figure.subplots(1, len(histories), sharey=True))
     for ax, (name, history) in zip(axes, histories.items()):
         norms = gradient_norms(history)
@@ -108,7 +89,7 @@ def plot_gradient_norms(histories, path, title=None):
     axes[0].set_ylabel("‖∂loss/∂θ‖ of the layer (mean per batch)")
     if title:
         figure.suptitle(title)
-    _save(figure, path)
+    save_figure(figure, path)
 
 
 def plot_confusion_matrix(matrix, path, labels=None, title=None):
@@ -128,7 +109,7 @@ def plot_confusion_matrix(matrix, path, labels=None, title=None):
     matrix = np.asarray(matrix)
     labels = [str(label) for label in (range(len(matrix)) if labels is None else labels)]
     size = 1.2 + 0.45 * len(matrix)
-    figure = _figure(width=size + 1.0, height=size)
+    figure = new_figure(width=size + 1.0, height=size)
     ax = figure.subplots()
     ax.imshow(matrix, cmap="Blues")
     ticks = np.arange(len(matrix))
@@ -142,7 +123,7 @@ def plot_confusion_matrix(matrix, path, labels=None, title=None):
         ax.text(column, row, str(count), ha="center", va="center", color=color, fontsize=8)
     if title:
         ax.set_title(title)
-    _save(figure, path)
+    save_figure(figure, path)
 
 
 class TrainingCurves(Callback):
@@ -177,14 +158,6 @@ class TrainingCurves(Callback):
     def on_train_end(self, logs):
         if len(self.history):
             plot_history(self.history, self.path, self.title)
-
-
-def _figure(width, height):
-    require_matplotlib()
-    # A Figure without pyplot: no global state, no window, no GUI backend to pick.
-    from matplotlib.figure import Figure
-
-    return Figure(figsize=(width, height), layout="constrained")
 
 
 def _draw_metric(ax, history, metric, labels):
@@ -247,30 +220,6 @@ def _shades(count, name, low=0.0):
     from matplotlib import colormaps
 
     return colormaps[name](np.linspace(low, 0.9, max(count, 1)))
-
-
-def picture_format(path):
-    """The format a picture at ``path`` is drawn in, from its suffix.
-
-    Raises:
-        ValueError: a suffix other than .png, .svg and .pdf.
-
-    Example:
-        >>> from chainrule.train.plots import picture_format
-        >>> picture_format("runs/curves.PNG")
-        'png'
-    """
-    suffix = os.path.splitext(os.fspath(path))[1].lstrip(".").lower()
-    if suffix not in FORMATS:
-        raise ValueError(f"cannot draw to {os.fspath(path)!r}: name a .png, .svg or .pdf file")
-    return suffix
-
-
-def _save(figure, path):
-    suffix = picture_format(path)
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format=suffix, dpi=120)
-    write_atomically(path, buffer.getvalue())
 
 
 __all__ = [

@@ -7,6 +7,7 @@ as_input, floating, is_live, lower and Batch are what the layers above (explanat
 
 from chainrule.transforms.batching.batch import Batch
 from chainrule.transforms.boundary import as_input, floating, is_live, lower
+from chainrule.transforms.custom import custom_jvp, custom_vjp
 from chainrule.transforms.gradients import grad, value_and_grad
 from chainrule.transforms.jacobians import hessian, hvp, jacfwd, jacobian, jacrev
 from chainrule.transforms.products import jvp, vjp
@@ -21,6 +22,8 @@ __all__ = [
     "jacfwd",
     "hessian",
     "hvp",
+    "custom_vjp",
+    "custom_jvp",
     "as_input",
     "floating",
     "is_live",

@@ -11,6 +11,7 @@ import functools
 import numpy as np
 
 from chainrule.transforms import trees
+from chainrule.transforms.complex_checks import check_inputs, check_output
 from chainrule.transforms.boundary import lower, owned, zeros_for
 from chainrule.transforms.products import pull, record, regroup
 
@@ -18,10 +19,11 @@ from chainrule.transforms.products import pull, record, regroup
 def normalize_argnums(argnums, args, f):
     """``argnums`` as a tuple of non-negative positions into ``args``, checked."""
     numbers = (argnums,) if isinstance(argnums, int) else argnums
+    numbers = tuple(numbers) if isinstance(numbers, list) else numbers  # as a tuple
     if not isinstance(numbers, tuple) or not all(
         isinstance(i, int) and not isinstance(i, bool) for i in numbers
     ):
-        raise TypeError(f"argnums must be an int or a tuple of ints, got {argnums!r}")
+        raise TypeError(f"argnums must be an int or a tuple (or list) of ints, got {argnums!r}")
     if not numbers:
         raise ValueError("argnums is empty; name at least one argument to differentiate")
     name = getattr(f, "__name__", "the function")
@@ -51,16 +53,20 @@ def partial_call(f, args, positions, kwargs=None):
     return chosen
 
 
-def value_and_grad(f, argnums=0, has_aux=False):
+def value_and_grad(f, argnums=0, has_aux=False, holomorphic=False):
     """``f`` and its gradient together: a function returning ``(f(*args), ∇f)``.
 
-    ``f`` must return one value (any shape of size 1). With a tuple ``argnums`` the gradient
+    ``f`` must return one real value (any shape of size 1). Of complex inputs z = x + iy the
+    gradient is ∂f/∂x − i·∂f/∂y (JAX's convention; PyTorch returns its conjugate). With
+    ``holomorphic=True`` f maps complex inputs to a complex value and the result is f′(z)
+    (see docs/complex.md). With a tuple ``argnums`` the gradient
     is a tuple; with ``has_aux`` ``f`` returns ``(value, aux)`` and the result is
     ``((value, aux), gradient)``. Keyword arguments go to ``f`` and are not differentiated.
 
     Raises:
-        TypeError: when f returns several values (use jacobian or vjp), a non-numeric value, or
-            when a differentiated argument is not floating-point.
+        TypeError: when f returns several values (use jacobian or vjp), a non-numeric value, a
+            complex value (unless ``holomorphic``), or when a differentiated argument is not
+            floating-point (or, with ``holomorphic``, not complex).
         ValueError: when argnums is out of range.
 
     Example:
@@ -73,6 +79,8 @@ def value_and_grad(f, argnums=0, has_aux=False):
     @functools.wraps(f, updated=())
     def value_and_grad_f(*args, **kwargs):
         positions = normalize_argnums(argnums, args, f)
+        if holomorphic:
+            check_inputs([args[i] for i in positions], True, "grad")
         rec = record(
             partial_call(f, args, positions, kwargs),
             [args[i] for i in positions],
@@ -80,6 +88,7 @@ def value_and_grad(f, argnums=0, has_aux=False):
             has_aux,
         )
         out = _single_output(rec)
+        check_output(out, holomorphic, "grad")
         grads = pull(rec, [np.ones_like(out._data)])
         flat = [
             zeros_for(x) if g is None else lower(g, rec.followed)
@@ -121,11 +130,13 @@ def _single_output(rec):
     return out
 
 
-def grad(f, argnums=0, has_aux=False):
-    """The gradient ∇f of a function with one output value, as a function.
+def grad(f, argnums=0, has_aux=False, holomorphic=False):
+    """The gradient ∇f of a function with one real output value, as a function.
 
     Nest it for higher derivatives: ``grad(grad(f))`` is f″. With ``has_aux`` ``f`` returns
-    ``(value, aux)`` and the result is ``(gradient, aux)``.
+    ``(value, aux)`` and the result is ``(gradient, aux)``. Of complex inputs z = x + iy the
+    gradient is ∂f/∂x − i·∂f/∂y (grad of |z|² is 2·z̄); a complex output is a TypeError unless
+    ``holomorphic=True``, which gives f′(z) (see docs/complex.md).
 
     Example:
         >>> import chainrule as cr
@@ -133,8 +144,10 @@ def grad(f, argnums=0, has_aux=False):
         1.0
         >>> float(cr.grad(cr.grad(lambda x: x ** 3))(2.0))
         12.0
+        >>> complex(cr.grad(lambda z: z ** 2, holomorphic=True)(1.0 + 2.0j))
+        (2+4j)
     """
-    value_and_grad_f = value_and_grad(f, argnums, has_aux)
+    value_and_grad_f = value_and_grad(f, argnums, has_aux, holomorphic)
 
     @functools.wraps(f, updated=())
     def grad_f(*args, **kwargs):

@@ -10,13 +10,14 @@ import functools
 
 from chainrule.transforms import trees
 from chainrule.transforms.blocks import forward_blocks, reverse_blocks
+from chainrule.transforms.complex_checks import check_inputs, check_output
 from chainrule.transforms.gradients import grad, normalize_argnums, partial_call
 from chainrule.transforms.products import jvp, regroup
 
 MODES = ("reverse", "forward")
 
 
-def jacobian(f, argnums=0, mode="reverse", has_aux=False, chunk_size=None):
+def jacobian(f, argnums=0, mode="reverse", has_aux=False, chunk_size=None, holomorphic=False):
     """The Jacobian of ``f``: for output ``y`` and input ``x``, shape ``y.shape + x.shape``.
 
     ``mode="reverse"`` sweeps back once per output entry (best for few outputs);
@@ -27,8 +28,13 @@ def jacobian(f, argnums=0, mode="reverse", has_aux=False, chunk_size=None):
     differentiated argument (a tuple of them for a tuple ``argnums``). With ``has_aux`` the
     result is ``(jacobian, aux)``.
 
+    Complex values follow JAX (docs/complex.md): reverse mode needs real outputs (each row is
+    the gradient ∂y/∂x − i·∂y/∂y of complex inputs), forward mode real inputs; with
+    ``holomorphic=True`` inputs and outputs are complex and the result is ∂f/∂z.
+
     Raises:
         ValueError: for an unknown mode, argnums out of range, or a bad chunk_size.
+        TypeError: for complex values the mode cannot take (see above).
 
     Example:
         >>> import numpy as np
@@ -44,8 +50,11 @@ def jacobian(f, argnums=0, mode="reverse", has_aux=False, chunk_size=None):
     @functools.wraps(f, updated=())
     def jacobian_f(*args, **kwargs):
         positions = normalize_argnums(argnums, args, f)
-        chosen = partial_call(f, args, positions, kwargs)
         primals = [args[i] for i in positions]
+        transform = "jacrev" if mode == "reverse" else "jacfwd"
+        check_inputs(primals, holomorphic, transform, real_only=mode == "forward")
+        chosen = _output_checked(partial_call(f, args, positions, kwargs), holomorphic,
+                                 transform, has_aux)
         names = [f"argument {i}" for i in positions]
         sweep = reverse_blocks if mode == "reverse" else forward_blocks
         blocks, out_structure, in_structures, aux = sweep(
@@ -61,7 +70,18 @@ def jacobian(f, argnums=0, mode="reverse", has_aux=False, chunk_size=None):
     return jacobian_f
 
 
-def jacrev(f, argnums=0, has_aux=False, chunk_size=None):
+def _output_checked(f, holomorphic, transform, has_aux):
+    def checked(*args):
+        out = f(*args)
+        value = out[0] if has_aux and isinstance(out, (tuple, list)) and len(out) == 2 else out
+        if holomorphic or transform == "jacrev":
+            check_output(value, holomorphic, transform)
+        return out
+
+    return checked
+
+
+def jacrev(f, argnums=0, has_aux=False, chunk_size=None, holomorphic=False):
     """The Jacobian by reverse mode (best when f has fewer outputs than inputs).
 
     Example:
@@ -69,10 +89,11 @@ def jacrev(f, argnums=0, has_aux=False, chunk_size=None):
         >>> cr.jacrev(lambda x: x ** 3)(2.0)
         array(12.)
     """
-    return jacobian(f, argnums, mode="reverse", has_aux=has_aux, chunk_size=chunk_size)
+    return jacobian(f, argnums, mode="reverse", has_aux=has_aux, chunk_size=chunk_size,
+                    holomorphic=holomorphic)
 
 
-def jacfwd(f, argnums=0, has_aux=False, chunk_size=None):
+def jacfwd(f, argnums=0, has_aux=False, chunk_size=None, holomorphic=False):
     """The Jacobian by forward mode (best when f has fewer inputs than outputs).
 
     Example:
@@ -80,17 +101,18 @@ def jacfwd(f, argnums=0, has_aux=False, chunk_size=None):
         >>> cr.jacfwd(lambda x: x ** 3)(2.0)
         array(12.)
     """
-    return jacobian(f, argnums, mode="forward", has_aux=has_aux, chunk_size=chunk_size)
+    return jacobian(f, argnums, mode="forward", has_aux=has_aux, chunk_size=chunk_size,
+                    holomorphic=holomorphic)
 
 
-def hessian(f, argnums=0, chunk_size=None):
+def hessian(f, argnums=0, chunk_size=None, holomorphic=False):
     """The Hessian ∇²f of a one-output function: the Jacobian of its gradient.
 
     The gradient's own reverse sweep is recorded and swept back once more, all rows in one
     batched sweep (reverse over reverse: with chainrule's engine it is faster than forward
     over reverse, which records a tangent for every step of the gradient's sweep). For an
     input of shape s the result has shape s + s; for a tuple ``argnums`` it is a tuple of
-    tuples of blocks ∂²f/∂xᵢ∂xⱼ.
+    tuples of blocks ∂²f/∂xᵢ∂xⱼ. ``holomorphic=True`` gives f″(z) of a holomorphic f.
 
     Example:
         >>> import numpy as np
@@ -99,7 +121,8 @@ def hessian(f, argnums=0, chunk_size=None):
         array([[1., 0.],
                [0., 1.]])
     """
-    return jacobian(grad(f, argnums), argnums, mode="reverse", chunk_size=chunk_size)
+    return jacobian(grad(f, argnums, holomorphic=holomorphic), argnums, mode="reverse",
+                    chunk_size=chunk_size, holomorphic=holomorphic)
 
 
 def hvp(f, primals, tangents):

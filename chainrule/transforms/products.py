@@ -164,7 +164,13 @@ def _matching(value, like, followed, path, partner):
     if isinstance(value, Tensor) and followed and (is_live(value) or is_recorded(value)):
         data_shape = value.shape
     else:
-        value = np.asarray(getattr(value, "_data", value), dtype=like.dtype)
+        value = getattr(value, "_data", value)
+        if np.iscomplexobj(value) and like.dtype.kind != "c":
+            raise TypeError(
+                f"{path} is complex, but the {partner} it goes with is real ({like.dtype}): the "
+                "tangents and cotangents of a real value are real (see docs/complex.md)"
+            )
+        value = np.asarray(value, dtype=like.dtype)
         data_shape = value.shape
         value = value[()] if value.ndim == 0 else value
     if data_shape != like.shape:

@@ -32,12 +32,46 @@ EXP_HINT = (
 )
 
 
+class Reported:
+    """An AnomalyError read as these tests compare it: its message without the line that names
+    the user's source line (checked here: it names this file), and its fields."""
+
+    def __init__(self, error):
+        first, site, *rest = str(error).split("\n")
+        if re.match(r"  (in your code|the op was made in your code) at ", site):
+            assert re.match(r"  .* at test_anomaly\.py, line \d+", site), site
+        else:  # an op recorded before detect_anomaly started: its line is not known
+            rest, site = [site, *rest], None
+        self.text = "\n".join([first, *rest])
+        self.site = site
+        self.phase, self.op, self.index, self.value = (
+            error.phase, error.op, error.index, error.value)
+
+    def __str__(self):
+        return self.text
+
+
 def anomaly(f, *args):
-    """The AnomalyError that ``f(*args)`` raises inside detect_anomaly."""
+    """The AnomalyError that ``f(*args)`` raises inside detect_anomaly, as :class:`Reported`."""
     with pytest.raises(AnomalyError) as caught:
         with detect_anomaly():
             f(*args)
-    return caught.value
+    return Reported(caught.value)
+
+
+def test_the_error_names_the_users_line_that_made_the_op():
+    x = cr.tensor(0.0, requires_grad=True)
+    with pytest.raises(AnomalyError) as caught:
+        with detect_anomaly():
+            y = cr.log(x)  # the forward anomaly: this line
+    assert re.fullmatch(r"  in your code at test_anomaly\.py, line \d+: y = cr\.log\(x\)  "
+                        r"# the forward anomaly: this line", str(caught.value).split("\n")[1])
+    with pytest.raises(AnomalyError) as caught:
+        with detect_anomaly():
+            y = cr.where(x > 0, cr.sqrt(x), x)  # made here, NaN on the way back
+            y.backward()
+    assert "the op was made in your code at test_anomaly.py" in str(caught.value)
+    assert "y = cr.where(x > 0, cr.sqrt(x), x)  # made here" in str(caught.value)
 
 
 def test_nan_explainer_names_sqrt_in_where_at_zero():

@@ -128,8 +128,8 @@ def test_requires_grad_on_a_traced_value_is_refused():
 
 
 def test_a_numpy_function_chainrule_does_not_know_is_refused_on_a_traced_value():
-    with pytest.raises(cr.TraceError, match="numpy.nanmax of a traced value"):
-        cr.jit(lambda x: np.nanmax(x))(np.ones(2))
+    with pytest.raises(cr.TraceError, match="numpy.i0 of a traced value"):
+        cr.jit(lambda x: np.i0(x))(np.ones(2))
 
 
 def test_recording_is_off_after_a_trace_and_after_a_failed_one():

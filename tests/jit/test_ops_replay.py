@@ -9,9 +9,10 @@ import pytest
 
 import chainrule as cr
 from chainrule.testing import _merge
-from tests.ops.optable import all_cases
+from tests.ops.optable import all_cases, real_view
 
-CASES = all_cases()
+# Complex arguments and results as real and imaginary parts, as gradcheck checks them.
+CASES = [real_view(case) for case in all_cases()]
 
 
 def other_sample(args):
@@ -77,6 +78,11 @@ def test_replay_at_another_sample_matches_eager(case):
             expected_outputs = {k: f(*second) for k, f in transforms(case, first).items()}
         except (ValueError, np.linalg.LinAlgError):
             pytest.skip("the other sample is outside the op's domain")
+    with np.errstate(all="ignore"):
+        dtypes_at_first = [a.dtype for a in leaves(case.fn(*first))]
+    if dtypes_at_first != [a.dtype for a in leaves(case.fn(*second))]:
+        # eig is real where every eigenvalue is, complex elsewhere: a trace fixes one of them.
+        pytest.skip("NumPy's result dtype depends on the values here")
     for kind, f in transforms(case, first).items():
         jitted = cr.jit(f)
         with np.errstate(all="ignore"):

@@ -44,12 +44,12 @@ def eigen_reconstruction(a):
 
 
 def singular_vector_products(a):
-    u, s, vh = linalg.svd(a)
+    u, s, vh = linalg.svd(a, full_matrices=False)
     return matmul(u * (s * s)[..., None, :], vh) + matmul(u[..., :1], vh[..., :1, :])
 
 
 def right_vector_squares(a):
-    _, _, vh = linalg.svd(a)
+    _, _, vh = linalg.svd(a, full_matrices=False)
     return vh * vh
 
 
@@ -129,6 +129,10 @@ LINALG_CASES = [
            "3x3"),
     OpCase("cholesky", lambda x: linalg.cholesky(symmetrized(x)),
            (positive_definite(2, 3, 3),), "batch"),
+    OpCase("cholesky", linalg.cholesky, (positive_definite(3, 3) + np.triu(rand(3, 3), 1),),
+           "reads the lower triangle of a non-symmetric A"),
+    OpCase("cholesky", lambda x: linalg.cholesky(x, upper=True),
+           (positive_definite(2, 3, 3) + np.tril(rand(3, 3), -1),), "upper=True, batch"),
     OpCase("eigvalsh", lambda x: linalg.eigvalsh(symmetrized(x)), (distinct_spectrum(3, 3),),
            "3x3", covers=("eigvalsh", "eigh")),
     OpCase("eigh", eigenvector_projectors, (distinct_spectrum(3, 3),), "v * v"),

@@ -2,7 +2,8 @@
 
 Each family has a ``cases_<family>.py`` module with a list ``CASES`` of :class:`OpCase`. The
 driver (test_gradcheck.py) runs chainrule.gradcheck on each — reverse and forward mode against
-central finite differences, first and second order, float64 — and the registry test fails when
+central finite differences, first and second order, float64 (complex128 through real and
+imaginary parts, in cases_complex.py) — and the registry test fails when
 a primitive is covered by no case.
 """
 
@@ -47,6 +48,24 @@ def rand(*shape, low=-2.0, high=2.0, seed=0):
     """Reproducible float64 samples in [low, high)."""
     rng = np.random.default_rng(abs(hash((shape, low, high, seed))) % 2**32)
     return rng.uniform(low, high, size=shape)
+
+
+def real_view(case):
+    """The case with complex arguments and results as real and imaginary parts, as gradcheck
+    checks it (chainrule.testing.as_real_function); a case with none is returned as it is."""
+    import dataclasses
+    import warnings
+
+    from chainrule.testing import as_real_function
+
+    if not any(np.iscomplexobj(a) for a in case.args):
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            out = case.fn(*case.args)
+        if not np.iscomplexobj(getattr(out, "_data", out)):
+            return case
+    fn, point = as_real_function(case.fn, *case.args)
+    return dataclasses.replace(case, fn=fn, args=tuple(point))
 
 
 def all_cases():

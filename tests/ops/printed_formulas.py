@@ -153,7 +153,8 @@ def _output_call(node, values):
     if node.func.attr not in outputs:
         raise Unreadable(ast.unparse(node))
     args = [_value(arg, values) for arg in node.args]
-    return apply(joint.parts[outputs.index(node.func.attr)], *args)
+    params = {kw.arg: _param(_value(kw.value, values)) for kw in node.keywords}
+    return apply(joint.parts[outputs.index(node.func.attr)], *args, **params)
 
 
 def _param(value):

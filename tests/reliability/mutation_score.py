@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 import chainrule as cr
+from chainrule.testing import as_real_function
 from chainrule.primitive import REGISTRY
 from tests.ops.optable import all_cases
 from tests.reliability.mutants import RULE_KINDS, engine_mutants, mutable_inputs, rule_mutant
@@ -48,15 +49,16 @@ def derivatives(case, seed=0):
     """What gradcheck compares, as arrays: each argument's Jacobian in both modes, and the
     Jacobians (both modes) of a gradient (random cotangent) and of a tangent (random direction).
     """
-    point = [np.asarray(a, dtype=np.float64) for a in case.args]
+    # Complex arguments and results as real and imaginary parts, as gradcheck sees them.
+    fn, point = as_real_function(case.fn, *case.args)
     rng = np.random.default_rng(seed)
-    out = np.asarray(cr.transforms.lower(case.fn(*[cr.tensor(p) for p in point])))
+    out = np.asarray(cr.transforms.lower(fn(*[cr.tensor(p) for p in point])))
     cotangent = rng.standard_normal(out.shape)
     directions = [rng.standard_normal(p.shape) for p in point]
-    functions = [case.fn]
+    functions = [fn]
     for k in range(len(point)):
-        functions.append(lambda *xs, k=k: cr.vjp(case.fn, *xs)[1](cotangent)[k])
-    functions.append(lambda *xs: cr.jvp(case.fn, list(xs), directions)[1])
+        functions.append(lambda *xs, k=k: cr.vjp(fn, *xs)[1](cotangent)[k])
+    functions.append(lambda *xs: cr.jvp(fn, list(xs), directions)[1])
     found = []
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")

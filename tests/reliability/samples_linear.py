@@ -142,6 +142,11 @@ def linalg_sample(draw, name):
     if name == "solve":
         b = draw(ANYWHERE.arrays((n,) if draw(st.booleans()) else (*batch, n, draw(SIDE))))
         return Sample("solve", cr.linalg.solve, (a, b), "linalg.solve(a, b)")
+    if name == "lstsq":  # one matrix (lstsq has no batch), tall: m = n + 1 rows
+        a = draw(well_conditioned(n + 1))[:, :n]
+        b = draw(ANYWHERE.arrays((n + 1,) if draw(st.booleans()) else (n + 1, draw(SIDE))))
+        return Sample("lstsq", lambda a, b: cr.linalg.lstsq(a, b)[0], (a, b),
+                      "linalg.lstsq(a, b)[0]")
     functions = {
         "inv": cr.linalg.inv,
         "det": cr.linalg.det,
@@ -150,6 +155,10 @@ def linalg_sample(draw, name):
         "cholesky": lambda a: cr.linalg.cholesky((a @ cr.swapaxes(a, -1, -2))),
         "eigvalsh": lambda a: cr.linalg.eigvalsh((a + cr.swapaxes(a, -1, -2)) * 0.5),
         "svdvals": cr.linalg.svdvals,
+        "pinv": cr.linalg.pinv,
+        # Squares: LAPACK's signs jump where a column is zero below the diagonal (a = 2·I).
+        "qr": lambda a: cr.linalg.qr(a).Q ** 2 + cr.linalg.qr(a).R ** 2,
+        "matrix_power": lambda a: cr.linalg.matrix_power(a, -3),
     }
     return Sample(name, functions[name], (a,), f"linalg.{name}(a)")
 
@@ -229,7 +238,10 @@ def loss_sample(draw, name):
 
 
 CONTRACTIONS = ["vdot", "inner", "outer", "tensordot"]
-LINALG = ["inv", "det", "logabsdet", "solve", "cholesky", "norm", "eigvalsh", "svdvals"]
+LINALG = [
+    "inv", "det", "logabsdet", "solve", "cholesky", "norm", "eigvalsh", "svdvals", "pinv", "qr",
+    "lstsq", "matrix_power",
+]
 LOSSES = ["nll_loss", "binary_cross_entropy_with_logits", "mse_loss"]
 
 

@@ -113,6 +113,27 @@ class Torch:
         return torch.kron(x, y)
 
     @staticmethod
+    def cross(x, y):
+        y = torch.from_numpy(y) if isinstance(y, np.ndarray) else y
+        return torch.linalg.cross(*torch.broadcast_tensors(x, y))
+
+    @staticmethod
+    def fmax(x, y):
+        return torch.fmax(x, y)
+
+    @staticmethod
+    def logaddexp2(x, y):
+        return torch.logaddexp2(x, y)
+
+    @staticmethod
+    def quantile(x, q, axis):
+        return torch.quantile(x, q, dim=axis)
+
+    @staticmethod
+    def matrix_power(x, n):
+        return torch.linalg.matrix_power(x, n)
+
+    @staticmethod
     def array(nested):
         # A (nested) list of same-shape tensors, stacked level by level as NumPy reads it.
         if isinstance(nested, list):

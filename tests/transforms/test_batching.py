@@ -11,10 +11,12 @@ import pytest
 
 import chainrule as cr
 from chainrule.transforms import blocks
-from tests.ops.optable import all_cases
+from tests.ops.optable import all_cases, real_view
 
-CASES = all_cases()
 MODES = ("reverse", "forward")
+
+
+CASES = [real_view(case) for case in all_cases()]
 
 
 def along(case, i):

@@ -82,8 +82,14 @@ def test_argnums_out_of_range_in_every_transform(transform):
 
 
 def test_argnums_of_the_wrong_type():
-    with raises(TypeError, "argnums must be an int or a tuple of ints, got [0]"):
-        cr.grad(lambda x: x, argnums=[0])(1.0)
+    with raises(TypeError, "argnums must be an int or a tuple (or list) of ints, got '0'"):
+        cr.grad(lambda x: x, argnums="0")(1.0)
+    with raises(TypeError, "argnums must be an int or a tuple (or list) of ints, got [0.5]"):
+        cr.grad(lambda x: x, argnums=[0.5])(1.0)
+
+
+def test_argnums_as_a_list_is_read_as_a_tuple():
+    assert cr.grad(lambda x, y: x * y, argnums=[1, 0])(2.0, 3.0) == (2.0, 3.0)
 
 
 def test_argnums_naming_an_argument_twice():

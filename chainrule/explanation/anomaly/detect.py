@@ -12,6 +12,7 @@ import weakref
 import numpy as np
 
 from chainrule.autodiff import forward, reverse
+from chainrule.call_sites import user_call_site
 from chainrule.engine_state import current, enter, leave
 from chainrule.explanation.anomaly import messages
 from chainrule.graph import Node
@@ -40,7 +41,8 @@ class detect_anomaly:
 
     A value counts as created by an op when the op's inputs (and, going backward, the gradient
     arriving at it) are finite there: a NaN that came in with the input is not blamed on the
-    first op that meets it. The error names the op and the step, shows the values that made
+    first op that meets it. The error names the op and the step, the line of your code that
+    made the op (going backward too: the line of the forward pass), shows the values that made
     the NaN or inf (going backward: the gradient arriving times the local derivative) and
     suggests the usual fix. NumPy's warnings are silenced inside: the error is the message.
     Use it as a context manager or a decorator; it slows every op down, so use it to debug.
@@ -56,8 +58,8 @@ class detect_anomaly:
         ...         print(line.strip())
         the backward pass produced nan at step 2 of the sweep,
         going back through v1 = sqrt(x0) to x0
+        the op was made in your code at ..., line 3: cr.where(x > 0, cr.sqrt(x), x).backward()
         gradient arriving at v1 · ∂v1/∂x0 = 0 · inf = nan
-        ∂v1/∂x0 = 1/(2*sqrt(x)) with x = 0
     """
 
     def __init__(self):
@@ -87,6 +89,7 @@ class _Watch(reverse.SweepObserver):
 
     def __init__(self):
         self.names = weakref.WeakKeyDictionary()  # node (or tensor without one) → "v3", "x0"
+        self.sites = weakref.WeakKeyDictionary()  # node → the user's line that made it
         self.steps = 0
         self.leaves = 0
         self.arrivals = weakref.WeakKeyDictionary()  # node → ops whose gradient reached it
@@ -110,13 +113,17 @@ class _Watch(reverse.SweepObserver):
     def __call__(self, prim, args, params, result):
         self.steps += 1
         name = f"v{self.steps}"
-        self.names[result.node if result.node is not None else result] = name
+        key = result.node if result.node is not None else result
+        self.names[key] = name
+        site = None if _inside_derivative() else user_call_site()
+        if site is not None:
+            self.sites[key] = site
         raw = [_array(x) for x in args]
         out = _array(result)
         index = _first_created(out, raw)
         if index is not None and not _inside_derivative():
             step = f"{name} = {prim.name}({', '.join(self.name_of(x) for x in args)})"
-            raise _forward_error(prim, step, raw, out, index)
+            raise _forward_error(prim, step, raw, out, index, site)
         if result.tangents:
             for trace, out_dot in result.tangents.items():
                 dots = [_array(forward.tangent_of_tensor(trace, x)) for x in args]
@@ -142,7 +149,8 @@ class _Watch(reverse.SweepObserver):
         term = next((t for t in terms if t.product_is_bad()), terms[0])
         step = f"{name} = {prim.name}({', '.join(self.name_of(x) for x in args)})"
         source = self.name_of(args[term.i])
-        raise _derivative_error(term, f"at {step}, from {source}", out_dot, index, name, source)
+        raise _derivative_error(term, f"at {step}, from {source}", out_dot, index, name, source,
+                                user_call_site())
 
     # --- backward: the sweep observer ---------------------------------------------------------
 
@@ -171,7 +179,8 @@ class _Watch(reverse.SweepObserver):
         where = f"at step {self.visits} of the sweep, going back through {step} to " + (
             self.name_of(parent)
         )
-        raise _derivative_error(term, where, produced, index, name, self.name_of(parent))
+        raise _derivative_error(term, where, produced, index, name, self.name_of(parent),
+                                self.sites.get(node))
 
     # --- names --------------------------------------------------------------------------------
 
@@ -251,16 +260,28 @@ def _local(rule, like, out, inputs, params):
         return None
 
 
-def _forward_error(prim, step, raw, out, index):
-    text = messages.forward_message(prim.name, step, raw, out, index)
+def _forward_error(prim, step, raw, out, index, site):
+    text = _with_site(messages.forward_message(prim.name, step, raw, out, index), site,
+                      "in your code")
     value = np.asarray(out)[index]
     return AnomalyError(text, phase="forward", op=prim.name, index=index, value=value)
 
 
-def _derivative_error(term, where, produced, index, name, input_name):
-    text = term.message(where, name, input_name, produced, index)
+def _derivative_error(term, where, produced, index, name, input_name, site):
+    # Going backward, the line to change is the one that made the op in the forward pass.
+    text = _with_site(term.message(where, name, input_name, produced, index), site,
+                      "the op was made in your code" if term.phase == "backward"
+                      else "in your code")
     value = np.asarray(produced)[index]
     return AnomalyError(text, phase=term.phase, op=term.prim.name, index=index, value=value)
+
+
+def _with_site(text, site, what):
+    # The user's line, second: after the first line (what went wrong), before the details.
+    if site is None:
+        return text
+    first, _, rest = text.partition("\n")
+    return "\n".join(part for part in (first, f"  {what} at {site}", rest) if part)
 
 
 __all__ = ["detect_anomaly", "AnomalyError"]

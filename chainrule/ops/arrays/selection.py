@@ -65,4 +65,31 @@ def select(condlist, choicelist, default=0):
     return out
 
 
-__all__ = ["select"]
+_NOT_GIVEN = object()
+
+
+def where(condition, x=_NOT_GIVEN, y=_NOT_GIVEN):
+    """x where ``condition`` holds, else y, as ``numpy.where``; with the condition alone, the
+    indices where it holds (``numpy.nonzero``).
+
+    The gradient goes to x where the condition holds and to y elsewhere (see
+    :func:`chainrule.ops.elementwise.piecewise.where` for the one pitfall: both branches are
+    differentiated everywhere).
+
+    Example:
+        >>> import chainrule as cr
+        >>> x = cr.tensor([-1.0, 4.0])
+        >>> cr.where(x > 0, x, 0.0)
+        tensor([0., 4.])
+        >>> cr.where(x > 0)
+        (array([1]),)
+    """
+    if x is _NOT_GIVEN and y is _NOT_GIVEN:
+        return np.nonzero(condition)  # indices: values only (NumPy dispatch runs it on values)
+    if x is _NOT_GIVEN or y is _NOT_GIVEN:
+        raise ValueError("where: give both x and y, or neither (then the indices where the "
+                         "condition holds are returned)")
+    return piecewise.where(condition, x, y)
+
+
+__all__ = ["select", "where"]

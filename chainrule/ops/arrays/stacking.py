@@ -74,6 +74,11 @@ def atleast_3d(*arys):
 
 
 def _sequence(tup, op):
+    # One array is the sequence of its rows, as NumPy reads it (np.vstack(a) stacks a[0], a[1]).
+    if is_tensor(tup) or isinstance(tup, np.ndarray):
+        if np.ndim(value_of(tup)) == 0:
+            raise TypeError(f"{op}: a 0-d array is not a sequence of arrays to stack")
+        return list(tup)
     if not isinstance(tup, (list, tuple)):
         raise TypeError(f"{op}: the arrays to stack must be passed as a sequence (a list or "
                         f"tuple), got {type(tup).__name__}")

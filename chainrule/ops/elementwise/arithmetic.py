@@ -10,7 +10,7 @@ import operator
 
 import numpy as np
 
-from chainrule.ops.elementwise import comparison, exponential, piecewise
+from chainrule.ops.elementwise import comparison, complex_parts, exponential, piecewise
 from chainrule.primitive import (
     elementwise,
     elementwise_binary,
@@ -34,6 +34,7 @@ add = primitive(
     vjp=(_first, _first),
     jvp=(_first_dot, lambda y_dot, out, x, y: y_dot),
     symbolic="x + y", reads_inputs=False,
+    supports_complex=True,
     doc="""x + y, elementwise with broadcasting.
 
     Example:
@@ -48,6 +49,7 @@ subtract = primitive(
     vjp=(_first, lambda grad_out, out, x, y: -grad_out),
     jvp=(_first_dot, lambda y_dot, out, x, y: -y_dot),
     symbolic="x - y", reads_inputs=False,
+    supports_complex=True,
     doc="""x − y, elementwise with broadcasting.
 
     Example:
@@ -62,6 +64,7 @@ multiply = elementwise_binary(
     lambda x, y, out: y,
     lambda x, y, out: x,
     symbolic="x*y",
+    supports_complex=True,
     doc="""x · y, elementwise with broadcasting (the product rule).
 
     Example:
@@ -76,6 +79,7 @@ divide = elementwise_binary(
     lambda x, y, out: 1 / y,
     lambda x, y, out: -out / y,
     symbolic="x/y", reads_out=True,
+    supports_complex=True,
     doc="""x / y, elementwise with broadcasting.
 
     Example:
@@ -105,6 +109,9 @@ def _power_d_base(x, y, out):
     # second derivative x⁻¹ exact everywhere else. A Python exponent (x**2) needs no masks.
     if isinstance(y, (int, float)):
         return y * x ** (y - 1) if y != 0 else zeros_like(x)
+    if complex_parts.is_complex(x) or complex_parts.is_complex(y):
+        # The principal branch, holomorphic away from x = 0 and the cut x < 0.
+        return y * x ** (y - 1)
     tiny = np.finfo(x.dtype).tiny
     small = ~(abs(x) >= tiny)
     # At a positive subnormal x, x^(y−1) ≈ 1/x overflows where y·x^(y−1) need not (it is 1 at
@@ -128,6 +135,8 @@ def _exact_power(sympy, x, y):
 def _power_d_exponent(x, y, out):
     # x^y·log x. At x = 0 it is taken as 0 (the limit from the right when y > 0); for x < 0 it is
     # not real, so NaN. Both branches of each where are safe, so NumPy never warns.
+    if complex_parts.is_complex(x) or complex_parts.is_complex(y):
+        return out * exponential.log(x + 0j)  # the principal log, holomorphic off the cut x ≤ 0
     positive = x > 0
     log_x = exponential.log(piecewise.where(positive, x, 1))
     return piecewise.where(x < 0, np.nan, piecewise.where(positive, out, 0) * log_x)
@@ -138,6 +147,7 @@ power = elementwise_binary(
     _power_d_base,
     _power_d_exponent,
     symbolic=lambda sympy, x, y: _exact_power(sympy, x, y), reads_out=True,
+    supports_complex=True,
     doc="""x ** y, elementwise; the exponent may be a tensor that requires grad too.
 
     Conventions: ∂/∂x is 0 where y = 0 (x⁰ is the constant 1, even at x = 0); ∂/∂y is 0 at
@@ -154,6 +164,7 @@ reciprocal = elementwise(
     "reciprocal", lambda x: 1 / x,
     lambda x, out: -out * out,
     symbolic="1/x", reads_inputs=False, reads_out=True,
+    supports_complex=True,
     doc="""1 / x (for integer x too, unlike numpy.reciprocal, which rounds).
 
     Example:
@@ -167,6 +178,7 @@ square = elementwise(
     "square", lambda x: x * x,
     lambda x, out: 2 * x,
     symbolic="x**2",
+    supports_complex=True,
     doc="""x².
 
     Example:
@@ -180,6 +192,7 @@ sqrt = elementwise(
     "sqrt", np.sqrt,
     lambda x, out: 0.5 / out,
     symbolic="sqrt(x)", reads_inputs=False, reads_out=True,
+    supports_complex=True,
     doc="""√x; the derivative at 0 is +inf.
 
     Example:
@@ -202,11 +215,23 @@ cbrt = elementwise(
     """,
 )
 
-abs = elementwise(  # noqa: A001 -- NumPy's name
-    "abs", operator.abs,
-    lambda x, out: sign(x),
-    symbolic="Abs(x)",
+def _abs_vjp(grad_out, out, x):
+    slope = complex_parts.abs_slope(x, abs)
+    return grad_out * (sign(x) if slope is None else slope)
+
+
+def _abs_jvp(x_dot, out, x):
+    slope = complex_parts.abs_slope(x, abs)
+    return x_dot * sign(x) if slope is None else complex_parts.real(slope * x_dot)
+
+
+abs = primitive(  # noqa: A001 -- NumPy's name
+    "abs", operator.abs, _abs_vjp, _abs_jvp,
+    symbolic="Abs(x)", supports_complex=True,
     doc="""|x|; by convention abs′(0) = 0 (the subgradient at the kink closest to both sides).
+
+    For complex z, |z| is real and d|z| = Re(conj(z)/|z|·ż): the gradient of |z| is
+    conj(z)/|z|, taken as 0 at z = 0 (docs/complex.md).
 
     Example:
         >>> import chainrule as cr

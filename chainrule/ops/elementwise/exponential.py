@@ -1,4 +1,5 @@
-"""Exponentials and logarithms, the logistic sigmoid, logaddexp (the overflow-safe log(eˣ + eʸ)),
+"""Exponentials and logarithms, the logistic sigmoid, logaddexp and logaddexp2 (the overflow-safe
+log(eˣ + eʸ) and log₂(2ˣ + 2ʸ)),
 and the error function erf(x) = (2/√π)∫₀ˣ e^(−t²) dt with its complement erfc = 1 − erf.
 """
 
@@ -22,6 +23,7 @@ _GAUSSIAN_ZERO = 40
 
 exp = elementwise(
     "exp", np.exp, lambda x, out: out, symbolic="exp(x)", reads_inputs=False, reads_out=True,
+    supports_complex=True,
     doc="""eˣ.
 
     Example:
@@ -34,6 +36,7 @@ exp = elementwise(
 exp2 = elementwise(
     "exp2", np.exp2, lambda x, out: out * _LN2, symbolic="2**x",
     reads_inputs=False, reads_out=True,
+    supports_complex=True,
     doc="""2ˣ.
 
     Example:
@@ -47,6 +50,7 @@ exp2 = elementwise(
 expm1 = elementwise(
     "expm1", np.expm1, lambda x, out: out + 1, symbolic="exp(x) - 1",
     reads_inputs=False, reads_out=True,
+    supports_complex=True,
     doc="""eˣ − 1, accurate near 0.
 
     Example:
@@ -58,6 +62,7 @@ expm1 = elementwise(
 
 log = elementwise(
     "log", np.log, lambda x, out: 1 / x, symbolic="log(x)",
+    supports_complex=True,
     doc="""Natural logarithm ln x.
 
     Example:
@@ -70,6 +75,7 @@ log = elementwise(
 # 1/(x·ln b) as (1/ln b)/x: x·ln 10 overflows at the float32 maximum where 1/(x·ln 10) does not.
 log2 = elementwise(
     "log2", np.log2, lambda x, out: _LOG2_E / x, symbolic="log(x)/log(2)",
+    supports_complex=True,
     doc="""Base-2 logarithm.
 
     Example:
@@ -81,6 +87,7 @@ log2 = elementwise(
 
 log10 = elementwise(
     "log10", np.log10, lambda x, out: _LOG10_E / x, symbolic="log(x)/log(10)",
+    supports_complex=True,
     doc="""Base-10 logarithm.
 
     Example:
@@ -92,6 +99,7 @@ log10 = elementwise(
 
 log1p = elementwise(
     "log1p", np.log1p, lambda x, out: 1 / (1 + x), symbolic="log(1 + x)",
+    supports_complex=True,
     doc="""ln(1 + x), accurate near 0.
 
     Example:
@@ -158,6 +166,26 @@ logaddexp = elementwise_binary(
         >>> import chainrule as cr
         >>> cr.logaddexp(cr.tensor([1000.0, 1000.0]), cr.tensor([1000.0, -1000.0]))
         tensor([1000.69314718, 1000.        ])
+    """,
+)
+
+def _logaddexp2(x, y):
+    with np.errstate(over="ignore"):
+        return np.logaddexp2(x, y)
+
+
+# A primitive for stability, as logaddexp: ∂/∂x log₂(2ˣ + 2ʸ) = σ((x − y)·ln 2), never overflowing.
+logaddexp2 = elementwise_binary(
+    "logaddexp2", _logaddexp2,
+    lambda x, y, out: _logaddexp_share(x * _LN2, y * _LN2),
+    lambda x, y, out: _logaddexp_share(y * _LN2, x * _LN2),
+    symbolic="log(2**x + 2**y)/log(2)",
+    doc="""log₂(2ˣ + 2ʸ) without overflow; where x and y are the same infinity each partial is 1/2.
+
+    Example:
+        >>> import chainrule as cr
+        >>> cr.logaddexp2(cr.tensor([1000.0, 3.0]), cr.tensor([1000.0, 3.0]))
+        tensor([1001.,    4.])
     """,
 )
 
@@ -289,6 +317,6 @@ erfc = elementwise(
 )
 
 __all__ = [
-    "exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sigmoid", "logaddexp", "erf",
-    "erfc",
+    "exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sigmoid", "logaddexp",
+    "logaddexp2", "erf", "erfc",
 ]

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from chainrule.ops.elementwise import arithmetic, trigonometric
+from chainrule.ops.elementwise import arithmetic, complex_parts, trigonometric
 from chainrule.primitive import elementwise
 
 sinh = elementwise(
     "sinh", np.sinh, lambda x, out: cosh(x), symbolic="sinh(x)",
+    supports_complex=True,
     doc="""sinh x = (eˣ − e⁻ˣ)/2.
 
     Example:
@@ -20,6 +21,7 @@ sinh = elementwise(
 
 cosh = elementwise(
     "cosh", np.cosh, lambda x, out: sinh(x), symbolic="cosh(x)",
+    supports_complex=True,
     doc="""cosh x = (eˣ + e⁻ˣ)/2.
 
     Example:
@@ -32,6 +34,7 @@ cosh = elementwise(
 tanh = elementwise(
     "tanh", np.tanh, lambda x, out: 1 - out * out, symbolic="tanh(x)",
     reads_inputs=False, reads_out=True,
+    supports_complex=True,
     doc="""tanh x, finite for every x.
 
     Example:
@@ -41,9 +44,16 @@ tanh = elementwise(
     """,
 )
 
-# 1/hypot(x, 1) rather than 1/sqrt(x² + 1): x² overflows for |x| > 1e154 (float32: 1e19).
+def _arcsinh_derivative(x):
+    # 1/hypot(x, 1) rather than 1/sqrt(x² + 1): x² overflows for |x| > 1e154 (float32: 1e19).
+    if complex_parts.is_complex(x):  # hypot is real only
+        return 1 / arithmetic.sqrt(1 + x * x)
+    return 1 / trigonometric.hypot(x, 1)
+
+
 arcsinh = elementwise(
-    "arcsinh", np.arcsinh, lambda x, out: 1 / trigonometric.hypot(x, 1), symbolic="asinh(x)",
+    "arcsinh", np.arcsinh, lambda x, out: _arcsinh_derivative(x), symbolic="asinh(x)",
+    supports_complex=True,
     doc="""Inverse hyperbolic sine.
 
     Example:
@@ -61,6 +71,7 @@ def _arccosh_derivative(x):
 
 arccosh = elementwise(
     "arccosh", np.arccosh, lambda x, out: _arccosh_derivative(x), symbolic="acosh(x)",
+    supports_complex=True,
     doc="""Inverse hyperbolic cosine for x ≥ 1; the derivative is +inf at 1.
 
     Example:
@@ -73,6 +84,7 @@ arccosh = elementwise(
 # (1 − x)(1 + x) rather than 1 − x², which loses the digits of 1 − |x| near ±1.
 arctanh = elementwise(
     "arctanh", np.arctanh, lambda x, out: 1 / ((1 - x) * (1 + x)), symbolic="atanh(x)",
+    supports_complex=True,
     doc="""Inverse hyperbolic tangent on (−1, 1).
 
     Example:

@@ -1,6 +1,8 @@
-"""Piecewise ops: where, maximum, minimum, clip, relu, leaky_relu — and their kink conventions.
+"""Piecewise ops: where, maximum, minimum, fmax, fmin, clip, relu, leaky_relu — and their kink
+conventions.
 
-Conventions: relu′(0) = 0; ties in maximum and minimum share the gradient equally; clip passes
+Conventions: relu′(0) = 0; ties in maximum and minimum (and fmax, fmin) share the gradient
+equally; fmax and fmin pass the gradient to the number where the other input is NaN; clip passes
 the gradient at its bounds (x = lo or x = hi). Masks multiply the gradient directly, so a float32
 gradient stays float32.
 """
@@ -9,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from chainrule.ops.elementwise import comparison
 from chainrule.primitive import Primitive, primitive
 
 
@@ -38,6 +41,7 @@ where = Primitive(
      lambda y_dot, out, condition, x, y: where(condition, 0, y_dot)),
     inputs=("condition", "x", "y"), symbolic=lambda sympy, condition, x, y: _select(
         sympy, condition, x, y),
+    supports_complex=True,
     doc="""x where condition holds, else y, elementwise with broadcasting.
 
     The gradient goes to x where the condition holds and to y elsewhere; the condition itself
@@ -91,6 +95,56 @@ minimum = primitive(
     Example:
         >>> import chainrule as cr
         >>> cr.minimum(cr.tensor([1.0, 5.0]), cr.tensor([3.0, 2.0]))
+        tensor([1., 2.])
+    """,
+)
+
+
+def _beats(x, y, better):
+    # x is the result of fmax/fmin: better than y, or a number where y is NaN. Comparisons and
+    # isnan are ops, so the mask is computed anew wherever the rule runs (jit replays, order 2).
+    # x == x: x is a number (NaN equals nothing, itself included).
+    number_over_nan = comparison.logical_and(comparison.isnan(y), comparison.equal(x, x))
+    return comparison.logical_or(better(x, y), number_over_nan)
+
+
+def _nan_skipping(name, forward, better, symbolic, doc):
+    # A primitive rather than maximum composed with wheres: NumPy's value (and its sign of zero)
+    # to the bit, and one node whose rule states the NaN convention once.
+    return primitive(
+        name, forward,
+        vjp=(lambda grad_out, out, x, y: _share(grad_out, _beats(x, y, better), x == y),
+             lambda grad_out, out, x, y: _share(grad_out, _beats(y, x, better), x == y)),
+        jvp=(lambda x_dot, out, x, y: _share(x_dot, _beats(x, y, better), x == y),
+             lambda y_dot, out, x, y: _share(y_dot, _beats(y, x, better), x == y)),
+        symbolic=symbolic, doc=doc,
+    )
+
+
+fmax = _nan_skipping(
+    "fmax", np.fmax, lambda x, y: x > y, "Max(x, y)",
+    """Elementwise larger of x and y, ignoring NaN (the other value wins), as ``numpy.fmax``.
+
+    The gradient goes to the larger input, or to the number where the other input is NaN; at a
+    tie each input gets half, as for :func:`maximum`; where both are NaN neither gets any.
+
+    Example:
+        >>> import chainrule as cr
+        >>> cr.fmax(cr.tensor([1.0, float("nan")]), cr.tensor([float("nan"), 2.0]))
+        tensor([1., 2.])
+    """,
+)
+
+fmin = _nan_skipping(
+    "fmin", np.fmin, lambda x, y: x < y, "Min(x, y)",
+    """Elementwise smaller of x and y, ignoring NaN (the other value wins), as ``numpy.fmin``.
+
+    The gradient goes to the smaller input, or to the number where the other input is NaN; at
+    a tie each input gets half, as for :func:`minimum`; where both are NaN neither gets any.
+
+    Example:
+        >>> import chainrule as cr
+        >>> cr.fmin(cr.tensor([1.0, float("nan")]), cr.tensor([3.0, 2.0]))
         tensor([1., 2.])
     """,
 )
@@ -175,4 +229,4 @@ def leaky_relu(x, negative_slope=0.01):
     return _leaky_relu(x, negative_slope=float(negative_slope))
 
 
-__all__ = ["where", "maximum", "minimum", "clip", "relu", "leaky_relu"]
+__all__ = ["where", "maximum", "minimum", "fmax", "fmin", "clip", "relu", "leaky_relu"]

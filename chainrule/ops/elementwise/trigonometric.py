@@ -1,14 +1,17 @@
-"""Trigonometric functions and their inverses, and hypot."""
+"""Trigonometric functions and their inverses, hypot, and the normalized sinc."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
-from chainrule.ops.elementwise import arithmetic, comparison, piecewise
+from chainrule.ops.elementwise import arithmetic, comparison, complex_parts, piecewise
 from chainrule.primitive import elementwise, elementwise_binary
 
 sin = elementwise(
     "sin", np.sin, lambda x, out: cos(x), symbolic="sin(x)",
+    supports_complex=True,
     doc="""sin x.
 
     Example:
@@ -20,6 +23,7 @@ sin = elementwise(
 
 cos = elementwise(
     "cos", np.cos, lambda x, out: -sin(x), symbolic="cos(x)",
+    supports_complex=True,
     doc="""cos x.
 
     Example:
@@ -32,6 +36,7 @@ cos = elementwise(
 tan = elementwise(
     "tan", np.tan, lambda x, out: 1 + out * out, symbolic="tan(x)",
     reads_inputs=False, reads_out=True,
+    supports_complex=True,
     doc="""tan x.
 
     Example:
@@ -49,6 +54,7 @@ def _one_minus_square_root(x):
 
 arcsin = elementwise(
     "arcsin", np.arcsin, lambda x, out: 1 / _one_minus_square_root(x), symbolic="asin(x)",
+    supports_complex=True,
     doc="""Inverse sine on [−1, 1]; the derivative is +inf at ±1.
 
     Example:
@@ -60,6 +66,7 @@ arcsin = elementwise(
 
 arccos = elementwise(
     "arccos", np.arccos, lambda x, out: -1 / _one_minus_square_root(x), symbolic="acos(x)",
+    supports_complex=True,
     doc="""Inverse cosine on [−1, 1]; the derivative is −inf at ±1.
 
     Example:
@@ -72,12 +79,15 @@ arccos = elementwise(
 
 def _arctan_derivative(x):
     # 1/(1 + x²) as (1/hypot(1, x))²: x² would overflow for |x| > 1e154 (float32: 1e19).
+    if complex_parts.is_complex(x):  # hypot is real only
+        return 1 / (1 + x * x)
     r = 1 / hypot(1, x)
     return r * r
 
 
 arctan = elementwise(
     "arctan", np.arctan, lambda x, out: _arctan_derivative(x), symbolic="atan(x)",
+    supports_complex=True,
     doc="""Inverse tangent.
 
     Example:
@@ -140,4 +150,49 @@ hypot = elementwise_binary(
     """,
 )
 
-__all__ = ["sin", "cos", "tan", "arcsin", "arccos", "arctan", "arctan2", "hypot"]
+# sinc′(x) = (cos πx − sinc x)/x loses its digits near 0 and is 0/0 at 0. For |x| < 0.1 its
+# Taylor series (odd, to x¹¹; the next term is below 1e-17 there) stands in, written in chainrule
+# ops like the other branch, so every order is right at 0: sinc″(0) = −π²/3, sinc⁗(0) = π⁴/5.
+_SINC_NEAR = 0.1
+_SINC_SERIES = tuple(
+    (-1) ** k * math.pi ** (2 * k) * 2 * k / math.factorial(2 * k + 1) for k in range(1, 7)
+)
+
+
+def _sinc_derivative(x):
+    near = comparison.less(arithmetic.abs(x), _SINC_NEAR)
+    small = piecewise.where(near, x, 0)
+    square = small * small
+    series = _SINC_SERIES[-1]
+    for coefficient in _SINC_SERIES[-2::-1]:
+        series = series * square + coefficient
+    far = piecewise.where(near, 1, x)
+    return piecewise.where(near, small * series, (cos(math.pi * far) - sinc(far)) / far)
+
+
+def _sinc(x):
+    return np.sinc(x)[()]
+
+
+# A primitive for its removable point: sin(πx)/(πx) composed is 0/0 at x = 0.
+sinc = elementwise(
+    "sinc", _sinc, lambda x, out: _sinc_derivative(x), symbolic="sin(pi*x)/(pi*x)",
+    doc="""The normalized sinc, sin(πx)/(πx), with its limit 1 at x = 0, as ``numpy.sinc``.
+
+    x = 0 is a removable point, not a kink: there the value is 1, the derivative 0 and the
+    second derivative −π²/3, each exact (a series stands in for the quotient near 0).
+
+    Example:
+        >>> import chainrule as cr
+        >>> cr.sinc(cr.tensor([0.0, 0.5]))
+        tensor([1.        , 0.63661977])
+        >>> x = cr.tensor([0.5, 1.0], requires_grad=True)
+        >>> cr.sinc(x).sum().backward()
+        >>> x.grad
+        tensor([-1.27323954, -1.        ])
+        >>> float(cr.grad(cr.grad(cr.sinc))(0.0))  # −π²/3
+        -3.289868133696453
+    """,
+)
+
+__all__ = ["sin", "cos", "tan", "arcsin", "arccos", "arctan", "arctan2", "hypot", "sinc"]

@@ -1,13 +1,25 @@
-"""The Cholesky factorization A = L·Lᵀ of a symmetric positive-definite matrix."""
+"""Triangular factorizations: Cholesky, A = L·Lᵀ of a symmetric positive-definite matrix, and
+QR, A = Q·R with orthonormal columns in Q and an upper-triangular R."""
 
 from __future__ import annotations
 
+from collections import namedtuple
+
 import numpy as np
 
+from chainrule.ops import joining
+from chainrule.ops.elementwise import piecewise
 from chainrule.ops.linalg.inverse import solve
-from chainrule.ops.linalg.matrices import square_shape, symmetric_part
+from chainrule.ops.linalg.matrices import (
+    matrix_shape, refuse_complex, square_shape, symmetric_from_triangle, symmetric_part,
+    triangle_mask,
+)
 from chainrule.ops.contraction import matmul
-from chainrule.primitive import primitive
+from chainrule.primitive import multiple_outputs, primitive
+from chainrule.modes import refuse_escape
+from chainrule.tensor import is_tensor, tensor, value_of
+
+QRResult = namedtuple("QRResult", ["Q", "R"])
 
 
 def _lower_half_diagonal(m):
@@ -17,31 +29,38 @@ def _lower_half_diagonal(m):
     return m * mask
 
 
-def _cholesky_vjp(grad_out, out, x):
-    # Ā = sym(L⁻ᵀ·Φ(Lᵀ·L̄)·L⁻¹) (Murray 2016). NumPy has no triangular solve, so L⁻ᵀ is
-    # applied with a general solve: O(n³) instead of O(n²), and exact all the same.
+def _cholesky_vjp(grad_out, out, x, upper):
+    # Ā = sym(L⁻ᵀ·Φ(Lᵀ·L̄)·L⁻¹) (Murray 2016), with L = Uᵀ for the upper factor. NumPy has no
+    # triangular solve, so L⁻ᵀ is applied with a general solve: O(n³) instead of O(n²), exact.
+    if upper:
+        grad_out, out = grad_out.mT, out.mT
     middle = _lower_half_diagonal(matmul(out.mT, grad_out))
     left = solve(out.mT, middle)
     return symmetric_part(solve(out.mT, left.mT))  # sym(L⁻ᵀ·Pᵀ·L⁻¹) = sym(L⁻ᵀ·P·L⁻¹)
 
 
-def _cholesky_jvp(x_dot, out, x):
-    # L̇ = L·Φ(L⁻¹·sym(Ȧ)·L⁻ᵀ)
-    half = solve(out, symmetric_part(x_dot))
-    return matmul(out, _lower_half_diagonal(solve(out, half.mT)))
+def _cholesky_jvp(x_dot, out, x, upper):
+    # L̇ = L·Φ(L⁻¹·sym(Ȧ)·L⁻ᵀ), and U̇ = L̇ᵀ
+    lower = out.mT if upper else out
+    half = solve(lower, symmetric_part(x_dot))
+    lower_dot = matmul(lower, _lower_half_diagonal(solve(lower, half.mT)))
+    return lower_dot.mT if upper else lower_dot
 
 
+# NumPy's own call for each factor, so that the values are NumPy's to the bit.
 _cholesky_op = primitive(
-    "cholesky", np.linalg.cholesky, vjp=_cholesky_vjp, jvp=_cholesky_jvp,
-    reads_inputs=False, reads_out=True,
+    "cholesky", lambda x, upper: np.linalg.cholesky(x, upper=upper), vjp=_cholesky_vjp,
+    jvp=_cholesky_jvp, reads_inputs=False, reads_out=True,
 )
 
 
-def cholesky(x):
-    """The lower-triangular L with L·Lᵀ = A, as ``numpy.linalg.cholesky``.
+def cholesky(x, /, *, upper=False):
+    """The lower-triangular L with L·Lᵀ = A (or, with ``upper=True``, U = Lᵀ), as
+    ``numpy.linalg.cholesky``.
 
-    A is taken to be symmetric (NumPy reads only its lower triangle): the gradient is the
-    symmetric matrix whose change along any symmetric dA is exact.
+    Only the lower triangle of A (the upper one with ``upper=True``) is read, as in NumPy, and
+    the gradient flows into that triangle alone (an entry off the diagonal stands for itself
+    and its mirror image), for a non-symmetric A too.
 
     Raises:
         ValueError: when the last two axes are not square.
@@ -54,7 +73,129 @@ def cholesky(x):
                 [1., 2.]])
     """
     square_shape(x, "cholesky")
-    return _cholesky_op(x)
+    symmetric, _ = symmetric_from_triangle(x, "U" if upper else "L", "cholesky")
+    return _cholesky_op(symmetric, upper=bool(upper))
 
 
-__all__ = ["cholesky"]
+# --- qr -----------------------------------------------------------------------------------------
+
+
+def _solve_triangular(r, b):
+    # R⁻¹ exists where the first min(m, n) columns of A have full rank; elsewhere Q (and so the
+    # derivative) is not determined by A: an error that says so, not NumPy's "Singular matrix".
+    try:
+        return solve(r, b)
+    except np.linalg.LinAlgError:
+        raise np.linalg.LinAlgError(
+            "qr: no derivative where the first min(m, n) columns of A are linearly dependent "
+            "(R has a zero on its diagonal): Q is not determined by A there"
+        ) from None
+
+
+def _strictly_lower(m):
+    return piecewise.where(triangle_mask(m.shape[-1], diagonal=False), m, 0)
+
+
+def _qr_tangent_tall(a_dot, q, r):
+    # m ≥ n: with B = Qᵀ·Ȧ·R⁻¹, Qᵀ·Q̇ = Ω is antisymmetric and Ṙ·R⁻¹ = B − Ω upper triangular,
+    # so Ω = tril(B, −1) − tril(B, −1)ᵀ; then Ṙ = (B − Ω)·R and Q̇ = Ȧ·R⁻¹ − Q·(B − Ω).
+    # NumPy has no triangular solve: R⁻¹ is applied with a general one (exact, O(n³)).
+    a_dot_r_inv = _solve_triangular(r.mT, a_dot.mT).mT
+    b = matmul(q.mT, a_dot_r_inv)
+    lower = _strictly_lower(b)
+    upper = b - lower + lower.mT
+    return a_dot_r_inv - matmul(q, upper), matmul(upper, r)
+
+
+def _qr_adjoint_tall(grad_q, grad_r, q, r):
+    # m ≥ n: Ā = (Q̄ + Q·copyltu(M))·R⁻ᵀ with M = R·R̄ᵀ − Q̄ᵀ·Q and copyltu(M) the symmetric
+    # matrix of M's lower triangle (Walter & Lehmann 2018; Liao et al. 2019).
+    m = matmul(r, grad_r.mT) - matmul(grad_q.mT, q)
+    copied = piecewise.where(triangle_mask(m.shape[-1]), m, m.mT)
+    return _solve_triangular(r, (grad_q + matmul(q, copied)).mT).mT
+
+
+def _qr_vjp(grad_outs, outs, x, mode):
+    # A wide A = [X | Y] (m < n) factors as X = Q·R₁, Y = Q·R₂ with R₂ = Qᵀ·Y: Y receives Q·R̄₂
+    # and Q the extra Y·R̄₂ᵀ, and X takes the square rule.
+    q, r = outs
+    grad_q = grad_outs[0] if grad_outs[0] is not None else 0 * q
+    grad_r = grad_outs[1] if grad_outs[1] is not None else 0 * r
+    rows, cols = x.shape[-2:]
+    if rows >= cols:
+        return _qr_adjoint_tall(grad_q, grad_r, q, r)
+    right, grad_right = x[..., rows:], grad_r[..., rows:]
+    grad_q = grad_q + matmul(right, grad_right.mT)
+    grad_left = _qr_adjoint_tall(grad_q, grad_r[..., :rows], q, r[..., :rows])
+    return joining.concatenate([grad_left, matmul(q, grad_right)], axis=-1)
+
+
+def _qr_jvp(x_dot, outs, x, mode):
+    q, r = outs
+    rows, cols = x.shape[-2:]
+    if rows >= cols:
+        return _qr_tangent_tall(x_dot, q, r)
+    q_dot, left_dot = _qr_tangent_tall(x_dot[..., :rows], q, r[..., :rows])
+    right_dot = matmul(q_dot.mT, x[..., rows:]) + matmul(q.mT, x_dot[..., rows:])
+    return q_dot, joining.concatenate([left_dot, right_dot], axis=-1)
+
+
+_qr_op = multiple_outputs(
+    "qr", lambda x, mode: tuple(np.linalg.qr(x, mode=mode)), ("Q", "R"),
+    vjp=_qr_vjp, jvp=_qr_jvp,
+)
+
+
+def qr(a, mode="reduced"):
+    """The QR factorization A = Q·R of each matrix, as ``numpy.linalg.qr``.
+
+    Q (m, k) has orthonormal columns and R (k, n) is upper triangular, k = min(m, n). The
+    signs are LAPACK's (Householder reflections): nothing makes R's diagonal positive, so
+    NumPy's Q and R may differ from another library's by the sign of a column of Q and the
+    matching row of R. LAPACK reflects column j onto −sign(a_jj)·‖·‖ but skips a column
+    already zero below the diagonal (an upper-triangular A, the identity): there R_jj keeps
+    a_jj's sign and the factors jump as soon as those zeros move. The derivative is that of
+    the factorization with R's diagonal signs held at those found at A, smooth where the
+    first min(m, n) columns have full rank; functions that do not depend on the signs (Q·Qᵀ,
+    Rᵀ·R, squares of entries) have it as their derivative everywhere there.
+
+    Args:
+        mode: 'reduced' (Q, R), 'complete' (Q square, m × m) or 'r' (R alone). A tall A's
+            complete Q has m − n columns that are not unique and have no derivative: it is
+            given as a value, and refused where a derivative is needed. 'raw' is refused.
+
+    Raises:
+        ValueError: for an unknown or unsupported mode, or a complete Q that would need a
+            derivative.
+        TypeError: for a complex tensor that needs a derivative.
+
+    Example:
+        >>> import chainrule as cr
+        >>> q, r = cr.linalg.qr(cr.tensor([[3.0, 1.0], [4.0, 2.0]]))
+        >>> r
+        tensor([[-5. , -2.2],
+                [ 0. ,  0.4]])
+    """
+    refuse_complex("qr", a)
+    rows, cols = matrix_shape(a, "qr")[-2:]
+    if mode not in ("reduced", "complete", "r"):
+        raise ValueError(f"qr: mode must be 'reduced', 'complete' or 'r', got {mode!r} ('raw' "
+                         "gives LAPACK's Householder vectors, which chainrule does not "
+                         "differentiate)")
+    if mode == "complete" and rows > cols:
+        return _complete_qr_of_tall(a)
+    q, r = _qr_op(a, mode="reduced" if mode == "r" else mode)
+    return r if mode == "r" else QRResult(q, r)
+
+
+def _complete_qr_of_tall(a):
+    if is_tensor(a) and (a.requires_grad or a.tangents):
+        raise ValueError("qr(mode='complete') of a tall matrix: the last m - n columns of Q are "
+                         "not unique and have no derivative; use mode='reduced'")
+    if is_tensor(a):
+        refuse_escape(a.node, "qr(mode='complete') of a tall matrix, a value only,")
+        return QRResult(*(tensor(v) for v in np.linalg.qr(value_of(a), mode="complete")))
+    return QRResult(*np.linalg.qr(a, mode="complete"))
+
+
+__all__ = ["QRResult", "cholesky", "qr"]

@@ -28,12 +28,14 @@ def _products_of_others(s):
 
 
 def _cofactor(x):
-    # A = U·S·Vᵀ gives cofactor(A) = det(U)·det(V)·U·diag(∏_{j≠i} s_j)·Vᵀ.
+    # A = U·S·Vᴴ gives cofactor(A) = det(A)·A⁻ᵀ = det(U)·det(Vᴴ)·Ū·diag(∏_{j≠i} s_j)·V̄ᴴ
+    # (the conjugates are no-ops on real matrices).
     if x.shape[-1] == 0:
         return np.zeros(x.shape, dtype=np.result_type(x.dtype, np.float32))
     u, s, vh = np.linalg.svd(x)
     orientation = np.linalg.det(u) * np.linalg.det(vh)
-    return orientation[..., None, None] * ((u * _products_of_others(s)[..., None, :]) @ vh)
+    others = _products_of_others(s)[..., None, :]
+    return orientation[..., None, None] * ((np.conj(u) * others) @ np.conj(vh))
 
 
 def _cofactor_vjp(grad_out, out, x):
@@ -52,13 +54,14 @@ def _cofactor_jvp(x_dot, out, x):
 
 _cofactor_op = primitive(
     "cofactor", _cofactor, vjp=_cofactor_vjp, jvp=_cofactor_jvp,
-    reads_out=True,
+    reads_out=True, supports_complex=True,
 )
 
 _det_op = primitive(
     "det", np.linalg.det,
     vjp=lambda grad_out, out, x: as_matrix_stack(grad_out) * _cofactor_op(x),
     jvp=lambda x_dot, out, x: reductions.sum(_cofactor_op(x) * x_dot, axis=(-2, -1)),
+    supports_complex=True,
 )
 
 

@@ -1,10 +1,13 @@
-"""Inverses and linear solves, batched over leading axes as in numpy.linalg: inv and solve."""
+"""Inverses and linear solves, batched over leading axes as in numpy.linalg: inv and solve, and
+their tensor forms tensorinv and tensorsolve (reshapes around them)."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
-from chainrule.ops.linalg.matrices import square_shape
+from chainrule.ops.linalg.matrices import refuse_complex, square_shape
 from chainrule.ops import shape
 from chainrule.ops.contraction import matmul
 from chainrule.primitive import primitive
@@ -19,7 +22,7 @@ _inv_op = primitive(
     "inv", np.linalg.inv,
     vjp=_inv_vjp,
     jvp=lambda x_dot, out, x: -matmul(matmul(out, x_dot), out),
-    reads_inputs=False, reads_out=True,
+    reads_inputs=False, reads_out=True, supports_complex=True,
 )
 
 
@@ -52,7 +55,7 @@ _solve_op = primitive(
     vjp=(_solve_vjp_a, lambda grad_out, out, a, b: _solve_op(a.mT, grad_out)),
     jvp=(lambda a_dot, out, a, b: -_solve_op(a, matmul(a_dot, out)),
          lambda b_dot, out, a, b: _solve_op(a, b_dot)),
-    reads_out=True,
+    reads_out=True, supports_complex=True,
 )
 
 
@@ -83,4 +86,64 @@ def solve(a, b):
     return _solve_op(a, b)
 
 
-__all__ = ["inv", "solve"]
+def tensorinv(a, ind=2):
+    """The tensor inverse: a of shape (*I, *J) with prod(I) = prod(J), reshaped to a matrix,
+    inverted and reshaped to (*J, *I), as ``numpy.linalg.tensorinv``; I = a.shape[:ind].
+
+    Raises:
+        ValueError: when ind is not positive.
+        numpy.linalg.LinAlgError: when the matrix is not square or is singular.
+        TypeError: for a complex tensor that needs a derivative.
+
+    Example:
+        >>> import chainrule as cr
+        >>> cr.linalg.tensorinv(cr.tensor([[2.0, 0.0], [0.0, 4.0]]), ind=1)
+        tensor([[0.5 , 0.  ],
+                [0.  , 0.25]])
+    """
+    refuse_complex("tensorinv", a)
+    a_shape = shape.shape_of(a)
+    if ind <= 0:
+        raise ValueError(f"tensorinv: ind must be positive, got {ind}")
+    rows = math.prod(a_shape[ind:])
+    columns = math.prod(a_shape[:ind])
+    if rows != columns:
+        raise np.linalg.LinAlgError(f"tensorinv: a of shape {a_shape} with ind={ind} is not "
+                                    f"square once reshaped ({columns} x {rows})")
+    inverse = inv(shape.reshape(a, (rows, columns)))
+    return shape.reshape(inverse, a_shape[ind:] + a_shape[:ind])
+
+
+def tensorsolve(a, b, axes=None):
+    """X with tensordot(a, X, X.ndim) = b, as ``numpy.linalg.tensorsolve``: the axes of a not
+    matched by b (after moving ``axes`` of a to the end) are X's shape.
+
+    Raises:
+        numpy.linalg.LinAlgError: when the sizes do not make a square system, or it is singular.
+        TypeError: for a complex tensor that needs a derivative.
+
+    Example:
+        >>> import chainrule as cr
+        >>> cr.linalg.tensorsolve(cr.tensor([[2.0, 0.0], [0.0, 4.0]]), cr.tensor([1.0, 1.0]))
+        tensor([0.5 , 0.25])
+    """
+    refuse_complex("tensorsolve", a, b)
+    a_shape, b_shape = shape.shape_of(a), shape.shape_of(b)
+    if axes is not None:
+        order = list(range(len(a_shape)))
+        for k in axes:
+            order.remove(k)
+            order.append(k)
+        a = shape.transpose(a, order)
+        a_shape = shape.shape_of(a)
+    x_shape = a_shape[len(b_shape):]
+    size = math.prod(x_shape)
+    if math.prod(a_shape) != size**2:
+        raise np.linalg.LinAlgError(
+            f"tensorsolve: a of shape {a_shape} and b of shape {b_shape} do not make a square "
+            f"system: prod(a.shape[b.ndim:]) = {size} must equal prod(a.shape[:b.ndim])")
+    solution = solve(shape.reshape(a, (size, size)), shape.ravel(b))
+    return shape.reshape(solution, x_shape)
+
+
+__all__ = ["inv", "solve", "tensorinv", "tensorsolve"]

@@ -1,9 +1,14 @@
-"""What the linalg ops share about matrices: shape checks for (..., m, n) stacks, and the
-symmetric part, which is the gradient w.r.t. a matrix that is taken to be symmetric."""
+"""What the linalg ops share about matrices: shape checks for (..., m, n) stacks, the
+symmetric part, the symmetric matrix that one triangle names, and the refusal of complex input
+where a rule is written for real matrices only."""
 
 from __future__ import annotations
 
+import numpy as np
+
 from chainrule.ops import shape
+from chainrule.ops.elementwise import piecewise
+from chainrule.tensor import is_tensor
 
 
 def matrix_shape(x, op):
@@ -33,4 +38,37 @@ def as_matrix_stack(values):
     return shape.expand_dims(values, (-2, -1))
 
 
-__all__ = ["as_matrix_stack", "matrix_shape", "square_shape", "symmetric_part"]
+def triangle_mask(n, lower=True, diagonal=True):
+    """The (n, n) boolean mask of the lower (or upper) triangle, with or without the diagonal."""
+    offset = 0 if diagonal else 1
+    mask = np.tri(n, k=-offset, dtype=bool)
+    return mask if lower else mask.T
+
+
+def symmetric_from_triangle(x, UPLO, op):  # noqa: N803 -- NumPy's argument name
+    """The symmetric matrix that the triangle UPLO ('L' or 'U') of ``x`` names.
+
+    eigh, eigvalsh and pinv(hermitian=True) read one triangle only: composing them with this
+    makes the gradient flow into that triangle alone, for symmetric and non-symmetric x alike.
+    """
+    triangle = UPLO.upper() if isinstance(UPLO, str) else UPLO
+    if triangle not in ("L", "U"):
+        raise ValueError(f"{op}: UPLO must be 'L' or 'U', got {UPLO!r}")
+    mask = triangle_mask(shape.shape_of(x)[-1], lower=triangle == "L")
+    return piecewise.where(mask, x, shape.swapaxes(x, -1, -2)), triangle
+
+
+def refuse_complex(op, *xs):
+    """A TypeError naming ``op`` for a complex tensor that needs a derivative: its rules are
+    written for real matrices."""
+    for x in xs:
+        if is_tensor(x) and x.dtype.kind == "c" and (x.requires_grad or x.tangents):
+            raise TypeError(f"{op}: chainrule differentiates {op} of real matrices only, and a "
+                            "complex tensor that needs a derivative was passed; pass .detach() "
+                            "for the value alone")
+
+
+__all__ = [
+    "as_matrix_stack", "matrix_shape", "refuse_complex", "square_shape", "symmetric_from_triangle",
+    "symmetric_part", "triangle_mask",
+]

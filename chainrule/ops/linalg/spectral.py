@@ -13,11 +13,15 @@ from collections import namedtuple
 
 import numpy as np
 
-from chainrule.ops.linalg.matrices import matrix_shape, square_shape, symmetric_part
+from chainrule.ops.linalg.matrices import (
+    matrix_shape, square_shape, symmetric_from_triangle, symmetric_part,
+)
 from chainrule.ops import reductions, shape
 from chainrule.ops.elementwise import comparison, piecewise
 from chainrule.ops.contraction import matmul
+from chainrule.modes import refuse_escape
 from chainrule.primitive import multiple_outputs, primitive, value_of
+from chainrule.tensor import is_tensor, tensor
 
 EighResult = namedtuple("EighResult", ["eigenvalues", "eigenvectors"])
 SVDResult = namedtuple("SVDResult", ["U", "S", "Vh"])
@@ -47,7 +51,7 @@ def _inverse_gaps(values, op):
 # --- eigh ---------------------------------------------------------------------------------------
 
 
-def _eigh_vjp(grad_outs, outs, x):
+def _eigh_vjp(grad_outs, outs, x, UPLO):  # noqa: N803 -- NumPy's argument name
     # Ā = sym(V·(diag(w̄) + F ∘ Vᵀ·V̄)·Vᵀ); the values' term alone stays defined at repeated
     # eigenvalues, so F is formed only when the vectors received a gradient.
     (grad_values, grad_vectors), (values, vectors) = grad_outs, outs
@@ -59,7 +63,7 @@ def _eigh_vjp(grad_outs, outs, x):
     return symmetric_part(matmul(matmul(vectors, inner), vectors.mT))
 
 
-def _eigh_jvp(x_dot, outs, x):
+def _eigh_jvp(x_dot, outs, x, UPLO):  # noqa: N803
     # ẇ = diag(Vᵀ·Ȧ·V), V̇ = V·(F ∘ Vᵀ·sym(Ȧ)·V).
     values, vectors = outs
     projected = matmul(matmul(vectors.mT, symmetric_part(x_dot)), vectors)
@@ -67,8 +71,10 @@ def _eigh_jvp(x_dot, outs, x):
     return values_dot, matmul(vectors, _inverse_gaps(values, "eigh") * projected)
 
 
+# The op sees the symmetric matrix that UPLO's triangle names (see eigh) and hands UPLO on to
+# LAPACK, which reads that same triangle: the values are NumPy's to the bit.
 _eigh_op = multiple_outputs(
-    "eigh", lambda x: tuple(np.linalg.eigh(x)), ("eigenvalues", "eigenvectors"),
+    "eigh", lambda x, UPLO: tuple(np.linalg.eigh(x, UPLO=UPLO)), ("eigenvalues", "eigenvectors"),
     vjp=_eigh_vjp, jvp=_eigh_jvp,
 )
 
@@ -77,27 +83,30 @@ def _diagonal(values):
     return _row(values) * np.eye(values.shape[-1], dtype=values.dtype)
 
 
-def _eigenvalues_vjp(grad_out, out, x):
-    _, vectors = _eigh_op(x)
+def _eigenvalues_vjp(grad_out, out, x, UPLO):  # noqa: N803
+    _, vectors = _eigh_op(x, UPLO=UPLO)
     return matmul(vectors * _row(grad_out), vectors.mT)
 
 
-def _eigenvalues_jvp(x_dot, out, x):
-    _, vectors = _eigh_op(x)
+def _eigenvalues_jvp(x_dot, out, x, UPLO):  # noqa: N803
+    _, vectors = _eigh_op(x, UPLO=UPLO)
     return reductions.sum(vectors * matmul(x_dot, vectors), axis=-2)
 
 
 # The values alone are a primitive of their own: NumPy's eigvalsh skips the vectors.
 _eigenvalues_op = primitive(
-    "eigvalsh", np.linalg.eigvalsh, vjp=_eigenvalues_vjp, jvp=_eigenvalues_jvp,
+    "eigvalsh", lambda x, UPLO: np.linalg.eigvalsh(x, UPLO=UPLO),
+    vjp=_eigenvalues_vjp, jvp=_eigenvalues_jvp,
 )
 
 
-def eigvalsh(x):
+def eigvalsh(x, UPLO="L"):  # noqa: N803 -- NumPy's argument name
     """The eigenvalues (ascending) of symmetric matrices, as ``numpy.linalg.eigvalsh``.
 
-    The gradient V·diag(grad)·Vᵀ is symmetric (A is taken to be symmetric; NumPy reads only
-    its lower triangle) and defined at repeated eigenvalues too.
+    Only the triangle UPLO ('L', the default, or 'U') of A is read, as in NumPy: the value is
+    that of the symmetric matrix S it names, and the gradient is that of this function of A.
+    It flows into that triangle alone: V·diag(grad)·Vᵀ = G there, with G_ij + G_ji off the
+    diagonal (a non-symmetric A included). It is defined at repeated eigenvalues too.
 
     Example:
         >>> import chainrule as cr
@@ -105,13 +114,16 @@ def eigvalsh(x):
         tensor([1., 3.])
     """
     square_shape(x, "eigvalsh")
-    return _eigenvalues_op(x)
+    symmetric, UPLO = symmetric_from_triangle(x, UPLO, "eigvalsh")  # noqa: N806
+    return _eigenvalues_op(symmetric, UPLO=UPLO)
 
 
-def eigh(x):
+def eigh(x, UPLO="L"):  # noqa: N803 -- NumPy's argument name
     """(eigenvalues, eigenvectors) of symmetric matrices, as ``numpy.linalg.eigh``.
 
-    A is taken to be symmetric: gradients are symmetric. The eigenvectors' derivative needs
+    Only the triangle UPLO ('L', the default, or 'U') of A is read, as in NumPy, and the
+    gradient flows into that triangle alone (an entry off the diagonal stands for itself and
+    its mirror image), for a non-symmetric A too. The eigenvectors' derivative needs
     distinct eigenvalues; at a repeated one it is NaN, with a RuntimeWarning. Each eigenvector's
     sign is arbitrary, so differentiate what does not depend on it (v·vᵀ, V·diag·Vᵀ, |v|).
 
@@ -122,7 +134,8 @@ def eigh(x):
         tensor([1., 2.])
     """
     square_shape(x, "eigh")
-    return EighResult(*_eigh_op(x))
+    symmetric, UPLO = symmetric_from_triangle(x, UPLO, "eigh")  # noqa: N806
+    return EighResult(*_eigh_op(symmetric, UPLO=UPLO))
 
 
 # --- svd ----------------------------------------------------------------------------------------
@@ -208,17 +221,21 @@ def svdvals(x):
     return _singular_values_op(x)
 
 
-def svd(x, full_matrices=False, compute_uv=True):
-    """The reduced SVD (U, S, Vh) with A = U·diag(S)·Vh, as ``numpy.linalg.svd``.
+def svd(x, full_matrices=True, compute_uv=True, hermitian=False):
+    """(U, S, Vh) with A = U·diag(S)·Vh, as ``numpy.linalg.svd`` (same arguments and defaults).
 
     The derivative of U and Vh needs distinct singular values (NaN with a RuntimeWarning
     otherwise) and, for a non-square A, nonzero ones. The signs of singular vector pairs are
     arbitrary: differentiate what does not depend on them (U·diag·Vh, u·uᵀ, S).
 
     Args:
-        full_matrices: only False (or a square A): the extra columns of the full U or V are
-            not unique, so they have no derivative.
+        full_matrices: NumPy's default True gives square U and Vh. For a non-square A their
+            extra columns are not unique, so they have no derivative: a tensor that needs one
+            raises a ValueError asking for ``full_matrices=False`` (the reduced SVD, which
+            differentiates); the values alone are NumPy's.
         compute_uv: False gives S alone, as ``svdvals``.
+        hermitian: NumPy's faster path for a symmetric A: values alone (the derivative is that
+            of ``hermitian=False``, which a tensor that needs one is asked to use).
 
     Example:
         >>> import chainrule as cr
@@ -227,11 +244,24 @@ def svd(x, full_matrices=False, compute_uv=True):
         tensor([4., 3.])
     """
     rows, cols = matrix_shape(x, "svd")[-2:]
-    if not compute_uv:
+    if not compute_uv and not hermitian:
         return _singular_values_op(x)
-    if full_matrices and rows != cols:
-        raise ValueError("svd(full_matrices=True) of a non-square matrix: the extra singular "
-                         "vectors are not unique and have no derivative; use full_matrices=False")
+    full = full_matrices and rows != cols
+    if full or hermitian:
+        if is_tensor(x) and (x.requires_grad or x.tangents):
+            raise ValueError(
+                "svd(full_matrices=True) of a non-square matrix: the extra singular vectors are "
+                "not unique and have no derivative; use full_matrices=False (the reduced SVD)"
+                if full else "svd(hermitian=True) is NumPy's shortcut for values alone; use "
+                "hermitian=False, which gives the same singular values and their derivative")
+        if is_tensor(x):
+            refuse_escape(x.node, "svd(full_matrices=True) of a non-square matrix (values only)"
+                          if full else "svd(hermitian=True) (values only)")
+        result = np.linalg.svd(value_of(x), full_matrices=full_matrices, compute_uv=compute_uv,
+                               hermitian=hermitian)
+        if not compute_uv:
+            return tensor(result)
+        return SVDResult(*(tensor(part) for part in result))
     return SVDResult(*_svd_op(x))
 
 
