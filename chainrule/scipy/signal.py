@@ -15,8 +15,8 @@ import scipy.signal
 
 from chainrule.ops import indexing, joining, shape
 from chainrule.ops.indexing import flip
-from chainrule.primitive import is_tensor, primitive
-from chainrule.scipy.real_inputs import refuse_complex
+from chainrule.primitive import primitive
+from chainrule.scipy.real_inputs import needs_derivative, refuse_complex
 
 _MODES = ("full", "same", "valid")
 _ROUTINES = {
@@ -196,7 +196,7 @@ def _two_d(routine, in1, in2, mode, boundary, fillvalue):
     if boundary not in _PAD_MODES:
         raise ValueError(f"{routine}: boundary must be one of {', '.join(map(repr, _PAD_MODES))}"
                          f", got {boundary!r}")
-    if np.iscomplexobj(fillvalue) and (is_tensor(in1) or is_tensor(in2)):
+    if np.iscomplexobj(fillvalue) and (needs_derivative(in1) or needs_derivative(in2)):
         raise TypeError(f"{routine}: a complex fillvalue makes the output complex, and chainrule "
                         "differentiates real arrays only")
     return _call(routine, in1, in2, mode, boundary=boundary, fillvalue=fillvalue)

@@ -123,7 +123,7 @@ def test_a_fill_value_is_a_constant_term_of_in2():
 
 
 def test_unknown_boundaries_and_complex_fill_values_are_refused():
-    x, v = cr.tensor(normal(3, 3)), normal(2, 2)
+    x, v = cr.tensor(normal(3, 3), requires_grad=True), normal(2, 2)
     with pytest.raises(ValueError, match="boundary must be one of"):
         signal.convolve2d(x, v, boundary="reflect")
     with pytest.raises(TypeError, match="complex fillvalue"):
@@ -134,7 +134,7 @@ def test_bad_modes_and_complex_tensors_are_refused():
     with pytest.raises(ValueError, match="acceptable mode flags"):
         signal.convolve(cr.tensor(normal(3)), normal(2), mode="middle")
     with pytest.raises(TypeError, match="real arrays only"):
-        signal.fftconvolve(cr.tensor(normal(3) + 1j), normal(2))
+        signal.fftconvolve(cr.tensor(normal(3) + 1j, requires_grad=True), normal(2))
 
 
 def test_jit_replays_a_boundary_and_its_gradient():

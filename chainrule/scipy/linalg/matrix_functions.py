@@ -11,8 +11,8 @@ import scipy.linalg
 
 from chainrule.ops import joining
 from chainrule.ops.contraction import matmul
-from chainrule.primitive import is_tensor, primitive
-from chainrule.scipy.real_inputs import refuse_complex
+from chainrule.primitive import primitive
+from chainrule.scipy.real_inputs import needs_derivative, refuse_complex
 
 
 def _blocks(top_left, top_right, bottom_left, bottom_right):
@@ -135,7 +135,8 @@ def sqrtm(A):  # noqa: N803 -- SciPy's argument name
     and ``blocksize`` are not taken.
 
     Raises:
-        TypeError: for a complex tensor, or a tensor whose square root is complex.
+        TypeError: for a complex tensor, or a tensor whose square root is complex, that needs
+            a derivative.
 
     Example:
         >>> import chainrule as cr
@@ -145,7 +146,7 @@ def sqrtm(A):  # noqa: N803 -- SciPy's argument name
                 [0., 3.]])
     """
     refuse_complex("sqrtm", A)
-    return _sqrtm_op(A, real=is_tensor(A))
+    return _sqrtm_op(A, real=needs_derivative(A))
 
 
 __all__ = ["expm", "solve_sylvester", "sqrtm"]
