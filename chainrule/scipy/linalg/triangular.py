@@ -9,7 +9,7 @@ import scipy.linalg
 from chainrule.ops import shape
 from chainrule.ops.arrays.triangular import tril, triu
 from chainrule.ops.contraction import matmul
-from chainrule.ops.elementwise import piecewise
+from chainrule.ops.linalg import matrices
 from chainrule.primitive import primitive
 from chainrule.scipy.real_inputs import refuse_complex
 
@@ -25,9 +25,9 @@ def triangle(m, lower, strict=False):
 
 
 def symmetric_from_triangle(m, lower):
-    """The symmetric matrix that the lower (or upper) triangle of ``m`` names."""
-    mask = np.tri(m.shape[-1], dtype=bool)
-    return piecewise.where(mask if lower else mask.T, m, m.mT)
+    """The symmetric matrix that the lower (or upper) triangle of ``m`` names (as
+    chainrule.linalg's eigh and cholesky read it)."""
+    return matrices.symmetric_from_triangle(m, "L" if lower else "U", "scipy.linalg")[0]
 
 
 def half_diagonal(m, lower=True):
