@@ -36,6 +36,9 @@ MODES = ("reverse", "forward")
 # Ops whose printed adjoints hold a constant array of more than a few entries (a triangle
 # mask), which a formula writes as array(shape=...).
 CONSTANT_ARRAYS = {"cholesky"}
+# chainrule.scipy.linalg's factorizations hold triangle masks and identities in their rules too.
+CONSTANT_ARRAYS |= {"scipy_cholesky", "cho_factor", "lu_factor", "scipy_eigh",
+                    "scipy_eigvalsh"} & set(REGISTRY)
 
 
 def recorded(case):
