@@ -7,6 +7,7 @@ and renders it as terminal text, Markdown, HTML and JSON.
 from __future__ import annotations
 
 import copy
+import functools
 import inspect
 import json
 
@@ -34,8 +35,9 @@ class Explanation:
     :meth:`to_json` the data itself, in the versioned schema of docs/explain.md.
     """
 
-    def __init__(self, data):
+    def __init__(self, data, derivation=None):
         self._data = data
+        self._derivation = derivation
 
     def to_dict(self):
         """The explanation as plain data (a deep copy): numbers, strings, lists and dicts."""
@@ -59,6 +61,33 @@ class Explanation:
 
     def _repr_html_(self):
         return self.html()
+
+    def steps(self):
+        """The derivative derived as a textbook does, one named rule a line: outer and inner
+        functions, the rule (sum, constant multiple, power, product, quotient, chain,
+        exponential, log, the multivariable chain rule as a sum over paths), substitute back,
+        simplify. Each local derivative is the op's own rule; needs SymPy.
+
+        Returns:
+            A :class:`chainrule.explanation.derivation.steps.Derivation` (``print`` it).
+
+        Raises:
+            ValueError: for a function of arrays, or an explanation not made by ``explain``.
+
+        Example:
+            >>> import chainrule as cr
+            >>> print(cr.explain("exp(2*x)", 0.5).steps())
+            f(x) = exp(2*x)
+            chain rule: outer exp(u), inner u = 2*x: df/dx = df/du · du/dx
+              exponential rule: df/du = exp(u)
+              constant multiple rule: du/dx = d/dx (2*x) = 2
+              multiply: df/dx = exp(u) · 2
+              substitute u = 2*x: df/dx = 2*exp(2*x)
+            df/dx = 2*exp(2*x)
+        """
+        if self._derivation is None:
+            raise ValueError("steps() needs the recording: make the explanation with explain()")
+        return self._derivation()
 
     def __str__(self):
         return self.text()
@@ -114,7 +143,20 @@ def explain(f, *args, mode="reverse", wrt=None, direction=None):
     names = input_names(layers[0], len(args))
     recording = Recording(compose(layers), args, names, wrt_positions(wrt, names))
     given = None if direction is None else checked_direction(direction, recording)
-    return Explanation(read(recording, layers, args, mode, given))
+    derivation = functools.partial(_derivation, layers, args, recording)
+    return Explanation(read(recording, layers, args, mode, given), derivation)
+
+
+def _derivation(layers, args, recording):
+    # The rule-named steps (explain(...).steps()), read from the same record.
+    from chainrule.explanation.derivation import reading
+
+    if len(layers) == 2:
+        return reading.composition_steps(
+            layers, args, recording.input_names, recording.wrt, input_names
+        )
+    name = "f" if len(layers) > 1 or isinstance(layers[0], Expression) else _name(layers[0])
+    return reading.recording_steps(recording, name)
 
 
 def read(recording, layers, args, mode, given):
