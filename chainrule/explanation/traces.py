@@ -13,6 +13,7 @@ import json
 
 import numpy as np
 
+from chainrule.explanation.derivation import vocabulary
 from chainrule.explanation.text import render
 from chainrule.explanation.text import tables
 from chainrule.explanation.sweeps.adjoints import reverse_trace
@@ -155,8 +156,7 @@ def _derivation(layers, args, recording):
         return reading.composition_steps(
             layers, args, recording.input_names, recording.wrt, input_names
         )
-    name = "f" if len(layers) > 1 or isinstance(layers[0], Expression) else _name(layers[0])
-    return reading.recording_steps(recording, name)
+    return reading.recording_steps(recording, _own_name(layers))
 
 
 def read(recording, layers, args, mode, given):
@@ -184,7 +184,7 @@ def read(recording, layers, args, mode, given):
     if mode != "reverse":
         data["forward"] = [forward_trace(recording, d) for d in directions(recording, given)]
     data["reverse"] = reverse_trace(recording) if mode != "forward" else None
-    data["derivatives"] = derivatives(data, recording, given is not None)
+    data["derivatives"] = derivatives(data, recording, given is not None, _own_name(layers))
     data["jacobian"] = jacobian(layers, args, recording)
     return data
 
@@ -280,12 +280,20 @@ def title(layers, names):
     return text
 
 
+def _own_name(layers):
+    # The function's name in its derivative: its Python name, the outer layer's, else f.
+    layer = layers[-1]
+    if isinstance(layer, Expression):
+        return "f"
+    return layer_name(layer, len(layers) - 1) if len(layers) > 1 else _name(layer)
+
+
 def _name(f):
     name = getattr(f, "__name__", None)
     return name if name and name.isidentifier() else "f"
 
 
-def derivatives(data, recording, along_given):
+def derivatives(data, recording, along_given, function_name="f"):
     """The final derivatives each mode found, labelled with what they are."""
     # Reverse mode seeds every output entry with 1: with more than one entry, its result is
     # the gradient of their sum.
@@ -312,7 +320,22 @@ def derivatives(data, recording, along_given):
             found.append(
                 {"mode": "forward", "of": output["var"], "wrt": along, "value": output["tangent"]}
             )
+    for derivative in found:
+        if derivative["wrt"] is not None:  # along a given direction it is no one partial
+            derivative["name"] = derivative_label(derivative, data, function_name)
     return found
+
+
+def derivative_label(derivative, data, function_name):
+    """A derivative as the user names it: ∂f/∂x (df/dx of one input) for the one number a
+    function returns, else by the step names (∂(Σ v5)/∂x)."""
+    outputs = [out for out in data["outputs"] if out["var"] is not None]
+    one_number = len(outputs) == 1 and not isinstance(outputs[0]["value"], dict)
+    if one_number and derivative["of"] == outputs[0]["var"]:
+        single = len(data["inputs"]) == 1
+        return vocabulary.derivative_name(function_name, derivative["wrt"], single)
+    of = f"({derivative['of']})" if " " in derivative["of"] else derivative["of"]
+    return f"∂{of}/∂{derivative['wrt']}"
 
 
 def jacobian(layers, args, recording):

@@ -289,3 +289,12 @@ def test_diff_steps_of_a_higher_order_is_one_line_and_exit_two(capsys):
     assert captured.err.strip() == (
         "chainrule diff: --steps derives first derivatives; leave out --order"
     )
+
+
+def test_docs_show_the_steps_explain_prints():
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "explain.md").read_text("utf-8")
+    section = text.split("## Rule-named steps", 1)[1]
+    shown = section.split("```text\n", 1)[1].split("```", 1)[0]
+    assert cr.explain("(x**2 + 1)**3", 0.5).steps().text() + "\n" == shown
