@@ -298,3 +298,15 @@ def test_docs_show_the_steps_explain_prints():
     section = text.split("## Rule-named steps", 1)[1]
     shown = section.split("```text\n", 1)[1].split("```", 1)[0]
     assert cr.explain("(x**2 + 1)**3", 0.5).steps().text() + "\n" == shown
+
+
+def test_explain_graph_and_steps_name_the_derivative_alike():
+    point = (0.3, -1.2, 0.8, 1.0)
+    text = cr.explain(J, *point, wrt="W1").text()
+    assert "  ∂J/∂W1      reverse  " in text
+    assert '= ∂J/∂W1"' in cr.draw_graph(J, *point).dot
+    assert (
+        "∂J/∂W1 = -W2*X*s1*s2*(1 - s1)*(1 - s2)" in cr.explain(J, *point, wrt="W1").steps().text()
+    )
+    formula = cr.explain("x1*x2 + sin(x1)", 2.0, 5.0)
+    assert [d["name"] for d in formula.to_dict()["derivatives"]] == ["∂f/∂x1", "∂f/∂x2"]

@@ -102,7 +102,9 @@ def derived(function, name, wrt, single, taken, conclude=True):
     if named:
         lines.append((0, f"{label} = {deriver.show(result)}, where {', '.join(named)}"))
         lines.append((0, f"in full: {label} = {final}"))
-    elif conclude or not (last.endswith(f" = {final}") and label in last):
+    elif last != f"{label} = {final}" and (
+        conclude or not (last.endswith(f" = {final}") and label in last)
+    ):
         lines.append((0, f"{label} = {final}"))
     inner = _sigmoid_inner(function) if is_term(function) else None
     if inner is not None and inner.prim is None and inner.name == wrt:
