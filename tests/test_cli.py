@@ -49,7 +49,7 @@ def test_demo_shows_each_step_the_chain_and_the_agreeing_gradient():
         "  v5   d     1 / v4      0.622459   ∂v5/∂v4 = -1/v4**2  = -0.387456",
     ]
     assert lines[9] == (
-        "chain rule:   ∂v5/∂v1 = ∂v5/∂v4 · ∂v4/∂v3 · ∂v3/∂v2 · ∂v2/∂v1 = "
+        "chain rule:   dσ/dx = ∂v5/∂v4 · ∂v4/∂v3 · ∂v3/∂v2 · ∂v2/∂v1 = "
         "(-0.387456)·(1)·(0.606531)·(-1) = 0.235004"
     )
     assert lines[10] == "backward():   x.grad = 0.235004"

@@ -9,6 +9,7 @@ import math
 
 import chainrule as cr
 from chainrule.cli.errors import UsageError
+from chainrule.explanation.derivation.vocabulary import derivative_name
 
 # The seed article's names for the four steps a = -x, b = exp(a), c = 1 + b, d = 1 / c.
 SEED_NAMES = ("x", "a", "b", "c", "d")
@@ -88,11 +89,12 @@ def chain_links(x_value):
 
 
 def chain_text(steps, links):
-    """∂v5/∂v1 = ∂v5/∂v4 · … · ∂v2/∂v1 = (…)·…·(…), from the output back to the input."""
+    """dσ/dx = ∂v5/∂v4 · … · ∂v2/∂v1 = (…)·…·(…), from the output back to the input: the
+    derivative in the user's names (as ``explain`` writes it), the chain in the step names."""
     names = [step["var"] for step in steps]
     factors = [f"∂{later}/∂{earlier}" for earlier, later in zip(names, names[1:])][::-1]
     numbers = "·".join(f"({links[name][1]:.6g})" for name in reversed(names[1:]))
-    return f"∂{names[-1]}/∂{names[0]} = {' · '.join(factors)} = {numbers}"
+    return f"{derivative_name('σ', 'x')} = {' · '.join(factors)} = {numbers}"
 
 
 __all__ = ["add_demo", "run_demo", "chain_links", "sigmoid_by_steps"]

@@ -11,6 +11,7 @@ import re
 import numpy as np
 
 import chainrule as cr
+from chainrule.cli.diff_steps import print_steps
 from chainrule.cli.errors import CommandError
 from chainrule.cli.formula_input import formula_of, parse_point, variables_of
 from chainrule.explanation.formulas.expression import ExpressionError
@@ -33,6 +34,7 @@ DIFF_EXAMPLES = """examples:
   chainrule diff "x**2*y" --at x=1,y=2             ∂f/∂x and ∂f/∂y at x = 1, y = 2
   chainrule diff "x**2*y" --at x=1,y=2 --wrt y     only ∂f/∂y
   chainrule diff "sin(x)" --at x=0.5 --order 3     the third derivative at 0.5
+  chainrule diff "(x**2+1)**3" --steps             derived step by step, rule by rule
 """
 
 
@@ -58,6 +60,11 @@ def add_diff(subparsers):
         default=1,
         help=f"the order of the derivative, 1 to {MAX_ORDER} (default 1)",
     )
+    command.add_argument(
+        "--steps",
+        action="store_true",
+        help="derive step by step, naming each rule (chain, product, power, …; needs SymPy)",
+    )
     return command
 
 
@@ -71,6 +78,11 @@ def order(text):
 def run_diff(args):
     expression = formula_of(args.expression)
     wrt = variables_of(args.wrt, expression)
+    if args.steps:
+        print_steps(expression, wrt, args.order)
+        if args.at is None:
+            return 0
+        print()
     if args.at is None:
         print_formulas(expression, wrt, args.order)
         return 0

@@ -7,11 +7,13 @@ and renders it as terminal text, Markdown, HTML and JSON.
 from __future__ import annotations
 
 import copy
+import functools
 import inspect
 import json
 
 import numpy as np
 
+from chainrule.explanation.derivation import vocabulary
 from chainrule.explanation.text import render
 from chainrule.explanation.text import tables
 from chainrule.explanation.sweeps.adjoints import reverse_trace
@@ -34,8 +36,9 @@ class Explanation:
     :meth:`to_json` the data itself, in the versioned schema of docs/explain.md.
     """
 
-    def __init__(self, data):
+    def __init__(self, data, derivation=None):
         self._data = data
+        self._derivation = derivation
 
     def to_dict(self):
         """The explanation as plain data (a deep copy): numbers, strings, lists and dicts."""
@@ -59,6 +62,33 @@ class Explanation:
 
     def _repr_html_(self):
         return self.html()
+
+    def steps(self):
+        """The derivative derived as a textbook does, one named rule a line: outer and inner
+        functions, the rule (sum, constant multiple, power, product, quotient, chain,
+        exponential, log, the multivariable chain rule as a sum over paths), substitute back,
+        simplify. Each local derivative is the op's own rule; needs SymPy.
+
+        Returns:
+            A :class:`chainrule.explanation.derivation.steps.Derivation` (``print`` it).
+
+        Raises:
+            ValueError: for a function of arrays, or an explanation not made by ``explain``.
+
+        Example:
+            >>> import chainrule as cr
+            >>> print(cr.explain("exp(2*x)", 0.5).steps())
+            f(x) = exp(2*x)
+            chain rule: outer exp(u), inner u = 2*x: df/dx = df/du · du/dx
+              exponential rule: df/du = exp(u)
+              constant multiple rule: du/dx = d/dx (2*x) = 2
+              multiply: df/dx = exp(u) · 2
+              substitute u = 2*x: df/dx = 2*exp(2*x)
+            df/dx = 2*exp(2*x)
+        """
+        if self._derivation is None:
+            raise ValueError("steps() needs the recording: make the explanation with explain()")
+        return self._derivation()
 
     def __str__(self):
         return self.text()
@@ -115,7 +145,19 @@ def explain(f, *args, mode="reverse", wrt=None, direction=None):
     recording = Recording(compose(layers), args, names, wrt_positions(wrt, names))
     refuse_complex_steps(recording)
     given = None if direction is None else checked_direction(direction, recording)
-    return Explanation(read(recording, layers, args, mode, given))
+    derivation = functools.partial(_derivation, layers, args, recording)
+    return Explanation(read(recording, layers, args, mode, given), derivation)
+
+
+def _derivation(layers, args, recording):
+    # The rule-named steps (explain(...).steps()), read from the same record.
+    from chainrule.explanation.derivation import reading
+
+    if len(layers) == 2:
+        return reading.composition_steps(
+            layers, args, recording.input_names, recording.wrt, input_names
+        )
+    return reading.recording_steps(recording, _own_name(layers))
 
 
 def refuse_complex_steps(recording):
@@ -161,7 +203,7 @@ def read(recording, layers, args, mode, given):
     if mode != "reverse":
         data["forward"] = [forward_trace(recording, d) for d in directions(recording, given)]
     data["reverse"] = reverse_trace(recording) if mode != "forward" else None
-    data["derivatives"] = derivatives(data, recording, given is not None)
+    data["derivatives"] = derivatives(data, recording, given is not None, _own_name(layers))
     data["jacobian"] = jacobian(layers, args, recording)
     return data
 
@@ -257,12 +299,20 @@ def title(layers, names):
     return text
 
 
+def _own_name(layers):
+    # The function's name in its derivative: its Python name, the outer layer's, else f.
+    layer = layers[-1]
+    if isinstance(layer, Expression):
+        return "f"
+    return layer_name(layer, len(layers) - 1) if len(layers) > 1 else _name(layer)
+
+
 def _name(f):
     name = getattr(f, "__name__", None)
     return name if name and name.isidentifier() else "f"
 
 
-def derivatives(data, recording, along_given):
+def derivatives(data, recording, along_given, function_name="f"):
     """The final derivatives each mode found, labelled with what they are."""
     # Reverse mode seeds every output entry with 1: with more than one entry, its result is
     # the gradient of their sum.
@@ -289,7 +339,22 @@ def derivatives(data, recording, along_given):
             found.append(
                 {"mode": "forward", "of": output["var"], "wrt": along, "value": output["tangent"]}
             )
+    for derivative in found:
+        if derivative["wrt"] is not None:  # along a given direction it is no one partial
+            derivative["name"] = derivative_label(derivative, data, function_name)
     return found
+
+
+def derivative_label(derivative, data, function_name):
+    """A derivative as the user names it: ∂f/∂x (df/dx of one input) for the one number a
+    function returns, else by the step names (∂(Σ v5)/∂x)."""
+    outputs = [out for out in data["outputs"] if out["var"] is not None]
+    one_number = len(outputs) == 1 and not isinstance(outputs[0]["value"], dict)
+    if one_number and derivative["of"] == outputs[0]["var"]:
+        single = len(data["inputs"]) == 1
+        return vocabulary.derivative_name(function_name, derivative["wrt"], single)
+    of = f"({derivative['of']})" if " " in derivative["of"] else derivative["of"]
+    return f"∂{of}/∂{derivative['wrt']}"
 
 
 def jacobian(layers, args, recording):

@@ -55,9 +55,9 @@ reverse mode from v̄5 = 1: v̄ⱼ += v̄ᵢ · ∂vᵢ/∂vⱼ, in the order th
   v̄1       += v̄2 · ∂v2/∂v1  -1                    (-0.235004) · (-1) = 0.235004       0.235004
 
 derivatives
-  derivative  mode     value
-  ∂v5/∂x      reverse  0.235004
-  ∂v5/∂x      forward  0.235004
+  derivative   mode     value
+  dsigmoid/dx  reverse  0.235004
+  dsigmoid/dx  forward  0.235004
 """
 
 SIN_COS_TEXT = """\
@@ -76,7 +76,7 @@ reverse mode from v̄3 = 1: v̄ⱼ += v̄ᵢ · ∂vᵢ/∂vⱼ, in the order th
 
 derivatives
   derivative  mode     value
-  ∂v3/∂x      reverse  -0.306359
+  df/dx       reverse  -0.306359
 """
 
 WEATHER_CHAIN_TEXT = """\

@@ -90,15 +90,16 @@ def _in_sympy(term):
         raise ExpressionError(f"SymPy cannot write this formula: {error}") from None
 
 
-def record(expression, wrt="x"):
+def record(expression, wrt="x", every=False):
     """Record ``expression`` on tensors at its sample points (a :class:`Recording`).
 
     Every number written in the formula is a leaf too, so that ``sin(2)`` or ``pi`` is not
-    folded into a float: ``literals`` keeps how each was written.
+    folded into a float: ``literals`` keeps how each was written. With ``every``, all the
+    variables are differentiated inputs (so every step on any of them is recorded).
     """
     if callable(expression) and not isinstance(expression, Expression):
         points = sampling.inside_points_of(expression)
-        return _recorded(expression, [points], [wrt], 0, {})
+        return _recorded(expression, [points], [wrt], [0], {})
     expression = as_expression(expression)
     variables = variables_with(expression, wrt)
     points = sampling.inside_points(expression, variables)
@@ -113,12 +114,13 @@ def record(expression, wrt="x"):
         return evaluate(expression.tree, dict(zip(variables, values)), number)
 
     args = [points[name] for name in variables]
-    return _recorded(function, args, variables, variables.index(wrt), literals)
+    positions = range(len(variables)) if every else [variables.index(wrt)]
+    return _recorded(function, args, variables, positions, literals)
 
 
-def _recorded(function, args, names, position, literals):
+def _recorded(function, args, names, positions, literals):
     with np.errstate(all="ignore"):
-        recording = Recording(function, args, names, [position], literals, explained=False)
+        recording = Recording(function, args, names, list(positions), literals, explained=False)
     out = recording.outputs[0]
     if len(recording.outputs) != 1 or np.ndim(getattr(out, "_data", out)) > 1:
         raise ExpressionError("formulas are for functions with one scalar output")

@@ -40,10 +40,12 @@ def require_sympy():
     return sympy
 
 
-def to_sympy(x, as_number=True):
+def to_sympy(x, as_number=True, kept=()):
     """``x`` (a term or a constant) in SymPy: variables are real symbols, numbers exact.
 
     ``as_number``: a condition is wanted as a number, 1 where it holds and else 0.
+    ``kept``: names of ops written as functions of their own (``sigmoid(u)``) rather than by
+    their symbolic forward (``1/(1 + exp(-u))``).
 
     Raises:
         NoSymbolicForm: for an op with no ``symbolic`` forward, or an array of several values.
@@ -51,12 +53,12 @@ def to_sympy(x, as_number=True):
     sympy = require_sympy()
     done = {}
     for term in in_order(x):
-        done[id(term)] = _converted(term, done, sympy)
+        done[id(term)] = _converted(term, done, sympy, kept)
     out = done[id(x)] if type(x) is Term else constant(x)
     return indicator(out, sympy) if as_number else out
 
 
-def _converted(term, done, sympy):
+def _converted(term, done, sympy, kept=()):
     if term.prim is None:
         if term.name is not None:
             return sympy.Symbol(term.name, real=True)
@@ -70,7 +72,7 @@ def _converted(term, done, sympy):
         # A condition that multiplies a derivative is a number there: 1 where it holds.
         numeric = rules is not None and rules[i] is not None
         args.append(indicator(value, sympy) if numeric else value)
-    if term.prim.symbolic is None:
+    if term.prim.symbolic is None or term.prim.name in kept:
         # An op SymPy is not told about stays itself, by name: myop(x), a function of x.
         return sympy.Function(term.prim.name)(*args)
     params = {key: _param(value) for key, value in term.params.items()}

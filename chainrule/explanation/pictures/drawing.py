@@ -72,7 +72,13 @@ def draw_graph(f_or_tensor, *args, names=None, with_adjoints=True, max_nodes=200
         raise TypeError(
             f"draw_graph needs a function or a tensor, got {type(f_or_tensor).__name__}"
         )
-    return _picture(out, input_names, with_adjoints, max_nodes)
+    return _picture(out, input_names, with_adjoints, max_nodes, _function_name(f_or_tensor))
+
+
+def _function_name(f):
+    # How the derivatives at the inputs name the function: its Python name, else f.
+    name = getattr(f, "__name__", None)
+    return name if isinstance(name, str) and name.isidentifier() else "f"
 
 
 def _record(f, args, names):
@@ -111,7 +117,7 @@ def _input_names(f, count, names):
     return ["x"] if count == 1 else [f"x{k}" for k in range(1, count + 1)]
 
 
-def _picture(out, input_names, with_adjoints, max_nodes):
+def _picture(out, input_names, with_adjoints, max_nodes, function_name=None):
     root = out.node
     if root is None:
         raise ValueError(
@@ -127,7 +133,7 @@ def _picture(out, input_names, with_adjoints, max_nodes):
         adjoints, sent = _sweep(out, shown)
     names, input_names = _names(everything, input_names)
     lines = labels.header(out, freed, with_adjoints)
-    lines += labels.body(out, shown, names, input_names, adjoints, sent)
+    lines += labels.body(out, shown, names, input_names, adjoints, sent, function_name)
     hidden = len(everything) - len(shown)
     if hidden:
         lines += labels.note(shown, hidden, max_nodes)

@@ -9,6 +9,7 @@ import itertools
 
 import numpy as np
 
+from chainrule.explanation.derivation.vocabulary import derivative_name
 from chainrule.explanation.formulas.local import local_formula
 from chainrule.explanation.formulas.terms import variable
 from chainrule.explanation.formulas.writing import literal
@@ -99,8 +100,10 @@ def header(out, freed, with_adjoints):
     return lines
 
 
-def body(out, shown, names, input_names, adjoints, sent):
-    """A box per drawn node (in the order they ran) with its constant inputs and its edges."""
+def body(out, shown, names, input_names, adjoints, sent, function_name=None):
+    """A box per drawn node (in the order they ran) with its constant inputs and its edges;
+    an input's adjoint is named as the derivative it is (∂f/∂x) where ``function_name`` is
+    given and the output is one number."""
     ids = {}
     constants = itertools.count(1)
     lines = []
@@ -108,6 +111,11 @@ def body(out, shown, names, input_names, adjoints, sent):
         ids[node] = f"n{len(ids)}"
         operands, constant_lines = _operands(node, names, constants, ids[node])
         label = _node_label(node, out, names, input_names, operands, adjoints)
+        if function_name is not None and node in input_names and node in adjoints:
+            if out.ndim == 0 and input_names[node].isidentifier():
+                single = len(input_names) == 1
+                named = derivative_name(function_name, input_names[node], single)
+                label += f" = {named}"  # the adjoint is the label's last line
         kind = "output" if node is out.node else "input" if node.prim is None else "op"
         lines.append(f"  {ids[node]} {attributes(label=label, **STYLES[kind])};")
         lines += constant_lines

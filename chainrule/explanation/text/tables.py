@@ -223,7 +223,7 @@ def derivatives_section(data, digits):
             label = f"{dotted(found['of'])} along the given direction"
         else:
             of = f"({found['of']})" if " " in found["of"] else found["of"]
-            label = f"∂{of}/∂{found['wrt']}"
+            label = found.get("name") or f"∂{of}/∂{found['wrt']}"
             if found["mode"] == "forward" and not scalar[found["wrt"]]:
                 label += " · 1"
         rows.append((label, found["mode"], show(found["value"], digits)))
