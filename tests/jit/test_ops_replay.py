@@ -13,6 +13,8 @@ from tests.ops.optable import all_cases, real_view
 
 # Complex arguments and results as real and imaginary parts, as gradcheck checks them.
 CASES = [real_view(case) for case in all_cases()]
+# Cases whose result's size depends on the values: jit refuses to trace them (checked below).
+REFUSED = {"scipy_eigh[upper, subset_by_value]"}
 
 
 def other_sample(args):
@@ -72,6 +74,10 @@ def leaves(tree):
 def test_replay_at_another_sample_matches_eager(case):
     if not float_positions(case.args):
         pytest.skip("no floating argument")
+    if case.id in REFUSED:
+        with pytest.raises(cr.TraceError, match="depends on the values"):
+            cr.jit(case.fn)(*case.args)
+        return
     first, second = case.args, other_sample(case.args)
     with np.errstate(all="ignore"):
         try:

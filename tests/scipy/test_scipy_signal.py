@@ -1,6 +1,8 @@
 """chainrule.scipy.signal: values equal SciPy's bit for bit (float32 kept) in every mode and
 method, gradients against the adjoint identity, 'same' centring, and the refusals."""
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -8,6 +10,14 @@ import chainrule as cr
 
 scipy_signal = pytest.importorskip("scipy.signal")
 from chainrule.scipy import signal  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def no_warnings():
+    # Every warning an error here: a test that expects one says so.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        yield
 
 RNG = np.random.default_rng(5)
 MODES = ("full", "same", "valid")

@@ -11,18 +11,19 @@ from __future__ import annotations
 import numpy as np
 import scipy.linalg
 
-from chainrule.ops import shape
+from chainrule.ops import indexing, shape
 from chainrule.ops.contraction import matmul
-from chainrule.primitive import multiple_outputs, primitive, value_of
+from chainrule.primitive import multiple_outputs, nondifferentiable, primitive
 from chainrule.scipy.linalg.triangular import (
     flipped, solve_columns, solve_triangular, transposed, triangle,
 )
 from chainrule.scipy.real_inputs import refuse_complex
 
 
-def _pivot_order(piv):
-    """The order of A's rows after LAPACK's swaps, P·A = A[order] = L·U: ints (..., n)."""
-    piv = np.asarray(value_of(piv))
+def _pivot_order(piv, inverse):
+    """The order of A's rows after LAPACK's swaps, P·A = A[order] = L·U (its inverse order
+    when ``inverse``): ints (..., n)."""
+    piv = np.asarray(piv)
     if piv.size == 0:
         return np.zeros(piv.shape, dtype=np.intp)
     orders = []
@@ -31,18 +32,23 @@ def _pivot_order(piv):
         for k, other in enumerate(swaps):  # LAPACK swapped row k with row piv[k], in turn
             order[k], order[other] = order[other], order[k]
         orders.append(order)
-    return np.array(orders, dtype=np.intp).reshape(piv.shape)
+    order = np.array(orders, dtype=np.intp).reshape(piv.shape)
+    return np.argsort(order, axis=-1) if inverse else order
+
+
+# A primitive (of no derivative), so that jit records it and reads each call's pivots anew.
+_pivot_order_op = nondifferentiable(
+    "lu_pivot_order", _pivot_order,
+    doc="The row order that lu_factor's pivots make (no derivative).")
 
 
 def _rows(m, piv, inverse=False):
     """P·M (Pᵀ·M when ``inverse``): the rows of each matrix of M in pivot order, by indexing
     (O(n²), where a permutation matrix would cost a product)."""
-    order = _pivot_order(piv)
-    if inverse:
-        order = np.argsort(order, axis=-1)
-    batch = order.shape[:-1]
+    order = _pivot_order_op(piv, inverse=inverse)
+    batch = shape.shape_of(order)[:-1]
     grids = [grid[..., None] for grid in np.ix_(*[np.arange(size) for size in batch])]
-    return m[(Ellipsis, *grids, order, slice(None))]
+    return indexing.getitem(m, (Ellipsis, *grids, order, slice(None)))
 
 
 def _unit_lower(lu):

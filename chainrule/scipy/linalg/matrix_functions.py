@@ -112,7 +112,7 @@ def solve_sylvester(a, b, q):
 def _sqrtm(a, real):
     out = scipy.linalg.sqrtm(a)
     if real and out.dtype.kind == "c":
-        raise TypeError("sqrtm: this matrix's square root is complex (a negative real "
+        raise ValueError("sqrtm: this matrix's square root is complex (a negative real "
                         "eigenvalue), and chainrule differentiates real square roots only; pass "
                         ".detach() (or a NumPy array) for SciPy's value")
     return out
@@ -135,7 +135,8 @@ def sqrtm(A):  # noqa: N803 -- SciPy's argument name
     and ``blocksize`` are not taken.
 
     Raises:
-        TypeError: for a complex tensor, or a tensor whose square root is complex, that needs
+        TypeError: for a complex tensor that needs a derivative.
+        ValueError: for a real tensor whose square root is complex, that needs
             a derivative.
 
     Example:

@@ -19,7 +19,8 @@ from chainrule.ops import reductions, shape
 from chainrule.ops.contraction import matmul
 from chainrule.ops.elementwise import comparison, piecewise
 from chainrule.ops.linalg.inverse import solve
-from chainrule.primitive import multiple_outputs, primitive, value_of
+from chainrule.modes import refuse_escape
+from chainrule.primitive import is_tensor, multiple_outputs, primitive, value_of
 from chainrule.scipy.linalg.triangular import gathered, symmetric_from_triangle
 from chainrule.scipy.real_inputs import refuse_complex
 
@@ -223,6 +224,13 @@ def eigh(a, b=None, *, lower=True, eigvals_only=False, overwrite_a=False, overwr
     params = dict(lower=bool(lower), type=type, check_finite=check_finite,
                   subset_by_index=subset_by_index, subset_by_value=subset_by_value,
                   driver=driver)
+    if subset_by_value is not None:
+        # How many eigenvalues fall in the interval depends on the values: a jit trace would
+        # fix the count of this one call.
+        for matrix in (a, b):
+            if is_tensor(matrix):
+                refuse_escape(matrix.node, "eigh(subset_by_value=...) (its size depends on the "
+                              "values)")
     if eigvals_only:
         return _eigenvalues_op(a, b, **params)
     return _eigh_op(a, b, **params)
