@@ -98,6 +98,26 @@ def _printer(order):
                 written = f"{self._print(piece.expr)} if {self._print(piece.cond)} else {written}"
             return f"({written})"
 
+        # SymPy's spellings in the formula language's, so that a printed formula reads back.
+        def _print_Abs(self, expr):
+            return f"abs({self._print(expr.args[0])})"
+
+        def _print_Exp1(self, expr):
+            return "e"
+
+        def _print_Max(self, expr):
+            return self._pairwise("max", expr.args)
+
+        def _print_Min(self, expr):
+            return self._pairwise("min", expr.args)
+
+        def _pairwise(self, name, args):
+            first, *rest = args
+            written = self._print(first)
+            for arg in rest:
+                written = f"{name}({written}, {self._print(arg)})"
+            return written
+
         def _print_Equality(self, expr):
             return f"{self._print(expr.lhs)} == {self._print(expr.rhs)}"
 
