@@ -95,7 +95,7 @@ def point_text(variables, point):
 
 def _value(name, text):
     # Python's own spellings of numbers (0x10, 1_000) are not numbers on this command line.
-    literals = re.findall(r"(?<![A-Za-z_])[\d.][\w.]*", text)
+    literals = re.findall(r"(?<![A-Za-z_])[\d.][0-9A-Za-z_.]*", text)
     number = None
     if all(UNSIGNED.fullmatch(literal) for literal in literals):
         try:

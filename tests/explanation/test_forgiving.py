@@ -2,11 +2,15 @@
 reach chainrule: each command of the issue's "Why" list, and the round trip of every printed
 derivative through ``check``."""
 
+import contextlib
+import io
 import math
 import warnings
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import chainrule as cr
 from chainrule.cli import main
@@ -188,7 +192,10 @@ def test_the_common_names_are_their_compositions(name, same):
     [
         ("2x^2", "2*x**2"),
         ("3sin(πx)", "3*sin(pi*x)"),
-        ("x sin(x)", None),  # two names side by side stay a syntax error
+        ("x sin(x)", "x *sin(x)"),
+        ("π cos(πx)", "pi *cos(pi*x)"),
+        ("π(x+1)", "pi*(x+1)"),
+        ("x 2", None),  # a number after a name stays a syntax error
         ("sin(x)cos(x)", "sin(x)*cos(x)"),
         ("2(x+1)(x-1)", "2*(x+1)*(x-1)"),
         ("2e", "2*e"),
@@ -218,6 +225,11 @@ def test_implicit_products_and_typed_symbols_are_written_out(text, expected):
 def test_an_ambiguous_implicit_product_is_refused_with_its_column(text, column, words):
     with pytest.raises(ExpressionError, match=f"is ambiguous: .*{words}.*at column {column}"):
         parse(text)
+
+
+def test_a_function_without_brackets_is_refused_with_the_fix():
+    with pytest.raises(ExpressionError, match=r"sin needs brackets .* sin\(x\) \(at column 5\)"):
+        parse("sin x")
 
 
 def test_a_variable_called_like_a_function_suggests_the_product():
@@ -288,3 +300,36 @@ def test_check_derivative_of_a_math_function_says_it_never_reached_chainrule():
 
 def test_a_traced_function_is_still_checked():
     assert check_derivative(lambda x: cr.sin(x), "cos(x)").correct
+
+
+UNARY = ["sin", "cos", "exp", "tanh", "sigmoid", "abs", "relu", "sec", "arctan", "softplus"]
+
+
+@st.composite
+def formulas(draw, depth=2):
+    if depth == 0:
+        return draw(st.sampled_from(["x", "2x", "x^2", "π*x", "e^x", "-x"]))
+    kind = draw(st.sampled_from(["call", "sum", "product", "leaf"]))
+    if kind == "leaf":
+        return draw(formulas(0))
+    if kind == "call":
+        return f"{draw(st.sampled_from(UNARY))}({draw(formulas(depth - 1))})"
+    left, right = draw(formulas(depth - 1)), draw(formulas(depth - 1))
+    return f"{left} + {right}" if kind == "sum" else f"({left})({right})"
+
+
+@settings(max_examples=25, deadline=None, derandomize=True)
+@given(formulas())
+def test_random_compositions_read_back_as_right(formula):
+    status, out, err = _run_quietly("diff", formula)
+    assert status == 0, err
+    derivative = out.partition(" = ")[2].strip()
+    status, verdict, err = _run_quietly("check", formula, "--claim", derivative)
+    assert status == 0, (formula, derivative, verdict, err)
+
+
+def _run_quietly(*args):
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        status = main(list(args))
+    return status, out.getvalue(), err.getvalue()

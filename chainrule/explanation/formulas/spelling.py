@@ -12,6 +12,8 @@ from __future__ import annotations
 import keyword
 import re
 
+# The constants of the formula language, as typed.
+CONSTANTS = ("pi", "e", "π")
 # One character typed, the source it stands for.
 SPELLINGS = {"^": "**", "π": "pi", "−": "-", "×": "*", "·": "*", "÷": "/"}
 
@@ -26,7 +28,8 @@ _TOKEN = re.compile(
 
 
 class AmbiguousProduct(ValueError):
-    """An implicit product that can be read two ways; ``column`` is where it starts (from 1)."""
+    """An implicit product that can be read two ways, or a function without its brackets
+    (``sin x``); ``column`` is where it starts (from 1)."""
 
     def __init__(self, message, column):
         super().__init__(message)
@@ -41,7 +44,8 @@ def source_of(typed, functions):
     ``x(x+1)`` is left for the parser to refuse (a variable is not a function).
 
     Raises:
-        AmbiguousProduct: for an implicit product right after ``/`` or in an exponent.
+        AmbiguousProduct: for an implicit product right after ``/`` or in an exponent, or a
+            function name followed by a name or number without brackets (``sin x``).
 
     Example:
         >>> source_of("2x^2", ())[0]
@@ -57,7 +61,19 @@ def source_of(typed, functions):
         if kind == "space":
             pieces.append((text, start + 1))
             continue
-        if shown and _implicit(shown[-1], kind, text):
+        if shown and shown[-1][0] == "name" and shown[-1][1] in functions and kind in (
+            "name",
+            "number",
+        ):
+            function = shown[-1][1]
+            raise AmbiguousProduct(
+                f"{typed!r}: {function} needs brackets around what it applies to, as in "
+                f"{function}({text})",
+                start + 1,
+            )
+        spaced = bool(pieces) and pieces[-1][0].isspace()
+        product = bool(shown) and _implicit(shown[-1], kind, text, spaced)
+        if product:
             operand = shown[-1][2]
             operator = shown[operand - 1][1] if operand > 0 else None
             if operator in ("/", "**", "^"):
@@ -72,6 +88,8 @@ def source_of(typed, functions):
         elif text == ")":
             kind = "close"
             operand = opened.pop() if opened else 0
+        elif kind == "name" and shown and shown[-1][0] == "number" and not product:
+            kind = "glued"  # a name stuck to a number and not multiplied (0b1or): no product
         shown.append((kind, text, operand))
     source = "".join(text for text, _ in pieces)
     columns = [column for text, column in pieces for _ in text]
@@ -92,11 +110,16 @@ def _spelled(kind, text, start):
     return [(SPELLINGS.get(text, text), start + 1)]
 
 
-def _implicit(previous, kind, text):
-    # A number or a closing bracket followed by a name, a number or an opening bracket.
+def _implicit(previous, kind, text, spaced):
+    # A number, a constant or a closing bracket followed by a name, a number or an opening
+    # bracket; a variable and a name with a blank between them (x y, x sin(x)).
     opens = text == "("
     if kind == "name" and keyword.iskeyword(text):  # 1 if x > 0 else 2
         return False
+    if previous[0] == "name" and not keyword.iskeyword(previous[1]):
+        if previous[1] in CONSTANTS:
+            return kind in ("name", "number") or opens
+        return spaced and kind == "name"
     if previous[0] == "number":
         # Python's own spellings of numbers (0x1f, 0b1, 1_000) are left to the parser to refuse.
         python_number = text[:1] == "_" or previous[1] == "0" and text[:1] in "bBoOxX"
