@@ -125,6 +125,21 @@ def test_the_python_api_gives_the_notes_as_a_field_and_a_warning():
         assert cr.explain(lambda x: cr.abs(x) * 3, 1.0).notes == []
 
 
+def test_array_steps_are_read_too():
+    rows = np.array([[1.0, 2.0], [1.0, 0.0]])
+    with pytest.warns(PointWarning):
+        explanation = cr.explain(lambda x: cr.sum(cr.max(x, axis=0)), rows)
+    assert [(note.kind, note.step) for note in explanation.notes] == [
+        ("kink", "max(x, axis=(0,))")
+    ]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", PointWarning)
+        assert cr.explain(lambda x: cr.sum(cr.max(x, axis=1)), rows).notes == []
+    with pytest.warns(PointWarning), np.errstate(all="ignore"):
+        explanation = cr.explain(lambda x: cr.sum(cr.sqrt(x)), np.array([0.0, 1.0]))
+    assert [(note.kind, note.step) for note in explanation.notes] == [("no derivative", "sqrt(x)")]
+
+
 # Forgiving input.
 
 
