@@ -4,6 +4,7 @@ traceback."""
 from __future__ import annotations
 
 import argparse
+import re
 
 
 class UsageError(Exception):
@@ -59,9 +60,11 @@ def leading_minus_read(args, options):
 
 
 def _formula_with_minus(arg, options):
-    # One dash and something after it that is no option: -x^2, -cos(x), −1/x, -2*x.
+    # One dash and something after it that is no option: -x^2, -cos(x), −1/x, -2*x. A plain
+    # negative number (-1, -0.5) argparse reads as a value itself.
     return (
         len(arg) > 1
+        and not re.fullmatch(r"-\d+|-\d*\.\d+", arg)
         and arg[0] in "-−"
         and not arg.startswith("--")
         and arg not in options
