@@ -2,14 +2,15 @@
 so that a derivative is never shown beside a value that does not exist without saying so.
 
 A step is **undefined** where its inputs are numbers and its value is not (``log(-1)``,
-``1/0``, ``0/0``), where it makes a NaN of no NaN (``inf - inf``), or where its value is a
-number but its local derivative is not (``sqrt`` at 0). A step is at a **kink** where its
-derivative jumps (``abs`` and ``relu`` at 0, a tie of ``maximum``, ``clip`` at a bound): the
-engine then takes one value by convention, and the note names it.
+``1/0``, ``0/0``) or where it makes a NaN of no NaN (``inf - inf``); it has **no derivative**
+where its value is a number but its local derivative is not (``sqrt`` at 0). A step is at a
+**kink** where its derivative jumps (``abs`` and ``relu`` at 0, a tie of ``maximum``, ``clip``
+at a bound): the engine then takes one value by convention, and the note names it.
 """
 
 from __future__ import annotations
 
+import re
 import warnings
 from dataclasses import dataclass
 
@@ -273,7 +274,8 @@ def _step_text(node, written):
             operands.append("None")
         else:
             array = _array(value)
-            shown = literal(array) if array.ndim == 0 and array.dtype.kind in "biuf" else "k"
+            number = array.ndim == 0 and array.dtype.kind in "biuf"
+            shown = literal(array) if number else f"array{array.shape}"
             operands.append(shown)
     name = node.prim.name
     if name in INFIX and len(operands) == 2 and not node.params:
@@ -286,8 +288,20 @@ def _step_text(node, written):
 
 
 def _bracketed(text):
-    simple = text.replace("_", "").isalnum() or text.endswith(")") and text[0].isalpha()
+    # A name, a number or one call stays as it is; anything else is bracketed as an operand.
+    call = re.match(r"[^\W\d]\w*\(", text)
+    simple = text.replace("_", "").isalnum() or call and _closes_at_end(text, call.end() - 1)
     return text if simple or _number_text(text) else f"({text})"
+
+
+def _closes_at_end(text, start):
+    # Whether the bracket opened at ``start`` is closed by the last character.
+    depth = 0
+    for position in range(start, len(text)):
+        depth += {"(": 1, ")": -1}.get(text[position], 0)
+        if depth == 0:
+            return position == len(text) - 1
+    return False
 
 
 def _number_text(text):
@@ -299,14 +313,7 @@ def _number_text(text):
 
 
 def _unbracketed(text):
-    if not (text.startswith("(") and text.endswith(")")):
-        return text
-    depth = 0
-    for position, char in enumerate(text):
-        depth += {"(": 1, ")": -1}.get(char, 0)
-        if depth == 0 and position < len(text) - 1:
-            return text
-    return text[1:-1]
+    return text[1:-1] if text.startswith("(") and _closes_at_end(text, 0) else text
 
 
 __all__ = ["PointNote", "PointWarning", "point_notes", "formula_notes", "warn", "LONGEST_STEP"]
