@@ -46,7 +46,7 @@ class PointNote:
 
     def __str__(self):
         if self.kind == "kink":
-            return f"{self.step} is at a kink: {self.reason}"
+            return f"{self.step} is at a kink, {self.reason}"
         if self.kind == "no derivative":
             return f"{self.step} has no derivative here: {self.reason}"
         return f"{self.step} is undefined here: {self.reason}"
@@ -141,7 +141,7 @@ def _note(node, step, moving):
         return PointNote("undefined", step, _why_undefined(node.prim.name, inputs, out))
     kink = _kink(node.prim.name, inputs, node.params)
     if kink is not None:
-        return PointNote("kink", step, f"{kink}; chainrule takes {_slopes(node, moving)} there")
+        return PointNote("kink", step, f"{kink}; chainrule takes {_slopes(node, moving)}")
     if np.isfinite(out).all() and all(np.isfinite(x).all() for x in numbers):
         slopes = _local_derivatives(node, moving)
         if any(not np.isfinite(slope).all() for slope in slopes):
@@ -197,26 +197,26 @@ def _kink(name, inputs, params):
     # Where the step's derivative jumps, in words; None where it does not.
     x = inputs[0]
     if name == "abs" and np.any(x == 0):
-        return "abs has a corner at 0 (slope -1 on the left, 1 on the right)"
+        return "a corner at 0 (slopes -1 and 1)"
     if name == "relu" and np.any(x == 0):
-        return "relu has a corner at 0 (slope 0 on the left, 1 on the right)"
+        return "a corner at 0 (slopes 0 and 1)"
     if name == "leaky_relu" and np.any(x == 0):
-        return "leaky_relu has a corner at 0"
+        return "a corner at 0"
     if name == "elu" and np.any(x == 0) and params.get("alpha", 1.0) != 1.0:
-        return "elu has a corner at 0 (alpha is not 1)"
+        return "a corner at 0 (alpha is not 1)"
     if name == "sign" and np.any(x == 0):
-        return "sign jumps at 0"
+        return "a jump at 0"
     if name in ("maximum", "minimum", "fmax", "fmin") and np.any(inputs[0] == inputs[1]):
-        return f"{name} has a tie (both arguments are equal)"
+        return "a tie (both arguments are equal)"
     extremum = np.max if name == "max" else np.min
     if name in ("max", "min") and x.size > 1 and _tied(extremum, x, params.get("axis")):
-        return f"{name} has a tie (its {name}imum is reached more than once)"
+        return f"a tie (its {name}imum is reached more than once)"
     if name == "clip":
         bounds = [bound for bound in inputs[1:] if bound is not None]
         if any(np.any(x == bound) for bound in bounds):
-            return "clip has a corner at its bound"
+            return "a corner at its bound"
     if name in ("hypot", "arctan2") and np.any((inputs[0] == 0) & (inputs[1] == 0)):
-        return f"{name} has no derivative at (0, 0)"
+        return "the point (0, 0), where it has no derivative"
     return None
 
 
