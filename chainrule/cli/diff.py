@@ -40,6 +40,11 @@ DIFF_EXAMPLES = """examples:
   chainrule diff "x**2*y" --at x=1,y=2             ∂f/∂x and ∂f/∂y at x = 1, y = 2
   chainrule diff "x**2*y" --at x=1,y=2 --wrt y     only ∂f/∂y
   chainrule diff "sin(x)" --at x=0.5 --order 3     the third derivative at 0.5
+  chainrule diff -x^2                              a leading minus needs no quoting trick
+  chainrule diff "3sin(πx) + sec(x)"               implicit products, π, sec csc cot
+
+A point where f or a step is undefined (log of 0, 1/0, 0/0) ends with one line that names the
+step, and exit status 2; at a kink (abs, relu at 0) a note names the convention used.
 """
 
 
