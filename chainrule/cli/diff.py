@@ -13,7 +13,14 @@ import numpy as np
 import chainrule as cr
 from chainrule.cli.diff_steps import print_steps
 from chainrule.cli.errors import CommandError
-from chainrule.cli.formula_input import formula_of, parse_point, variables_of
+from chainrule.cli.formula_input import (
+    formula_of,
+    parse_point,
+    point_text,
+    refuse_undefined,
+    variables_of,
+)
+from chainrule.explanation.bad_points import formula_notes
 from chainrule.explanation.formulas.expression import ExpressionError
 from chainrule.primitive import op_hook
 
@@ -35,6 +42,11 @@ DIFF_EXAMPLES = """examples:
   chainrule diff "x**2*y" --at x=1,y=2 --wrt y     only ∂f/∂y
   chainrule diff "sin(x)" --at x=0.5 --order 3     the third derivative at 0.5
   chainrule diff "(x**2+1)**3" --steps             derived step by step, rule by rule
+  chainrule diff -x^2                              a leading minus needs no quoting trick
+  chainrule diff "3sin(πx) + sec(x)"               implicit products, π, sec csc cot
+
+A point where f or a step is undefined (log of 0, 1/0, 0/0) ends with one line that names the
+step, and exit status 2; at a kink (abs, relu at 0) a note names the convention used.
 """
 
 
@@ -88,19 +100,25 @@ def run_diff(args):
         return 0
     point = parse_point(args.at, expression.variables)
     single = len(expression.variables) == 1
+    where = point_text(expression.variables, point)
+    notes = formula_notes(expression, point)
+    refuse_undefined(notes, f"at {where}")
     with np.errstate(all="ignore"):  # all computed before printing: an error prints alone
         values = [
             nth_derivative(expression, point, expression.variables.index(name), args.order)
             for name in wrt
         ]
+    if not all(np.isfinite(values)):
+        steep = [note for note in notes if note.kind == "no derivative"]
+        reason = f"{steep[0].step} has {steep[0].reason}" if steep else "it is not a number"
+        raise CommandError(f"the derivative is undefined at {where}: {reason}")
     print(f"f({', '.join(expression.variables)}) = {expression.text}")
-    print(
-        "at "
-        + ", ".join(f"{name} = {value:g}" for name, value in zip(expression.variables, point))
-        + ":"
-    )
+    print(f"at {where}:")
     for name, value in zip(wrt, values):
         print(f"  {derivative_name(name, args.order, single)} = {value:.12g}")
+    for note in notes:
+        if note.kind == "kink":
+            print(f"note: {note}")
     return 0
 
 
@@ -145,6 +163,9 @@ def derivative_name(name, order, single):
 
 
 def print_formulas(expression, wrt, order):
+    # A part without variables that has no value (0/0, 1/0) makes the whole formula undefined.
+    refuse_undefined(formula_notes(expression, [1.0] * len(expression.variables), True),
+                     "for every value")
     try:
         from chainrule.explanation.formulas.derivatives import derivative_formula
     except ImportError:
@@ -157,6 +178,8 @@ def print_formulas(expression, wrt, order):
             raise CommandError(formulas_missing()) from None
         except (ExpressionError, ValueError) as error:
             raise CommandError(str(error)) from None
+        if re.search(r"\b(zoo|nan|oo)\b", text):
+            raise CommandError(f"the derivative by {name} is undefined: SymPy gives {text}")
         print(f"{derivative_name(name, order, single)} = {text}")
 
 

@@ -5,11 +5,19 @@ sweeps the engine ran over it, as text, Markdown, HTML or JSON.
 from __future__ import annotations
 
 import argparse
+import warnings
 
 import numpy as np
 
 from chainrule.cli.errors import CommandError
-from chainrule.cli.formula_input import formula_of, parse_point, variables_of
+from chainrule.cli.formula_input import (
+    formula_of,
+    parse_point,
+    point_text,
+    refuse_undefined,
+    variables_of,
+)
+from chainrule.explanation.bad_points import PointWarning, formula_notes
 from chainrule.explanation.formulas.expression import ExpressionError
 from chainrule.explanation.traces import MODES, explain
 
@@ -60,7 +68,11 @@ def run_explain(args):
     expression = formula_of(args.expression)
     wrt = variables_of(args.wrt, expression)
     point = parse_point(args.at, expression.variables)
-    with np.errstate(all="ignore"):
+    # Every number of the formula is a step of its own here, so that 0/0 is named too.
+    where = point_text(expression.variables, point)
+    refuse_undefined(formula_notes(expression, point), f"at {where}")
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", PointWarning)  # said below, in the command's words
         try:
             explanation = explain(expression, *point, mode=args.mode, wrt=wrt)
         except (ExpressionError, ValueError) as error:
@@ -69,6 +81,8 @@ def run_explain(args):
         print(explanation.to_json())
     else:
         print(getattr(explanation, args.format)(), end="")
+        for note in explanation.notes:
+            print(f"note: {note}")
     return 0
 
 

@@ -76,9 +76,26 @@ def parse_point(text, variables):
     return [values[name] for name in variables]
 
 
+def refuse_undefined(notes, where):
+    """Raise a CommandError naming the first step that is undefined ``where``, if any (notes
+    from :mod:`chainrule.explanation.bad_points`).
+
+    Raises:
+        CommandError: ``undefined at x = -1: log(x) is the log of a negative number (-1)``.
+    """
+    for note in notes:
+        if note.kind == "undefined":
+            raise CommandError(f"undefined {where}: {note.step} is {note.reason}")
+
+
+def point_text(variables, point):
+    """``x = 1, y = 2``."""
+    return ", ".join(f"{name} = {value:g}" for name, value in zip(variables, point))
+
+
 def _value(name, text):
     # Python's own spellings of numbers (0x10, 1_000) are not numbers on this command line.
-    literals = re.findall(r"(?<![A-Za-z_])[\d.][\w.]*", text)
+    literals = re.findall(r"(?<![A-Za-z_])[\d.][0-9A-Za-z_.]*", text)
     number = None
     if all(UNSIGNED.fullmatch(literal) for literal in literals):
         try:
@@ -94,4 +111,4 @@ def _value(name, text):
     return number
 
 
-__all__ = ['formula_of', 'variables_of', 'parse_point']
+__all__ = ['formula_of', 'variables_of', 'parse_point', 'refuse_undefined', 'point_text']

@@ -13,6 +13,8 @@ import json
 
 import numpy as np
 
+from chainrule.explanation import bad_points
+from chainrule.explanation.bad_points import point_notes
 from chainrule.explanation.derivation import vocabulary
 from chainrule.explanation.text import render
 from chainrule.explanation.text import tables
@@ -36,9 +38,11 @@ class Explanation:
     :meth:`to_json` the data itself, in the versioned schema of docs/explain.md.
     """
 
-    def __init__(self, data, derivation=None):
+    def __init__(self, data, derivation=None, notes=()):
         self._data = data
         self._derivation = derivation
+        # Steps undefined or at a kink at the point (chainrule.explanation.bad_points).
+        self.notes = list(notes)
 
     def to_dict(self):
         """The explanation as plain data (a deep copy): numbers, strings, lists and dicts."""
@@ -120,11 +124,14 @@ def explain(f, *args, mode="reverse", wrt=None, direction=None):
             without it there is one forward trace per input, along 1 (ones for an array).
 
     Returns:
-        An :class:`Explanation`.
+        An :class:`Explanation`; its ``notes`` name each step that is undefined at the point
+        (``log`` of a negative number, a division by 0) or at a kink (``abs`` at 0: the
+        convention the engine takes there), and a :class:`PointWarning` says the same.
 
     Raises:
         ValueError: for an unknown mode, input name or direction shape, a missing point, or
-            an output that does not depend on the differentiated inputs.
+            an output that does not depend on the differentiated inputs (an
+            ``UntracedError`` where ``f`` returned a plain number, as ``math.sin`` does).
 
     Example:
         >>> import chainrule as cr
@@ -146,7 +153,10 @@ def explain(f, *args, mode="reverse", wrt=None, direction=None):
     refuse_complex_steps(recording)
     given = None if direction is None else checked_direction(direction, recording)
     derivation = functools.partial(_derivation, layers, args, recording)
-    return Explanation(read(recording, layers, args, mode, given), derivation)
+    named = {leaf: recording.input_names[i] for leaf, i in zip(recording.leaves, recording.wrt)}
+    notes = point_notes(recording.outputs, named, set(recording.leaves))
+    bad_points.warn(notes)
+    return Explanation(read(recording, layers, args, mode, given), derivation, notes)
 
 
 def _derivation(layers, args, recording):

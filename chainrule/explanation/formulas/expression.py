@@ -17,6 +17,7 @@ import warnings
 import numpy as np
 
 import chainrule as cr
+from chainrule.explanation.formulas import spelling
 
 MAX_LENGTH = 1000
 MAX_DEPTH = 64
@@ -37,14 +38,34 @@ FUNCTIONS.update(
     asin=cr.arcsin,
     acos=cr.arccos,
     atan=cr.arctan,
+    asinh=cr.arcsinh,
+    acosh=cr.arccosh,
+    atanh=cr.arctanh,
+    atan2=cr.arctan2,
     max=cr.maximum,
     min=cr.minimum,
     pow=cr.power,
 )
+# The other common names, composed of the ops above in the formula language (no primitive of
+# their own: their derivatives follow from the rules of what they are made of).
+COMPOSITES = {
+    "sec": lambda x: cr.reciprocal(cr.cos(x)),
+    "csc": lambda x: cr.reciprocal(cr.sin(x)),
+    "cot": lambda x: cr.cos(x) / cr.sin(x),
+    "arcsec": lambda x: cr.arccos(cr.reciprocal(x)),
+    "arccsc": lambda x: cr.arcsin(cr.reciprocal(x)),
+    "arccot": lambda x: math.pi / 2 - cr.arctan(x),  # continuous at 0, values in (0, π)
+    "sech": lambda x: cr.reciprocal(cr.cosh(x)),
+    "csch": lambda x: cr.reciprocal(cr.sinh(x)),
+    "coth": lambda x: cr.cosh(x) / cr.sinh(x),
+}
+COMPOSITES.update(asec=COMPOSITES["arcsec"], acsc=COMPOSITES["arccsc"], acot=COMPOSITES["arccot"])
+FUNCTIONS.update(COMPOSITES)
+# π is read as pi (chainrule.explanation.formulas.spelling).
 CONSTANTS = {"pi": math.pi, "e": math.e}
 # How many arguments a function takes, (fewest, most), where it is not exactly one.
 ARGUMENTS = {
-    **dict.fromkeys("arctan2 hypot maximum minimum max min logaddexp pow".split(), (2, 2)),
+    **dict.fromkeys("arctan2 atan2 hypot maximum minimum max min logaddexp pow".split(), (2, 2)),
     **dict.fromkeys("leaky_relu elu softplus".split(), (1, 2)),
     "clip": (3, 3),
 }
@@ -120,22 +141,25 @@ def parse(text, variables=None):
         )
     _check_nesting(text)
     typed = text.strip()
-    # ^ is a power, as in mathematics, so it is read as ** with the precedence of **: Python's
-    # own ^ binds more loosely than +, which would make x^2 + 1 mean x^3.
-    source = typed.replace("^", "**")
     lead = len(text) - len(text.lstrip())
-    tree = _read(text, source, typed, lead)
+    # ^ is a power, as in mathematics, so it is read as ** with the precedence of **: Python's
+    # own ^ binds more loosely than +, which would make x^2 + 1 mean x^3. π is pi, and 2x is 2*x.
+    try:
+        source, columns = spelling.source_of(typed, FUNCTIONS)
+    except spelling.AmbiguousProduct as problem:
+        raise ExpressionError(f"{problem} (at column {problem.column + lead})") from None
+    tree = _read(text, source, columns, lead)
     found = []
     try:
         _check(tree, found, 0)
     except _Located as problem:
         line, column = problem.node.lineno, problem.node.col_offset + 1
-        where = _position(line, _typed_column(typed, line, column), lead)
+        where = _position(line, _typed_column(columns, line, column), lead)
         raise ExpressionError(f"{problem.message} ({where})") from None
     return Expression(typed, tree, _in_order(text, found, variables), source)
 
 
-def _read(text, source, typed, lead):
+def _read(text, source, columns, lead):
     try:
         with warnings.catch_warnings():
             # Python warns about some odd inputs, such as '2in x'; they are refused anyway.
@@ -143,7 +167,7 @@ def _read(text, source, typed, lead):
             warnings.simplefilter("ignore", DeprecationWarning)
             return ast.parse(source, mode="eval").body
     except SyntaxError as exc:
-        raise ExpressionError(f"cannot read {text!r}: {_syntax_hint(exc, lead, typed)}") from None
+        raise ExpressionError(f"cannot read {text!r}: {_syntax_hint(exc, lead, columns)}") from None
     except (RecursionError, MemoryError):
         raise ExpressionError(f"cannot read {text!r}: it is nested too deeply") from None
     except ValueError as exc:  # a null byte
@@ -173,24 +197,17 @@ def _check_nesting(text):
             )
 
 
-def _syntax_hint(exc, lead=0, typed=""):
+def _syntax_hint(exc, lead=0, columns=()):
     line = exc.lineno or 1
-    column = _typed_column(typed, line, exc.offset or 0)
+    column = _typed_column(columns, line, exc.offset or 0)
     where = f" ({_position(line, column, lead)})" if exc.offset else ""
     reason = "it is not a formula" if exc.msg.startswith("invalid syntax") else exc.msg
     return f"{reason}{where} (write products with *, e.g. 2*x, and powers as x**2)"
 
 
-def _typed_column(typed, line, column):
-    # A column of the parsed source (each ^ became **) as a column of the text as typed.
-    if line != 1:
-        return column
-    width = 0
-    for typed_column, char in enumerate(typed, 1):
-        width += 2 if char == "^" else 1
-        if width >= column:
-            return typed_column
-    return column - typed.count("^")
+def _typed_column(columns, line, column):
+    # A column of the parsed source (each ^ became **, ...) as a column of the text as typed.
+    return spelling.typed_column(columns, column) if line == 1 else column
 
 
 def _position(line, column, lead):
@@ -220,10 +237,73 @@ def _check(node, found, depth):
         _check(node.operand, found, depth + 1)
     elif isinstance(node, ast.Call):
         _check_call(node, found, depth)
+    elif _is_condition(node) or isinstance(node, (ast.IfExp, ast.List)):
+        _check_condition(node, found, depth)
     else:
         raise _Located(
             f"'{ast.unparse(node)[:40]}' is not allowed in a formula: use "
             "numbers, variables, + - * / ** and functions such as sin(x)",
+            node,
+        )
+
+
+# Conditions, as chainrule prints them in derivatives: ``x > 0``, ``(x >= 0) & (x <= 1)``,
+# ``a if c else b`` and ``[c]`` (1 where c holds, else 0), so that what it prints reads back.
+_COMPARISONS = {
+    ast.Gt: cr.greater,
+    ast.GtE: cr.greater_equal,
+    ast.Lt: cr.less,
+    ast.LtE: cr.less_equal,
+    ast.Eq: cr.equal,
+    ast.NotEq: cr.not_equal,
+}
+_LOGICAL = {ast.BitAnd: cr.logical_and, ast.BitOr: cr.logical_or}
+
+
+def _is_condition(node):
+    if isinstance(node, ast.Compare):
+        return True
+    if isinstance(node, ast.BinOp) and type(node.op) in _LOGICAL:
+        return True
+    return isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Invert)
+
+
+def _check_condition(node, found, depth):
+    # A number made of a condition: a case split, or [c].
+    if isinstance(node, ast.IfExp):
+        _check_test(node.test, found, depth + 1)
+        _check(node.body, found, depth + 1)
+        _check(node.orelse, found, depth + 1)
+    elif isinstance(node, ast.List) and len(node.elts) == 1:
+        _check_test(node.elts[0], found, depth + 1)
+    else:
+        written = ast.unparse(node)[:40]
+        hint = "brackets [...] hold one condition" if isinstance(node, ast.List) else (
+            "a condition is not a number"
+        )
+        raise _Located(
+            f"'{written}' is not allowed in a formula: {hint}; write [x > 0] for 1 where x > 0 "
+            "holds, else 0",
+            node,
+        )
+
+
+def _check_test(node, found, depth):
+    # A condition: a comparison of two numbers, or conditions joined with & | ~.
+    if depth > MAX_DEPTH:
+        raise _Located(f"the formula nests deeper than {MAX_DEPTH} operations", node)
+    if isinstance(node, ast.Compare) and len(node.ops) == 1 and type(node.ops[0]) in _COMPARISONS:
+        _check(node.left, found, depth + 1)
+        _check(node.comparators[0], found, depth + 1)
+    elif isinstance(node, ast.BinOp) and type(node.op) in _LOGICAL:
+        _check_test(node.left, found, depth + 1)
+        _check_test(node.right, found, depth + 1)
+    elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Invert):
+        _check_test(node.operand, found, depth + 1)
+    else:
+        raise _Located(
+            f"'{ast.unparse(node)[:40]}' is not allowed in a formula here: a condition such as "
+            "x > 0 (one comparison, or several joined with & | ~) is",
             node,
         )
 
@@ -267,6 +347,10 @@ def _check_exponent(node):
 
 def _check_call(node, found, depth):
     name = node.func.id if isinstance(node.func, ast.Name) else None
+    if name is not None and name not in FUNCTIONS and (len(name) == 1 or name in CONSTANTS):
+        raise _Located(
+            f"{name} is not a function; for a product write the *, as in {name}*(...)", node
+        )
     if name not in FUNCTIONS:
         known = ", ".join(sorted(FUNCTIONS))
         raise _Located(f"unknown function {ast.unparse(node.func)[:40]!r}; known: {known}", node)
@@ -313,10 +397,21 @@ def _evaluate(node, env, number=_float_number):
         return number(node) if node.id in CONSTANTS else env[node.id]
     if isinstance(node, ast.BinOp):
         left = _evaluate(node.left, env, number)
-        return _BINARY[type(node.op)](left, _evaluate(node.right, env, number))
+        operation = _BINARY.get(type(node.op)) or _LOGICAL[type(node.op)]
+        return operation(left, _evaluate(node.right, env, number))
     if isinstance(node, ast.UnaryOp):
         operand = _evaluate(node.operand, env, number)
+        if isinstance(node.op, ast.Invert):
+            return cr.logical_not(operand)
         return cr.negative(operand) if isinstance(node.op, ast.USub) else operand
+    if isinstance(node, ast.Compare):
+        left = _evaluate(node.left, env, number)
+        return _COMPARISONS[type(node.ops[0])](left, _evaluate(node.comparators[0], env, number))
+    if isinstance(node, ast.IfExp):
+        parts = (node.test, node.body, node.orelse)
+        return cr.where(*(_evaluate(part, env, number) for part in parts))
+    if isinstance(node, ast.List):
+        return cr.where(_evaluate(node.elts[0], env, number), 1.0, 0.0)
     args = [_evaluate(arg, env, number) for arg in node.args]
     try:
         return FUNCTIONS[node.func.id](*args)

@@ -8,6 +8,7 @@ import numpy as np
 
 import chainrule as cr
 from chainrule.autodiff import reverse
+from chainrule.explanation import untraced
 from chainrule.explanation.formulas.expression import evaluate
 
 SAMPLES = 64
@@ -46,7 +47,12 @@ def function_value_and_derivative(function, values):
     """A Python function's values and derivatives at ``values`` (one variable)."""
     leaf = cr.tensor(np.asarray(values, dtype=np.float64), requires_grad=True)
     with np.errstate(all="ignore"):
-        return _value_and_gradient(function(leaf), leaf)
+        try:
+            out = function(leaf)
+        except TypeError:  # math.sin(x) on an array: say so if it is what went wrong
+            untraced.probe(function)
+            raise
+        return _value_and_gradient(untraced.reached(function, out), leaf)
 
 
 def _value_and_gradient(out, leaf):

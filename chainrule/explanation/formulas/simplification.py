@@ -85,6 +85,7 @@ def text_of(formula):
 
 
 def _printer(order):
+    import sympy
     from sympy.printing.str import StrPrinter
 
     class Printer(StrPrinter):
@@ -97,6 +98,38 @@ def _printer(order):
             for piece in reversed(pieces):
                 written = f"{self._print(piece.expr)} if {self._print(piece.cond)} else {written}"
             return f"({written})"
+
+        # SymPy's spellings in the formula language's, so that a printed formula reads back.
+        def _print_Abs(self, expr):
+            return f"abs({self._print(expr.args[0])})"
+
+        def _print_Exp1(self, expr):
+            return "e"
+
+        def _print_Max(self, expr):
+            if len(expr.args) == 2 and 0 in expr.args:  # relu's own symbolic form
+                other = expr.args[1] if expr.args[0] == 0 else expr.args[0]
+                return f"relu({self._print(other)})"
+            return self._pairwise("max", expr.args)
+
+        def _print_Pow(self, expr, rational=False):
+            # 1/(1 + exp(-u)) is sigmoid(u), as sigmoid's declaration writes it.
+            base = expr.base
+            if expr.exp == -1 and base.is_Add and len(base.args) == 2 and 1 in base.args:
+                other = base.args[1] if base.args[0] == 1 else base.args[0]
+                if isinstance(other, sympy.exp):
+                    return f"sigmoid({self._print(-other.args[0])})"
+            return super()._print_Pow(expr, rational)
+
+        def _print_Min(self, expr):
+            return self._pairwise("min", expr.args)
+
+        def _pairwise(self, name, args):
+            first, *rest = args
+            written = self._print(first)
+            for arg in rest:
+                written = f"{name}({written}, {self._print(arg)})"
+            return written
 
         def _print_Equality(self, expr):
             return f"{self._print(expr.lhs)} == {self._print(expr.rhs)}"
