@@ -120,3 +120,11 @@ def test_a_real_matrix_keeps_a_sign_with_no_derivative():
     a = np.array([[-2.0, 1.0], [0.5, 3.0]])
     sign, _ = linalg.slogdet(cr.tensor(a, requires_grad=True))
     assert not sign.requires_grad
+
+
+def test_jit_compiles_the_complex_rules():
+    def loss(m):
+        return cr.sum(cr.abs(linalg.eigh(m)[1]) ** 2 * np.arange(9.0).reshape(3, 3)) + cr.real(
+            linalg.slogdet(m)[0]) + linalg.norm(m, "nuc")
+
+    np.testing.assert_allclose(cr.jit(cr.grad(loss))(H), cr.grad(loss)(H))

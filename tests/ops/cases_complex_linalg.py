@@ -129,4 +129,16 @@ SLOGDET = [
     OpCase("slogdet_complex", lambda a: linalg.slogdet(a)[0], (crand(1, 1, seed=43),), "1x1"),
 ]
 
-CASES = CHOLESKY + EIGH + SVD + SLOGDET
+EMPTY = [
+    OpCase("cholesky", linalg.cholesky, (np.zeros((0, 2, 2), complex),), "complex, empty batch"),
+    OpCase("eigh", lambda a: eigenvector_moduli(a), (np.zeros((0, 3, 3), complex),),
+           "complex, empty batch"),
+    OpCase("eigvalsh", linalg.eigvalsh, (np.zeros((2, 0, 0), complex),), "complex, 0x0 matrices",
+           covers=("eigvalsh", "eigh")),
+    OpCase("svdvals", linalg.svdvals, (np.zeros((0, 3, 2), complex),), "complex, empty batch",
+           covers=("svdvals", "svd")),
+    OpCase("slogdet_complex", lambda a: linalg.slogdet(a)[0], (np.zeros((0, 2, 2), complex),),
+           "empty batch"),
+]
+
+CASES = CHOLESKY + EIGH + SVD + SLOGDET + EMPTY

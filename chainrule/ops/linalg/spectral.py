@@ -7,10 +7,11 @@ stays defined at repeated values, where only the vectors' derivative breaks down
 
 Complex matrices follow docs/complex.md (a VJP is the transpose of its JVP under Re(X̄·Ẋ)).
 With A = V·diag(λ)·Vᴴ the JVP is the real one with ᵀ read as ᴴ; its transpose is the real VJP
-with V replaced by conj(V) (Vᵀ·V̄ stays a plain transpose). The values are real, so their
-tangent is Re diag(Vᴴ·Ȧ·V). An eigenvector's phase (a singular vector pair's joint phase) is
-arbitrary: the rules fix it by Im(vᴴ·v̇) = 0 (for svd, by Im(vᴴ·v̇) = 0 and
-Im(uᴴ·u̇) = Im(uᴴ·Ȧ·v)/s), which gives phase-free functions their derivative.
+with conjugated factors: conj(V)·(diag(λ̄) + F ∘ Vᵀ·V̄)·Vᵀ for eigh (its left factor
+conjugated), conj(U)·(…)·conj(Vh) for svd. The values are real, so their tangent is
+Re diag(Vᴴ·Ȧ·V). An eigenvector's phase (a singular vector pair's joint phase) is arbitrary:
+the rules fix it by Im(vᴴ·v̇) = 0 (for svd, by Im(vᴴ·v̇) = 0 and Im(uᴴ·u̇) = Im(uᴴ·Ȧ·v)/s),
+which gives phase-free functions their derivative.
 """
 
 from __future__ import annotations
@@ -277,9 +278,9 @@ def svd(x, full_matrices=True, compute_uv=True, hermitian=False):
     """(U, S, Vh) with A = U·diag(S)·Vh, as ``numpy.linalg.svd`` (same arguments and defaults).
 
     The derivative of U and Vh needs distinct singular values (NaN with a RuntimeWarning
-    otherwise) and, for a non-square A, nonzero ones. The signs of singular vector pairs (for
-    complex A, their joint phases) are arbitrary: differentiate what does not depend on them
-    (U·diag·Vh, u·uᴴ, |u|², S).
+    otherwise) and, for a non-square or complex A, nonzero ones. The signs of singular vector
+    pairs (for complex A, their joint phases) are arbitrary: differentiate what does not
+    depend on them (U·diag·Vh, u·uᴴ, |u|², S).
 
     Args:
         full_matrices: NumPy's default True gives square U and Vh. For a non-square A their
