@@ -187,55 +187,57 @@ def _svd_vjp(grad_outs, outs, x):
     # J = F ∘ Uᵀ·Ū, K = F ∘ Vᵀ·V̄ and F_ij = 1/(s_j² − s_i²): the transpose of _svd_jvp. The
     # projections vanish when U (or V) is square, and are skipped there so that a zero singular
     # value does no harm. F is formed only when U or V received a gradient: S's term is defined
-    # at repeated values.
+    # at repeated values. For real matrices the ops are the real rule's, in its order, so that
+    # its results stay the same to the bit.
     rows, cols = x.shape[-2:]
     u_bar, s_bar, vh_bar = grad_outs
     u, s, vh = outs
-    u_conj, v_transposed = _conj(u), _conj(vh)
+    u_conj, vh_conj = _conj(u), _conj(vh)
+    v = vh_conj.mT  # V = Vhᴴ
     inner = 0 if s_bar is None else _row(s_bar) * np.eye(s.shape[-1], dtype=s.dtype)
     if u_bar is None and vh_bar is None:
-        return matmul(matmul(u_conj, inner), v_transposed)
+        return matmul(matmul(u_conj, inner), vh_conj)
     u_bar = u_bar if u_bar is not None else 0 * u
-    v_bar = conjugate_transpose(vh_bar) if vh_bar is not None else 0 * vh.mT
+    v_bar = conjugate_transpose(vh_bar) if vh_bar is not None else 0 * v
     gaps = _inverse_gaps(s * s, "svd")
-    j, k = gaps * matmul(u.mT, u_bar), gaps * matmul(v_transposed, v_bar)
+    j, k = gaps * matmul(u.mT, u_bar), gaps * matmul(v.mT, v_bar)
     inner = inner + (j + conjugate_transpose(j)) * _row(s) + _column(s) * (
         k + conjugate_transpose(k))
     if complex_parts.is_complex(x):
         phase = complex_parts.imag(reductions.sum(u * u_bar, axis=-2)) / s
         inner = inner + _row(phase * 1j) * np.eye(s.shape[-1])
-    grad_x = matmul(matmul(u_conj, inner), v_transposed)
+    grad_x = matmul(matmul(u_conj, inner), vh_conj)
     if rows > s.shape[-1]:
         grad_x = grad_x + matmul(
-            (u_bar - matmul(u_conj, matmul(u.mT, u_bar))) / _row(s), v_transposed)
+            (u_bar - matmul(u_conj, matmul(u.mT, u_bar))) / _row(s), vh_conj)
     if cols > s.shape[-1]:
-        v_conj = vh.mT
         grad_x = grad_x + matmul(u_conj / _row(s), conjugate_transpose(
-            v_bar - matmul(v_conj, matmul(v_transposed, v_bar))))
+            v_bar - matmul(_conj(v), matmul(vh_conj, v_bar))))
     return grad_x
 
 
 def _svd_jvp(x_dot, outs, x):
     # With P = Uᴴ·Ȧ·V: Ṡ = Re diag(P), U̇ = U·(F ∘ (P·S + S·Pᴴ) + diag(i·Im Pᵢᵢ/sᵢ))
     # + (I − UUᴴ)·Ȧ·V·S⁻¹, V̇ = V·(F ∘ (S·P + Pᴴ·S)) + (I − VVᴴ)·Ȧᴴ·U·S⁻¹; the diag(i·…) term,
-    # 0 for real matrices, fixes the pair's joint phase.
+    # 0 for real matrices, fixes the pair's joint phase. For real matrices the ops are the real
+    # rule's, in its order, so that its results stay the same to the bit.
     rows, cols = x.shape[-2:]
     u, s, vh = outs
     v = conjugate_transpose(vh)
     gaps = _inverse_gaps(s * s, "svd")
     p = matmul(matmul(conjugate_transpose(u), x_dot), v)
-    p_h = conjugate_transpose(p)
     s_dot = _diagonal_projection(u, x_dot, v)
-    u_inner = gaps * (p * _row(s) + _column(s) * p_h)
+    u_inner = gaps * (p * _row(s) + _column(s) * conjugate_transpose(p))
     if complex_parts.is_complex(x):
         diagonal = reductions.sum(_conj(u) * matmul(x_dot, v), axis=-2)
         u_inner = u_inner + _row(complex_parts.imag(diagonal) * 1j / s) * np.eye(s.shape[-1])
     u_dot = matmul(u, u_inner)
-    v_dot = matmul(v, gaps * (_column(s) * p + p_h * _row(s)))
+    v_dot = matmul(v, gaps * (_column(s) * p + conjugate_transpose(p) * _row(s)))
     if rows > s.shape[-1]:
         u_dot = u_dot + (matmul(x_dot, v) - matmul(u, p)) / _row(s)
     if cols > s.shape[-1]:
-        v_dot = v_dot + (matmul(conjugate_transpose(x_dot), u) - matmul(v, p_h)) / _row(s)
+        v_dot = v_dot + (matmul(conjugate_transpose(x_dot), u)
+                         - matmul(v, conjugate_transpose(p))) / _row(s)
     return u_dot, s_dot, conjugate_transpose(v_dot)
 
 
