@@ -18,18 +18,19 @@ from chainrule.explanation.sweeps.tangents import saved_inputs
 from chainrule.modes import no_grad
 from chainrule.primitive import REGISTRY
 from chainrule.ops.linalg import determinants
-from tests.ops import cases_complex, cases_eig, cases_fft
+from tests.ops import cases_complex, cases_complex_linalg, cases_eig, cases_fft
 from tests.ops.optable import OpCase, all_cases, rand
 from tests.ops.printed_formulas import Unreadable, evaluate_term, evaluate_text, leaf_values
 
 # Formulas are written in real symbols: the complex cases of cases_complex.py are not explained
 # (its cases of real, imag, conj and angle on real x are), nor the Fourier transforms and eig,
-# whose rules compute in complex numbers even for real inputs.
-NOT_EXPLAINED = {"fft", "ifft", "rfft", "irfft", "eig", "eigvals"}
+# whose rules compute in complex numbers even for real inputs, nor the complex linalg cases
+# (slogdet_complex is complex only).
+NOT_EXPLAINED = {"fft", "ifft", "rfft", "irfft", "eig", "eigvals", "slogdet_complex"}
 # cofactor is reached by det's rule only (second order); explained on its own here.
 CASES = [case for case in all_cases() if not any(
     case is c and "complex" in c.label for c in cases_complex.CASES) and not any(
-    case is c for c in [*cases_fft.CASES, *cases_eig.CASES])] + [
+    case is c for c in [*cases_fft.CASES, *cases_eig.CASES, *cases_complex_linalg.CASES])] + [
     OpCase("cofactor", lambda a: determinants._cofactor_op(a), (rand(3, 3),), "3x3"),
 ]
 MODES = ("reverse", "forward")

@@ -1,5 +1,6 @@
-"""Triangular factorizations: Cholesky, A = L·Lᵀ of a symmetric positive-definite matrix, and
-QR, A = Q·R with orthonormal columns in Q and an upper-triangular R."""
+"""Triangular factorizations: Cholesky, A = L·Lᴴ of a symmetric (complex: Hermitian)
+positive-definite matrix, and QR, A = Q·R with orthonormal columns in Q and an upper-triangular
+R."""
 
 from __future__ import annotations
 
@@ -8,11 +9,11 @@ from collections import namedtuple
 import numpy as np
 
 from chainrule.ops import joining
-from chainrule.ops.elementwise import piecewise
+from chainrule.ops.elementwise import complex_parts, piecewise
 from chainrule.ops.linalg.inverse import solve
 from chainrule.ops.linalg.matrices import (
-    matrix_shape, refuse_complex, square_shape, symmetric_from_triangle, symmetric_part,
-    triangle_mask,
+    conjugate_transpose, hermitian_part, matrix_shape, refuse_complex, square_shape,
+    symmetric_from_triangle, triangle_mask,
 )
 from chainrule.ops.contraction import matmul
 from chainrule.primitive import multiple_outputs, primitive
@@ -30,37 +31,42 @@ def _lower_half_diagonal(m):
 
 
 def _cholesky_vjp(grad_out, out, x, upper):
-    # Ā = sym(L⁻ᵀ·Φ(Lᵀ·L̄)·L⁻¹) (Murray 2016), with L = Uᵀ for the upper factor. NumPy has no
-    # triangular solve, so L⁻ᵀ is applied with a general solve: O(n³) instead of O(n²), exact.
+    # Ā = herm(L'⁻ᴴ·Φ(L'ᴴ·L̄)·L'⁻¹) with L' = conj(L) (Murray 2016 for real L, where L' = L; for
+    # complex, the transpose of the JVP under Re(Ā·Ȧ)), and L = Uᴴ for the upper factor. NumPy
+    # has no triangular solve, so L'⁻ᴴ is applied with a general solve: O(n³), exact.
     if upper:
-        grad_out, out = grad_out.mT, out.mT
-    middle = _lower_half_diagonal(matmul(out.mT, grad_out))
-    left = solve(out.mT, middle)
-    return symmetric_part(solve(out.mT, left.mT))  # sym(L⁻ᵀ·Pᵀ·L⁻¹) = sym(L⁻ᵀ·P·L⁻¹)
+        grad_out, out = conjugate_transpose(grad_out), conjugate_transpose(out)
+    if complex_parts.is_complex(out):
+        out = complex_parts.conj(out)
+    out_h = conjugate_transpose(out)
+    middle = _lower_half_diagonal(matmul(out_h, grad_out))
+    left = solve(out_h, middle)
+    # herm(L'⁻ᴴ·Pᴴ·L'⁻¹) = herm(L'⁻ᴴ·P·L'⁻¹)
+    return hermitian_part(solve(out_h, conjugate_transpose(left)))
 
 
 def _cholesky_jvp(x_dot, out, x, upper):
-    # L̇ = L·Φ(L⁻¹·sym(Ȧ)·L⁻ᵀ), and U̇ = L̇ᵀ
-    lower = out.mT if upper else out
-    half = solve(lower, symmetric_part(x_dot))
-    lower_dot = matmul(lower, _lower_half_diagonal(solve(lower, half.mT)))
-    return lower_dot.mT if upper else lower_dot
+    # L̇ = L·Φ(L⁻¹·herm(Ȧ)·L⁻ᴴ), and U̇ = L̇ᴴ
+    lower = conjugate_transpose(out) if upper else out
+    half = solve(lower, hermitian_part(x_dot))
+    lower_dot = matmul(lower, _lower_half_diagonal(solve(lower, conjugate_transpose(half))))
+    return conjugate_transpose(lower_dot) if upper else lower_dot
 
 
 # NumPy's own call for each factor, so that the values are NumPy's to the bit.
 _cholesky_op = primitive(
     "cholesky", lambda x, upper: np.linalg.cholesky(x, upper=upper), vjp=_cholesky_vjp,
-    jvp=_cholesky_jvp, reads_inputs=False, reads_out=True,
+    jvp=_cholesky_jvp, reads_inputs=False, reads_out=True, supports_complex=True,
 )
 
 
 def cholesky(x, /, *, upper=False):
-    """The lower-triangular L with L·Lᵀ = A (or, with ``upper=True``, U = Lᵀ), as
-    ``numpy.linalg.cholesky``.
+    """The lower-triangular L with L·Lᴴ = A (or, with ``upper=True``, U = Lᴴ), as
+    ``numpy.linalg.cholesky``, for real symmetric and complex Hermitian A.
 
     Only the lower triangle of A (the upper one with ``upper=True``) is read, as in NumPy, and
     the gradient flows into that triangle alone (an entry off the diagonal stands for itself
-    and its mirror image), for a non-symmetric A too.
+    and its mirror image, for complex A its conjugate mirror image), for a non-symmetric A too.
 
     Raises:
         ValueError: when the last two axes are not square.
@@ -71,6 +77,9 @@ def cholesky(x, /, *, upper=False):
         >>> cr.linalg.cholesky(cr.tensor([[4.0, 2.0], [2.0, 5.0]]))
         tensor([[2., 0.],
                 [1., 2.]])
+        >>> cr.linalg.cholesky(cr.tensor([[4.0, 2.0 - 2.0j], [2.0 + 2.0j, 6.0]]))
+        tensor([[2.+0.j, 0.+0.j],
+                [1.+1.j, 2.+0.j]])
     """
     square_shape(x, "cholesky")
     symmetric, _ = symmetric_from_triangle(x, "U" if upper else "L", "cholesky")

@@ -13,6 +13,7 @@ import numpy as np
 from chainrule.ops.linalg.inverse import inv
 from chainrule.ops.linalg.matrices import as_matrix_stack, square_shape
 from chainrule.ops import reductions
+from chainrule.ops.elementwise import complex_parts
 from chainrule.ops.contraction import matmul
 from chainrule.primitive import multiple_outputs, primitive
 
@@ -104,12 +105,47 @@ _slogdet_op = multiple_outputs(
 )
 
 
+# i as a NumPy scalar: Python's 1j times a 0-d float64 value would give a Python complex, which
+# has no shape.
+_I = np.complex128(1j)
+
+
+def _complex_slogdet_jvp(x_dot, outs, x):
+    # t = tr(A⁻¹·Ȧ) = d log det A: log|det A| moves by Re t and the phase of det A by Im t, so
+    # sign = e^{i·phase} moves by i·sign·Im t.
+    sign, _ = outs
+    trace = reductions.sum(_inverse_t(x) * x_dot, axis=(-2, -1))
+    return _I * sign * complex_parts.imag(trace), complex_parts.real(trace)
+
+
+def _complex_slogdet_vjp(grad_outs, outs, x):
+    # The transpose of the JVP under Re(z̄·ż): Ā = c·A⁻ᵀ with c = l̄ + i·Im(s̄·sign).
+    (grad_sign, grad_log), (sign, _) = grad_outs, outs
+    weight = 0
+    if grad_log is not None:
+        weight = grad_log
+    if grad_sign is not None:
+        weight = weight + _I * complex_parts.imag(grad_sign * sign)
+    return as_matrix_stack(weight) * _inverse_t(x)
+
+
+# A complex determinant's sign det/|det A| is a phase that moves with A, where a real one is
+# piecewise constant: an op of its own, whose sign has a derivative, keeps the real op's rules
+# (and speed) as they are.
+_complex_slogdet_op = multiple_outputs(
+    "slogdet_complex", lambda x: tuple(np.linalg.slogdet(x)), ("sign", "logabsdet"),
+    vjp=_complex_slogdet_vjp, jvp=_complex_slogdet_jvp, supports_complex=True,
+)
+
+
 def slogdet(x):
     """(sign, log|det A|) as ``numpy.linalg.slogdet``: det = sign·exp(logabsdet), no overflow.
 
-    The sign has no derivative; log|det A| has gradient A⁻ᵀ, and so needs an invertible A:
-    at a singular one (log|det A| = −inf) the derivative raises ``numpy.linalg.LinAlgError``
-    saying so.
+    The sign of a real A has no derivative; log|det A| has gradient A⁻ᵀ, and so needs an
+    invertible A: at a singular one (log|det A| = −inf) the derivative raises
+    ``numpy.linalg.LinAlgError`` saying so. For a complex A the sign is det/|det A| (complex,
+    on the unit circle) and does have one: with t = tr(A⁻¹·Ȧ), log|det A| moves by Re t and
+    the sign by i·sign·Im t (docs/complex.md).
 
     Example:
         >>> import chainrule as cr
@@ -118,6 +154,8 @@ def slogdet(x):
         (tensor(-1.), 1.7918)
     """
     square_shape(x, "slogdet")
+    if complex_parts.is_complex(x):
+        return SlogdetResult(*_complex_slogdet_op(x))
     return SlogdetResult(*_slogdet_op(x))
 
 

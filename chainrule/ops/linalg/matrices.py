@@ -1,13 +1,14 @@
 """What the linalg ops share about matrices: shape checks for (..., m, n) stacks, the
-symmetric part, the symmetric matrix that one triangle names, and the refusal of complex input
-where a rule is written for real matrices only."""
+symmetric (for complex, Hermitian) part, the conjugate transpose, the symmetric or Hermitian
+matrix that one triangle names, and the refusal of complex input where a rule is written for
+real matrices only."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from chainrule.ops import shape
-from chainrule.ops.elementwise import piecewise
+from chainrule.ops.elementwise import complex_parts, piecewise
 from chainrule.tensor import is_tensor
 
 
@@ -33,6 +34,22 @@ def symmetric_part(x):
     return (x + x.mT) * 0.5
 
 
+def conjugate_transpose(x):
+    """Xᴴ over the last two axes: Xᵀ for a real X, with no extra op."""
+    return complex_parts.conj(x).mT if complex_parts.is_complex(x) else x.mT
+
+
+def hermitian_part(x):
+    """(X + Xᴴ) / 2 over the last two axes: the symmetric part of a real X.
+
+    As a map of complex matrices it is R-linear and its own transpose under Re(X̄·Ẋ)
+    (docs/complex.md), so the rules of eigh and cholesky apply it to tangents and cotangents
+    alike."""
+    if not complex_parts.is_complex(x):
+        return symmetric_part(x)
+    return (x + conjugate_transpose(x)) * 0.5
+
+
 def as_matrix_stack(values):
     """``values`` (..., k) with two size-1 axes added: (..., 1, 1), to scale each matrix."""
     return shape.expand_dims(values, (-2, -1))
@@ -46,16 +63,21 @@ def triangle_mask(n, lower=True, diagonal=True):
 
 
 def symmetric_from_triangle(x, UPLO, op):  # noqa: N803 -- NumPy's argument name
-    """The symmetric matrix that the triangle UPLO ('L' or 'U') of ``x`` names.
+    """The symmetric matrix that the triangle UPLO ('L' or 'U') of ``x`` names; for a complex
+    ``x`` the Hermitian one, whose other triangle is the conjugate mirror image, as LAPACK reads.
 
-    eigh, eigvalsh and pinv(hermitian=True) read one triangle only: composing them with this
-    makes the gradient flow into that triangle alone, for symmetric and non-symmetric x alike.
+    eigh, eigvalsh, cholesky and pinv(hermitian=True) read one triangle only: composing them
+    with this makes the gradient flow into that triangle alone, for symmetric (Hermitian) and
+    other x alike.
     """
     triangle = UPLO.upper() if isinstance(UPLO, str) else UPLO
     if triangle not in ("L", "U"):
         raise ValueError(f"{op}: UPLO must be 'L' or 'U', got {UPLO!r}")
     mask = triangle_mask(shape.shape_of(x)[-1], lower=triangle == "L")
-    return piecewise.where(mask, x, shape.swapaxes(x, -1, -2)), triangle
+    mirror = shape.swapaxes(x, -1, -2)
+    if complex_parts.is_complex(x):
+        mirror = complex_parts.conj(mirror)
+    return piecewise.where(mask, x, mirror), triangle
 
 
 def refuse_complex(op, *xs):
@@ -69,6 +91,6 @@ def refuse_complex(op, *xs):
 
 
 __all__ = [
-    "as_matrix_stack", "matrix_shape", "refuse_complex", "square_shape", "symmetric_from_triangle",
-    "symmetric_part", "triangle_mask",
+    "as_matrix_stack", "conjugate_transpose", "hermitian_part", "matrix_shape", "refuse_complex",
+    "square_shape", "symmetric_from_triangle", "symmetric_part", "triangle_mask",
 ]
