@@ -13,6 +13,7 @@ def test_every_differentiable_primitive_has_a_gradcheck_case():
     missing = sorted(
         name for name, prim in REGISTRY.items()
         if prim.differentiable and name not in covered and name not in ENGINE_PRIMITIVES
+        and prim.__module__.startswith("chainrule.")  # not the examples tests and docs declare
     )
     assert not missing, f"primitives with no op-table case: {missing}"
 

@@ -13,7 +13,9 @@ import scipy.linalg
 
 from chainrule.ops import indexing, shape
 from chainrule.ops.contraction import matmul
-from chainrule.primitive import multiple_outputs, nondifferentiable, primitive
+from chainrule.primitive import (
+    is_tensor, multiple_outputs, nondifferentiable, primitive, value_of,
+)
 from chainrule.scipy.linalg.triangular import (
     flipped, solve_columns, solve_triangular, transposed, triangle,
 )
@@ -45,7 +47,10 @@ _pivot_order_op = nondifferentiable(
 def _rows(m, piv, inverse=False):
     """P·M (Pᵀ·M when ``inverse``): the rows of each matrix of M in pivot order, by indexing
     (O(n²), where a permutation matrix would cost a product)."""
-    order = _pivot_order_op(piv, inverse=inverse)
+    # A tensor's pivots through the primitive (jit finds each call's); a formula term's, which
+    # carry their numbers, directly.
+    order = (_pivot_order_op(piv, inverse=inverse) if is_tensor(piv)
+             else _pivot_order(value_of(piv), inverse))
     batch = shape.shape_of(order)[:-1]
     grids = [grid[..., None] for grid in np.ix_(*[np.arange(size) for size in batch])]
     return indexing.getitem(m, (Ellipsis, *grids, order, slice(None)))
