@@ -8,7 +8,7 @@ import numpy as np
 
 from chainrule.ops import contraction, joining, shape
 from chainrule.ops.elementwise import arithmetic
-from chainrule.ops.linalg.matrices import matrix_shape, refuse_complex
+from chainrule.ops.linalg.matrices import matrix_shape
 from chainrule.tensor import is_tensor, value_of
 
 
@@ -81,14 +81,12 @@ def cross(x1, x2, /, *, axis=-1):
 
     Raises:
         ValueError: when the vectors along ``axis`` are not 3-dimensional.
-        TypeError: for a complex tensor that needs a derivative.
 
     Example:
         >>> import chainrule as cr
         >>> cr.linalg.cross(cr.tensor([1.0, 0.0, 0.0]), cr.tensor([0.0, 1.0, 0.0]))
         tensor([0., 0., 1.])
     """
-    refuse_complex("cross", x1, x2)
     x1_shape, x2_shape = shape.shape_of(x1), shape.shape_of(x2)
     x1_axis = shape.normalize_axis(axis, len(x1_shape), "cross")
     x2_axis = shape.normalize_axis(axis, len(x2_shape), "cross")

@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 
-from chainrule.ops.linalg.matrices import refuse_complex, square_shape
+from chainrule.ops.linalg.matrices import square_shape
 from chainrule.ops import shape
 from chainrule.ops.contraction import matmul
 from chainrule.primitive import primitive
@@ -93,7 +93,6 @@ def tensorinv(a, ind=2):
     Raises:
         ValueError: when ind is not positive.
         numpy.linalg.LinAlgError: when the matrix is not square or is singular.
-        TypeError: for a complex tensor that needs a derivative.
 
     Example:
         >>> import chainrule as cr
@@ -101,7 +100,6 @@ def tensorinv(a, ind=2):
         tensor([[0.5 , 0.  ],
                 [0.  , 0.25]])
     """
-    refuse_complex("tensorinv", a)
     a_shape = shape.shape_of(a)
     if ind <= 0:
         raise ValueError(f"tensorinv: ind must be positive, got {ind}")
@@ -120,14 +118,12 @@ def tensorsolve(a, b, axes=None):
 
     Raises:
         numpy.linalg.LinAlgError: when the sizes do not make a square system, or it is singular.
-        TypeError: for a complex tensor that needs a derivative.
 
     Example:
         >>> import chainrule as cr
         >>> cr.linalg.tensorsolve(cr.tensor([[2.0, 0.0], [0.0, 4.0]]), cr.tensor([1.0, 1.0]))
         tensor([0.5 , 0.25])
     """
-    refuse_complex("tensorsolve", a, b)
     a_shape, b_shape = shape.shape_of(a), shape.shape_of(b)
     if axes is not None:
         order = list(range(len(a_shape)))

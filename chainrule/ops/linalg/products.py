@@ -11,7 +11,7 @@ from chainrule.ops import shape
 from chainrule.ops.contraction import dot, matmul
 from chainrule.ops.elementwise import piecewise
 from chainrule.ops.linalg.inverse import inv
-from chainrule.ops.linalg.matrices import refuse_complex, square_shape
+from chainrule.ops.linalg.matrices import square_shape
 from chainrule.tensor import is_tensor
 
 
@@ -26,7 +26,6 @@ def matrix_power(a, n):
         TypeError: when n is not an integer.
         ValueError: when the last two axes are not square.
         numpy.linalg.LinAlgError: for a negative n and a singular matrix.
-        TypeError: for a complex tensor that needs a derivative.
 
     Example:
         >>> import chainrule as cr
@@ -34,7 +33,6 @@ def matrix_power(a, n):
         tensor([[1., 3.],
                 [0., 1.]])
     """
-    refuse_complex("matrix_power", a)
     a = a if is_tensor(a) else np.asarray(a)
     x_shape = square_shape(a, "matrix_power")
     try:
@@ -71,8 +69,7 @@ def multi_dot(arrays, *, out=None):
     Raises:
         ValueError: for fewer than two arrays, an inner array that is not 2-d, or shapes that
             do not fit.
-        TypeError: for ``out=`` (a tensor's result is a new tensor), or a complex tensor that
-            needs a derivative.
+        TypeError: for ``out=`` (a tensor's result is a new tensor).
 
     Example:
         >>> import chainrule as cr
@@ -83,7 +80,6 @@ def multi_dot(arrays, *, out=None):
     if out is not None:
         raise TypeError("multi_dot: out= is not supported; the result is a new array")
     arrays = list(arrays)
-    refuse_complex("multi_dot", *arrays)
     if len(arrays) < 2:
         raise ValueError("multi_dot: expecting at least two arrays")
     if len(arrays) == 2:

@@ -1,0 +1,88 @@
+"""Op-table cases in complex128 for the rest of numpy.linalg: cond, matrix_power, multi_dot,
+tensorinv, tensorsolve, cross, the norms of every order, pinv, lstsq and qr.
+
+Inputs stay where the derivative exists: invertible or full-rank matrices (or a rank held
+constant by a product of thin factors), no ties in the max/min of the norms. QR's columns of Q
+carry a phase chosen by LAPACK (R's diagonal real); the cases check functions that do not
+depend on it as well as Q and R themselves, whose derivative holds that convention.
+"""
+
+import numpy as np
+
+from chainrule import linalg
+from chainrule.ops.contraction import matmul
+from tests.ops.cases_complex import crand
+from tests.ops.optable import OpCase
+
+
+def invertible(*shape, seed=0):
+    return crand(*shape, seed=seed) + 3 * np.eye(shape[-1])
+
+
+def _constant_rank(b, c):
+    return matmul(b, c)
+
+
+COMPOSITE_CASES = [
+    OpCase("cond", linalg.cond, (crand(3, 3, seed=50),), "complex, p None",
+           covers=("svdvals", "divide")),
+    OpCase("cond", lambda a: linalg.cond(a, -2), (crand(2, 3, 4, seed=51),),
+           "complex, p -2, batch, wide", covers=("svdvals",)),
+    OpCase("cond", lambda a: linalg.cond(a, "fro"), (invertible(3, 3, seed=52),),
+           "complex, p fro", covers=("inv", "l2_norm")),
+    OpCase("cond", lambda a: linalg.cond(a, 1), (invertible(3, 3, seed=53),), "complex, p 1",
+           covers=("inv", "max")),
+    OpCase("cond", lambda a: linalg.cond(a, -np.inf), (invertible(2, 3, 3, seed=54),),
+           "complex, p -inf, batch", covers=("inv", "min")),
+    OpCase("cond", lambda a: linalg.cond(a, "nuc"), (invertible(3, 3, seed=55),),
+           "complex, p nuc", covers=("inv", "svdvals")),
+] + [
+    OpCase("matrix_power", lambda a, n=n: linalg.matrix_power(a, n), (invertible(3, 3, seed=56),),
+           f"complex, n={n}", covers=("matmul",) + (("inv",) if n < 0 else ()))
+    for n in (2, 5, -3)
+] + [
+    OpCase("matrix_power", lambda a: linalg.matrix_power(a, 0), (crand(3, 3, seed=57),),
+           "complex, n=0", covers=("where",)),
+    OpCase("matrix_power", lambda a: linalg.matrix_power(a, 4), (crand(2, 2, 2, seed=58),),
+           "complex, batch", covers=("matmul",)),
+    OpCase("multi_dot", lambda a, b, c: linalg.multi_dot([a, b, c]),
+           (crand(5, 2, seed=59), crand(2, 6, seed=60), crand(6, 3, seed=61)),
+           "complex, three: (AB)C", covers=("matmul",)),
+    OpCase("multi_dot", lambda a, b, c, d: linalg.multi_dot([a, b, c, d]),
+           (crand(4, seed=62), crand(4, 2, seed=63), np.ones((2, 3)), crand(3, seed=64)),
+           "complex and real, vectors at both ends", covers=("matmul",)),
+    OpCase("tensorinv", linalg.tensorinv, (invertible(6, 6, seed=65).reshape(2, 3, 6),),
+           "complex, ind 2", covers=("inv", "reshape")),
+    OpCase("tensorsolve", linalg.tensorsolve,
+           (invertible(6, 6, seed=66).reshape(2, 3, 6), crand(2, 3, seed=67)), "complex, b 2-d",
+           covers=("solve",)),
+    OpCase("tensorsolve", lambda a, b: linalg.tensorsolve(a, b, axes=(0,)),
+           (np.moveaxis(invertible(4, 4, seed=68).reshape(4, 2, 2), 2, 0), crand(4, seed=69)),
+           "complex, axes", covers=("solve",)),
+    OpCase("cross", linalg.cross, (crand(2, 3, seed=70), crand(3, seed=71)),
+           "complex, broadcast", covers=("multiply", "subtract")),
+    OpCase("cross", lambda a, b: linalg.cross(a, b, axis=0), (crand(3, 2, seed=72), crand(3, 2)),
+           "complex, axis 0", covers=("multiply", "subtract")),
+]
+
+# The norms are of |z|, so real; every order NumPy accepts.
+VECTOR_ORDERS = (None, 2, 1, -1, np.inf, -np.inf, 0.5, 3, -2.5)
+MATRIX_ORDERS = (None, "fro", "nuc", 2, -2, 1, -1, np.inf, -np.inf)
+NORM_CASES = [
+    OpCase("norm", lambda x, o=order: linalg.norm(x, o), (crand(5, seed=73),),
+           f"complex, vector ord {order}", covers=("abs",))
+    for order in VECTOR_ORDERS
+] + [
+    OpCase("norm", lambda x, o=order: linalg.norm(x, o, axis=(2, -3), keepdims=True),
+           (crand(4, 2, 3, seed=74),), f"complex, matrix ord {order}, axes (2, -3), keepdims",
+           covers=("abs",))
+    for order in MATRIX_ORDERS
+] + [
+    OpCase("matrix_norm", lambda x: linalg.matrix_norm(x, ord=1), (crand(2, 3, 4, seed=75),),
+           "complex, ord 1", covers=("abs",)),
+    OpCase("vector_norm", lambda x: linalg.vector_norm(x, axis=(0, 2), ord=3, keepdims=True),
+           (crand(2, 3, 2, seed=76),), "complex, axes (0, 2), ord 3, keepdims",
+           covers=("abs",)),
+]
+
+CASES = COMPOSITE_CASES + NORM_CASES
