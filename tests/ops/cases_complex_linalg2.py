@@ -61,6 +61,10 @@ COMPOSITE_CASES = [
            "complex, axes", covers=("solve",)),
     OpCase("cross", linalg.cross, (crand(2, 3, seed=70), crand(3, seed=71)),
            "complex, broadcast", covers=("multiply", "subtract")),
+    OpCase("vecdot", linalg.vecdot, (crand(2, 3, seed=77), crand(3, seed=78)),
+           "complex, conjugates x1, broadcast", covers=("conjugate", "matmul")),
+    OpCase("vecdot", lambda a, b: linalg.vecdot(a, b, axis=0), (crand(3, 2, seed=79), crand(3, 2)),
+           "complex, axis 0", covers=("conjugate", "matmul")),
     OpCase("cross", lambda a, b: linalg.cross(a, b, axis=0), (crand(3, 2, seed=72), crand(3, 2)),
            "complex, axis 0", covers=("multiply", "subtract")),
 ]
@@ -86,3 +90,18 @@ NORM_CASES = [
 ]
 
 CASES = COMPOSITE_CASES + NORM_CASES
+
+PINV_CASES = [
+    OpCase("pinv", linalg.pinv, (crand(3, 3, seed=80),), "complex, square"),
+    OpCase("pinv", linalg.pinv, (crand(4, 3, seed=81),), "complex, tall"),
+    OpCase("pinv", linalg.pinv, (crand(3, 5, seed=82),), "complex, wide"),
+    OpCase("pinv", linalg.pinv, (crand(2, 4, 3, seed=83),), "complex, batch"),
+    OpCase("pinv", lambda b, c: linalg.pinv(_constant_rank(b, c)),
+           (crand(4, 2, seed=84), crand(2, 3, seed=85)), "complex, rank 2 of 3, held constant",
+           covers=("pinv", "matmul")),
+    OpCase("pinv", lambda a: linalg.pinv(a, hermitian=True), (invertible(3, 3, seed=86),),
+           "complex, hermitian, non-Hermitian input", covers=("pinv", "where")),
+    OpCase("pinv", linalg.pinv, (np.zeros((0, 3), complex),), "complex, empty"),
+]
+
+CASES += PINV_CASES

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from chainrule.ops import contraction, joining, shape
-from chainrule.ops.elementwise import arithmetic
+from chainrule.ops.elementwise import arithmetic, complex_parts
 from chainrule.ops.linalg.matrices import matrix_shape
 from chainrule.tensor import is_tensor, value_of
 
@@ -54,19 +54,16 @@ def outer(x1, x2, /):
 
 
 def vecdot(x1, x2, /, *, axis=-1):
-    """Σ x1·x2 along ``axis`` (the other axes broadcast), as ``numpy.linalg.vecdot`` for real
-    arrays.
-
-    Raises:
-        TypeError: for complex arrays (NumPy conjugates x1; chainrule differentiates real ones).
+    """Σ conj(x1)·x2 along ``axis`` (the other axes broadcast), as ``numpy.linalg.vecdot``:
+    x1 is conjugated where it is complex, as in NumPy.
 
     Example:
         >>> import chainrule as cr
         >>> cr.linalg.vecdot(cr.tensor([[1.0, 2.0], [3.0, 4.0]]), cr.tensor([1.0, 1.0]))
         tensor([3., 7.])
     """
-    if any(np.iscomplexobj(value_of(x)) for x in (x1, x2)):
-        raise TypeError("vecdot: chainrule computes vecdot of real arrays only; got a complex one")
+    if np.iscomplexobj(value_of(x1)):
+        x1 = complex_parts.conj(x1)
     x1 = shape.moveaxis(x1, axis, -1)
     x2 = shape.moveaxis(x2, axis, -1)
     if shape.shape_of(x1)[-1] != shape.shape_of(x2)[-1]:

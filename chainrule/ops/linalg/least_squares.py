@@ -12,7 +12,10 @@ import numpy as np
 
 from chainrule.ops import reductions, shape
 from chainrule.ops.contraction import matmul
-from chainrule.ops.linalg.matrices import matrix_shape, refuse_complex, symmetric_from_triangle
+from chainrule.ops.elementwise import complex_parts
+from chainrule.ops.linalg.matrices import (
+    conjugate_transpose, hermitian_part, matrix_shape, refuse_complex, symmetric_from_triangle,
+)
 from chainrule.primitive import multiple_outputs, primitive
 
 LstsqResult = namedtuple("LstsqResult", ["x", "residuals", "rank", "singular_values"])
@@ -22,21 +25,27 @@ _PINV_DEFAULT_RCOND = 1e-15
 
 
 def _pinv_tangent(a_dot, p, a):
-    # d(A⁺) = −A⁺·dA·A⁺ + A⁺·A⁺ᵀ·dAᵀ·(I − A·A⁺) + (I − A⁺·A)·dAᵀ·A⁺ᵀ·A⁺ (Golub & Pereyra
-    # 1973), exact wherever the rank of A stays the same; the projections are applied as
-    # products, I is never formed.
-    left = matmul(matmul(p, p.mT), a_dot.mT)
-    right = matmul(matmul(a_dot.mT, p.mT), p)
+    # d(A⁺) = −A⁺·dA·A⁺ + A⁺·A⁺ᴴ·dAᴴ·(I − A·A⁺) + (I − A⁺·A)·dAᴴ·A⁺ᴴ·A⁺ (Golub & Pereyra
+    # 1973; ᴴ is ᵀ for real A), exact wherever the rank of A stays the same; the projections
+    # are applied as products, I is never formed.
+    left = matmul(matmul(p, conjugate_transpose(p)), conjugate_transpose(a_dot))
+    right = matmul(matmul(conjugate_transpose(a_dot), conjugate_transpose(p)), p)
     return (-matmul(matmul(p, a_dot), p) + left - matmul(matmul(left, a), p)
             + right - matmul(p, matmul(a, right)))
 
 
 def _pinv_adjoint(grad_out, p, a):
-    # The adjoint of the map above: −A⁺ᵀ·Ḡ·A⁺ᵀ + (I − A·A⁺)·Ḡᵀ·A⁺·A⁺ᵀ + A⁺ᵀ·A⁺·Ḡᵀ·(I − A⁺·A).
-    left = matmul(matmul(grad_out.mT, p), p.mT)
-    right = matmul(matmul(p.mT, p), grad_out.mT)
-    return (-matmul(matmul(p.mT, grad_out), p.mT) + left - matmul(a, matmul(p, left))
-            + right - matmul(matmul(right, p), a))
+    # The transpose of the map above under Re(Ḡ·Ṗ) (docs/complex.md): −A⁺ᵀ·Ḡ·A⁺ᵀ for its
+    # C-linear term, and conj of (I − A·A⁺)·Ḡᵀ·A⁺·A⁺ᴴ + A⁺ᴴ·A⁺·Ḡᵀ·(I − A⁺·A) for the two
+    # terms in dAᴴ, as a map M₁·dAᴴ·M₂ has the transpose Ḡ ↦ conj(M₂·Ḡᵀ·M₁).
+    left = matmul(matmul(grad_out.mT, p), conjugate_transpose(p))
+    right = matmul(matmul(conjugate_transpose(p), p), grad_out.mT)
+    linear = -matmul(matmul(p.mT, grad_out), p.mT)
+    if not complex_parts.is_complex(linear):
+        return (linear + left - matmul(a, matmul(p, left))
+                + right - matmul(matmul(right, p), a))
+    return linear + complex_parts.conj(
+        left - matmul(a, matmul(p, left)) + right - matmul(matmul(right, p), a))
 
 
 def _pinv(a, rcond, hermitian):
@@ -47,7 +56,7 @@ _pinv_op = primitive(
     "pinv", _pinv,
     vjp=lambda grad_out, out, a, rcond, hermitian: _pinv_adjoint(grad_out, out, a),
     jvp=lambda a_dot, out, a, rcond, hermitian: _pinv_tangent(a_dot, out, a),
-    reads_out=True,
+    reads_out=True, supports_complex=True,
 )
 
 
@@ -56,8 +65,9 @@ def pinv(a, rcond=None, hermitian=False, *, rtol=np._NoValue):
 
     Singular values at most ``rcond`` (or ``rtol``: one of the two) times the largest are
     taken as zero; neither gives NumPy's 1e-15, ``rtol=None`` gives max(m, n)·eps. With
-    ``hermitian=True`` only the lower triangle is read (NumPy's eigh), and the gradient flows
-    into it alone.
+    ``hermitian=True`` only the lower triangle is read (NumPy's eigh; for a complex A the
+    upper one is its conjugate mirror image), and the gradient flows into it alone. Complex A
+    is differentiated too (docs/complex.md), with the conjugate transposes of A⁺'s relations.
 
     The derivative (Golub & Pereyra) is exact for full-rank matrices and wherever the rank
     stays constant, the singular values under the cutoff being zero (up to rounding). Where
@@ -70,7 +80,6 @@ def pinv(a, rcond=None, hermitian=False, *, rtol=np._NoValue):
 
     Raises:
         ValueError: when both rcond and rtol are given, or a is not a stack of matrices.
-        TypeError: for a complex tensor that needs a derivative.
 
     Example:
         >>> import chainrule as cr
@@ -78,7 +87,6 @@ def pinv(a, rcond=None, hermitian=False, *, rtol=np._NoValue):
         tensor([[1. , 0. , 0. ],
                 [0. , 0.5, 0. ]])
     """
-    refuse_complex("pinv", a)
     rows, cols = matrix_shape(a, "pinv")[-2:]
     if rcond is None:
         if rtol is np._NoValue:
@@ -91,6 +99,10 @@ def pinv(a, rcond=None, hermitian=False, *, rtol=np._NoValue):
         raise ValueError("pinv: give rcond or rtol, not both")
     if hermitian:
         a, _ = symmetric_from_triangle(a, "L", "pinv")
+        if complex_parts.is_complex(a):
+            # LAPACK's eigh does not read the imaginary part of the diagonal: drop it (exactly;
+            # the other entries stay bit for bit), so that it gets no gradient either.
+            a = hermitian_part(a)
     return _pinv_op(a, rcond=rcond, hermitian=bool(hermitian))
 
 
