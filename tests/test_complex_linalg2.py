@@ -37,6 +37,10 @@ VALUES = [
     ("vecdot", lambda m: linalg.vecdot(m, m[::-1]), lambda m: np.linalg.vecdot(m, m[::-1]), TALL),
     ("pinv tall", lambda m: linalg.pinv(m), lambda m: np.linalg.pinv(m), TALL),
     ("pinv wide", lambda m: linalg.pinv(m), lambda m: np.linalg.pinv(m), WIDE),
+    ("lstsq", lambda m: linalg.lstsq(m, m[:, 0] + 1j)[:2],
+     lambda m: tuple(np.linalg.lstsq(m, m[:, 0] + 1j))[:2], TALL),
+    ("lstsq residuals dtype", lambda m: linalg.lstsq(m, m[:, :2] * 2)[1:],
+     lambda m: tuple(np.linalg.lstsq(m, m[:, :2] * 2))[1:], TALL),
     ("pinv hermitian", lambda m: linalg.pinv(m, hermitian=True),
      lambda m: np.linalg.pinv(m, hermitian=True), A),
 ]
@@ -62,7 +66,9 @@ WEIGHTS = np.arange(12.0).reshape(3, 4)
     (lambda m: np.linalg.pinv(m), lambda m: linalg.pinv(m), TALL),
     (lambda m: np.linalg.matrix_power(m, 3), lambda m: linalg.matrix_power(m, 3), A),
     (lambda m: np.linalg.cond(m), lambda m: linalg.cond(m), A),
-], ids=["pinv", "matrix_power", "cond"])
+    (lambda m: np.linalg.lstsq(m, m[:, 0] * 1j)[0], lambda m: linalg.lstsq(m, m[:, 0] * 1j)[0],
+     TALL),
+], ids=["pinv", "matrix_power", "cond", "lstsq"])
 def test_numpy_linalg_dispatches_with_gradients(numpys, ours, matrix):
     def loss(fn):
         return lambda m: cr.sum(cr.abs(fn(m)) ** 2 * WEIGHTS[:fn(m).shape[0], :fn(m).shape[-1]]

@@ -105,3 +105,27 @@ PINV_CASES = [
 ]
 
 CASES += PINV_CASES
+
+LSTSQ_CASES = [
+    OpCase("lstsq", lambda a, b: linalg.lstsq(a, b)[0], (crand(5, 3, seed=90), crand(5, seed=91)),
+           "complex, x, vector b"),
+    OpCase("lstsq", lambda a, b: linalg.lstsq(a, b)[0],
+           (crand(5, 3, seed=92), crand(5, 2, seed=93)), "complex, x, matrix b"),
+    OpCase("lstsq", lambda a, b: linalg.lstsq(a, b)[1], (crand(5, 3, seed=94), crand(5, seed=95)),
+           "complex, residuals, vector b"),
+    OpCase("lstsq", lambda a, b: linalg.lstsq(a, b)[1],
+           (crand(5, 3, seed=96), crand(5, 2, seed=97)), "complex, residuals, matrix b"),
+    OpCase("lstsq", lambda a, b: linalg.lstsq(a, b)[0] * linalg.lstsq(a, b)[1],
+           (crand(4, 2, seed=98), crand(4, seed=99)), "complex, x and residuals together"),
+    OpCase("lstsq", lambda a, b: linalg.lstsq(a, b, rcond=1e-10)[0],
+           (crand(3, 5, seed=100), crand(3, seed=101)), "complex, wide: minimum-norm x, rcond"),
+    OpCase("lstsq", lambda a, b: linalg.lstsq(a, b)[0] + linalg.lstsq(a, b)[1],
+           (crand(5, 3, seed=102).real, crand(5, seed=103)), "real a, complex b"),
+    OpCase("lstsq", lambda a, b: linalg.lstsq(a, b)[0] + linalg.lstsq(a, b)[1],
+           (crand(5, 3, seed=104), crand(5, seed=105).real), "complex a, real b"),
+    OpCase("lstsq", lambda b, c, y: linalg.lstsq(_constant_rank(b, c), y)[0],
+           (crand(5, 2, seed=106), crand(2, 3, seed=107), crand(5, seed=108)),
+           "complex, rank 2 of 3, held constant", covers=("lstsq", "pinv", "matmul")),
+]
+
+CASES += LSTSQ_CASES

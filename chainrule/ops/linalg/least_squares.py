@@ -14,7 +14,7 @@ from chainrule.ops import reductions, shape
 from chainrule.ops.contraction import matmul
 from chainrule.ops.elementwise import complex_parts
 from chainrule.ops.linalg.matrices import (
-    conjugate_transpose, hermitian_part, matrix_shape, refuse_complex, symmetric_from_triangle,
+    conjugate_transpose, hermitian_part, matrix_shape, symmetric_from_triangle,
 )
 from chainrule.primitive import multiple_outputs, primitive
 
@@ -130,11 +130,17 @@ def _as_columns(v):
     return v if v.ndim == 2 else shape.expand_dims(v, -1)
 
 
-def _residual_weights(grad_residuals, a, b, x):
-    # At the least-squares solution Aᵀ·e = 0 for e = b − A·x, so the residuals ‖e_j‖² change
-    # by 2·e_jᵀ·(db_j − dA·x_j): x's own change drops out. Columns weighted by ḡ_j: 2·e·diag(ḡ).
+def _conj_errors(a, b, x):
+    # conj(e) for e = b − A·x (e itself when real).
     errors = _as_columns(b) - matmul(a, _as_columns(x))
-    return 2 * errors * grad_residuals
+    return complex_parts.conj(errors) if complex_parts.is_complex(errors) else errors
+
+
+def _residual_weights(grad_residuals, a, b, x):
+    # At the least-squares solution Aᴴ·e = 0 for e = b − A·x, so the residuals ‖e_j‖² change
+    # by 2·Re(e_jᴴ·(db_j − dA·x_j)): x's own change drops out. The transpose of that map under
+    # Re(ḡ·ṙ), with ḡ real: columns 2·conj(e)·diag(ḡ).
+    return 2 * _conj_errors(a, b, x) * grad_residuals
 
 
 def _has_residuals(residuals):
@@ -166,12 +172,12 @@ def _lstsq_vjp_b(grad_outs, outs, a, b, rcond):
 
 
 def _residuals_tangent(change, outs, a, b):
-    # dr_j = 2·e_jᵀ·(change)_j, change = db − dA·x; an empty residual has an empty tangent.
+    # dr_j = 2·Re(e_jᴴ·(change)_j), change = db − dA·x; an empty residual has an empty tangent.
     x, residuals = outs[0], outs[1]
     if not _has_residuals(residuals):
         return np.zeros(residuals.shape, residuals.dtype)
-    errors = _as_columns(b) - matmul(a, _as_columns(x))
-    return 2 * reductions.sum(errors * _as_columns(change), axis=0)
+    out = 2 * reductions.sum(_conj_errors(a, b, x) * _as_columns(change), axis=0)
+    return complex_parts.real(out) if complex_parts.is_complex(out) else out
 
 
 def _lstsq_jvp_a(a_dot, outs, a, b, rcond):
@@ -188,7 +194,7 @@ def _lstsq_jvp_b(b_dot, outs, a, b, rcond):
 _lstsq_op = multiple_outputs(
     "lstsq", _lstsq, ("x", "residuals", "rank", "singular_values"),
     vjp=(_lstsq_vjp_a, _lstsq_vjp_b), jvp=(_lstsq_jvp_a, _lstsq_jvp_b), inputs=("a", "b"),
-    no_derivative=("rank", "singular_values"),
+    no_derivative=("rank", "singular_values"), supports_complex=True,
 )
 
 
@@ -201,11 +207,12 @@ def lstsq(a, b, rcond=None):
     (an empty array otherwise, as in NumPy). The rank (a 0-d integer tensor where NumPy gives
     an int: ``int(rank)``) and the singular values of a are NumPy's values without a
     derivative (``svdvals(a)`` has one). Singular values at most
-    ``rcond`` times the largest count as zero; None means max(m, n)·eps.
+    ``rcond`` times the largest count as zero; None means max(m, n)·eps. Complex a and b are
+    differentiated too (docs/complex.md); the residuals ‖e‖² are real and move by
+    2·Re(eᴴ·(db − dA·x)).
 
     Raises:
         numpy.linalg.LinAlgError: for shapes that do not fit, as NumPy.
-        TypeError: for a complex tensor that needs a derivative.
 
     Example:
         >>> import chainrule as cr
@@ -214,7 +221,6 @@ def lstsq(a, b, rcond=None):
         >>> x, int(rank)
         (tensor([2., 1.]), 2)
     """
-    refuse_complex("lstsq", a, b)
     return LstsqResult(*_lstsq_op(a, b, rcond=rcond))
 
 
