@@ -41,6 +41,9 @@ VALUES = [
      lambda m: tuple(np.linalg.lstsq(m, m[:, 0] + 1j))[:2], TALL),
     ("lstsq residuals dtype", lambda m: linalg.lstsq(m, m[:, :2] * 2)[1:],
      lambda m: tuple(np.linalg.lstsq(m, m[:, :2] * 2))[1:], TALL),
+    ("qr", lambda m: linalg.qr(m), lambda m: np.linalg.qr(m), TALL),
+    ("qr wide", lambda m: linalg.qr(m), lambda m: np.linalg.qr(m), WIDE),
+    ("qr r", lambda m: linalg.qr(m, "r"), lambda m: np.linalg.qr(m, "r"), TALL),
     ("pinv hermitian", lambda m: linalg.pinv(m, hermitian=True),
      lambda m: np.linalg.pinv(m, hermitian=True), A),
 ]
@@ -68,7 +71,8 @@ WEIGHTS = np.arange(12.0).reshape(3, 4)
     (lambda m: np.linalg.cond(m), lambda m: linalg.cond(m), A),
     (lambda m: np.linalg.lstsq(m, m[:, 0] * 1j)[0], lambda m: linalg.lstsq(m, m[:, 0] * 1j)[0],
      TALL),
-], ids=["pinv", "matrix_power", "cond", "lstsq"])
+    (lambda m: np.linalg.qr(m)[1], lambda m: linalg.qr(m)[1], TALL),
+], ids=["pinv", "matrix_power", "cond", "lstsq", "qr"])
 def test_numpy_linalg_dispatches_with_gradients(numpys, ours, matrix):
     def loss(fn):
         return lambda m: cr.sum(cr.abs(fn(m)) ** 2 * WEIGHTS[:fn(m).shape[0], :fn(m).shape[-1]]
@@ -83,3 +87,15 @@ def test_numpy_linalg_dispatches_with_gradients(numpys, ours, matrix):
 def test_a_real_matrix_keeps_real_gradients():
     grad = cr.grad(lambda m: cr.sum(linalg.pinv(m) ** 2))(TALL.real)
     assert grad.dtype == np.float64
+
+
+def test_qr_keeps_lapacks_real_diagonal_and_its_derivative_does_too():
+    # LAPACK's R has a real diagonal; so has its tangent (the convention the rule holds).
+    r = linalg.qr(cr.tensor(TALL))[1]
+    assert np.all(np.diagonal(r.numpy()).imag == 0)
+    _, (q_dot, r_dot) = cr.jvp(lambda m: tuple(linalg.qr(m)), (TALL,), (_complex(4, 3, seed=9),))
+    np.testing.assert_allclose(np.diagonal(np.asarray(r_dot)).imag, 0, atol=1e-12)
+    q = linalg.qr(cr.tensor(TALL))[0].numpy()
+    # Qᴴ·Q̇ is skew-Hermitian: Q keeps orthonormal columns.
+    skew = q.conj().T @ np.asarray(q_dot)
+    np.testing.assert_allclose(skew + skew.conj().T, 0, atol=1e-12)

@@ -1,6 +1,7 @@
 """numpy.linalg on tensors: np.linalg.<name>(tensor) dispatches to chainrule.linalg, gives
 NumPy's values to the bit (and dtype), differentiates, replays under jit; and the conventions
-of the new functions at their edges (kinks, ties, rank, signs, triangles, complex input)."""
+of the new functions at their edges (kinks, ties, rank, signs, triangles; complex input:
+test_complex_linalg*.py)."""
 
 import warnings
 
@@ -397,12 +398,3 @@ def test_nuclear_norm_gradient_at_a_singular_matrix_is_a_subgradient():
     grad = gradient(lambda t: linalg.norm(t, "nuc"), np.zeros((2, 2)))[0]
     assert np.all(np.isfinite(grad)) and np.linalg.norm(grad, 2) <= 1 + 1e-12
 
-
-# --- complex input ----------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("name, call", [("qr", lambda t: linalg.qr(t))])
-def test_complex_input_that_needs_a_derivative_is_refused_naming_the_op(name, call):
-    t = cr.tensor(np.eye(3) * (1 + 1j), requires_grad=True)
-    with pytest.raises(TypeError, match=f"^{name}: .*complex"):
-        call(t)

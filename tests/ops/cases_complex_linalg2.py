@@ -9,8 +9,10 @@ depend on it as well as Q and R themselves, whose derivative holds that conventi
 
 import numpy as np
 
+import chainrule as cr
 from chainrule import linalg
 from chainrule.ops.contraction import matmul
+from chainrule.ops.elementwise import arithmetic
 from tests.ops.cases_complex import crand
 from tests.ops.optable import OpCase
 
@@ -129,3 +131,34 @@ LSTSQ_CASES = [
 ]
 
 CASES += LSTSQ_CASES
+
+
+def _qr_product(a):
+    q, r = linalg.qr(a)
+    return matmul(q, r * r)
+
+
+def _qr_moduli(a):
+    q, r = linalg.qr(a)
+    return arithmetic.abs(q) ** 2 * arithmetic.abs(r[..., :1, :1]) ** 2
+
+
+def _r_diagonal_modulus(a):
+    r = linalg.qr(a, "r")
+    return arithmetic.abs(cr.diagonal(r, axis1=-2, axis2=-1))
+
+
+QR_CASES = [
+    OpCase("qr", lambda a: linalg.qr(a)[0], (crand(3, 3, seed=110),), "complex, Q, square"),
+    OpCase("qr", lambda a: linalg.qr(a)[1], (crand(3, 3, seed=111),), "complex, R, square"),
+    OpCase("qr", _qr_product, (crand(5, 3, seed=112),), "complex, Q·(R∘R), tall"),
+    OpCase("qr", _qr_moduli, (crand(2, 4, 3, seed=113),), "complex, |Q|²·|R₁₁|², tall batch"),
+    OpCase("qr", _r_diagonal_modulus, (crand(4, 3, seed=114),), "complex, mode 'r', |diag R|"),
+    OpCase("qr", lambda a: linalg.qr(a)[0] * linalg.qr(a)[1][..., :1], (crand(3, 5, seed=115),),
+           "complex, Q and R, wide"),
+    OpCase("qr", _qr_product, (crand(2, 2, 4, seed=116),), "complex, Q·(R∘R), wide batch"),
+    OpCase("qr", lambda a: linalg.qr(a, "complete")[1], (crand(2, 4, seed=117),),
+           "complex, mode 'complete', wide"),
+]
+
+CASES += QR_CASES

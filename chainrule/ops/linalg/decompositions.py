@@ -12,7 +12,7 @@ from chainrule.ops import joining
 from chainrule.ops.elementwise import complex_parts, piecewise
 from chainrule.ops.linalg.inverse import solve
 from chainrule.ops.linalg.matrices import (
-    conjugate_transpose, hermitian_part, matrix_shape, refuse_complex, square_shape,
+    conjugate_transpose, hermitian_part, matrix_shape, square_shape,
     symmetric_from_triangle, triangle_mask,
 )
 from chainrule.ops.contraction import matmul
@@ -105,28 +105,43 @@ def _strictly_lower(m):
     return piecewise.where(triangle_mask(m.shape[-1], diagonal=False), m, 0)
 
 
+def _diagonal_imaginary(m):
+    # i·Im diag(M) as a diagonal matrix: the part of a complex M that R's convention removes.
+    return 1j * complex_parts.imag(m) * np.eye(m.shape[-1])
+
+
 def _qr_tangent_tall(a_dot, q, r):
-    # m ≥ n: with B = Qᵀ·Ȧ·R⁻¹, Qᵀ·Q̇ = Ω is antisymmetric and Ṙ·R⁻¹ = B − Ω upper triangular,
-    # so Ω = tril(B, −1) − tril(B, −1)ᵀ; then Ṙ = (B − Ω)·R and Q̇ = Ȧ·R⁻¹ − Q·(B − Ω).
+    # m ≥ n: with B = Qᴴ·Ȧ·R⁻¹, Qᴴ·Q̇ = Ω is skew-Hermitian and Ṙ·R⁻¹ = B − Ω upper triangular
+    # with a real diagonal (LAPACK's R has one), so Ω = tril(B, −1) − tril(B, −1)ᴴ + i·Im diag(B)
+    # (for real A, Ω's diagonal is 0); then Ṙ = (B − Ω)·R and Q̇ = Ȧ·R⁻¹ − Q·(B − Ω).
     # NumPy has no triangular solve: R⁻¹ is applied with a general one (exact, O(n³)).
     a_dot_r_inv = _solve_triangular(r.mT, a_dot.mT).mT
-    b = matmul(q.mT, a_dot_r_inv)
+    b = matmul(conjugate_transpose(q), a_dot_r_inv)
     lower = _strictly_lower(b)
-    upper = b - lower + lower.mT
+    upper = b - lower + conjugate_transpose(lower)
+    if complex_parts.is_complex(upper):
+        upper = upper - _diagonal_imaginary(b)
     return a_dot_r_inv - matmul(q, upper), matmul(upper, r)
 
 
 def _qr_adjoint_tall(grad_q, grad_r, q, r):
     # m ≥ n: Ā = (Q̄ + Q·copyltu(M))·R⁻ᵀ with M = R·R̄ᵀ − Q̄ᵀ·Q and copyltu(M) the symmetric
-    # matrix of M's lower triangle (Walter & Lehmann 2018; Liao et al. 2019).
+    # matrix of M's lower triangle (Walter & Lehmann 2018; Liao et al. 2019). For complex A,
+    # the transpose of the JVP above under Re(Ā·Ȧ): Ā = (Q̄ + conj(Q·K))·R⁻ᵀ with the same M
+    # and K = tril(M, −1) + tril(M, −1)ᴴ + Re diag(M), Hermitian.
     m = matmul(r, grad_r.mT) - matmul(grad_q.mT, q)
-    copied = piecewise.where(triangle_mask(m.shape[-1]), m, m.mT)
-    return _solve_triangular(r, (grad_q + matmul(q, copied)).mT).mT
+    if not complex_parts.is_complex(m):
+        copied = piecewise.where(triangle_mask(m.shape[-1]), m, m.mT)
+        return _solve_triangular(r, (grad_q + matmul(q, copied)).mT).mT
+    copied = piecewise.where(triangle_mask(m.shape[-1]), m, conjugate_transpose(m))
+    copied = copied - _diagonal_imaginary(m)
+    return _solve_triangular(r, (grad_q + complex_parts.conj(matmul(q, copied))).mT).mT
 
 
 def _qr_vjp(grad_outs, outs, x, mode):
-    # A wide A = [X | Y] (m < n) factors as X = Q·R₁, Y = Q·R₂ with R₂ = Qᵀ·Y: Y receives Q·R̄₂
-    # and Q the extra Y·R̄₂ᵀ, and X takes the square rule.
+    # A wide A = [X | Y] (m < n) factors as X = Q·R₁, Y = Q·R₂ with R₂ = Qᴴ·Y: Y receives
+    # conj(Q)·R̄₂ and Q the extra conj(Y·R̄₂ᵀ) (Q·R̄₂ and Y·R̄₂ᵀ for real A), and X takes the
+    # square rule.
     q, r = outs
     grad_q = grad_outs[0] if grad_outs[0] is not None else 0 * q
     grad_r = grad_outs[1] if grad_outs[1] is not None else 0 * r
@@ -134,9 +149,14 @@ def _qr_vjp(grad_outs, outs, x, mode):
     if rows >= cols:
         return _qr_adjoint_tall(grad_q, grad_r, q, r)
     right, grad_right = x[..., rows:], grad_r[..., rows:]
-    grad_q = grad_q + matmul(right, grad_right.mT)
+    grad_q = grad_q + _conj(matmul(right, grad_right.mT))
     grad_left = _qr_adjoint_tall(grad_q, grad_r[..., :rows], q, r[..., :rows])
-    return joining.concatenate([grad_left, matmul(q, grad_right)], axis=-1)
+    return joining.concatenate([grad_left, matmul(_conj(q), grad_right)], axis=-1)
+
+
+def _conj(x):
+    # conj on complex values only: real rules keep their ops.
+    return complex_parts.conj(x) if complex_parts.is_complex(x) else x
 
 
 def _qr_jvp(x_dot, outs, x, mode):
@@ -145,13 +165,14 @@ def _qr_jvp(x_dot, outs, x, mode):
     if rows >= cols:
         return _qr_tangent_tall(x_dot, q, r)
     q_dot, left_dot = _qr_tangent_tall(x_dot[..., :rows], q, r[..., :rows])
-    right_dot = matmul(q_dot.mT, x[..., rows:]) + matmul(q.mT, x_dot[..., rows:])
+    right_dot = (matmul(conjugate_transpose(q_dot), x[..., rows:])
+                 + matmul(conjugate_transpose(q), x_dot[..., rows:]))
     return q_dot, joining.concatenate([left_dot, right_dot], axis=-1)
 
 
 _qr_op = multiple_outputs(
     "qr", lambda x, mode: tuple(np.linalg.qr(x, mode=mode)), ("Q", "R"),
-    vjp=_qr_vjp, jvp=_qr_jvp,
+    vjp=_qr_vjp, jvp=_qr_jvp, supports_complex=True,
 )
 
 
@@ -166,7 +187,12 @@ def qr(a, mode="reduced"):
     a_jj's sign and the factors jump as soon as those zeros move. The derivative is that of
     the factorization with R's diagonal signs held at those found at A, smooth where the
     first min(m, n) columns have full rank; functions that do not depend on the signs (Q·Qᵀ,
-    Rᵀ·R, squares of entries) have it as their derivative everywhere there.
+    Rᵀ·R, squares of entries) have it as their derivative everywhere there. For complex A
+    LAPACK makes R's diagonal real (the phase of each column of Q is set by it), skipping only
+    a column already zero below a real diagonal entry; the derivative holds that diagonal
+    real (Qᴴ·Q̇ skew-Hermitian with Im diag(Qᴴ·Q̇) = Im diag(Qᴴ·Ȧ·R⁻¹)), so Q and R
+    themselves have it, and phase-free functions (Q·R, |Qᵢⱼ|², |Rⱼⱼ|) agree with any other
+    phase convention.
 
     Args:
         mode: 'reduced' (Q, R), 'complete' (Q square, m × m) or 'r' (R alone). A tall A's
@@ -176,7 +202,6 @@ def qr(a, mode="reduced"):
     Raises:
         ValueError: for an unknown or unsupported mode, or a complete Q that would need a
             derivative.
-        TypeError: for a complex tensor that needs a derivative.
 
     Example:
         >>> import chainrule as cr
@@ -185,7 +210,6 @@ def qr(a, mode="reduced"):
         tensor([[-5. , -2.2],
                 [ 0. ,  0.4]])
     """
-    refuse_complex("qr", a)
     rows, cols = matrix_shape(a, "qr")[-2:]
     if mode not in ("reduced", "complete", "r"):
         raise ValueError(f"qr: mode must be 'reduced', 'complete' or 'r', got {mode!r} ('raw' "
