@@ -18,7 +18,9 @@ from chainrule.explanation.sweeps.tangents import saved_inputs
 from chainrule.modes import no_grad
 from chainrule.primitive import REGISTRY
 from chainrule.ops.linalg import determinants
-from tests.ops import cases_complex, cases_complex_linalg, cases_eig, cases_fft
+from tests.ops import (
+    cases_complex, cases_complex_linalg, cases_complex_linalg2, cases_eig, cases_fft,
+)
 from tests.ops.optable import OpCase, all_cases, rand
 from tests.ops.printed_formulas import Unreadable, evaluate_term, evaluate_text, leaf_values
 
@@ -30,7 +32,8 @@ NOT_EXPLAINED = {"fft", "ifft", "rfft", "irfft", "eig", "eigvals", "slogdet_comp
 # cofactor is reached by det's rule only (second order); explained on its own here.
 CASES = [case for case in all_cases() if not any(
     case is c and "complex" in c.label for c in cases_complex.CASES) and not any(
-    case is c for c in [*cases_fft.CASES, *cases_eig.CASES, *cases_complex_linalg.CASES])] + [
+    case is c for c in [*cases_fft.CASES, *cases_eig.CASES, *cases_complex_linalg.CASES,
+                        *cases_complex_linalg2.CASES])] + [
     OpCase("cofactor", lambda a: determinants._cofactor_op(a), (rand(3, 3),), "3x3"),
 ]
 MODES = ("reverse", "forward")
