@@ -85,7 +85,7 @@ def _second_order_refused(function, shape):
 def _in_float64(slope):
     # The helpers compute in float64 and return the inputs' floating dtype (float32 stays).
     def forward(*inputs):
-        dtype = np.result_type(*(np.asarray(v).dtype for v in inputs[-2:]), np.float32)
+        dtype = np.result_type(*(np.asarray(v).dtype for v in inputs), np.float32)
         return np.asarray(slope(*inputs)).astype(dtype, copy=False)[()]
 
     return forward
@@ -143,7 +143,8 @@ def _student_t_slope_in_t(seed, out, df, t):
     return seed * _student_t_density(df, t) * log_slope
 
 
-# ∂stdtr(df, t)/∂df, through the incomplete beta function's derivative in a.
+# ∂stdtr(df, t)/∂df: through the incomplete beta function's fraction, or near the normal its
+# series in 1/df.
 _stdtr_slope = primitive(
     "stdtr_shape_derivative", _in_float64(shape_derivatives.stdtr_slope),
     vjp=(_second_order_refused("stdtr", "df"), _student_t_slope_in_t),
