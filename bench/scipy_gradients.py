@@ -26,9 +26,10 @@ import time  # noqa: E402
 import numpy as np  # noqa: E402
 import scipy.linalg as sl  # noqa: E402
 import scipy.signal as ss  # noqa: E402
+import scipy.special as sc  # noqa: E402
 
 import chainrule as cr  # noqa: E402
-from chainrule.scipy import linalg, signal  # noqa: E402
+from chainrule.scipy import linalg, signal, special  # noqa: E402
 
 
 def backward(function, *inputs):
@@ -69,6 +70,7 @@ def rows(n, length):
     t = np.triu(a) + n * np.eye(n)
     x, k = rng.standard_normal(length), rng.standard_normal(101)
     ones = np.ones(length + 100)
+    p, q, seed = rng.uniform(0.01, 2.0, length), rng.uniform(0.01, 2.0, length), np.ones(length)
     return {
         "solve_triangular": (backward(linalg.solve_triangular, t, b), lambda: (
             lambda out, z: -z @ out.T)(sl.solve_triangular(t, b),
@@ -91,6 +93,11 @@ def rows(n, length):
         "fftconvolve": (backward(signal.fftconvolve, x, k), lambda: (
             ss.fftconvolve(x, k), ss.fftconvolve(ones, k[::-1], "valid"),
             ss.fftconvolve(ones, x[::-1], "valid"))),
+        "entr": (backward(special.entr, p), lambda: (sc.entr(p), -(np.log(p) + 1) * seed)),
+        "kl_div": (backward(special.kl_div, p, q), lambda: (
+            sc.kl_div(p, q), np.log(p / q) * seed, (1 - p / q) * seed)),
+        "rel_entr": (backward(special.rel_entr, p, q), lambda: (
+            sc.rel_entr(p, q), (np.log(p / q) + 1) * seed, -(p / q) * seed)),
     }
 
 

@@ -59,6 +59,8 @@ def test_batched_jacobians_equal_row_by_row_to_second_order(case):
         for i in floating_positions(case):
             f, x = along(case, i), case.args[i]
             assert_batched_equals_rows(f, x)
+            if case.order < 2:  # only once differentiable there (the op table's order)
+                continue
             out_shape = np.shape(cr.transforms.lower(f(x)))
             cotangent = rng.standard_normal(out_shape)
             direction = rng.standard_normal(x.shape)

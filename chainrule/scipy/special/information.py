@@ -8,6 +8,7 @@ a constant ±inf outside its domain, its derivative there is 0.
 
 from __future__ import annotations
 
+import numpy as np
 from scipy import special as scipy_special
 
 from chainrule.ops.elementwise import comparison, piecewise
@@ -87,12 +88,100 @@ def _on_domain(x, y, rule):
     return piecewise.where(inside, rule(safe_x, safe_y), 0)
 
 
+# The first derivatives of entr, rel_entr and kl_div are each one primitive, the seed times the
+# local derivative, computed in one NumPy pass: for speed (as a composite of a dozen elementwise
+# ops, a pass and a temporary each, with SciPy's xlogy for the log, they cost 2.3–2.9× SciPy's
+# forward plus the hand-written rule). The conventions are the composite's: a zero seed gives 0
+# where the slope is infinite (x = 0), and the derivative is 0 where the function is the
+# constant ±inf. Their own rules (the second order) are composites. ``wrt`` (0: x, 1: y) is an
+# input without a derivative.
+
+
+def _seed_times_log(seed, x):
+    # xlogy(seed, x) (0 for a zero seed, also at x = 0 and inf): in float64 with NumPy's log,
+    # several times faster than SciPy's xlogy; other dtypes through SciPy's (its float32 log)
+    if np.result_type(seed, x) != np.float64:
+        return scipy_special.xlogy(seed, x)
+    contribution = seed * np.log(x.astype(np.float64, copy=False))
+    zero_seed = seed == 0
+    if zero_seed.any():
+        np.copyto(contribution, 0, where=zero_seed & ~np.isnan(x))
+    return contribution
+
+
+def _zero_where(contribution, shape, outside):
+    # the contribution in the full broadcast shape, 0 where ``outside`` (None: nowhere)
+    if contribution.shape != shape:
+        contribution = np.array(np.broadcast_to(contribution, shape))
+    if outside is not None and outside.any():
+        np.copyto(contribution, 0, where=outside)
+    return contribution[()]
+
+
+def _outside_domain(x, y):
+    # where x < 0, y < 0, or x > 0 at y = 0 (or a NaN): None when nowhere, the common case,
+    # found with two passes instead of six
+    if (x > 0).all() and (y > 0).all():
+        return None
+    return ~(((x > 0) & (y > 0)) | ((x == 0) & (y >= 0)))
+
+
+def _divergence_contribution(function):
+    def forward(wrt, seed, x, y):
+        seed, x, y = np.asarray(seed), np.asarray(x), np.asarray(y)
+        shape = np.broadcast_shapes(seed.shape, x.shape, y.shape)
+        with np.errstate(all="ignore"):
+            outside = _outside_domain(x, y)
+            # x/y, 0 at x = 0 (also at y = 0, as the composite's safe x/safe y)
+            ratio = np.asarray(x / y)
+            if outside is not None and (x == 0).any():
+                ratio = np.where(x == 0, 0, ratio)
+            if int(wrt) == 0:  # kl_div: seed·log(x/y); rel_entr: seed·log(x/y) + seed
+                contribution = _seed_times_log(seed, ratio)
+                if function == "rel_entr":
+                    contribution += seed
+            elif function == "kl_div":  # seed·(1 − x/y)
+                contribution = seed * (1 - ratio)
+            else:  # rel_entr: −seed·x/y
+                contribution = -seed * ratio
+        return _zero_where(np.asarray(contribution), shape, outside)
+
+    return forward
+
+
+def _divergence_derivative(function):
+    def in_seed(grad_out, out, wrt, seed, x, y):
+        # linear in the seed and elementwise: its own adjoint and tangent map
+        return contribution_op(wrt, grad_out, x, y)
+
+    def in_x(grad_out, out, wrt, seed, x, y):
+        # the x-part's x-slope is seed/x (0 at seed = x = 0); the y-part's −seed/y
+        if int(wrt) == 0:
+            return _on_domain(x, y, lambda x, y: grad_out * _x_over(seed, x, x))
+        return _on_domain(x, y, lambda x, y: -(grad_out * seed) / y)
+
+    def in_y(grad_out, out, wrt, seed, x, y):
+        # the x-part's y-slope is −seed/y; the y-part's seed·x/y²
+        if int(wrt) == 0:
+            return _on_domain(x, y, lambda x, y: -(grad_out * seed) / y)
+        return _on_domain(x, y, lambda x, y: grad_out * seed * x / (y * y))
+
+    rules = (None, in_seed, in_x, in_y)
+    contribution_op = primitive(f"{function}_derivative", _divergence_contribution(function),
+                                vjp=rules, jvp=rules, inputs=("wrt", "seed", "x", "y"))
+    return contribution_op
+
+
+_rel_entr_derivative = _divergence_derivative("rel_entr")
+_kl_div_derivative = _divergence_derivative("kl_div")
+
+
 def _rel_entr_in_x(seed, out, x, y):
-    return _on_domain(x, y, lambda x, y: xlogy(seed, x / y) + seed)
+    return _rel_entr_derivative(0, seed, x, y)
 
 
 def _rel_entr_in_y(seed, out, x, y):
-    return _on_domain(x, y, lambda x, y: -seed * (x / y))
+    return _rel_entr_derivative(1, seed, x, y)
 
 
 rel_entr = primitive(
@@ -115,11 +204,11 @@ rel_entr = primitive(
 
 
 def _kl_div_in_x(seed, out, x, y):
-    return _on_domain(x, y, lambda x, y: xlogy(seed, x / y))
+    return _kl_div_derivative(0, seed, x, y)
 
 
 def _kl_div_in_y(seed, out, x, y):
-    return _on_domain(x, y, lambda x, y: seed * (1 - x / y))
+    return _kl_div_derivative(1, seed, x, y)
 
 
 kl_div = primitive(
@@ -140,11 +229,36 @@ kl_div = primitive(
 )
 
 
-def _entr_rule(seed, out, x):
-    # −(log x + 1): +inf at x = 0 (one-sided), 0 for x < 0 where entr is the constant −inf.
+def _entr_contribution(seed, x):
+    # −(xlogy(seed, x) + seed) for x ≥ 0 (the slope +inf at 0, where a zero seed still gives 0),
+    # 0 for x < 0 where entr is the constant −inf: one NumPy pass, as the divergences' above.
+    seed, x = np.asarray(seed), np.asarray(x)
+    with np.errstate(all="ignore"):
+        contribution = np.asarray(_seed_times_log(seed, x) + seed)
+        np.negative(contribution, out=contribution)
+    return _zero_where(contribution, np.broadcast_shapes(seed.shape, x.shape), x < 0)
+
+
+def _entr_derivative_in_seed(grad_out, out, seed, x):
+    return _entr_derivative(grad_out, x)
+
+
+def _entr_derivative_in_x(grad_out, out, seed, x):
+    # −seed/x (0 at seed = x = 0), and 0 for x < 0
     negative = comparison.less(x, 0)
     safe_x = piecewise.where(negative, 1, x)
-    return piecewise.where(negative, 0, -(xlogy(seed, safe_x) + seed))
+    return piecewise.where(negative, 0, -(grad_out * _x_over(seed, safe_x, safe_x)))
+
+
+_entr_derivative = primitive(
+    "entr_derivative", _entr_contribution,
+    vjp=(_entr_derivative_in_seed, _entr_derivative_in_x),
+    jvp=(_entr_derivative_in_seed, _entr_derivative_in_x), inputs=("seed", "x"),
+)
+
+
+def _entr_rule(seed, out, x):
+    return _entr_derivative(seed, x)
 
 
 entr = primitive(

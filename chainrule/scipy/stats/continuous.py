@@ -73,7 +73,8 @@ class _T(Continuous):
 
     The log density's log Γ((df + 1)/2) − log Γ(df/2) is taken from its asymptotic series for
     large df (no cancellation of two large log-gammas); df = inf is the normal. cdf and sf are
-    differentiable in x, loc and scale, not in df (TypeError).
+    differentiable in x, loc and scale, and once in df (a second derivative in df raises
+    NotImplementedError).
 
     Example:
         >>> from chainrule.scipy import stats
@@ -101,7 +102,7 @@ class _Gamma(Continuous):
     """The gamma distribution, as ``scipy.stats.gamma``: methods (x, a, loc=0, scale=1).
 
     cdf and sf (the regularized incomplete gamma functions) are differentiable in x, loc and
-    scale, not in the shape a (TypeError).
+    scale, and once in the shape a (a second derivative in a raises NotImplementedError).
 
     Example:
         >>> from chainrule.scipy import stats
@@ -127,7 +128,7 @@ class _Beta(Continuous):
     """The beta distribution, as ``scipy.stats.beta``: methods (x, a, b, loc=0, scale=1).
 
     cdf and sf (the regularized incomplete beta function) are differentiable in x, loc and
-    scale, not in a or b (TypeError).
+    scale, and once in a and b (a second derivative in them raises NotImplementedError).
 
     Example:
         >>> from chainrule.scipy import stats

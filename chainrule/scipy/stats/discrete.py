@@ -120,7 +120,7 @@ class _NBinom(Discrete):
     ``scipy.stats.nbinom``: methods (k, n, p, loc=0).
 
     The log mass is differentiable in p and in n as a real number (over-dispersed counts);
-    cdf and sf in p only.
+    cdf and sf in p, and once in n (through the incomplete beta function's derivative in a).
 
     Example:
         >>> import chainrule as cr
