@@ -76,8 +76,11 @@ def is_nested(values):
 def is_followed(values, nested):
     """Whether an outer level follows this call: a transform (``nested``), or jit, whose trace
     records ``values``. Then the call's own sweeps are recorded, and its results stay tensors;
-    only ``nested`` needs them to carry derivatives."""
-    return nested or any(is_recorded(v) for v in values)
+    only ``nested`` needs them to carry derivatives. While jit traces, the call is followed even
+    when its own inputs are constants: f may close over traced values (a grad in a constant
+    whose function reads the jitted function's argument), and its results must stay traced
+    rather than become this one call's numbers."""
+    return nested or current().trace is not None or any(is_recorded(v) for v in values)
 
 
 def call(f, args):

@@ -4,6 +4,7 @@ primitives that give those derivatives, to second order in the point."""
 
 import numpy as np
 
+import chainrule as cr
 from chainrule.scipy.stats import distribution_functions as f
 from tests.ops.optable import OpCase, rand
 
@@ -27,6 +28,37 @@ CASES = [
             rand(2, 3, low=0.02, high=0.98)), "in a, b and x", order=1),
     OpCase("stdtr", f.stdtr, (rand(3, 1, low=0.5, high=40.0), rand(4, low=-5.0, high=5.0)),
            "in df and t, broadcast", order=1),
+    # The shape derivative as a function of the point: the rule's result must itself carry a
+    # derivative (the mixed ∂²/∂shape∂x), which a detached rule would drop.
+    OpCase("gammainc", lambda x: cr.grad(lambda a: cr.sum(f.gammainc(a, x)))(2.5),
+           (rand(3, low=0.2, high=6.0),), "∂/∂a, then in x", order=1),
+    OpCase("gammaincc", lambda x: cr.grad(lambda a: cr.sum(f.gammaincc(a, x)))(2.5),
+           (rand(3, low=0.2, high=6.0),), "∂/∂a, then in x", order=1),
+    OpCase("betainc", lambda x: cr.grad(lambda a, b: cr.sum(f.betainc(a, b, x)),
+                                        argnums=(0, 1))(2.5, 1.5)[0],
+           (rand(3, low=0.05, high=0.95),), "∂/∂a, then in x", order=1),
+    OpCase("betainc", lambda x: cr.grad(lambda b: cr.sum(f.betainc(2.5, b, x)))(1.5),
+           (rand(3, low=0.05, high=0.95),), "∂/∂b, then in x", order=1),
+    OpCase("betaincc", lambda x: cr.grad(lambda a, b: cr.sum(f.betaincc(a, b, x)),
+                                         argnums=(0, 1))(2.5, 1.5)[1],
+           (rand(3, low=0.05, high=0.95),), "∂/∂b, then in x", order=1),
+    OpCase("betaincc", lambda x: cr.grad(lambda a: cr.sum(f.betaincc(a, 1.5, x)))(2.5),
+           (rand(3, low=0.05, high=0.95),), "∂/∂a, then in x", order=1),
+    OpCase("stdtr", lambda t: cr.grad(lambda df: cr.sum(f.stdtr(df, t)))(7.0),
+           (rand(3, low=-4.0, high=4.0),), "∂/∂df, then in t", order=1),
+    # The same through forward mode: the tangent rule's result must carry a derivative too.
+    OpCase("gammainc", lambda x: cr.jvp(lambda a: f.gammainc(a, x), (2.5,), (1.0,))[1],
+           (rand(3, low=0.2, high=6.0),), "tangent in a, then in x", order=1),
+    OpCase("gammaincc", lambda x: cr.jvp(lambda a: f.gammaincc(a, x), (2.5,), (1.0,))[1],
+           (rand(3, low=0.2, high=6.0),), "tangent in a, then in x", order=1),
+    OpCase("betainc", lambda x: cr.jvp(lambda a, b: f.betainc(a, b, x), (2.5, 1.5),
+                                       (1.0, 0.5))[1],
+           (rand(3, low=0.05, high=0.95),), "tangent in a and b, then in x", order=1),
+    OpCase("betaincc", lambda x: cr.jvp(lambda a, b: f.betaincc(a, b, x), (2.5, 1.5),
+                                        (0.5, 1.0))[1],
+           (rand(3, low=0.05, high=0.95),), "tangent in a and b, then in x", order=1),
+    OpCase("stdtr", lambda t: cr.jvp(lambda df: f.stdtr(df, t), (7.0,), (1.0,))[1],
+           (rand(3, low=-4.0, high=4.0),), "tangent in df, then in t", order=1),
     OpCase("gammainc_shape_derivative",
            lambda x: f._gammainc_slope(np.array([0.5, 2.0, 7.0]), x),
            (rand(2, 1, low=0.2, high=9.0),), "in x, broadcast"),
