@@ -28,6 +28,10 @@ CASES = [
             rand(2, 3, low=0.02, high=0.98)), "in a, b and x", order=1),
     OpCase("stdtr", f.stdtr, (rand(3, 1, low=0.5, high=40.0), rand(4, low=-5.0, high=5.0)),
            "in df and t, broadcast", order=1),
+    # A slope in df small beside atol would let a rule off by 0.1% pass: a tight atol here.
+    OpCase("stdtr", lambda df: f.stdtr(df, np.array([-3.0, -1.5, 2.5])),
+           (rand(3, low=0.6, high=3.0),), "in df, small df, tight tolerance", order=1,
+           atol=1e-9),
     # The shape derivative as a function of the point: the rule's result must itself carry a
     # derivative (the mixed ∂²/∂shape∂x), which a detached rule would drop.
     OpCase("gammainc", lambda x: cr.grad(lambda a: cr.sum(f.gammainc(a, x)))(2.5),

@@ -31,6 +31,12 @@ EQUIVALENT_FIRST_ORDER = {
     ("vjp_negated", "sign"): "its rules return zeros",
     # as_input hands the tangents on itself; the engine never calls the JVP of 'input'.
     ("jvp_scaled", "input"): "forward mode does not go through this rule",
+    # The shape derivatives' own rules in the shape refuse (a second derivative in a shape
+    # parameter is not implemented): a mutant of a rule that raises changes nothing.
+    **{(kind, name): "its rule in the shape raises NotImplementedError"
+       for kind in ("vjp_scaled", "jvp_scaled", "vjp_negated")
+       for name in ("gammainc_shape_derivative", "betainc_shape_derivative",
+                    "stdtr_shape_derivative")},
 }
 FIRST_ORDER_KINDS = ("vjp_scaled", "jvp_scaled", "vjp_negated")
 
