@@ -11,7 +11,7 @@ from __future__ import annotations
 from chainrule.autodiff import forward
 from chainrule.engine_state import current
 from chainrule.graph import Node, OutputNode, ValueNode, ValueOutputNode
-from chainrule.tensor import Tensor, asarray_if_sequence, wrap
+from chainrule.tensor import Tensor, asarray_if_sequence, holds_tensor, wrap
 
 
 def follows(prim, params):
@@ -95,12 +95,7 @@ def _recorded(prim, args, raw, parents, out, params, derivative):
 
 
 def _holds_tensor(values):
-    for value in values:
-        if isinstance(value, Tensor):
-            return True
-        if (type(value) is tuple or type(value) is list) and _holds_tensor(value):
-            return True
-    return False
+    return any(isinstance(value, Tensor) or holds_tensor(value) for value in values)
 
 
 def _unwrapped(value):

@@ -7,12 +7,8 @@ import types
 
 import numpy as np
 
+from chainrule import numpy_coverage
 from chainrule.ops.creation import reads_lists
-
-# NumPy's other names for chainrule's ops (its ufuncs' aliases).
-ALIASES = {"absolute": "abs", "fabs": "abs", "true_divide": "divide", "remainder": "mod",
-           "concat": "concatenate", "pow": "power"}
-
 
 def differentiable_namespace(namespace, ops, numpy_module):
     """The ``__getattr__`` and ``__dir__`` of a module mirroring ``numpy_module`` with ``ops``
@@ -20,16 +16,21 @@ def differentiable_namespace(namespace, ops, numpy_module):
     module's globals), so each name is looked up once."""
 
     def getattr_(name):
-        op_name = ALIASES.get(name, name)
-        if op_name in ops.__all__:
-            value = getattr(ops, op_name)
-            numpy_value = getattr(numpy_module, name, None)
-            if isinstance(numpy_value, np.ufunc):
-                value = Ufunc(value, numpy_value)
+        numpy_value = getattr(numpy_module, name, None)
+        if name in ops.__all__:
+            op = getattr(ops, name)
+        elif numpy_value is None:
+            return getattr(numpy_module, name)  # NumPy's AttributeError for unknown names
+        elif _is_function(numpy_value):
+            # NumPy's other spellings (np.absolute, np.acos, np.concat) find the op NumPy's
+            # dispatch finds for them: one table of names, numpy_coverage's.
+            op = numpy_coverage.resolve(numpy_coverage.dispatch_name(numpy_value))
         else:
-            value = getattr(numpy_module, name)  # NumPy's AttributeError for unknown names
-            if _is_function(value):
-                value = reads_lists(value)
+            op = None
+        if op is None:
+            value = reads_lists(numpy_value) if _is_function(numpy_value) else numpy_value
+        else:
+            value = Ufunc(op, numpy_value) if isinstance(numpy_value, np.ufunc) else op
         namespace[name] = value
         return value
 
