@@ -12,7 +12,7 @@ import os
 import sys
 
 from chainrule import __version__
-from chainrule.cli import check, demo, diff, evaluate, explain, graph, plot, train
+from chainrule.cli import check, demo, diff, evaluate, explain, explore, graph, plot, train
 from chainrule.cli.errors import Parser, UsageError, one_line_errors
 
 # (name, the function that adds its parser, the function that runs it), in --help's order.
@@ -25,6 +25,7 @@ SUBCOMMANDS = (
     ("explain", explain.add_explain, explain.run_explain),
     ("check", check.add_check, check.run),
     ("plot", plot.add_plot, plot.run),
+    ("explore", explore.add_explore, explore.run),
 )
 
 

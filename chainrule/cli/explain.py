@@ -20,6 +20,7 @@ from chainrule.cli.formula_input import (
 from chainrule.explanation.bad_points import PointWarning, formula_notes
 from chainrule.explanation.formulas.expression import ExpressionError
 from chainrule.explanation.traces import MODES, explain
+from chainrule.files import write_atomically
 
 
 FORMATS = ("text", "markdown", "html", "json")
@@ -30,6 +31,8 @@ EXPLAIN_EXAMPLES = """examples:
   chainrule explain "x1*x2 + sin(x1)" --at x1=2,x2=5 --mode both
   chainrule explain "sin(cos(x))" --at x=0.5 --format markdown
   chainrule explain "x**2*y" --at x=1,y=2 --format json > explanation.json
+  chainrule explain "x1*x2 + sin(x1)" --at x1=2,x2=5 --mode both --format html -o page.html
+                                                             open page.html in a browser
 """
 
 
@@ -56,7 +59,17 @@ def add_explain(subparsers):
         "--mode", choices=MODES, default="reverse", help="which traces to show (default reverse)"
     )
     command.add_argument(
-        "--format", choices=FORMATS, default="text", help="text (default), markdown, html or json"
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help="text (default), markdown, html (the interactive page: the graph stepped through "
+        "each sweep, one file that opens with no server) or json",
+    )
+    command.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write to FILE (replaced whole or not at all) instead of standard output",
     )
     command.add_argument(
         "--wrt", metavar="NAME[,NAME]", help="the variables to differentiate by (default: all)"
@@ -65,25 +78,50 @@ def add_explain(subparsers):
 
 
 def run_explain(args):
-    expression = formula_of(args.expression)
-    wrt = variables_of(args.wrt, expression)
-    point = parse_point(args.at, expression.variables)
-    # Every number of the formula is a step of its own here, so that 0/0 is named too.
-    where = point_text(expression.variables, point)
-    refuse_undefined(formula_notes(expression, point), f"at {where}")
-    with np.errstate(all="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", PointWarning)  # said below, in the command's words
-        try:
-            explanation = explain(expression, *point, mode=args.mode, wrt=wrt)
-        except (ExpressionError, ValueError) as error:
-            raise CommandError(str(error)) from None
+    explanation = explanation_of(args.expression, args.at, args.mode, args.wrt)
     if args.format == "json":
-        print(explanation.to_json())
+        shown = explanation.to_json() + "\n"
+    elif args.format == "html":
+        shown = explanation.to_html()
     else:
-        print(getattr(explanation, args.format)(), end="")
+        shown = getattr(explanation, args.format)()
+    if args.output is None:
+        print(shown, end="")
+    else:
+        write_output(args.output, shown)
+    if args.format != "json":
         for note in explanation.notes:
             print(f"note: {note}")
     return 0
 
 
-__all__ = ['add_explain', 'run_explain']
+def explanation_of(formula, at, mode="reverse", wrt=None):
+    """The explanation of ``formula`` (text) at the point ``at`` (``"x=1,y=2"``), checked as
+    the command line checks it: bad input is a :class:`CommandError` of one line.
+
+    Example:
+        >>> explanation_of("x*y", "x=2,y=3", wrt="y").to_dict()["derivatives"][0]["value"]
+        2.0
+    """
+    expression = formula_of(formula)
+    names = variables_of(wrt, expression)
+    point = parse_point(at, expression.variables)
+    # Every number of the formula is a step of its own here, so that 0/0 is named too.
+    where = point_text(expression.variables, point)
+    refuse_undefined(formula_notes(expression, point), f"at {where}")
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", PointWarning)  # said by the caller, in its own words
+        try:
+            return explain(expression, *point, mode=mode, wrt=names)
+        except (ExpressionError, ValueError, TypeError) as error:
+            raise CommandError(" ".join(str(error).split())) from None
+
+
+def write_output(path, text):
+    try:
+        write_atomically(path, text.encode("utf-8"))
+    except OSError as error:
+        raise CommandError(f"cannot write {path}: {error.strerror or error}") from None
+
+
+__all__ = ['add_explain', 'run_explain', 'explanation_of']

@@ -16,6 +16,7 @@ import numpy as np
 from chainrule.explanation import bad_points
 from chainrule.explanation.bad_points import point_notes
 from chainrule.explanation.derivation import vocabulary
+from chainrule.explanation.page import build as page_build
 from chainrule.explanation.text import render
 from chainrule.explanation.text import tables
 from chainrule.explanation.sweeps.adjoints import reverse_trace
@@ -24,6 +25,7 @@ from chainrule.explanation.formulas.expression import Expression, parse
 from chainrule.explanation.record import Recording, primal_steps
 from chainrule.explanation.sweeps.tangents import directions, forward_trace
 from chainrule.explanation.text.values import describe, raw, size_of
+from chainrule.files import write_atomically
 
 MODES = ("reverse", "forward", "both")
 SCHEMA = "chainrule.explanation"
@@ -34,7 +36,8 @@ class Explanation:
     """How the engine differentiated a function at a point, step by step.
 
     ``str()`` / :meth:`text` give an aligned terminal table, :meth:`markdown` and :meth:`html`
-    the same tables for documents and notebooks (``_repr_html_``), :meth:`to_dict` /
+    the same tables for documents, :meth:`to_html` the interactive page (which Jupyter shows,
+    ``_repr_html_``), :meth:`to_dict` /
     :meth:`to_json` the data itself, in the versioned schema of docs/explain.md.
     """
 
@@ -64,8 +67,35 @@ class Explanation:
         """The tables in HTML (what Jupyter shows)."""
         return render.html(tables.sections(self._data, digits))
 
+    def to_html(self, path=None, steps=True):
+        """The interactive page: the graph, stepped through the forward pass and then each
+        sweep the engine ran, as one self-contained HTML file (docs/explore.md).
+
+        The page holds this record as JSON and its own script and styles: it opens from disk
+        with no server and no network, and computes nothing of its own.
+
+        Args:
+            path: where to write the page (replaced whole or not at all); None only returns it.
+            steps: whether to add the rule-named steps (:meth:`steps`) where they can be
+                derived (a function of numbers, with SymPy).
+
+        Returns:
+            The page's HTML text.
+
+        Example:
+            >>> import chainrule as cr
+            >>> page = cr.explain("x*sin(x)", 1.0).to_html()
+            >>> page.startswith("<!DOCTYPE html>") and "chainrule-state" in page
+            True
+        """
+        text = page_build.page(page_build.payload(self, with_steps=steps))
+        if path is not None:
+            write_atomically(path, text.encode("utf-8"))
+        return text
+
     def _repr_html_(self):
-        return self.html()
+        # Jupyter shows the interactive page, framed so that its script and styles stay its own.
+        return page_build.notebook_html(self.to_html())
 
     def steps(self):
         """The derivative derived as a textbook does, one named rule a line: outer and inner
