@@ -146,7 +146,7 @@ CR.paintGraph = function (view, state, step) {
     var item = view.nodes[id], node = item.node, classes = item.group.classList;
     var value = node.kind === "constant" ? node.value : state.values[id];
     var known = value !== undefined, swept = state.sweep[id] !== undefined;
-    item.value.textContent = known ? "= " + CR.brief(value) : "= ?";
+    item.value.textContent = known ? CR.clip("= " + CR.brief(value), 24) : "= ?";
     item.value.classList.toggle("pending", !known);
     var sweepText = "";
     if (node.kind !== "constant") {

@@ -177,6 +177,22 @@ CR.bindControls = function (app) {
     CR.go(app, app.step);
   });
   document.addEventListener("keydown", function (event) { CR.key(app, event); });
+  window.addEventListener("hashchange", function () { CR.follow(app, CR.readFragment()); });
+};
+
+// A fragment typed or pasted into the address bar: its mode, direction and step.
+CR.follow = function (app, fragment) {
+  if (!app.payload) return;
+  var modes = Array.prototype.map.call(CR.$("mode").options, function (o) { return o.value; });
+  var direction = parseInt(fragment.dir || "0", 10) || 0;
+  var mode = modes.indexOf(fragment.mode) >= 0 ? fragment.mode : app.mode;
+  if (mode !== app.mode || (direction !== app.direction && CR.$("direction").options[direction])) {
+    app.mode = CR.$("mode").value = mode;
+    if (CR.$("direction").options[direction]) app.direction = direction;
+    CR.$("direction").value = String(app.direction);
+    CR.buildPanes(app);
+  }
+  CR.go(app, parseInt(fragment.step || "0", 10) || 0);
 };
 
 CR.KEYS = { ArrowRight: 1, ArrowLeft: -1 };
