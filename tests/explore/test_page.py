@@ -8,8 +8,9 @@ import re
 import pytest
 
 import chainrule as cr
-from chainrule.explanation.page.build import embedded_json, page, payload
-from tests.cli_process import run_chainrule
+from chainrule.cli.explain import explanation_of
+from chainrule.explanation.page.build import SCRIPTS, STYLES, asset, embedded_json, page, payload
+from tests.cli_process import REPO, run_chainrule
 
 
 def state_of(text):
@@ -96,3 +97,14 @@ def test_explain_command_says_in_one_line_when_it_cannot_write(tmp_path):
     assert done.returncode == 2
     assert done.stderr.startswith("chainrule explain: cannot write ")
     assert done.stderr.count("\n") == 1
+
+
+def test_the_committed_sigmoid_page_is_the_current_export():
+    committed = (REPO / "docs" / "examples" / "sigmoid.html").read_text(encoding="utf-8")
+    fresh = explanation_of("1/(1+exp(-x))", "x=0.5", mode="both")
+    assert state_of(committed)["payload"]["explanation"] == fresh.to_dict()
+    for name in SCRIPTS + STYLES:
+        assert asset(name) in committed, (
+            f"docs/examples/sigmoid.html has an old {name}: remake it with the command in "
+            "docs/explore.md"
+        )
