@@ -28,7 +28,7 @@ import urllib.request  # noqa: E402
 import chainrule as cr  # noqa: E402
 from chainrule.cli.server.endpoints import ExplorerServer  # noqa: E402
 from chainrule.cli.server.worker import Worker  # noqa: E402
-from tests.explore.conftest import chromium_path  # noqa: E402
+from tests.explore.chromium import chromium_path, launch  # noqa: E402
 
 FORMULA = {"formula": "x**2 + 5*y + 10*z + x*y*z", "at": "x=2,y=4,z=8"}
 
@@ -70,7 +70,7 @@ def paint_figures(path, runs):
         return "no Chromium (apt-get install chromium)"
     paints, drawn = [], []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
+        browser = launch(playwright, executable)
         for _ in range(runs):
             page = browser.new_page(viewport={"width": 1280, "height": 720})
             page.goto(path.as_uri())

@@ -16,16 +16,9 @@ import pytest
 
 from chainrule.cli.server.endpoints import ExplorerServer
 from chainrule.cli.server.worker import Worker
+from tests.explore.chromium import chromium_path, launch
 
-CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "chrome")
 VIEWPORT = {"width": 1280, "height": 720}
-
-
-def chromium_path():
-    given = os.environ.get("CHAINRULE_CHROMIUM")
-    if given:
-        return given if os.path.exists(given) else None
-    return next(filter(None, map(shutil.which, CHROMIUM_NAMES)), None)
 
 
 @pytest.fixture(scope="session")
@@ -38,8 +31,7 @@ def browser():
     if executable is None:
         pytest.skip("no Chromium: apt-get install chromium (or set CHAINRULE_CHROMIUM)")
     with sync_playwright() as playwright:
-        # --no-sandbox: CI runs as root, where Chromium's sandbox refuses to start.
-        launched = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
+        launched = launch(playwright, executable)
         yield launched
         launched.close()
 

@@ -41,9 +41,8 @@ CR.reverseSteps = function (trace) {
         phase: phase, kind: "contribution", var: event.to, from: event.from,
         input: event.input, contribution: event.contribution, total: event.total,
         rule: CR.barred(event.to) + " += " + CR.barred(event.from) + " · ∂" + event.from +
-          "/∂" + event.to,
-        detail: "∂" + event.from + "/∂" + event.to + " = " + CR.localText(event) + ";  " +
-          CR.product(event.adjoint_in, event.derivative, event.contribution),
+          "/∂" + event.to + CR.product(event.adjoint_in, event.derivative, event.contribution),
+        detail: CR.localLine(event.from, event.to, event),
         sum: CR.sumText(CR.barred(event.to), received[event.to], "from", event.total, false),
       };
     }
@@ -76,9 +75,9 @@ CR.forwardSteps = function (trace) {
         phase: phase, kind: "term", var: step.var, from: term.from, input: term.input,
         contribution: term.contribution, tangent: single ? step.tangent : undefined,
         rule: CR.dotted(step.var) + (k ? " += " : " = ") + "∂" + step.var + "/∂" + term.from +
-          " · " + CR.dotted(term.from),
-        detail: "∂" + step.var + "/∂" + term.from + " = " + CR.localText(term) + ";  " +
+          " · " + CR.dotted(term.from) +
           CR.product(term.derivative, term.tangent_in, term.contribution),
+        detail: CR.localLine(step.var, term.from, term),
         sum: single ? "" : CR.sumText(CR.dotted(step.var), step.terms.slice(0, k + 1), "via",
                                       null, false),
       });
@@ -102,12 +101,18 @@ CR.localText = function (term) {
   return term.formula === shown || term.formula === "" ? shown : term.formula + " = " + shown;
 };
 
+// " = a · b = c" for scalars, in the order the term is written; for arrays the contribution
+// the rule returned (a product of arrays is no one number).
 CR.product = function (first, second, contribution) {
   var scalars = !CR.isArray(first) && !CR.isArray(second) && first !== null &&
     second !== null && first !== undefined && second !== undefined;
-  if (!scalars) return "contribution " + CR.summary(contribution);
-  return CR.factor(CR.show(first)) + " · " + CR.factor(CR.show(second)) + " = " +
+  if (!scalars) return ": contribution " + CR.summary(contribution);
+  return " = " + CR.factor(CR.show(first)) + " · " + CR.factor(CR.show(second)) + " = " +
     CR.show(contribution);
+};
+
+CR.localLine = function (of, by, term) {
+  return "local derivative ∂" + of + "/∂" + by + " = " + CR.localText(term);
 };
 
 // "v̄1 = 0.479426 (from v3) + 0.438791 (from v2) = 0.918217": a fan-out sum, term by term.
