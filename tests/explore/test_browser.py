@@ -184,6 +184,9 @@ def test_two_hundred_nodes_stay_in_a_scrolling_pane(page, tmp_path):
         data["derivatives"][0]["value"], 1e-5)
     graph = page.eval_on_selector(".graph", "g => [g.scrollWidth, g.clientWidth]")
     assert graph[0] > graph[1]  # the graph scrolls inside its pane, not the page
+    page.select_option("#zoom", "fit")
+    graph = page.eval_on_selector(".graph", "g => [g.scrollWidth, g.clientWidth]")
+    assert graph[0] <= graph[1]  # and "fit" shrinks it to the pane
 
 
 def live_url(server):

@@ -153,7 +153,9 @@ CR.zoom = function (app) {
   var zoom = CR.$("zoom").value;
   app.panes.forEach(function (pane) {
     var svg = pane.view.svg, width = parseFloat(svg.getAttribute("width"));
-    svg.style.width = zoom === "fit" ? "100%" : width * parseFloat(zoom) + "px";
+    // "fit" shrinks a wide graph to its pane, and never enlarges a small one.
+    var scale = zoom === "fit" ? Math.min(1, pane.graph.clientWidth / width) : parseFloat(zoom);
+    svg.style.width = width * scale + "px";
     svg.style.height = "auto";
   });
 };
@@ -167,6 +169,7 @@ CR.bindControls = function (app) {
   click("play", function () { CR.play(app, !app.timer); });
   CR.$("speed").addEventListener("change", function () { if (app.timer) CR.play(app, true); });
   CR.$("zoom").addEventListener("change", function () { CR.zoom(app); });
+  window.addEventListener("resize", function () { if (CR.$("zoom").value === "fit") CR.zoom(app); });
   CR.$("mode").addEventListener("change", function () {
     app.mode = CR.$("mode").value;
     CR.buildPanes(app);
