@@ -4,6 +4,7 @@ limit, and Ctrl-C."""
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -176,3 +177,14 @@ def child_processes(pid):
         pytest.skip("this system does not list a process's children in /proc")
     with open(path) as listing:
         return [int(child) for child in listing.read().split()]
+
+
+def test_a_port_in_use_is_one_line():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = run_chainrule("explore", "--no-browser", "--port", str(port))
+    assert done.returncode == 2
+    assert done.stderr.startswith(f"chainrule explore: cannot serve on port {port}: ")
+    assert done.stderr.count("\n") == 1

@@ -122,7 +122,9 @@ CR.drawGraph = function (container, data, sweep) {
     edgeViews[edge.to + ":" + edge.input] = g;
   });
   layout.nodes.forEach(function (node) {
+    // role img: a screen reader reads the node's description (aria-label), kept in full.
     var g = CR.element("g", { class: "node " + node.kind, "data-var": node.id, tabindex: "0",
+      role: "img",
       transform: "translate(" + node.x + "," + node.y + ")" }, svg);
     CR.element("rect", { width: N.width, height: N.height, rx: 6 }, g);
     var lines = [node.label + (node.output ? "  (output)" : ""), "", ""].map(function (text, k) {

@@ -22,6 +22,7 @@ CR.showPayload = function (app, payload, fragment) {
   var data = payload.explanation;
   app.payload = payload;
   CR.$("title").textContent = data.function;
+  document.title = data.function + " — chainrule explorer";
   CR.$("point").textContent = "at " + CR.pointText(data, ", ", " = ");
   var notes = CR.$("notes");
   notes.innerHTML = "";
