@@ -241,3 +241,14 @@ def test_live_server_checks_a_derivative(page, live_server, screenshot):
     assert "inner derivative forgotten" in page.inner_text("#verdict")
     page.locator("#check-panel").scroll_into_view_if_needed()
     screenshot("check")
+
+
+def test_jupyter_frame_runs_the_page(page):
+    explanation = cr.explain(WEATHER, 2.0, 4.0, 8.0)
+    page.set_content(explanation._repr_html_())
+    frame = page.frame_locator("iframe")
+    frame.locator("body[data-ready=true]").wait_for()
+    frame.locator("#end").click()
+    final = explanation.to_dict()["reverse"]["gradients"][0]
+    displayed = frame.locator(f'.node[data-var="{final["var"]}"] .adjoint').text_content()
+    assert number(displayed) == pytest.approx(final["gradient"], 1e-5)
