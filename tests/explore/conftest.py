@@ -1,4 +1,4 @@
-"""Fixtures of the explorer's tests: one headless Chromium for the whole session (Debian's
+"""Fixtures of the explorer's tests: one headless Chromium for all of them (Debian's
 ``chromium``, driven by Playwright for Python; nothing is downloaded), a fresh page at 1280×720
 per test that fails the test on any script error, and one live ``chainrule explore`` server.
 
@@ -21,7 +21,10 @@ from tests.explore.chromium import chromium_path, launch
 VIEWPORT = {"width": 1280, "height": 720}
 
 
-@pytest.fixture(scope="session")
+# Package scope: one browser for all of tests/explore, closed when they end, because
+# Playwright's sync API keeps an asyncio loop running in this thread while it is open (and
+# asyncio.run in later tests would refuse to start).
+@pytest.fixture(scope="package")
 def browser():
     try:
         from playwright.sync_api import sync_playwright
@@ -69,7 +72,7 @@ def screenshot(page, tmp_path):
     return save
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def live_server():
     worker = Worker(time_limit=20)
     server = ExplorerServer(0, secrets.token_urlsafe(16), worker, {"formula": "", "at": ""})
