@@ -31,18 +31,23 @@ def fit_tangent(out_dot, out):
 
 def unbroadcast(grad, shape):
     """Sum ``grad`` over the axes that broadcasting added or stretched, giving ``shape``."""
-    grad_shape = grad.shape
-    extra = len(grad_shape) - len(shape)
-    if extra < 0:
+    if len(grad.shape) < len(shape):
         return broadcast(grad, shape)
-    axes = tuple(range(extra)) + tuple(
-        extra + i for i, n in enumerate(shape) if n == 1 and grad_shape[extra + i] != 1
-    )
+    axes = broadcast_axes(grad.shape, shape)
     if axes:
         grad = grad.sum(axis=axes)
     if grad.shape != shape:
         return grad.reshape(shape) if _size(grad.shape) == _size(shape) else broadcast(grad, shape)
     return grad
+
+
+def broadcast_axes(grad_shape, shape):
+    """The axes of ``grad_shape`` that broadcasting ``shape`` to it added or stretched: those
+    a gradient sums over (``(0,)`` for a bias of shape (2,) added to rows of shape (4, 2))."""
+    extra = len(grad_shape) - len(shape)
+    return tuple(range(extra)) + tuple(
+        extra + i for i, n in enumerate(shape) if n == 1 and grad_shape[extra + i] != 1
+    )
 
 
 def broadcast(value, shape):

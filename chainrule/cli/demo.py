@@ -58,7 +58,9 @@ def run_demo(args):
         print(f"  {step['var']:<5}{seed_name:<6}{step['expression']:<10}{step['value']:>10.6g}"
               f"   {shown}".rstrip())
     product = math.prod(derivative for _, derivative in links.values())
-    print(f"\nchain rule:   {chain_text(steps, links)} = {product:.6g}")
+    # The product of the numbers goes on a line of its own, under the "=" of the chain.
+    chain, numbers = chain_text(steps, links)
+    print(f"\nchain rule:   {chain}\n{' ' * (14 + chain.index('='))}= {numbers} = {product:.6g}")
     x = cr.tensor(x_value, requires_grad=True)
     sigmoid = sigmoid_by_steps(x)
     sigmoid.backward()
@@ -89,12 +91,13 @@ def chain_links(x_value):
 
 
 def chain_text(steps, links):
-    """dσ/dx = ∂v5/∂v4 · … · ∂v2/∂v1 = (…)·…·(…), from the output back to the input: the
-    derivative in the user's names (as ``explain`` writes it), the chain in the step names."""
+    """``dσ/dx = ∂v5/∂v4 · … · ∂v2/∂v1`` and its numbers ``(…)·…·(…)``, from the output back
+    to the input: the derivative in the user's names (as ``explain`` writes it), the chain in
+    the step names."""
     names = [step["var"] for step in steps]
     factors = [f"∂{later}/∂{earlier}" for earlier, later in zip(names, names[1:])][::-1]
     numbers = "·".join(f"({links[name][1]:.6g})" for name in reversed(names[1:]))
-    return f"{derivative_name('σ', 'x')} = {' · '.join(factors)} = {numbers}"
+    return f"{derivative_name('σ', 'x')} = {' · '.join(factors)}", numbers
 
 
 __all__ = ["add_demo", "run_demo", "chain_links", "sigmoid_by_steps"]

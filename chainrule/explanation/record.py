@@ -14,6 +14,7 @@ from chainrule.explanation import untraced
 from chainrule.explanation.formulas.local import local_formula
 from chainrule.explanation.formulas.terms import variable
 from chainrule.explanation.formulas.writing import call_text, index_text, literal
+from chainrule.explanation.text.names import barred, dotted
 from chainrule.explanation.text.values import describe, raw
 from chainrule.graph import leading_to, reachable
 from chainrule.modes import enable_grad
@@ -105,7 +106,11 @@ class Recording:
         if key not in self._formulas:
             args = [self.argument(node, k) for k in range(len(node.inputs))]
             out = raw(node.value)[()]
-            self._formulas[key] = local_formula(node.prim, i, args, node.params, out, mode)
+            # A map is written in the step's adjoint (v̄ᵢ) or the input's tangent (v̇ⱼ).
+            seed = barred(self.names[node]) if mode == "reverse" else dotted(self.operand(node, i))
+            self._formulas[key] = local_formula(
+                node.prim, i, args, node.params, out, mode, seed_name=seed
+            )
         return self._formulas[key]
 
 
@@ -148,7 +153,12 @@ def primal_steps(recording):
     for node in recording.nodes:
         operands = [recording.operand(node, i) for i in range(len(node.inputs))]
         local = [
-            {"wrt": operands[i], "input": i, "formula": recording.formula(node, i).text}
+            {
+                "wrt": operands[i],
+                "input": i,
+                "formula": recording.formula(node, i).text,
+                "broadcast": list(recording.formula(node, i).broadcast),
+            }
             for i in differentiable_inputs(recording, node)
         ]
         steps.append(

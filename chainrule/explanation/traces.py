@@ -19,11 +19,12 @@ from chainrule.explanation.derivation import vocabulary
 from chainrule.explanation.page import build as page_build
 from chainrule.explanation.text import render
 from chainrule.explanation.text import tables
-from chainrule.explanation.sweeps.adjoints import reverse_trace
+from chainrule.explanation.sweeps.adjoints import reverse_trace, row_traces
 from chainrule.explanation.sweeps.chain import cost, factor, jacobian_chain, layer_name
 from chainrule.explanation.formulas.expression import Expression, parse
 from chainrule.explanation.record import Recording, primal_steps
 from chainrule.explanation.sweeps.tangents import directions, forward_trace
+from chainrule.explanation.text.names import barred
 from chainrule.explanation.text.values import describe, raw, size_of
 from chainrule.files import write_atomically
 
@@ -64,7 +65,7 @@ class Explanation:
         return render.markdown(tables.sections(self._data, digits))
 
     def html(self, digits=6):
-        """The tables in HTML (what Jupyter shows)."""
+        """The tables in HTML (the interactive page, :meth:`to_html`, carries them too)."""
         return render.html(tables.sections(self._data, digits))
 
     def to_html(self, path=None, steps=True):
@@ -132,15 +133,17 @@ class Explanation:
         return f"<Explanation of {self._data['function']} ({steps} values, {self._data['mode']})>"
 
 
-def explain(f, *args, mode="reverse", wrt=None, direction=None):
+def explain(f, *args, mode="reverse", wrt=None, direction=None, cotangent=None):
     """Record ``f(*args)`` once and show the chain rule at work on it, step by step.
 
     The explanation holds the primal trace (Wengert list) vᵢ = op(vⱼ, …) with values and local
     derivative formulas; for forward mode the tangent trace v̇ᵢ = Σ ∂vᵢ/∂vⱼ · v̇ⱼ (one per
     differentiated input, or along ``direction``); for reverse mode the adjoint trace
-    v̄ⱼ += v̄ᵢ · ∂vᵢ/∂vⱼ in the order the engine ran it, seeded with v̄ = 1 for every output
-    entry; the final derivatives; and for several inputs or outputs the Jacobian chain and the
-    cost of each mode. Every number comes from the engine's own rules and sweeps, and every
+    v̄ⱼ += v̄ᵢ · ∂vᵢ/∂vⱼ in the order the engine ran it — one sweep from v̄ = 1 for a single
+    number, one sweep per output entry (a row of the Jacobian each) for up to 4 entries, else
+    one sweep from v̄ = ``cotangent`` (ones by default: the gradient of the entries' sum); the
+    final derivatives; and for several inputs or outputs the Jacobian chain and the cost of
+    each mode. Every number comes from the engine's own rules and sweeps, and every
     formula is written by those rules (run on formula terms).
 
     Args:
@@ -152,6 +155,8 @@ def explain(f, *args, mode="reverse", wrt=None, direction=None):
         wrt: the inputs to differentiate (a position or name, or a list of them); all if None.
         direction: for forward mode, one tangent per differentiated input (their shapes);
             without it there is one forward trace per input, along 1 (ones for an array).
+        cotangent: for reverse mode, v̄ for the output (a list: one per output), of its
+            shape: the one sweep then finds v̄ᵀJ, the gradient of Σ v̄·f.
 
     Returns:
         An :class:`Explanation`; its ``notes`` name each step that is undefined at the point
@@ -175,6 +180,8 @@ def explain(f, *args, mode="reverse", wrt=None, direction=None):
         raise ValueError(f"mode must be 'reverse', 'forward' or 'both', got {mode!r}")
     if direction is not None and mode == "reverse":
         raise ValueError("direction= is for forward mode: pass mode='forward' or 'both'")
+    if cotangent is not None and mode == "forward":
+        raise ValueError("cotangent= is for reverse mode: pass mode='reverse' or 'both'")
     if not args:
         raise ValueError("explain needs the point: one value per input of f, e.g. explain(f, 0.5)")
     layers = as_layers(f)
@@ -182,11 +189,13 @@ def explain(f, *args, mode="reverse", wrt=None, direction=None):
     recording = Recording(compose(layers), args, names, wrt_positions(wrt, names))
     refuse_complex_steps(recording)
     given = None if direction is None else checked_direction(direction, recording)
+    cotangents = None if cotangent is None else checked_cotangent(cotangent, recording)
     derivation = functools.partial(_derivation, layers, args, recording)
     named = {leaf: recording.input_names[i] for leaf, i in zip(recording.leaves, recording.wrt)}
     notes = point_notes(recording.outputs, named, set(recording.leaves))
     bad_points.warn(notes)
-    return Explanation(read(recording, layers, args, mode, given), derivation, notes)
+    data = read(recording, layers, args, mode, given, cotangents)
+    return Explanation(data, derivation, notes)
 
 
 def _derivation(layers, args, recording):
@@ -218,7 +227,7 @@ def refuse_complex_steps(recording):
             )
 
 
-def read(recording, layers, args, mode, given):
+def read(recording, layers, args, mode, given, cotangents=None):
     """The explanation's data (the JSON schema's fields), read from one recording."""
     data = {
         "schema": SCHEMA,
@@ -242,7 +251,13 @@ def read(recording, layers, args, mode, given):
     data["forward"] = []
     if mode != "reverse":
         data["forward"] = [forward_trace(recording, d) for d in directions(recording, given)]
-    data["reverse"] = reverse_trace(recording) if mode != "forward" else None
+    data["reverse"] = reverse_trace(recording, cotangents) if mode != "forward" else None
+    if mode != "forward" and cotangents is None:
+        rows = row_traces(recording)  # a small vector output: one sweep per Jacobian row
+        if rows is not None:
+            data["reverse_rows"] = rows
+    if cotangents is not None:
+        data["reverse"]["cotangent"] = True
     data["derivatives"] = derivatives(data, recording, given is not None, _own_name(layers))
     data["jacobian"] = jacobian(layers, args, recording)
     return data
@@ -330,6 +345,28 @@ def checked_direction(direction, recording):
     return checked
 
 
+def checked_cotangent(cotangent, recording):
+    """One cotangent per output that depends on the inputs, each of that output's shape."""
+    outputs = [raw(o) for n, o in zip(recording.output_nodes, recording.outputs) if n is not None]
+    given = list(cotangent) if isinstance(cotangent, (list, tuple)) and len(outputs) > 1 else [
+        cotangent
+    ]
+    if len(given) != len(outputs):
+        raise ValueError(
+            f"cotangent needs one array per output ({len(outputs)}), got {len(given)}"
+        )
+    checked = []
+    for value, out in zip(given, outputs):
+        array = np.asarray(raw(value), dtype=out.dtype)
+        if array.shape != out.shape:
+            raise ValueError(
+                f"the cotangent has shape {array.shape}, but the output has shape {out.shape}: "
+                "v̄ has one entry per output entry"
+            )
+        checked.append(array)
+    return checked
+
+
 def title(layers, names):
     if len(layers) == 1 and isinstance(layers[0], Expression):
         return layers[0].text
@@ -354,16 +391,24 @@ def _name(f):
 
 def derivatives(data, recording, along_given, function_name="f"):
     """The final derivatives each mode found, labelled with what they are."""
-    # Reverse mode seeds every output entry with 1: with more than one entry, its result is
-    # the gradient of their sum.
-    of = " + ".join(
-        recording.names[node] if size_of(out) == 1 else f"Σ {recording.names[node]}"
+    # Reverse mode seeds every output entry with 1 by default: with more than one entry, its
+    # result is the gradient of their sum; from a given v̄, that of Σ v̄·f; one sweep per row
+    # finds the gradient of one entry.
+    connected = [
+        (recording.names[node], out)
         for node, out in zip(recording.output_nodes, recording.outputs)
         if node is not None
-    )
+    ]
+    if data["reverse"] is not None and data["reverse"].get("cotangent"):
+        of = " + ".join(f"{barred(var)} · {var}" for var, _ in connected)
+    else:
+        of = " + ".join(var if size_of(out) == 1 else f"Σ {var}" for var, out in connected)
+    sweeps = [(of, data["reverse"])] if data["reverse"] is not None else []
+    if "reverse_rows" in data:
+        sweeps = [(trace["row"]["label"], trace) for trace in data["reverse_rows"]]
     found = []
-    if data["reverse"] is not None:
-        for gradient in data["reverse"]["gradients"]:
+    for of, trace in sweeps:
+        for gradient in trace["gradients"]:
             found.append(
                 {
                     "mode": "reverse",
@@ -393,7 +438,10 @@ def derivative_label(derivative, data, function_name):
     if one_number and derivative["of"] == outputs[0]["var"]:
         single = len(data["inputs"]) == 1
         return vocabulary.derivative_name(function_name, derivative["wrt"], single)
-    of = f"({derivative['of']})" if " " in derivative["of"] else derivative["of"]
+    of = derivative["of"]
+    if len(outputs) == 1 and of.startswith(outputs[0]["var"] + "["):  # one entry: ∂f[1]/∂x
+        of = function_name + of[len(outputs[0]["var"]):]
+    of = f"({of})" if " " in of else of
     return f"∂{of}/∂{derivative['wrt']}"
 
 

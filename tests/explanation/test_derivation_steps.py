@@ -96,7 +96,8 @@ that is, in terms of the sigmoid itself: dS/dx = (1 - sigmoid(x))*sigmoid(x)
 
 WEATHER = """\
 f(g(t)), with g(t) = (t, t**2, t**3) and f(x, y, z) = x**2 + 5*y + 10*z + x*y*z
-multivariable chain rule, a sum over the paths through x, y, z: df/dt = ∂f/∂x·dx/dt + ∂f/∂y·dy/dt + ∂f/∂z·dz/dt
+multivariable chain rule, a sum over the paths through x, y, z:
+  df/dt = ∂f/∂x·dx/dt + ∂f/∂y·dy/dt + ∂f/∂z·dz/dt
   sum rule: ∂f/∂x = ∂/∂x (x**2 + 5*y + 10*z + x*y*z) = ∂u/∂x + ∂v/∂x, where u = x**2, v = x*y*z
     power rule: ∂u/∂x = ∂/∂x (x**2) = 2*x
     constant multiple rule: ∂v/∂x = ∂/∂x (w*z) = z·∂w/∂x, where w = x*y
@@ -125,7 +126,8 @@ df/dt = 6*t**5 + 30*t**2 + 12*t
 NETWORK = """\
 J(W1, W2, X, Y) = Y - 1/(1 + exp(-(W2*(1/(1 + exp(-(W1*X)))))))
 1/(1 + exp(-(W1*X))) is the sigmoid s1 = sigmoid(W1*X): sigmoid's own rule differentiates it
-1/(1 + exp(-(W2*(1/(1 + exp(-(W1*X))))))) is the sigmoid s2 = sigmoid(W2*s1): sigmoid's own rule differentiates it
+1/(1 + exp(-(W2*(1/(1 + exp(-(W1*X))))))) is the sigmoid s2 = sigmoid(W2*s1):
+  sigmoid's own rule differentiates it
 sum rule: ∂J/∂W1 = ∂/∂W1 (Y - s2) = -∂s2/∂W1
   chain rule: outer sigmoid(u), inner u = W2*s1: ∂s2/∂W1 = ∂s2/∂u · ∂u/∂W1
     derivative of sigmoid: ∂s2/∂u = (1 - sigmoid(u))*sigmoid(u)
@@ -140,7 +142,8 @@ sum rule: ∂J/∂W1 = ∂/∂W1 (Y - s2) = -∂s2/∂W1
     substitute u = W2*s1: ∂s2/∂W1 = W2*X*s1*s2*(1 - s1)*(1 - s2)
   so ∂J/∂W1 = -W2*X*s1*s2*(1 - s1)*(1 - s2)
 ∂J/∂W1 = -W2*X*s1*s2*(1 - s1)*(1 - s2), where s1 = sigmoid(W1*X), s2 = sigmoid(W2*s1)
-in full: ∂J/∂W1 = -W2*X*(1 - sigmoid(W1*X))*(1 - sigmoid(W2*sigmoid(W1*X)))*sigmoid(W1*X)*sigmoid(W2*sigmoid(W1*X))
+in full: ∂J/∂W1 =
+  -W2*X*(1 - sigmoid(W1*X))*(1 - sigmoid(W2*sigmoid(W1*X)))*sigmoid(W1*X)*sigmoid(W2*sigmoid(W1*X))
 """  # noqa: E501
 
 SEED_FORMULAS = {

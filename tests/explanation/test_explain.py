@@ -85,10 +85,10 @@ Jacobian chain
   Dg(t)             3×1    [[1], [4], [12]]
   Df(g(t))          1×3    [[36, 21, 18]]
   Df(g(t)) · Dg(t)  1×1    [[336]]
-cost: n = 1 input entry, m = 1 output entry: forward mode takes n = 1 sweep (one per input \
-entry), reverse mode m = 1 (one per output entry): the same
-forward mode multiplies the chain from the input side (Dg(t) first), reverse mode from the \
-output side (Df(g(t)) first)
+cost: n = 1 input entry, m = 1 output entry: forward mode takes n = 1 sweep (one per input entry),
+  reverse mode m = 1 (one per output entry): the same
+forward mode multiplies the chain from the input side (Dg(t) first), reverse mode from the output
+  side (Df(g(t)) first)
 """
 
 
@@ -182,8 +182,38 @@ def test_vector_function_has_a_jacobian_and_the_cost_of_each_mode():
         "cheaper": "same",
     }
     text = explanation.text()
-    assert "reverse mode from v̄3 = [1, 1, 1]" in text
-    assert "∂(Σ v3)/∂x  reverse  [1.99001, 1.96013, 1.91067]" in text
+    # Three output entries: one reverse sweep per entry, each a row of the Jacobian.
+    assert "reverse mode, sweep 2 of 3 (row v3[1] of the Jacobian) from v̄3 = [0, 1, 0]" in text
+    assert "∂f[1]/∂x    reverse  [0, 1.96013, 0]" in text
+    rows = explanation.to_dict()["reverse_rows"]
+    assert np.array([r["gradients"][0]["gradient"]["entries"] for r in rows]) == pytest.approx(
+        np.diag(2 * np.cos([0.1, 0.2, 0.3]))
+    )
+
+
+def test_a_long_vector_output_says_one_sweep_finds_the_gradient_of_the_sum():
+    x = np.arange(6.0)
+    explanation = cr.explain(lambda x: cr.sin(x) * x, x)
+    assert "reverse_rows" not in explanation.to_dict()
+    text = explanation.text()
+    assert "reverse mode from v̄3 = [1, 1, 1, 1, 1, 1]" in text
+    assert "one sweep from v̄ = 1 at every output entry finds v̄ᵀJ" in text
+    assert "∂(Σ v3)/∂x" in text
+    [derivative] = explanation.to_dict()["derivatives"]
+    assert derivative["value"]["entries"] == pytest.approx(np.sin(x) + x * np.cos(x))
+
+
+def test_a_chosen_cotangent_gives_its_vector_jacobian_product():
+    x, v = np.arange(6.0), np.array([1.0, -2.0, 0.5, 0.0, 3.0, 1.0])
+    explanation = cr.explain(lambda x: cr.sin(x) * x, x, cotangent=v)
+    [derivative] = explanation.to_dict()["derivatives"]
+    assert derivative["name"] == "∂(v̄3 · v3)/∂x"
+    assert derivative["value"]["entries"] == pytest.approx(v * (np.sin(x) + x * np.cos(x)))
+    assert "one sweep from the given v̄ finds v̄ᵀJ" in explanation.text()
+    with pytest.raises(ValueError, match="the cotangent has shape \\(2,\\)"):
+        cr.explain(lambda x: cr.sin(x) * x, x, cotangent=np.ones(2))
+    with pytest.raises(ValueError, match="cotangent= is for reverse mode"):
+        cr.explain(lambda x: cr.sin(x) * x, x, mode="forward", cotangent=v)
 
 
 def test_few_inputs_many_outputs_make_forward_mode_cheaper():
@@ -194,7 +224,8 @@ def test_few_inputs_many_outputs_make_forward_mode_cheaper():
 def test_large_array_values_are_summarized_by_shape_and_statistics():
     x = np.arange(200.0)
     text = cr.explain(lambda x: cr.sum(x * x), x).text()
-    assert "v1   x           shape 200: min 0, max 199, mean 99.5" in text
+    assert "  v1 = x\n      value: shape 200: min 0, max 199, mean 99.5\n" in text
+    assert "contribution: shape 200: 1 at every entry" in text
     assert "(too large to show)" not in text
 
 

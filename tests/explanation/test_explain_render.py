@@ -52,7 +52,7 @@ def as_list(types):
 
 
 def is_type(value, name):
-    kinds = {"object": dict, "array": list, "string": str, "null": type(None)}
+    kinds = {"object": dict, "array": list, "string": str, "null": type(None), "boolean": bool}
     if name == "integer":
         return isinstance(value, int) and not isinstance(value, bool)
     if name == "number":
@@ -77,6 +77,12 @@ EXAMPLES = {
     "direction": lambda: cr.explain("x*y", 1.0, 2.0, mode="forward", direction=(1.0, 1.0)),
     "nan": lambda: cr.explain("log(x)", -1.0),
     "large": lambda: cr.explain(lambda x: x * 2, np.ones(200)),
+    "rows": lambda: cr.explain(lambda x: cr.sin(x) * 2, np.array([0.1, 0.2, 0.3])),
+    "cotangent": lambda: cr.explain(lambda x: x * 2, np.ones(6), cotangent=np.arange(6.0)),
+    "bias": lambda: cr.explain(
+        lambda w, b: cr.mean(cr.tanh(np.ones((4, 3)) @ w + b)), np.ones((3, 2)), np.zeros(2),
+        mode="both",
+    ),
 }
 
 
@@ -100,7 +106,7 @@ def test_schema_checker_finds_a_missing_key_and_a_wrong_type():
 
 def test_json_validates_with_jsonschema_when_installed():
     jsonschema = pytest.importorskip("jsonschema")
-    for name in ("sigmoid", "weather-chain", "arrays"):
+    for name in ("sigmoid", "weather-chain", "arrays", "rows", "cotangent", "bias"):
         jsonschema.validate(json.loads(EXAMPLES[name]().to_json()), SCHEMA)
 
 

@@ -128,7 +128,7 @@ def test_array_constants_are_named_and_drawn_dashed():
     assert "v2 = v1 @ c1\\nvalue 2×4 float64 in [3, 12]" in text
     assert 'c1 [label="c1 = 3×4 float64 in [1, 1]", style="dashed"' in text
     # An array step's edge shows the map its VJP rule applies to the adjoint, in grad_out.
-    assert "∂v2/∂v1 = grad_out ↦ grad_out@c1.T" in text
+    assert "∂v2/∂v1 = v̄2 ↦ v̄2@c1.T" in text
 
 
 def test_vector_output_is_seeded_with_ones_and_says_so():

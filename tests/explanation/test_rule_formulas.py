@@ -93,8 +93,37 @@ def test_without_sympy_formulas_are_the_rules_own_arithmetic(monkeypatch):
 
 def test_array_steps_show_the_map_their_rule_applies():
     found = local_derivatives(cr.explain(lambda x: cr.sum(cr.sin(x)), np.array([0.5, 1.0])))
-    assert found[("v3", "v2")][0] == "grad_out ↦ broadcast_to(grad_out, shape=(2,))"
-    assert found[("v2", "v1")] == ("grad_out ↦ grad_out*cos(v1)", None)
+    # A map is written in the adjoint of the step it belongs to (reverse) or in the tangent of
+    # the input (forward).
+    assert found[("v3", "v2")][0] == "v̄3 ↦ broadcast_to(v̄3, shape=(2,))"
+    assert found[("v2", "v1")] == ("v̄2 ↦ v̄2*cos(v1)", None)
+    data = cr.explain(lambda x: cr.sum(cr.sin(x)), np.array([0.5, 1.0]), mode="forward").to_dict()
+    assert data["forward"][0]["steps"][0]["terms"][0]["formula"] == "v̇1 ↦ v̇1*cos(v1)"
+
+
+def test_a_mean_shows_its_one_over_n_and_a_bias_its_broadcast_sum():
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(4, 3)), rng.normal(size=(4, 2))
+
+    def loss(w, b):
+        return cr.mean((cr.tanh(x @ w + b) - y) ** 2)
+
+    explanation = cr.explain(loss, rng.normal(size=(3, 2)), np.zeros(2), mode="both")
+    data = explanation.to_dict()
+    steps = {step["var"]: step for step in data["steps"]}
+    assert steps["v8"]["local"][0]["formula"] == "v̄8 ↦ broadcast_to(v̄8, shape=(4, 2))/8"
+    [bias] = [d for d in steps["v4"]["local"] if d["wrt"] == "v2"]
+    assert bias["broadcast"] == [0] and "sum(v̄4, axis=(0,)" in bias["formula"]
+    text = explanation.text()
+    assert "contribution: shape 4×2: 0.125 at every entry" in text
+    assert "(v2, shape 2, is broadcast to v4's shape 4×2 along axis 0)" in text
+    assert "broadcast sum: v2 (shape 2) was broadcast along axis 0 to v4's shape 4×2, so v̄2" in text
+    assert "broadcast: v̇2 (shape 2) is repeated along axis 0 to v4's shape 4×2" in text
+    # v̄ is defined where a map first uses it (the text's lines wrap: read it as one line).
+    words = " ".join(text.split())
+    assert words.index("written as what it does to v̄ᵢ, the adjoint of vᵢ") > words.index("↦")
+    assert words.index("written as what it does to v̄ᵢ") < words.index("reverse mode from")
+    assert max(len(line) for line in text.splitlines()) <= 100
 
 
 def test_no_formula_is_differentiated_by_sympy_or_looked_up_by_op_name():

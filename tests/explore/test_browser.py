@@ -132,20 +132,41 @@ def test_keyboard_alone_steps_plays_and_shows_focus(page, tmp_path):
     assert position(page) != before
 
 
+def test_each_output_entry_has_its_own_reverse_sweep(page, tmp_path):
+    data = open_page(page, tmp_path, cr.explain(lambda x: cr.stack([x, x**2]), 2.0))
+    labels = page.eval_on_selector_all("#row option", "os => os.map(o => o.textContent)")
+    assert labels[1:] == [f"the entry {r['row']['label']} alone (a Jacobian row)"
+                          for r in data["reverse_rows"]]
+    for k, row in enumerate(data["reverse_rows"], 1):
+        page.select_option("#row", str(k))
+        page.keyboard.press("End")
+        gradient = row["gradients"][0]
+        displayed = number(shown(page, "reverse", gradient["var"], "adjoint"))
+        assert displayed == pytest.approx(gradient["gradient"], 1e-5)
+        assert f"row={k}" in page.url
+
+
 def test_arrays_are_summarised(page, tmp_path, screenshot):
     rng = np.random.default_rng(0)
     x, w1, w2 = rng.normal(size=(8, 4)), rng.normal(size=(4, 5)), rng.normal(size=(5, 1))
+    b = rng.normal(size=5)
 
-    def loss(w1, w2):
-        return cr.mean((cr.tanh(x @ w1) @ w2) ** 2)
+    def loss(w1, b, w2):
+        return cr.mean((cr.tanh(x @ w1 + b) @ w2) ** 2)
 
-    data = open_page(page, tmp_path, cr.explain(loss, w1, w2))
+    data = open_page(page, tmp_path, cr.explain(loss, w1, b, w2))
     page.keyboard.press("End")
     assert shown(page, "reverse", "v1", "value").startswith("= 4×5 [")
     label = page.get_attribute('.node[data-var="v1"]', "aria-label")
     assert "shape 4×5 (float64)" in label and "‖·‖₂" in label
     assert data["steps"][0]["value"]["shape"] == [4, 5]
     screenshot("arrays")
+    # The bias is stretched over the 8 rows: its adjoint sums them back, and the step says so.
+    events = data["reverse"]["steps"]
+    k = next(k for k, e in enumerate(events) if e["kind"] == "contribution" and e["broadcast"])
+    page.goto(page.url.split("#")[0] + f"#step={len(data['steps']) + k}")
+    assert page.inner_text(".pane .detail").endswith(
+        "; broadcast: the contribution is summed over axis 0")
 
 
 def test_jacobian_chain_of_a_composition(page, tmp_path, screenshot):

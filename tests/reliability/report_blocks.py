@@ -109,7 +109,11 @@ def mutations(f):
         f"Every primitive of `chainrule.primitive.REGISTRY` that the op table covers: "
         f"{m['primitives']} primitives, {m['inputs']} differentiable inputs.\n\n"
         f"{m['table']}\n\n{verdict}: {m['killed']} of {live} non-equivalent mutants are killed "
-        f"({by}). The {m['equivalent']} equivalent ones, and why nothing can see them:"
+        f"({by}). The {m['equivalent']} equivalent ones, by kind (why nothing can see them "
+        f"is below):\n\n"
+        + "\n".join(
+            f"- {kind}: {', '.join(names)}" for kind, names in m.get("equivalents", {}).items()
+        )
     )
 
 

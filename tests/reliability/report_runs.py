@@ -70,7 +70,17 @@ def mutations():
         if outcome.verdict == "killed":
             killed_by[outcome.error] = killed_by.get(outcome.error, 0) + 1
     equivalent = sum(o.verdict == "equivalent" for o in every)
+    # The equivalent mutants by kind: the primitives (sorted) whose mutant of that kind no
+    # derivative can tell from the right rule.
+    equivalents = {}
+    for kind, (_, _, title) in mutation_score.RULE_KINDS.items():
+        found = sorted(
+            {o.primitive for o in outcomes if o.kind == kind and o.verdict == "equivalent"}
+        )
+        if found:
+            equivalents[title] = found
     return {
+        "equivalents": equivalents,
         "primitives": len(names),
         "inputs": sum(o.kind == "vjp_scaled" for o in outcomes),
         "mutants": len(every),

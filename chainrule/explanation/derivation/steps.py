@@ -14,6 +14,7 @@ from chainrule.explanation.derivation import vocabulary
 from chainrule.explanation.formulas import simplification, symbolic, writing
 from chainrule.explanation.formulas.local import fitted
 from chainrule.explanation.formulas.terms import Term, in_order, is_term, variable
+from chainrule.explanation.text import render
 
 # Ops written as functions of their own in the steps (σ(1 − σ), not exponentials).
 KEPT = ("sigmoid", "relu")
@@ -36,8 +37,15 @@ class Derivation:
         self.derivatives = dict(derivatives)
 
     def text(self):
-        """The steps, one a line, sub-steps indented by two spaces."""
-        return "\n".join("  " * depth + line for depth, line in self.lines)
+        """The steps, one a line, sub-steps indented by two spaces; a step longer than the page
+        (100 characters) goes on over further lines, indented two more, broken after its
+        colon or equals sign where it can be."""
+        lines = []
+        for depth, line in self.lines:
+            lines += render.wrapped(
+                line, render.PAGE, "  " * (depth + 1), first="  " * depth, prefer=(": ", " = ")
+            )
+        return "\n".join(lines)
 
     def to_dict(self):
         """The steps as plain data: ``steps[]`` (``depth``, ``text``) and ``derivatives``."""

@@ -2,10 +2,11 @@
 JVP) rule the engine runs, run once more on formula terms named as the step names its inputs.
 
 Where the step's value and the input are single numbers the formula is ∂vᵢ/∂vⱼ itself (the rule
-for a unit adjoint or tangent): ``exp(v2)``. Elsewhere it is the map the rule applies, written
-in ``grad_out`` (reverse) or ``x_dot`` (forward): ``grad_out ↦ grad_out @ v3.T``. With SymPy a
-single-number formula is simplified, and kept simplified only if it still gives the rule's
-number at the step.
+for a unit adjoint or tangent): ``exp(v2)``. Elsewhere it is the linear map the rule applies,
+written in the adjoint of the step's value (reverse: ``v̄4 ↦ v̄4 @ v3.T``) or the tangent of
+the input (forward: ``v̇3 ↦ v̇3 @ v2``) where the caller names them, else in ``grad_out`` and
+``x_dot``. With SymPy a single-number formula is simplified, and kept simplified only if it
+still gives the rule's number at the step.
 """
 
 from __future__ import annotations
@@ -23,15 +24,20 @@ AGREEMENT = 1e-9
 
 class LocalFormula:
     """∂vᵢ/∂vⱼ as its rule writes it: ``text`` as shown, ``term`` (None where the rule cannot
-    run on formula terms) and ``scalar`` (a single number, rather than a map of ``seed``)."""
+    run on formula terms) and ``scalar`` (a single number, rather than a map of ``seed``).
 
-    __slots__ = ("text", "term", "scalar", "seed")
+    ``broadcast`` is the engine's fitting step where the step broadcast the input: the axes
+    (of the step's value) that reverse mode sums over and forward mode repeats along; else ().
+    """
 
-    def __init__(self, text, term, scalar, seed=None):
+    __slots__ = ("text", "term", "scalar", "seed", "broadcast")
+
+    def __init__(self, text, term, scalar, seed=None, broadcast=()):
         self.text = text
         self.term = term
         self.scalar = scalar
         self.seed = seed
+        self.broadcast = broadcast
 
     def __str__(self):
         return self.text
@@ -40,7 +46,7 @@ class LocalFormula:
         return f"LocalFormula({self.text!r})"
 
 
-def local_formula(prim, i, args, params, out, mode="reverse", scalar=None):
+def local_formula(prim, i, args, params, out, mode="reverse", scalar=None, seed_name=None):
     """The local derivative of ``out = prim(*args, **params)`` for input ``i``.
 
     Args:
@@ -50,6 +56,8 @@ def local_formula(prim, i, args, params, out, mode="reverse", scalar=None):
         mode: ``"reverse"`` runs the VJP rule, ``"forward"`` the JVP rule.
         scalar: whether the formula is ∂vᵢ/∂vⱼ itself; by default, where ``out`` and the
             input are single numbers (pass True for an elementwise op read at many samples).
+        seed_name: the name a map is written in: the step's adjoint (``v̄4``) or the
+            input's tangent (``v̇3``); by default ``grad_out`` or ``x_dot``.
     """
     rules = prim.vjps if mode == "reverse" else prim.jvps
     # An input that is not differentiated (an index) is a constant of the formula.
@@ -59,15 +67,19 @@ def local_formula(prim, i, args, params, out, mode="reverse", scalar=None):
         scalar = np.size(out) == 1 and np.size(value_of(x)) == 1
     # A unit adjoint (tangent) for a single number; else a symbolic one, of the value's shape.
     like = out if mode == "reverse" else value_of(x)
-    seed = _ones(like)[()] if scalar else Term(None, (), {}, _ones(like), name=SEEDS[mode])
+    name = seed_name or SEEDS[mode]
+    seed = _ones(like)[()] if scalar else Term(None, (), {}, _ones(like), name=name)
     try:
         with np.errstate(all="ignore"):
-            found = _run(prim, i, seed, _output_term(prim, args, params, out), args, params, mode)
+            found, axes = _run(
+                prim, i, seed, _output_term(prim, args, params, out), args, params, mode
+            )
     except Exception as error:  # whatever stops the rule, the formula says so
         return LocalFormula(_missing(prim, mode, error), None, scalar)
     if scalar:
-        return LocalFormula(derivative_text(found), found, True)
-    return LocalFormula(f"{SEEDS[mode]} ↦ {writing.text(found)}", found, False, SEEDS[mode])
+        return LocalFormula(derivative_text(found), found, True, broadcast=axes)
+    found = tidied(found)
+    return LocalFormula(f"{name} ↦ {writing.text(found)}", found, False, name, axes)
 
 
 def _output_term(prim, args, params, out):
@@ -85,12 +97,38 @@ def _ones(value):
 
 
 def _run(prim, i, seed, out, args, params, mode):
+    """The rule's result fitted as the engine fits it, and the broadcast axes of that fitting
+    (see :class:`LocalFormula`)."""
+    x = value_of(args[i])
+    value = value_of(out[prim.index] if isinstance(out, tuple) else out)
+    axes = ()
+    if np.shape(x) != np.shape(value) and np.ndim(x) <= np.ndim(value):
+        axes = fit.broadcast_axes(np.shape(value), np.shape(x))
     if mode == "reverse":
         found = prim.vjps[i](seed, out, *args, **params)
-        return fitted(found, args[i], fit.fit_gradient)
+        if np.shape(value_of(found)) != np.shape(value):  # not the step's shape: no broadcast
+            axes = ()
+        return fitted(found, args[i], fit.fit_gradient), axes
     found = prim.jvps[i](seed, out, *args, **params)
+    if np.shape(value_of(found)) == np.shape(value):
+        axes = ()
     # One output of several: the tangent fits the output it belongs to.
-    return fitted(found, out[prim.index] if isinstance(out, tuple) else out, fit.fit_tangent)
+    return fitted(found, out[prim.index] if isinstance(out, tuple) else out, fit.fit_tangent), axes
+
+
+def tidied(term):
+    """``term`` with a 0-d value reshaped to ones and then broadcast (a mean's adjoint, spread
+    back over its entries) written as that value broadcast: the same map, read at a glance."""
+    if not is_term(term) or term.prim is None:
+        return term
+    args = tuple(tidied(arg) for arg in term.args)
+    if term.prim.name == "broadcast_to" and is_term(args[0]) and args[0].prim is not None:
+        inner = args[0]
+        if inner.prim.name == "reshape" and np.ndim(value_of(inner.args[0])) == 0:
+            args = (inner.args[0], *args[1:])
+    if all(new is old for new, old in zip(args, term.args)):
+        return term
+    return Term(term.prim, args, term.params, term.value, name=term.name)
 
 
 def fitted(found, like, fitting):

@@ -15,6 +15,7 @@ from chainrule.explanation.formulas.terms import variable
 from chainrule.explanation.formulas.writing import literal
 from chainrule.explanation.pictures.dot import attributes
 from chainrule.explanation.record import expression
+from chainrule.explanation.text.names import barred
 from chainrule.tensor import Tensor
 
 # Arrays up to this many values are shown in full; larger ones by shape and range.
@@ -188,14 +189,14 @@ def _edge_label(node, i, names, operands, sent):
     rules = node.prim.vjps
     if rules is None or rules[i] is None:
         return "not differentiable"
-    formula = shorten(_formula(node, i, operands), LINE_LENGTH)
+    formula = shorten(_formula(node, i, operands, barred(names[node])), LINE_LENGTH)
     lines = [f"∂{names[node]}/∂{names[node.parents[i]]} = {formula}"]
     if (node, i) in sent:
         lines.append(f"adjoint += {summary(sent[node, i])}")
     return "\n".join(lines)
 
 
-def _formula(node, i, operands):
+def _formula(node, i, operands, adjoint):
     # The step's rule writes its local derivative, in the names the picture gives its inputs.
     if node.out is None:
         return "(values freed)"
@@ -205,7 +206,7 @@ def _formula(node, i, operands):
         scalar_constant = parent is None and data.ndim == 0
         args.append(data[()] if scalar_constant else variable(operand, data[()]))
     out = np.asarray(node.value)[()]
-    return local_formula(node.prim, i, args, node.params, out).text
+    return local_formula(node.prim, i, args, node.params, out, seed_name=adjoint).text
 
 
 def note(shown, hidden, max_nodes):

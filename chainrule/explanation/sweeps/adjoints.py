@@ -42,6 +42,7 @@ class AdjointObserver(reverse.SweepObserver):
                 "to": names[parent],
                 "input": i,
                 "formula": self.recording.formula(node, i).text,
+                "broadcast": list(self.recording.formula(node, i).broadcast),
                 "derivative": local_derivative(node, i),
                 "adjoint_in": describe(self.adjoints[node]),
                 "contribution": describe(contribution),
@@ -58,14 +59,24 @@ class AdjointObserver(reverse.SweepObserver):
         }
 
 
-def reverse_trace(recording):
-    """One reverse sweep from every output, each seeded with ones (v̄ = 1 for each entry)."""
+# A vector output of up to this many entries gets one sweep per entry: the Jacobian's rows.
+ROW_SWEEPS = 4
+
+
+def reverse_trace(recording, cotangents=None):
+    """One reverse sweep from every output, seeded with ``cotangents`` (one array per output
+    that depends on the inputs); by default with ones (v̄ = 1 for each entry), which makes
+    the sweep's result the gradient of the sum of the output entries."""
     roots, seeds = [], []
-    for node, out in zip(recording.output_nodes, recording.outputs):
-        if node is not None:
-            seed = np.ones_like(raw(out))
-            roots.append(node)
-            seeds.append(seed[()] if seed.ndim == 0 else seed)
+    connected = [
+        (n, o) for n, o in zip(recording.output_nodes, recording.outputs) if n is not None
+    ]
+    if cotangents is None:
+        cotangents = [np.ones_like(raw(out)) for _, out in connected]
+    for (node, out), seed in zip(connected, cotangents):
+        seed = np.asarray(seed, dtype=raw(out).dtype)
+        roots.append(node)
+        seeds.append(seed[()] if seed.ndim == 0 else seed)
     observer = AdjointObserver(recording, list(zip(roots, seeds)))
     found = reverse.sweep(
         roots, seeds, targets=set(recording.leaves), retain_graph=True, observer=observer
@@ -90,6 +101,29 @@ def reverse_trace(recording):
     return {"seeds": seeded, "steps": observer.events, "gradients": gradients}
 
 
+def row_traces(recording):
+    """One sweep per output entry, seeded with 1 at that entry and 0 elsewhere: each finds one
+    row of the Jacobian. None unless the outputs have 2 to ``ROW_SWEEPS`` entries."""
+    connected = [
+        (n, raw(o)) for n, o in zip(recording.output_nodes, recording.outputs) if n is not None
+    ]
+    entries = [
+        (k, index) for k, (_, out) in enumerate(connected) for index in np.ndindex(out.shape)
+    ]
+    if not 1 < len(entries) <= ROW_SWEEPS:
+        return None
+    traces = []
+    for k, index in entries:
+        cotangents = [np.zeros_like(out) for _, out in connected]
+        cotangents[k][index] = 1
+        trace = reverse_trace(recording, cotangents)
+        var = recording.names[connected[k][0]]
+        label = var + (f"[{', '.join(map(str, index))}]" if index else "")
+        trace["row"] = {"var": var, "index": list(index), "label": label}
+        traces.append(trace)
+    return traces
+
+
 def local_derivative(node, i):
     """∂vᵢ/∂vⱼ as a number, where both are scalars: the VJP rule's contribution for v̄ᵢ = 1."""
     x = node.inputs[i]
@@ -101,4 +135,4 @@ def local_derivative(node, i):
     return number(raw(contribution).reshape(-1)[0])
 
 
-__all__ = ["reverse_trace", "AdjointObserver", "local_derivative"]
+__all__ = ["reverse_trace", "row_traces", "AdjointObserver", "local_derivative", "ROW_SWEEPS"]

@@ -66,6 +66,7 @@ def forward_step(recording, node, tangents):
                 "from": operands[i],
                 "input": i,
                 "formula": recording.formula(node, i, "forward").text,
+                "broadcast": list(recording.formula(node, i, "forward").broadcast),
                 "derivative": local_derivative(node, i),
                 "tangent_in": describe(dots[i]),
                 "contribution": describe(contribution),

@@ -7,28 +7,28 @@ a seed). Numbers are shown to ``digits`` significant digits; the JSON keeps them
 from __future__ import annotations
 
 import math
-import unicodedata
 from typing import NamedTuple
 
-DOT, BAR = "\u0307", "\u0304"  # combining dot (v̇, a tangent) and macron (v̄, an adjoint)
+from chainrule.explanation.text.names import barred, dotted
+
 SHOW_ENTRIES = 12
+# An array whose entries would take more characters than this is shown by a summary.
+ENTRIES_WIDTH = 60
+# The text of an explanation's point, beyond which its arrays are named by their shapes.
+POINT_WIDTH = 60
 
 
 class Section(NamedTuple):
+    """A titled table. Where its columns do not fit the page, the text renders each row as a
+    block: ``lead`` (a format of the row's first ``lead_cells`` cells) on a line of its own,
+    then each other cell under its header."""
+
     title: str
     header: tuple
     rows: list
     notes: list
-
-
-def dotted(name):
-    # NFC: ẋ is one character where Unicode has one, so the text is the same however it is
-    # stored or typed.
-    return unicodedata.normalize("NFC", name[0] + DOT + name[1:])
-
-
-def barred(name):
-    return unicodedata.normalize("NFC", name[0] + BAR + name[1:])
+    lead: str = "{0}  {1}"
+    lead_cells: int = 2
 
 
 def show(value, digits=6):
@@ -42,10 +42,14 @@ def show(value, digits=6):
         return "0" if text == "-0" else text
     prefix = "" if value["dtype"] == "float64" else value["dtype"] + " "
     if shows_entries(value):
-        return prefix + _nested(value["entries"], digits)
+        entries = _nested(value["entries"], digits)
+        if len(entries) <= ENTRIES_WIDTH:
+            return prefix + entries
     shape = shape_text(value["shape"])
     if "min" not in value:
         return f"{prefix}shape {shape} (empty)"
+    if value["min"] == value["max"]:
+        return f"{prefix}shape {shape}: {show(value['min'], digits)} at every entry"
     return (
         f"{prefix}shape {shape}: min {show(value['min'], digits)}, max "
         f"{show(value['max'], digits)}, mean {show(value['mean'], digits)}"
@@ -92,9 +96,10 @@ def product_text(first, second, contribution, digits):
 def sections(data, digits=6):
     """The explanation as a list of :class:`Section`, in reading order."""
     found = [primal_section(data, digits)]
-    found += [forward_section(trace, digits) for trace in data["forward"]]
+    shapes = value_shapes(data)
+    found += [forward_section(trace, digits, shapes) for trace in data["forward"]]
     if data["reverse"] is not None:
-        found.append(reverse_section(data, digits))
+        found += reverse_sections(data, digits, shapes)
     found.append(derivatives_section(data, digits))
     if data["jacobian"] is not None:
         found.append(jacobian_section(data["jacobian"], digits))
@@ -102,22 +107,35 @@ def sections(data, digits=6):
 
 
 def point(data, digits):
-    """``x = 0.5, y = [1, 2]``; a large array by its shape alone (the table shows the rest)."""
-    parts = []
-    for given in data["inputs"]:
-        value = given["value"]
-        if isinstance(value, dict) and not shows_entries(value):
-            parts.append(f"{given['name']} = an array of shape {shape_text(value['shape'])}")
-        else:
-            parts.append(f"{given['name']} = {show(value, digits)}")
-    return ", ".join(parts)
+    """``x = 0.5, y = [1, 2]``; arrays by their shapes alone (the table shows the rest) where
+    they are large or their entries would make a long title."""
+    def written(by_shape):
+        parts = []
+        for given in data["inputs"]:
+            value = given["value"]
+            if isinstance(value, dict) and (by_shape or not shows_entries(value)):
+                parts.append(f"{given['name']} = an array of shape {shape_text(value['shape'])}")
+            else:
+                parts.append(f"{given['name']} = {show(value, digits)}")
+        return ", ".join(parts)
+
+    text = written(by_shape=False)
+    return text if len(text) <= POINT_WIDTH else written(by_shape=True)
 
 
 def primal_section(data, digits):
     rows = []
+    shapes = value_shapes(data)
     for step in data["steps"]:
         local = "; ".join(f"∂{step['var']}/∂{d['wrt']} = {d['formula']}" for d in step["local"])
         rows.append((step["var"], step["expression"], show(step["value"], digits), local))
+        for d in step["local"]:
+            if d.get("broadcast"):
+                rows.append(
+                    f"({d['wrt']}, {shape_words(shapes[d['wrt']])}, is broadcast to "
+                    f"{step['var']}'s {shape_words(shapes[step['var']])} "
+                    f"{along(d['broadcast'])})"
+                )
     given = [
         (i["name"], "constant input", show(i["value"], digits), "")
         for i in data["inputs"]
@@ -128,15 +146,52 @@ def primal_section(data, digits):
     rows[inputs:inputs] = given + arrays
     outputs = [o["var"] or "a constant" for o in data["outputs"]]
     notes = [f"{'output' if len(outputs) == 1 else 'outputs'}: {', '.join(outputs)}"]
+    maps = [
+        (step["var"], d) for step in data["steps"] for d in step["local"] if "↦" in d["formula"]
+    ]
+    if maps:  # the map notation, defined where it is first used
+        var, d = maps[0]
+        notes.append(
+            f"where a value is an array, ∂vᵢ/∂vⱼ is a linear map, written as what it does to "
+            f"v̄ᵢ, the adjoint of vᵢ (∂output/∂vᵢ, which the reverse sweep computes): "
+            f"∂{var}/∂{d['wrt']} = {d['formula']} gives {var}'s contribution to {barred(d['wrt'])}"
+        )
     return Section(
         f"{data['function']} at {point(data, digits)}: primal trace (Wengert list)",
         ("var", "definition", "value", "local derivatives"),
         rows,
         notes,
+        lead="{0} = {1}",
     )
 
 
-def forward_section(trace, digits):
+def value_shapes(data):
+    """The shape of every named value: inputs, steps and constants (a number's is [])."""
+    shapes = {}
+    for given in data["inputs"]:
+        shapes[given["name"]] = _shape(given["value"])
+        if given["var"] is not None:
+            shapes[given["var"]] = _shape(given["value"])
+    for step in data["steps"]:
+        shapes[step["var"]] = _shape(step["value"])
+    for constant in data["constants"]:
+        shapes[constant["name"]] = _shape(constant["value"])
+    return shapes
+
+
+def _shape(value):
+    return value["shape"] if isinstance(value, dict) else []
+
+
+def shape_words(shape):
+    return f"shape {shape_text(shape)}" if shape else "a number"
+
+
+def along(axes):
+    return f"along axis {axes[0]}" if len(axes) == 1 else f"along axes {tuple(axes)}"
+
+
+def forward_section(trace, digits, shapes):
     seeds = ", ".join(
         f"{dotted(s['name'])} = {show(s['tangent'], digits)}" for s in trace["direction"]
     )
@@ -157,22 +212,71 @@ def forward_section(trace, digits):
                     ),
                 )
             )
+            if term.get("broadcast"):
+                rows.append(
+                    f"broadcast: {dotted(term['from'])} ({shape_words(shapes[term['from']])}) "
+                    f"is repeated {along(term['broadcast'])} to {var}'s "
+                    f"{shape_words(shapes[var])}"
+                )
         if len(step["terms"]) > 1:
             parts = " + ".join(
                 f"{factor_text(show(t['contribution'], digits))} (via {t['from']})"
                 for t in step["terms"]
             )
             rows.append(f"{dotted(var)} = {parts} = {show(step['tangent'], digits)}")
+    notes = []
+    if any("↦" in term["formula"] for step in trace["steps"] for term in step["terms"]):
+        notes.append(
+            "v̇ⱼ ↦ …: where a value is an array, ∂vᵢ/∂vⱼ is a linear map, written as what it "
+            "does to the tangent v̇ⱼ: its contribution to v̇ᵢ"
+        )
     return Section(
         f"forward mode along {seeds}: v̇ᵢ = Σ ∂vᵢ/∂vⱼ · v̇ⱼ, in recording order",
         ("tangent", "term", "local derivative", "contribution"),
         rows,
-        [],
+        notes,
+        lead="{0} += {1}",
     )
 
 
-def reverse_section(data, digits):
+def reverse_sections(data, digits, shapes):
+    """The reverse sweep; for a small vector output one sweep per Jacobian row instead."""
+    rows = data.get("reverse_rows")
+    if not rows:
+        return [reverse_section(data["reverse"], digits, shapes, sweep_notes(data, digits))]
+    found = []
+    for k, trace in enumerate(rows, 1):
+        label = trace["row"]["label"]
+        title = f"reverse mode, sweep {k} of {len(rows)} (row {label} of the Jacobian)"
+        found.append(reverse_section(trace, digits, shapes, [], title))
+    found[-1].notes.append(
+        f"one sweep per output entry, each from v̄ = 1 at that entry and 0 elsewhere, finds one "
+        f"row of the Jacobian: m = {len(rows)} sweeps; a sweep from v̄ = 1 at every entry would "
+        f"find their sum"
+    )
+    return found
+
+
+def sweep_notes(data, digits):
+    """What one sweep from an array v̄ finds: v̄ᵀJ, not the Jacobian."""
     trace = data["reverse"]
+    arrays = [s["adjoint"] for s in trace["seeds"] if isinstance(s["adjoint"], dict)]
+    if not arrays:
+        return []
+    m = sum(math.prod(array["shape"]) for array in arrays)
+    if trace.get("cotangent"):
+        return [
+            "one sweep from the given v̄ finds v̄ᵀJ, the gradient of Σ v̄·output, not the "
+            "Jacobian itself"
+        ]
+    return [
+        f"one sweep from v̄ = 1 at every output entry finds v̄ᵀJ: the gradient of the entries' "
+        f"sum, the sum of the Jacobian's {m} rows; a row needs a sweep of its own "
+        f"(explain(..., cotangent=...) with 1 at its entry)"
+    ]
+
+
+def reverse_section(trace, digits, shapes, notes, title=None):
     rows = []
     for event in trace["steps"]:
         if event["kind"] == "contribution":
@@ -187,14 +291,24 @@ def reverse_section(data, digits):
                     show(event["total"], digits),
                 )
             )
+            if event.get("broadcast"):
+                rows.append(
+                    f"broadcast sum: {event['to']} ({shape_words(shapes[event['to']])}) was "
+                    f"broadcast {along(event['broadcast'])} to {event['from']}'s "
+                    f"{shape_words(shapes[event['from']])}, so {barred(event['to'])} adds up "
+                    f"{barred(event['from'])} {along(event['broadcast'])}"
+                )
         else:
             rows += adjoint_rows(event, digits)
     seeds = ", ".join(f"{barred(s['var'])} = {show(s['adjoint'], digits)}" for s in trace["seeds"])
+    rule = "v̄ⱼ += v̄ᵢ · ∂vᵢ/∂vⱼ, in the order the engine ran"
+    title = f"{title or 'reverse mode'} from {seeds}"
     return Section(
-        f"reverse mode from {seeds}: v̄ⱼ += v̄ᵢ · ∂vᵢ/∂vⱼ, in the order the engine ran",
+        f"{title}: {rule}",
         ("adjoint", "term", "local derivative", "contribution", "sum so far"),
         rows,
-        [],
+        list(notes),
+        lead="{0} {1}",
     )
 
 
@@ -227,7 +341,7 @@ def derivatives_section(data, digits):
             if found["mode"] == "forward" and not scalar[found["wrt"]]:
                 label += " · 1"
         rows.append((label, found["mode"], show(found["value"], digits)))
-    return Section("derivatives", ("derivative", "mode", "value"), rows, [])
+    return Section("derivatives", ("derivative", "mode", "value"), rows, [], "{0} ({1})")
 
 
 def jacobian_section(chain, digits):
@@ -262,7 +376,7 @@ def jacobian_section(chain, digits):
             f"({chain['factors'][-1]['name']} first)"
         )
     title = "Jacobian chain" if len(chain["factors"]) > 1 else "Jacobian"
-    return Section(title, ("factor", "shape", "value"), rows, notes)
+    return Section(title, ("factor", "shape", "value"), rows, notes, "{0} ({1})")
 
 
 __all__ = ["Section", "sections", "show"]

@@ -8,7 +8,7 @@ CR.$ = function (id) { return document.getElementById(id); };
 
 CR.start = function () {
   var state = JSON.parse(CR.$("chainrule-state").textContent);
-  var app = CR.app = { live: state.live, payload: null, mode: null, direction: 0, step: 0,
+  var app = CR.app = { live: state.live, payload: null, mode: null, direction: 0, row: 0, step: 0,
     timer: null, panes: [] };
   CR.bindControls(app);
   var fragment = CR.readFragment();
@@ -43,6 +43,14 @@ CR.showPayload = function (app, payload, fragment) {
   });
   app.direction = Math.min(parseInt(fragment.dir || "0", 10) || 0, Math.max(0, traces.length - 1));
   CR.$("direction").value = String(app.direction);
+  var rows = data.reverse_rows || [];
+  CR.options(CR.$("row"), ["0"].concat(rows.map(function (r, k) { return String(k + 1); })),
+    function (k) {
+      return k === "0" ? "ones: the gradient of the sum of the outputs"
+        : "the entry " + rows[k - 1].row.label + " alone (a Jacobian row)";
+    });
+  app.row = Math.min(parseInt(fragment.row || "0", 10) || 0, rows.length);
+  CR.$("row").value = String(app.row);
   CR.showPanels(payload);
   CR.buildPanes(app);
   CR.go(app, parseInt(fragment.step || "0", 10) || 0);
@@ -84,6 +92,7 @@ CR.buildPanes = function (app) {
   var data = app.payload.explanation, box = CR.$("panes");
   box.innerHTML = "";
   CR.$("direction-label").hidden = app.mode === "reverse" || !(data.forward || []).length;
+  CR.$("row-label").hidden = app.mode === "forward" || !(data.reverse_rows || []).length;
   var sweeps = app.mode === "both" ? ["forward", "reverse"] : [app.mode];
   app.panes = sweeps.map(function (sweep) {
     var pane = box.appendChild(CR.html("section", null, { class: "pane", "data-sweep": sweep }));
@@ -95,7 +104,7 @@ CR.buildPanes = function (app) {
     var graph = pane.appendChild(CR.html("div", null, { class: "graph" }));
     var view = CR.drawGraph(graph, data, sweep);
     return { sweep: sweep, view: view, lines: lines, graph: graph,
-      timeline: CR.timeline(data, sweep, app.direction) };
+      timeline: CR.timeline(data, sweep, app.direction, app.row) };
   });
   CR.zoom(app);
 };
@@ -181,6 +190,11 @@ CR.bindControls = function (app) {
     CR.buildPanes(app);
     CR.go(app, app.step);
   });
+  CR.$("row").addEventListener("change", function () {
+    app.row = parseInt(CR.$("row").value, 10);
+    CR.buildPanes(app);
+    CR.go(app, app.step);
+  });
   document.addEventListener("keydown", function (event) { CR.key(app, event); });
   window.addEventListener("hashchange", function () { CR.follow(app, CR.readFragment()); });
 };
@@ -189,12 +203,16 @@ CR.bindControls = function (app) {
 CR.follow = function (app, fragment) {
   if (!app.payload) return;
   var modes = Array.prototype.map.call(CR.$("mode").options, function (o) { return o.value; });
-  var direction = parseInt(fragment.dir || "0", 10) || 0;
+  var direction = parseInt(fragment.dir || "0", 10) || 0, row = parseInt(fragment.row || "0", 10) || 0;
   var mode = modes.indexOf(fragment.mode) >= 0 ? fragment.mode : app.mode;
-  if (mode !== app.mode || (direction !== app.direction && CR.$("direction").options[direction])) {
+  var newDirection = direction !== app.direction && CR.$("direction").options[direction];
+  var newRow = row !== app.row && CR.$("row").options[row];
+  if (mode !== app.mode || newDirection || newRow) {
     app.mode = CR.$("mode").value = mode;
-    if (CR.$("direction").options[direction]) app.direction = direction;
+    if (newDirection) app.direction = direction;
+    if (newRow) app.row = row;
     CR.$("direction").value = String(app.direction);
+    CR.$("row").value = String(app.row);
     CR.buildPanes(app);
   }
   CR.go(app, parseInt(fragment.step || "0", 10) || 0);
@@ -227,6 +245,7 @@ CR.writeFragment = function (app) {
   if (app.live && app.wrt) params.set("wrt", app.wrt);
   params.set("mode", app.mode);
   if (app.mode !== "reverse" && app.direction) params.set("dir", String(app.direction));
+  if (app.mode !== "forward" && app.row) params.set("row", String(app.row));
   params.set("step", String(app.step));
   try {
     history.replaceState(null, "", "#" + params.toString());

@@ -12,9 +12,12 @@ CR.sweepsIn = function (data) {
   return found;
 };
 
-CR.timeline = function (data, sweep, direction) {
+// row: 0 for the sweep seeded with ones, k for the k-th output entry's own sweep (reverse_rows).
+CR.timeline = function (data, sweep, direction, row) {
   var steps = CR.primalSteps(data);
-  if (sweep === "reverse") return steps.concat(CR.reverseSteps(data.reverse));
+  if (sweep === "reverse") {
+    return steps.concat(CR.reverseSteps(row ? data.reverse_rows[row - 1] : data.reverse));
+  }
   return steps.concat(CR.forwardSteps(data.forward[direction || 0]));
 };
 
@@ -42,7 +45,7 @@ CR.reverseSteps = function (trace) {
         input: event.input, contribution: event.contribution, total: event.total,
         rule: CR.barred(event.to) + " += " + CR.barred(event.from) + " · ∂" + event.from +
           "/∂" + event.to + CR.product(event.adjoint_in, event.derivative, event.contribution),
-        detail: CR.localLine(event.from, event.to, event),
+        detail: CR.localLine(event.from, event.to, event) + CR.broadcastText(event, true),
         sum: CR.sumText(CR.barred(event.to), received[event.to], "from", event.total, false),
       };
     }
@@ -77,7 +80,7 @@ CR.forwardSteps = function (trace) {
         rule: CR.dotted(step.var) + (k ? " += " : " = ") + "∂" + step.var + "/∂" + term.from +
           " · " + CR.dotted(term.from) +
           CR.product(term.derivative, term.tangent_in, term.contribution),
-        detail: CR.localLine(step.var, term.from, term),
+        detail: CR.localLine(step.var, term.from, term) + CR.broadcastText(term, false),
         sum: single ? "" : CR.sumText(CR.dotted(step.var), step.terms.slice(0, k + 1), "via",
                                       null, false),
       });
@@ -109,6 +112,15 @@ CR.product = function (first, second, contribution) {
   if (!scalars) return ": contribution " + CR.summary(contribution);
   return " = " + CR.factor(CR.show(first)) + " · " + CR.factor(CR.show(second)) + " = " +
     CR.show(contribution);
+};
+
+// Where an input was stretched over axes of the step's value (a bias over rows), reverse mode
+// sums the adjoint back over them and forward mode repeats the tangent along them.
+CR.broadcastText = function (term, reverse) {
+  if (!term.broadcast || !term.broadcast.length) return "";
+  var axes = (term.broadcast.length > 1 ? "axes " : "axis ") + term.broadcast.join(", ");
+  return reverse ? "; broadcast: the contribution is summed over " + axes
+    : "; broadcast: the tangent repeats along " + axes;
 };
 
 CR.localLine = function (of, by, term) {
