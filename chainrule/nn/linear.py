@@ -71,7 +71,10 @@ class Linear(Module):
                 f"last axis has {self.in_features} features, got shape "
                 f"{tuple(x.shape)}"
             )
-        out = contraction.matmul(x, shape.swapaxes(self.weight, -1, -2))
+        weight = self.weight
+        # A 2-d weight (always, unless replaced) is transposed without the axis arithmetic.
+        weight_t = shape.transpose(weight) if weight.ndim == 2 else shape.swapaxes(weight, -1, -2)
+        out = contraction.matmul(x, weight_t)
         return out if self.bias is None else out + self.bias
 
     def extra_repr(self):

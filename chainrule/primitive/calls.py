@@ -11,10 +11,16 @@ from chainrule.autodiff import forward
 from chainrule.engine_state import current
 from chainrule.graph import Node
 from chainrule.primitive.declaration import Primitive, refuse_complex
-from chainrule.tensor import Tensor, asarray_if_sequence, is_stale, refuse_stale, wrap
+from chainrule.tensor import (
+    Tensor, asarray_if_sequence, is_stale, refuse_stale, stale_watch, wrap,
+)
 
 # Argument types that need no conversion: apply hands them to the forward as they are.
 _NUMPY_VALUES = frozenset({np.ndarray, *(np.dtype(c).type for c in "?bhilqBHILQefdgFDG")})
+
+
+# Types whose values are real: a scalar graph's ops need no closer look for complex values.
+_REAL_SCALARS = frozenset({float, int, *(np.dtype(c).type for c in "?bhilqBHILQefdg")})
 
 
 # Types of symbolic values, each with the function that applies an op to them: apply(prim, args,
@@ -56,26 +62,23 @@ def record(prim, args, params):
     """Apply ``prim`` to arguments of which some are tensors: the engine's per-op hot path."""
     state = current()  # this thread's (or task's) switches, read once per op
     if state.trace is not None:
-        result = trace_recording.record(prim, args, params)
-        if not prim.supports_complex and _carries_derivative(result):
-            refuse_complex(prim, [getattr(a, "_data", a) for a in args], result._data)
-        return result
+        return _record_traced(prim, args, params)
+    # The sweeps and forward rules read saved values, which stay as they were.
+    check_stale = stale_watch.possible and not (state.sweeps or state.rules)
     raw = []
     parents = []
     live = False
     for arg in args:
-        if isinstance(arg, Tensor):
-            if (arg._written_as is not None or arg._base is not None) and is_stale(arg) \
-                    and not (state.sweeps or state.rules):
-                refuse_stale(arg)  # (the sweeps read saved values, which stay as they were)
+        if type(arg) is Tensor or isinstance(arg, Tensor):
+            if check_stale and is_stale(arg):
+                refuse_stale(arg)
             raw.append(arg._data)
             node = arg.node
             parents.append(node)
-            if node is not None:
-                live = True
+            live = live or node is not None
+        elif type(arg) is list or type(arg) is tuple:
+            return record(prim, [asarray_if_sequence(a) for a in args], params)
         else:
-            if type(arg) is list or type(arg) is tuple:
-                return record(prim, [asarray_if_sequence(a) for a in args], params)
             raw.append(arg)
             parents.append(None)
     out = prim.forward(*raw, **params)
@@ -83,7 +86,8 @@ def record(prim, args, params):
         return wrap(out)
     node = Node(prim, parents, args, out, params, tuple(raw)) if live and state.grad_enabled \
         else None
-    if (node is not None or state.forward_traces) and not prim.supports_complex:
+    if not prim.supports_complex and (node is not None or state.forward_traces) and not (
+            type(out) in _REAL_SCALARS and all(type(x) in _REAL_SCALARS for x in raw)):
         refuse_complex(prim, raw, out)
     result = wrap(out, node)
     if state.forward_traces:
@@ -91,6 +95,13 @@ def record(prim, args, params):
     if state.op_hooks:
         for hook in state.op_hooks:
             hook(prim, args, params, result)
+    return result
+
+
+def _record_traced(prim, args, params):
+    result = trace_recording.record(prim, args, params)
+    if not prim.supports_complex and _carries_derivative(result):
+        refuse_complex(prim, [getattr(a, "_data", a) for a in args], result._data)
     return result
 
 
