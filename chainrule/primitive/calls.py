@@ -34,7 +34,9 @@ def apply(prim, *args, **params):
     numbers_only, sequence = True, False
     for arg in args:
         kind = type(arg)
-        if kind in _NUMPY_VALUES:  # the common case: one set lookup
+        if kind is Tensor:  # an op on a recorded value: one test before anything else
+            return record(prim, args, params)
+        if kind in _NUMPY_VALUES:  # the common case on plain values: one set lookup
             numbers_only = False
         elif kind is float or kind is int:
             continue
