@@ -2,8 +2,10 @@
 check skipped until a tensor can be stale, reused engine states, and the layout a transposed
 matmul operand's gradient is computed in."""
 
+import gc
 import subprocess
 import sys
+import weakref
 
 import numpy as np
 import pytest
@@ -75,3 +77,47 @@ def test_matmul_against_a_transposed_operand_differentiates_to_second_order(crea
     assert cr.gradcheck(loss, w.detach())
     if create_graph:
         assert cr.gradcheck(cr.grad(loss), w.detach())
+
+
+def test_a_step_on_numbers_does_not_keep_its_input_tensors_alive():
+    # A node whose inputs are NumPy scalars keeps their values and parents, not the tensors:
+    # the intermediate tensor dies with its name, and the gradient still flows through it.
+    x = cr.tensor(2.0, requires_grad=True)
+    a = x * 3.0
+    alive = weakref.ref(a)
+    y = cr.sin(a)
+    del a
+    gc.collect()
+    assert alive() is None
+    y.backward()
+    assert x.grad.item() == pytest.approx(3 * np.cos(6.0), rel=1e-15)
+
+
+def test_a_recorded_backward_through_steps_on_numbers_gives_the_second_derivative():
+    x = cr.tensor(0.7, requires_grad=True)
+    y = cr.sin(x) * x  # y' = cos x · x + sin x, y'' = 2 cos x − x sin x
+    y.backward(create_graph=True)
+    first = x.grad
+    assert first.item() == pytest.approx(np.cos(0.7) * 0.7 + np.sin(0.7), rel=1e-14)
+    x.grad = None
+    first.backward()
+    assert x.grad.item() == pytest.approx(2 * np.cos(0.7) - 0.7 * np.sin(0.7), rel=1e-14)
+
+
+def test_a_number_written_after_use_leaves_the_recorded_value_but_an_array_is_refused():
+    # A write replaces a 0-d tensor's NumPy scalar: the step's saved value is the one the
+    # forward used, so the gradient is exact. An array is written where the step saved it.
+    x = cr.tensor(2.0, requires_grad=True)
+    y = cr.sin(x * 1.0)
+    with cr.no_grad():
+        x += 1.0
+    y.backward()
+    assert x.grad.item() == pytest.approx(np.cos(2.0), rel=1e-15)
+
+    v = cr.tensor([2.0, 3.0], requires_grad=True)
+    w = v * 1.0
+    z = cr.sum(cr.sin(w))
+    with cr.no_grad():
+        w += 1.0
+    with pytest.raises(RuntimeError, match="modified in place"):
+        z.backward()

@@ -86,8 +86,11 @@ def record(prim, args, params):
     out = prim.forward(*raw, **params)
     if prim.vjps is None:
         return wrap(out)
-    node = Node(prim, parents, args, out, params, tuple(raw)) if live and state.grad_enabled \
-        else None
+    node = None
+    if live and state.grad_enabled:
+        raw = tuple(raw)
+        node = Node(prim, parents, args if _keeps_inputs(prim, raw, state) else raw, out, params,
+                    raw)
     if not prim.supports_complex and (node is not None or state.forward_traces) and not (
             type(out) in _REAL_SCALARS and all(type(x) in _REAL_SCALARS for x in raw)):
         refuse_complex(prim, raw, out)
@@ -98,6 +101,25 @@ def record(prim, args, params):
         for hook in state.op_hooks:
             hook(prim, args, params, result)
     return result
+
+
+def _keeps_inputs(prim, raw, state):
+    """Whether the node keeps the input tensors themselves, or only their values (``inputs`` is
+    then ``raw``): a graph of nodes that hold no tensors lets each tensor die with its name, and
+    the garbage collector, which walks every live object a recording leaves, walks half as many.
+
+    The tensors are kept where a reader needs them: forward-mode tangents (while a forward level
+    is active), op hooks and explanations (which name inputs by identity), transforms (nested
+    sweeps), and the in-place checks — a rule that reads an input array must see whether it
+    was written since (NumPy scalars and numbers cannot be: a write replaces them).
+    """
+    if state.forward_traces or state.op_hooks or state.keeps_inputs or state.depth:
+        return True
+    if prim.reads_inputs:
+        for x in raw:
+            if not (x is None or isinstance(x, (np.generic, int, float, complex))):
+                return True
+    return False
 
 
 def _record_traced(prim, args, params):
