@@ -16,9 +16,8 @@ import pathlib
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-# Python puts this script's folder first on the path, where bench/profile.py would hide the
-# standard library's profile module, which PyTorch imports.
-sys.path[:] = [str(ROOT)] + [p for p in sys.path if p not in (str(ROOT), str(ROOT / "bench"))]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
 
 from bench import isolation  # noqa: E402
 

@@ -103,9 +103,40 @@ def one_process(command, environment, timeout):
         return {"status": "timed out", "detail": f"after {timeout} s"}
     lines = done.stdout.strip().splitlines()
     if done.returncode != 0 or not lines:
-        last = (done.stderr.strip().splitlines() or ["no output"])[-1]
-        return {"status": "failed", "detail": last.replace("|", "/")}
+        errors = done.stderr.strip().splitlines() or ["no output"]
+        return {"status": "failed", "detail": errors[-1].replace("|", "/"), "error": errors[-20:]}
     return json.loads(lines[-1])
+
+
+# A cell in any other state did not give its figure: the table would be short of a row.
+COMPLETE = ("ok", "n/a", "not checked")
+
+
+def incomplete_cells(results):
+    """``[(workload, system, report)]`` for every cell that did not run to a checked figure."""
+    return [
+        (workload, system, found)
+        for workload, cell in results.items()
+        for system, found in cell.items()
+        if found["status"] not in COMPLETE
+    ]
+
+
+def explain_incomplete(incomplete):
+    """One paragraph per cell that did not run: what it was, and the peer's own error."""
+    for workload, system, found in incomplete:
+        label = SYSTEMS[system].label
+        print(
+            f"run.py: {workload} on {label}: {found['status']}: {found.get('detail', '')}",
+            file=sys.stderr,
+        )
+        for line in found.get("error", [])[:-1]:
+            print(f"    {line}", file=sys.stderr)
+        if found["status"] == "not installed":
+            print(
+                "    the peers come with the bench extra: pip install -e '.[bench]'",
+                file=sys.stderr,
+            )
 
 
 def run_workload(workload, systems, args, scratch):
@@ -226,6 +257,14 @@ def main(argv=None):
     lines = header(args, started, load_before, time.perf_counter() - clock)
     text = report.render(results, lines)
     print(text)
+    incomplete = incomplete_cells(results)
+    if incomplete:
+        explain_incomplete(incomplete)
+        print(
+            f"run.py: {len(incomplete)} cell(s) did not run; {args.output} was left as it was",
+            file=sys.stderr,
+        )
+        return 1
     if not args.no_save:
         write_atomically(args.output, text)
     return 0

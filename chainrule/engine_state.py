@@ -15,14 +15,15 @@ class State:
     first. ``op_hooks``: called as hook(prim, args, params, result) after every recorded op.
     ``observers``: sweep observers every reverse sweep reports to. ``sweeps`` and ``rules``:
     how many reverse sweeps and forward rules are running (ops meanwhile are their own work).
-    ``depth``: how many transforms are running their function.
+    ``depth``: how many transforms are running their function. ``keeps_inputs``: every recorded
+    node keeps its input tensors themselves (an explanation names them), not only their arrays.
     """
 
     __slots__ = ("grad_enabled", "trace", "forward_traces", "op_hooks", "observers", "sweeps",
-                 "rules", "depth", "rule_states")
+                 "rules", "depth", "keeps_inputs", "rule_states", "derived_states")
 
     def __init__(self, grad_enabled=True, trace=None, forward_traces=(), op_hooks=(),
-                 observers=(), sweeps=0, rules=0, depth=0):
+                 observers=(), sweeps=0, rules=0, depth=0, keeps_inputs=False):
         self.grad_enabled = grad_enabled
         self.trace = trace
         self.forward_traces = forward_traces
@@ -31,14 +32,29 @@ class State:
         self.sweeps = sweeps
         self.rules = rules
         self.depth = depth
+        self.keeps_inputs = keeps_inputs
         # The states of rules_of_level(k), made once: forward mode enters one for every op.
         self.rule_states = {}
+        # States that differ from this one in flags and counts only (a sweep, no_grad, a
+        # transform), made once: every backward() enters one, and making a State costs µs.
+        self.derived_states = {}
 
     def replace(self, **changes):
         """A copy of this state with ``changes`` made."""
         values = {name: getattr(self, name) for name in _FIELDS}
         values.update(changes)
         return State(**values)
+
+    def derived(self, changes):
+        """``replace(**changes)``, kept for reuse when the changes are flags and counts."""
+        for value in changes.values():
+            if type(value) is not bool and type(value) is not int:
+                return self.replace(**changes)  # objects (a trace, hooks): kept by no cache
+        key = tuple((name, type(value), value) for name, value in changes.items())
+        state = self.derived_states.get(key)
+        if state is None:  # two threads may both make it: equal states, either one is kept
+            state = self.derived_states[key] = self.replace(**changes)
+        return state
 
     def rules_of_level(self, level):
         """The state in which forward level ``level``'s JVP rules run: only the outer levels
@@ -54,7 +70,7 @@ class State:
         return f"State({fields})"
 
 
-_FIELDS = State.__slots__[:-1]
+_FIELDS = State.__slots__[:-2]
 
 
 # A new thread starts from the default; an asyncio task starts from a copy of its creator's.
@@ -68,7 +84,7 @@ current = _state.get
 def enter(**changes):
     """Make ``changes`` to this thread's (or task's) state; return the token :func:`leave`
     takes to restore exactly what was there before."""
-    return _state.set(_state.get().replace(**changes))
+    return _state.set(_state.get().derived(changes))
 
 
 def enter_state(state):
@@ -99,4 +115,18 @@ class op_hook:
         return False
 
 
-__all__ = ["State", "current", "enter", "enter_state", "leave", "op_hook"]
+class keeping_inputs:
+    """Inside the block (this thread or task), every recorded node keeps its input tensors, so
+    that a reader can tell them apart by identity (an explanation names its inputs)."""
+
+    __slots__ = ("token",)
+
+    def __enter__(self):
+        self.token = enter(keeps_inputs=True)
+
+    def __exit__(self, *exc):
+        leave(self.token)
+        return False
+
+
+__all__ = ["State", "current", "enter", "enter_state", "leave", "op_hook", "keeping_inputs"]

@@ -24,7 +24,10 @@ class Node:
 
     ``parents[i]`` is the node that made input ``i``, or None when that input needs no gradient.
     ``inputs`` holds the arguments as given (Tensors or constants): the rules read them, and a
-    Tensor keeps its forward-mode tangents, so a sweep can itself be differentiated. ``out`` is
+    Tensor keeps its forward-mode tangents, so a sweep can itself be differentiated. Where no
+    reader needs the tensors themselves (see ``_keeps_inputs`` in chainrule.primitive.calls),
+    ``inputs`` is ``raw``, their values: a reader that needs tensors makes them again from
+    ``raw`` and ``parents`` (chainrule.autodiff.saved). ``out`` is
     the raw output, and ``tangents`` the output tensor's forward-mode tangents (shared dict).
     ``seq`` grows with every node, so a node's parents always have smaller ``seq``: sorting by
     it is a topological order, which is how the sweeps avoid recursion. ``epoch`` is the in-place

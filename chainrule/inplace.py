@@ -16,7 +16,7 @@ from chainrule.engine_state import current
 from chainrule.graph import mutation
 from chainrule.modes import is_traced
 from chainrule.ops import indexing
-from chainrule.tensor import Tensor, wrap
+from chainrule.tensor import Tensor, stale_watch, wrap
 
 _IN_PLACE = {
     "add": operator.iadd,
@@ -58,6 +58,7 @@ def setitem(x, index, value):
         base = x._base
         x._data, x.node, x.tangents, x._base = out._data, out.node, out.tangents, None
         x._rebinds += 1  # views taken before now hold the old array
+        stale_watch.possible = True
         if base is not None:
             base._written_as = x  # written through a view: the tensor viewed is now stale
         mark_written(x)
@@ -73,6 +74,7 @@ def setitem(x, index, value):
 
 
 def _written_as(x, out):
+    stale_watch.possible = True
     if x._base is not None:
         x._base._written_as = out  # A[i] op= v: cleared by the setitem on A that follows
     else:

@@ -259,6 +259,19 @@ def view_of(out, x):
     return out
 
 
+class _StaleWatch:
+    """Whether any tensor can be stale yet: none can before the first recorded in-place write
+    that rebinds a tensor or writes through a view, so until then the per-op check is skipped."""
+
+    __slots__ = ("possible",)
+
+    def __init__(self):
+        self.possible = False
+
+
+stale_watch = _StaleWatch()
+
+
 def is_stale(t):
     """Whether ``t`` no longer holds the value NumPy's semantics give it: a view of a tensor
     written in place since (while recorded), or a tensor written through a view or rebound by

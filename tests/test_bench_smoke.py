@@ -2,10 +2,13 @@
 hand-written limit and on chainrule, in this process, one short repeat, and its report. This is
 not a benchmark (CI runs none); it only keeps bench/ from rotting."""
 
+import pathlib
+import sys
+
 import numpy as np
 import pytest
 
-from bench import profile, report, run, scaling, timing, worker
+from bench import profile_workload, report, run, scaling, timing, worker
 
 TINY = timing.Settings(repeats=1, repeat_seconds=0.001, cell_seconds=0.01)
 
@@ -75,8 +78,35 @@ def test_a_scaling_cell_runs_in_a_process_of_its_own(capsys):
 
 
 def test_the_profile_command_splits_the_time_into_the_engine_parts(capsys):
-    profile.main(["W6a", "--scale", "0.01", "--calls", "1", "--top", "5"])
+    profile_workload.main(["W6a", "--scale", "0.01", "--calls", "1", "--top", "5"])
 
     printed = capsys.readouterr().out
     assert "100 recorded ops a call" in printed
     assert "| propagate: the rules (VJPs) |" in printed and "tottime" in printed
+
+
+def test_no_bench_script_shadows_a_standard_library_module():
+    # A script's own folder comes first on sys.path, so bench/profile.py once stood in for the
+    # standard library's profile module inside every peer that imports it (PyTorch does).
+    folder = pathlib.Path(run.__file__).parent
+    shadowing = [path.name for path in folder.glob("*.py") if path.stem in sys.stdlib_module_names]
+    assert shadowing == []
+
+
+def test_a_cell_that_fails_makes_the_run_exit_nonzero_with_the_peers_error(
+    tmp_path, monkeypatch, capsys
+):
+    def broken_peer(workload, system, args, scratch):
+        if system == "numpy":
+            return worker.run_cell(workload, system, TINY, save=scratch / f"{workload}.npz")
+        error = ["Traceback (most recent call last):", "AttributeError: no attribute 'run'"]
+        return {"status": "failed", "detail": error[-1], "error": error}
+
+    monkeypatch.setattr(run, "run_worker", broken_peer)
+    output = tmp_path / "RESULTS.md"
+
+    status = run.main(["--workloads", "W5a", "--systems", "PyTorch", "--output", str(output)])
+
+    assert status == 1 and not output.exists()
+    printed = capsys.readouterr().err
+    assert "W5a on PyTorch: failed: AttributeError: no attribute 'run'" in printed

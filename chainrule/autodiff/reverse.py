@@ -7,7 +7,7 @@ recording on, so the sweep is itself a graph that can be differentiated again.
 
 from __future__ import annotations
 
-import heapq
+from heapq import heappop, heappush
 
 import numpy as np
 
@@ -61,11 +61,10 @@ def accumulate(total, grad, create_graph, handed_out):
         return wrap(total._data + grad)
     if isinstance(grad, np.generic):  # immutable: nobody can write through it
         return wrap(grad)
-    if isinstance(grad, np.ndarray) and (
-        id(_owner(grad)) in handed_out or not grad.flags.writeable
-    ):
-        grad = grad.copy()
-    handed_out.add(id(_owner(grad)))
+    owner = _owner(grad)
+    if isinstance(grad, np.ndarray) and (id(owner) in handed_out or not grad.flags.writeable):
+        grad = owner = grad.copy()
+    handed_out.add(id(owner))
     return wrap(grad)
 
 
@@ -117,50 +116,53 @@ def sweep(roots, seeds, *, targets=None, retain_graph=False, create_graph=False,
         observer.begin(roots)
     with Sweeping(create_graph if record is None else record):
         while pending:
-            node = heapq.heappop(pending)[1]
+            node = heappop(pending)[1]
             grad_out = grads.pop(node)
             if node.prim is None or (targets is not None and node in targets):
                 found[node] = grad_out
                 continue
             if observer is not None:
                 observer.visit(node, grad_out)
-            for parent in propagate(node, grad_out, grads, useful, create_graph, observer):
-                if parent.prim is not None:  # a leaf passes nothing on: its sum just waits
-                    heapq.heappush(pending, (-parent.seq, parent))
+            propagate(node, grad_out, grads, pending, useful, create_graph, observer)
             if not retain_graph:
                 node.release()
     found.update(grads)  # what is left are the leaves' sums
     return found
 
 
-def propagate(node, grad_out, grads, useful, create_graph, observer=None):
-    """Add one node's contribution v̄ᵢ · ∂vᵢ/∂vⱼ to each parent; return the newly reached ones."""
+def propagate(node, grad_out, grads, pending, useful, create_graph, observer=None):
+    """Add one node's contribution v̄ᵢ · ∂vᵢ/∂vⱼ to each parent; a parent reached for the first
+    time joins ``pending``, the heap of nodes to visit."""
     if node.inputs is None or node.epoch != mutation.epoch:
         check_saved(node)  # freed by an earlier sweep, or written in place since recorded
     vjps = node.prim.vjps
     if vjps is None:  # recorded for jit, for its value only: no derivative goes through it
-        return []
-    inputs, out = saved_values(node, create_graph)
+        return
+    if create_graph or node.raw is None:
+        inputs, out = saved_values(node, create_graph)
+    else:  # a plain backward pass: the arrays record kept
+        inputs, out = node.raw, node.out
     params = node.params
-    reached = []
     for i, parent in enumerate(node.parents):
         if parent is None or (useful is not None and parent not in useful) or vjps[i] is None:
             continue
         x = inputs[i]
         contribution = vjps[i](grad_out, out, *inputs, **params)
         # Two NumPy scalars of one type share shape and dtype: scalar graphs skip the comparison.
+        # NumPy's built-in dtypes are single objects, so ``is`` settles the usual case and
+        # fit_gradient compares properly whenever it does not.
         if (type(contribution) is not type(x) or not isinstance(x, np.generic)) and (
-                contribution.shape != x.shape or contribution.dtype != x.dtype):
+                contribution.shape != x.shape or contribution.dtype is not x.dtype):
             contribution = fit.fit_gradient(contribution, x)
         previous = grads.get(parent)
         if previous is None:
             grads[parent] = contribution
-            reached.append(parent)
+            if parent.prim is not None:  # a leaf passes nothing on: its sum just waits
+                heappush(pending, (-parent.seq, parent))
         else:
             grads[parent] = previous + contribution
         if observer is not None:
             observer.contribution(node, i, parent, contribution, grads[parent])
-    return reached
 
 
 # --- the bookkeeping around the two functions above -------------------------------------------
@@ -182,7 +184,7 @@ def seeded(roots, seeds):
             grads[root] = grads[root] + seed
         else:
             grads[root] = seed
-            heapq.heappush(pending, (-root.seq, root))
+            heappush(pending, (-root.seq, root))
     return grads, pending
 
 

@@ -25,11 +25,20 @@ def saved_values(node, differentiable):
         if isinstance(node, OutputNode):  # the rule of an op with several outputs sees them all
             return node.inputs, tuple(_saved_tensor(out, sibling) for out, sibling in
                                       zip(node.out, node.siblings))
-        return node.inputs, _saved_tensor(node.out, node)
+        return _input_tensors(node), _saved_tensor(node.out, node)
     if node.raw is not None:
         return node.raw, node.out
     inputs = [x._data if isinstance(x, Tensor) else x for x in node.inputs]
     return inputs, node.out
+
+
+def _input_tensors(node):
+    # A node that kept only its inputs' values (see record) gives its rules tensors made again
+    # from them and their parents: the same values, and the same nodes to record through.
+    if node.inputs is not node.raw:
+        return node.inputs
+    return tuple(x if parent is None else wrap(x, parent)
+                 for x, parent in zip(node.raw, node.parents))
 
 
 def _saved_tensor(out, node):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from chainrule.engine_state import keeping_inputs
 from chainrule.explanation import untraced
 from chainrule.explanation.formulas.local import local_formula
 from chainrule.explanation.formulas.terms import variable
@@ -46,7 +47,7 @@ class Recording:
         self.wrt = list(wrt)
         self.inputs = [_fresh(arg, i in self.wrt) for i, arg in enumerate(args)]
         self.literals = {} if literals is None else literals
-        with enable_grad():
+        with enable_grad(), keeping_inputs():  # constants are named by identity below
             out = untraced.reached(f, f(*self.inputs))
         self.outputs = list(out) if isinstance(out, (tuple, list)) else [out]
         self.leaves = [self.inputs[i].node for i in self.wrt]

@@ -64,15 +64,18 @@ class Linear(Module):
             init.uniform_(self.bias, -bound, bound)
 
     def forward(self, x):
-        x = check_input_dtype(self, x, self.weight.dtype)
+        weight, bias = self.weight, self.bias  # each read is a lookup in the parameter table
+        x = check_input_dtype(self, x, weight.dtype)
         if x.ndim == 0 or x.shape[-1] != self.in_features:
             raise ValueError(
                 f"Linear(in_features={self.in_features}) expected an input whose "
                 f"last axis has {self.in_features} features, got shape "
                 f"{tuple(x.shape)}"
             )
-        out = contraction.matmul(x, shape.swapaxes(self.weight, -1, -2))
-        return out if self.bias is None else out + self.bias
+        # A 2-d weight (always, unless replaced) is transposed without the axis arithmetic.
+        weight_t = shape.transpose(weight) if weight.ndim == 2 else shape.swapaxes(weight, -1, -2)
+        out = contraction.matmul(x, weight_t)
+        return out if bias is None else out + bias
 
     def extra_repr(self):
         return (

@@ -65,7 +65,17 @@ def _matmul_adjoint_y(grad_out, x, y):
         if x.ndim == 2:
             return matmul(grad_out, x)
         return shape.squeeze(matmul(_row(grad_out), x), -2)
+    if _is_transposed_matrix(y):
+        # y is a transposed view (Linear's weight.T): (grad_outᵀ x)ᵀ is the same product, laid
+        # out so that the gradient reaching the weight is in the weight's own C order, and the
+        # optimizer's update needs no transposing copy.
+        return matmul(grad_out.mT, x).mT
     return matmul(x.mT, grad_out)
+
+
+def _is_transposed_matrix(y):
+    return type(y) is np.ndarray and y.ndim == 2 and y.flags.f_contiguous and not (
+        y.flags.c_contiguous)
 
 
 matmul = bilinear(

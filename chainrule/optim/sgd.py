@@ -78,7 +78,8 @@ class SGD(Optimizer):
                 buffer = state["momentum_buffer"] = np.array(grad, dtype=param.dtype)
             else:
                 buffer *= momentum
-                buffer += (1 - dampening) * grad
+                # Without dampening the factor is 1: adding grad itself is exact, one pass less.
+                buffer += grad if dampening == 0 else (1 - dampening) * grad
             grad = grad + momentum * buffer if nesterov else buffer
         param -= lr * grad
 

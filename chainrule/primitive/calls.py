@@ -11,10 +11,16 @@ from chainrule.autodiff import forward
 from chainrule.engine_state import current
 from chainrule.graph import Node
 from chainrule.primitive.declaration import Primitive, refuse_complex
-from chainrule.tensor import Tensor, asarray_if_sequence, is_stale, refuse_stale, wrap
+from chainrule.tensor import (
+    Tensor, asarray_if_sequence, is_stale, refuse_stale, stale_watch, wrap,
+)
 
 # Argument types that need no conversion: apply hands them to the forward as they are.
 _NUMPY_VALUES = frozenset({np.ndarray, *(np.dtype(c).type for c in "?bhilqBHILQefdgFDG")})
+
+
+# Types whose values are real: a scalar graph's ops need no closer look for complex values.
+_REAL_SCALARS = frozenset({float, int, *(np.dtype(c).type for c in "?bhilqBHILQefdg")})
 
 
 # Types of symbolic values, each with the function that applies an op to them: apply(prim, args,
@@ -28,7 +34,9 @@ def apply(prim, *args, **params):
     numbers_only, sequence = True, False
     for arg in args:
         kind = type(arg)
-        if kind in _NUMPY_VALUES:  # the common case: one set lookup
+        if kind is Tensor:  # an op on a recorded value: one test before anything else
+            return record(prim, args, params)
+        if kind in _NUMPY_VALUES:  # the common case on plain values: one set lookup
             numbers_only = False
         elif kind is float or kind is int:
             continue
@@ -56,34 +64,35 @@ def record(prim, args, params):
     """Apply ``prim`` to arguments of which some are tensors: the engine's per-op hot path."""
     state = current()  # this thread's (or task's) switches, read once per op
     if state.trace is not None:
-        result = trace_recording.record(prim, args, params)
-        if not prim.supports_complex and _carries_derivative(result):
-            refuse_complex(prim, [getattr(a, "_data", a) for a in args], result._data)
-        return result
+        return _record_traced(prim, args, params)
+    # The sweeps and forward rules read saved values, which stay as they were.
+    check_stale = stale_watch.possible and not (state.sweeps or state.rules)
     raw = []
     parents = []
     live = False
     for arg in args:
-        if isinstance(arg, Tensor):
-            if (arg._written_as is not None or arg._base is not None) and is_stale(arg) \
-                    and not (state.sweeps or state.rules):
-                refuse_stale(arg)  # (the sweeps read saved values, which stay as they were)
+        if type(arg) is Tensor or isinstance(arg, Tensor):
+            if check_stale and is_stale(arg):
+                refuse_stale(arg)
             raw.append(arg._data)
             node = arg.node
             parents.append(node)
-            if node is not None:
-                live = True
+            live = live or node is not None
+        elif type(arg) is list or type(arg) is tuple:
+            return record(prim, [asarray_if_sequence(a) for a in args], params)
         else:
-            if type(arg) is list or type(arg) is tuple:
-                return record(prim, [asarray_if_sequence(a) for a in args], params)
             raw.append(arg)
             parents.append(None)
     out = prim.forward(*raw, **params)
     if prim.vjps is None:
         return wrap(out)
-    node = Node(prim, parents, args, out, params, tuple(raw)) if live and state.grad_enabled \
-        else None
-    if (node is not None or state.forward_traces) and not prim.supports_complex:
+    node = None
+    if live and state.grad_enabled:
+        raw = tuple(raw)
+        node = Node(prim, parents, args if _keeps_inputs(prim, raw, state) else raw, out, params,
+                    raw)
+    if not prim.supports_complex and (node is not None or state.forward_traces) and not (
+            type(out) in _REAL_SCALARS and all(type(x) in _REAL_SCALARS for x in raw)):
         refuse_complex(prim, raw, out)
     result = wrap(out, node)
     if state.forward_traces:
@@ -91,6 +100,32 @@ def record(prim, args, params):
     if state.op_hooks:
         for hook in state.op_hooks:
             hook(prim, args, params, result)
+    return result
+
+
+def _keeps_inputs(prim, raw, state):
+    """Whether the node keeps the input tensors themselves, or only their values (``inputs`` is
+    then ``raw``): a graph of nodes that hold no tensors lets each tensor die with its name, and
+    the garbage collector, which walks every live object a recording leaves, walks half as many.
+
+    The tensors are kept where a reader needs them: forward-mode tangents (while a forward level
+    is active), op hooks and explanations (which name inputs by identity), transforms (nested
+    sweeps), and the in-place checks — a rule that reads an input array must see whether it
+    was written since (NumPy scalars and numbers cannot be: a write replaces them).
+    """
+    if state.forward_traces or state.op_hooks or state.keeps_inputs or state.depth:
+        return True
+    if prim.reads_inputs:
+        for x in raw:
+            if not (x is None or isinstance(x, (np.generic, int, float, complex))):
+                return True
+    return False
+
+
+def _record_traced(prim, args, params):
+    result = trace_recording.record(prim, args, params)
+    if not prim.supports_complex and _carries_derivative(result):
+        refuse_complex(prim, [getattr(a, "_data", a) for a in args], result._data)
     return result
 
 

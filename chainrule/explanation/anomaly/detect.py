@@ -175,7 +175,10 @@ class _Watch(reverse.SweepObserver):
             "backward", prim, i, self.grad_out, local, inputs, node.params, self.arrived_from
         )
         name = self.name_of(node)
-        step = f"{name} = {prim.name}({', '.join(self.name_of(x) for x in node.inputs)})"
+        # An input is named by the node that made it (a node may keep only its inputs' values).
+        operands = [self.name_of(x if parent is None else parent)
+                    for x, parent in zip(node.inputs, node.parents)]
+        step = f"{name} = {prim.name}({', '.join(operands)})"
         where = f"at step {self.visits} of the sweep, going back through {step} to " + (
             self.name_of(parent)
         )

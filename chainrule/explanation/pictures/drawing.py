@@ -12,6 +12,7 @@ from collections import deque
 import numpy as np
 
 from chainrule.autodiff import reverse
+from chainrule.engine_state import keeping_inputs
 from chainrule.explanation.pictures import labels
 from chainrule.explanation.record import step_names
 from chainrule.explanation.pictures.picture import GraphPicture
@@ -87,7 +88,7 @@ def _record(f, args, names):
         tensor(floating(value, f"input {name!r}")._data, requires_grad=True)
         for value, name in zip(args, names)
     ]
-    with enable_grad():
+    with enable_grad(), keeping_inputs():  # the steps keep the inputs, whose values are drawn
         out = f(*inputs)
     if not isinstance(out, Tensor):
         raise ValueError(

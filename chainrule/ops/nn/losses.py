@@ -159,8 +159,8 @@ def _cross_entropy_forward(logits, labels, grids, class_axis, scale):
     # log Σ exp(x − m) − (x_label − m), which keeps log 2 at x = [3e7, 3e7] in float32. At an
     # infinite largest logit the shift takes the limit softmax takes (no inf − inf).
     shifted = shifted_by_max(logits, class_axis)
-    loss = np.log(np.sum(np.exp(shifted), axis=class_axis)) - shifted[_label_index(labels, grids)]
-    return loss if scale is None else np.sum(loss) * loss.dtype.type(scale)
+    loss = np.log(np.exp(shifted).sum(axis=class_axis)) - shifted[_label_index(labels, grids)]
+    return loss if scale is None else loss.sum() * loss.dtype.type(scale)
 
 
 def _onehot_forward(labels, grids, shape, dtype):

@@ -31,7 +31,7 @@ def shifted_by_max(x, axis):
     """
     if x.size == 0:
         return x
-    peak = np.max(x, axis=axis, keepdims=True)
+    peak = x.max(axis=axis, keepdims=True)
     infinite = np.isinf(peak)
     any_infinite = infinite.any()
     # −max − max overflows to −inf at the float32 extremes, as it should: e^−inf = 0 either way.
@@ -45,7 +45,7 @@ def shifted_by_max(x, axis):
 
 def _softmax(x, axis):
     e = np.exp(shifted_by_max(x, axis))
-    return e / np.sum(e, axis=axis, keepdims=True)
+    return e / e.sum(axis=axis, keepdims=True)
 
 
 def _log_softmax(x, axis):

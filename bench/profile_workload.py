@@ -1,9 +1,9 @@
 """Where chainrule's time goes on one workload: the share inside backward() timed plainly, the
 profiled time split into the engine's parts, and the top functions by cProfile.
 
-    python bench/profile.py W1                   # W1 as the benchmark runs it
-    python bench/profile.py W6a --scale 10       # a 100,000-link chain
-    python bench/profile.py W3 --batch 2048 --top 25 --sort cumulative
+    python bench/profile_workload.py W1                   # W1 as the benchmark runs it
+    python bench/profile_workload.py W6a --scale 10       # a 100,000-link chain
+    python bench/profile_workload.py W3 --batch 2048 --top 25 --sort cumulative
 
 The workload is bench/workloads' own, on chainrule (``--system numpy`` profiles the hand-written
 limit), run as bench/run.py runs a cell: one thread, pinned to one CPU, glibc keeping freed
@@ -17,11 +17,7 @@ import os
 import pathlib
 import sys
 
-HERE = pathlib.Path(__file__).resolve().parent
-ROOT = HERE.parent
-# Run as a script, this folder comes first on sys.path, where this file would stand in for the
-# standard library's profile module, which cProfile imports.
-sys.path[:] = [p for p in sys.path if pathlib.Path(p or ".").resolve() != HERE]
+ROOT = pathlib.Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
@@ -308,7 +304,9 @@ def parse(argv):
         parser.error("--batch is for W3 only")
     if args.scale is not None and knob not in ("TERMS", "DEPTH"):
         parser.error("--scale is for W1 and W6 only")
-    args.command = " ".join(["python bench/profile.py", *(sys.argv[1:] if argv is None else argv)])
+    args.command = " ".join(
+        ["python bench/profile_workload.py", *(sys.argv[1:] if argv is None else argv)]
+    )
     return args
 
 
