@@ -80,6 +80,7 @@ def run(args):
     try:
         server.serve_forever()
     except KeyboardInterrupt:
+        server.stopping = True
         # A second Ctrl-C while closing would leave the computation process behind.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         print("chainrule explore: stopped", file=sys.stderr)

@@ -188,3 +188,20 @@ def test_a_port_in_use_is_one_line():
     assert done.returncode == 2
     assert done.stderr.startswith(f"chainrule explore: cannot serve on port {port}: ")
     assert done.stderr.count("\n") == 1
+
+
+def test_a_failed_request_is_one_line_and_a_dropped_or_stopped_one_is_silent(capsys):
+    from types import SimpleNamespace
+
+    from chainrule.cli.server.endpoints import ExplorerServer
+
+    def fail(error, stopping=False):
+        try:
+            raise error
+        except Exception:  # noqa: BLE001 -- handle_error reads the exception being handled
+            ExplorerServer.handle_error(SimpleNamespace(stopping=stopping), None, None)
+        return capsys.readouterr().err
+
+    assert fail(ValueError("bad")) == "chainrule explore: a request failed: ValueError: bad\n"
+    assert fail(ConnectionResetError("reset by the browser")) == ""
+    assert fail(ValueError("cut short"), stopping=True) == ""

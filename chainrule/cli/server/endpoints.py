@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hmac
 import json
+import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
@@ -39,10 +40,21 @@ class ExplorerServer(ThreadingHTTPServer):
         self.token = token
         self.worker = worker
         self.page = page(None, live=live).encode("utf-8")
+        self.stopping = False  # set on Ctrl-C: requests cut short then are no one's error
 
     @property
     def port(self):
         return self.server_address[1]
+
+    def handle_error(self, request, client_address):
+        """One line on stderr, not the standard library's traceback: a browser that drops its
+        connection, or a request that Ctrl-C cuts short, is no error of the explorer's;
+        anything else is named in one line."""
+        error = sys.exc_info()[1]
+        if self.stopping or isinstance(error, (ConnectionError, TimeoutError)):
+            return  # a request cut short by the stop, or by the browser
+        print(f"chainrule explore: a request failed: {type(error).__name__}: {error}",
+              file=sys.stderr, flush=True)
 
     def url(self):
         return f"http://{HOST}:{self.port}/?token={self.token}"
