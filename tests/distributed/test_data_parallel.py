@@ -1,0 +1,74 @@
+"""Data-parallel training over MPI, on 2 ranks of this machine: N ranks with per-rank batch B
+end with the parameters of one process with batch N·B, resume from rank 0's checkpoint on
+every rank, and refuse models that differ between ranks with one error on every rank."""
+
+import numpy as np
+import pytest
+
+from tests.distributed.job import EXAMPLES, train
+from tests.distributed.ranks import run_ranks
+
+RANKS, BATCH, EPOCHS = 2, 8, 3
+# float32 sums taken in another order (two half-batch gradients, then their sum) differ in the
+# last digits; these bound that over a few dozen steps.
+TOLERANCE = {"rtol": 1e-5, "atol": 1e-6}
+
+
+def params(path):
+    with np.load(path) as saved:
+        return dict(saved)
+
+
+def assert_same(found, expected):
+    assert found.keys() == expected.keys()
+    for name in expected:
+        np.testing.assert_allclose(found[name], expected[name], **TOLERANCE, err_msg=name)
+
+
+def test_the_last_global_batch_leaves_a_rank_without_examples():
+    # What the equivalence below covers: full batches of 8 per rank, then a last one of 1.
+    assert EXAMPLES % (RANKS * BATCH) == 1
+
+
+def test_two_ranks_of_batch_b_train_as_one_process_of_batch_2b(tmp_path):
+    done = run_ranks(RANKS, tmp_path, "--batch", BATCH, "--epochs", EPOCHS)
+    assert done.returncode == 0, done.stderr
+    model, history = train(RANKS * BATCH, EPOCHS)
+    expected = model.state_dict()
+    for rank in range(RANKS):
+        assert_same(params(tmp_path / f"params-{rank}.npz"), expected)
+        # The history's loss is the mean over both ranks' examples, as one process's is.
+        losses = params(tmp_path / f"loss-{rank}.npz")["loss"]
+        np.testing.assert_allclose(losses, history["train_loss"], **TOLERANCE)
+
+
+def test_a_run_resumed_on_every_rank_ends_as_the_uninterrupted_one(tmp_path):
+    saved = tmp_path / "run.npz"
+    first = run_ranks(RANKS, tmp_path, "--epochs", 2, "--save", saved)
+    assert first.returncode == 0, first.stderr
+    # Rank 1 builds other weights (job.py); resuming must give it the checkpoint's.
+    resumed = run_ranks(RANKS, tmp_path, "--epochs", 4, "--resume", saved, "--save", saved)
+    assert resumed.returncode == 0, resumed.stderr
+    model, _ = train(RANKS * BATCH, 4)
+    for rank in range(RANKS):
+        assert_same(params(tmp_path / f"params-{rank}.npz"), model.state_dict())
+
+
+def test_ranks_that_built_different_models_all_stop_with_one_clear_error(tmp_path):
+    done = run_ranks(RANKS, tmp_path, "--hidden-on-rank-1", 7)
+    assert done.returncode == 0, done.stderr
+    expected = (
+        "rank 1's model differs from rank 0's: 0.weight is (7, 5) float32 there but (6, 5) "
+        "float32 on 0; build the same model on every rank"
+    )
+    for rank in range(RANKS):
+        assert (tmp_path / f"error-{rank}.txt").read_text() == expected
+        assert not (tmp_path / f"params-{rank}.npz").exists()
+
+
+@pytest.mark.parametrize("ranks", [1])
+def test_one_rank_trains_as_without_distributed(tmp_path, ranks):
+    done = run_ranks(ranks, tmp_path, "--batch", BATCH, "--epochs", 2)
+    assert done.returncode == 0, done.stderr
+    model, _ = train(BATCH, 2)
+    assert_same(params(tmp_path / "params-0.npz"), model.state_dict())
