@@ -99,27 +99,29 @@ def allreduce_gradients(parameters, world, examples, average=True, bucket_bytes=
     weight = (examples / total if total else 0.0) if average else 1.0
     with_gradient = [p for p, count in zip(parameters, header[1:]) if count]
     for bucket in _buckets(with_gradient, bucket_bytes):
-        flat = np.concatenate([_local_gradient(p, weight) for p in bucket])
+        flat = np.empty(sum(p.size for p in bucket), dtype=bucket[0].dtype)
+        slots = _slots(flat, bucket)
+        for parameter, slot in zip(bucket, slots):
+            _weighted_gradient(parameter, weight, out=slot)
         world.sum_in_place(flat)
-        _scatter(flat, bucket)
+        # Each gradient becomes a view of the reduced buffer; the views never overlap, and
+        # optimizers replace gradients rather than write into them.
+        for parameter, slot in zip(bucket, slots):
+            parameter.grad = wrap(slot)
     return int(total)
 
 
-def _local_gradient(parameter, weight):
+def _slots(flat, bucket):
+    # Views of ``flat``, one per parameter, each of that parameter's shape.
+    stops = np.cumsum([p.size for p in bucket])
+    return [flat[stop - p.size : stop].reshape(p.shape) for p, stop in zip(bucket, stops.tolist())]
+
+
+def _weighted_gradient(parameter, weight, out):
     if parameter.grad is None:
-        return np.zeros(parameter.size, dtype=parameter.dtype)
-    grad = np.asarray(parameter.grad.numpy(), dtype=parameter.dtype).reshape(-1)
-    return grad * grad.dtype.type(weight)
-
-
-def _scatter(flat, bucket):
-    # Each parameter's gradient becomes a view of the reduced buffer; views never overlap, and
-    # optimizers replace gradients rather than write into them.
-    start = 0
-    for parameter in bucket:
-        stop = start + parameter.size
-        parameter.grad = wrap(flat[start:stop].reshape(parameter.shape))
-        start = stop
+        out.fill(0)
+    else:
+        np.multiply(parameter.grad.numpy(), out.dtype.type(weight), out=out)
 
 
 def _buckets(parameters, bucket_bytes):

@@ -18,12 +18,12 @@ from chainrule.train import fit
 EXAMPLES = 49  # with 2 ranks of 8, the last global batch holds 1: rank 1's share is empty
 
 
-def problem():
-    """(x, y): a fixed small classification set."""
+def problem(count=EXAMPLES):
+    """(x, y): a fixed small classification set of ``count`` examples."""
     rng = np.random.default_rng(7)
     x = rng.normal(size=(EXAMPLES, 5)).astype(np.float32)
     y = (x[:, 0] + x[:, 1] * x[:, 2] > 0).astype(np.int64)
-    return x, y
+    return x[:count], y[:count]
 
 
 def build(hidden=6, seed=0):
@@ -33,10 +33,12 @@ def build(hidden=6, seed=0):
     return model, optim.SGD(model.parameters(), lr=0.2, momentum=0.9)
 
 
-def train(batch, epochs, distributed_run=False, save=None, resume=None, hidden=6, seed=0):
+def train(
+    batch, epochs, distributed_run=False, save=None, resume=None, hidden=6, seed=0, count=None
+):
     """Train the problem with per-process batch ``batch``; returns the model and history."""
     model, optimizer = build(hidden, seed)
-    loader = DataLoader(ArrayDataset(*problem()), batch_size=batch, shuffle=True)
+    loader = DataLoader(ArrayDataset(*problem(count or EXAMPLES)), batch_size=batch, shuffle=True)
     history = fit(
         model,
         nn.CrossEntropyLoss(),
@@ -60,13 +62,15 @@ def main():
     parser.add_argument("--save")
     parser.add_argument("--resume")
     parser.add_argument("--hidden-on-rank-1", type=int, default=6)
+    parser.add_argument("--examples-on-rank-1", type=int, default=EXAMPLES)
     args = parser.parse_args()
     rank = distributed.init().rank
     # Rank 1 starts from other weights: the run must give it rank 0's.
     hidden = args.hidden_on_rank_1 if rank == 1 else 6
+    count = args.examples_on_rank_1 if rank == 1 else EXAMPLES
     try:
         model, history = train(
-            args.batch, args.epochs, True, args.save, args.resume, hidden, seed=rank
+            args.batch, args.epochs, True, args.save, args.resume, hidden, seed=rank, count=count
         )
     except distributed.DistributedError as error:
         (args.out / f"error-{rank}.txt").write_text(str(error))

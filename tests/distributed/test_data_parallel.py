@@ -3,9 +3,9 @@ end with the parameters of one process with batch N·B, resume from rank 0's che
 every rank, and refuse models that differ between ranks with one error on every rank."""
 
 import numpy as np
-import pytest
 
 from tests.distributed.job import EXAMPLES, train
+from tests.cli_process import run_chainrule
 from tests.distributed.ranks import run_ranks
 
 RANKS, BATCH, EPOCHS = 2, 8, 3
@@ -66,9 +66,29 @@ def test_ranks_that_built_different_models_all_stop_with_one_clear_error(tmp_pat
         assert not (tmp_path / f"params-{rank}.npz").exists()
 
 
-@pytest.mark.parametrize("ranks", [1])
-def test_one_rank_trains_as_without_distributed(tmp_path, ranks):
-    done = run_ranks(ranks, tmp_path, "--batch", BATCH, "--epochs", 2)
+def test_ranks_given_different_data_all_stop_with_one_clear_error(tmp_path):
+    done = run_ranks(RANKS, tmp_path, "--examples-on-rank-1", EXAMPLES - 1)
     assert done.returncode == 0, done.stderr
-    model, _ = train(BATCH, 2)
-    assert_same(params(tmp_path / "params-0.npz"), model.state_dict())
+    for rank in range(RANKS):
+        assert (tmp_path / f"error-{rank}.txt").read_text() == (
+            "rank 1's training data differs from rank 0's ({'examples': 48, 'batch_size': 8} "
+            "vs {'examples': 49, 'batch_size': 8}); give every rank the whole dataset and the "
+            "same batch size (each rank takes its own share)"
+        )
+
+
+def test_the_command_line_trains_on_two_ranks_as_one_process_with_twice_the_batch(tmp_path):
+    saved = tmp_path / "run.npz"
+    done = run_ranks(
+        RANKS, "train", "--distributed", "--epochs", 2, "--save", saved, module="chainrule"
+    )
+    assert done.returncode == 0, done.stderr
+    alone = run_chainrule("train", "--epochs", "2", "--batch-size", "64")
+    lines = done.stdout.splitlines()  # rank 0's alone
+    assert lines[1] == (
+        "sgd (lr 0.3, momentum 0.9, times 0.8 per epoch), batch size 32 on each of 2 ranks, "
+        "2 epochs, seed 0"
+    )
+    assert lines[2].split(";")[0] == alone.stdout.splitlines()[2].split(";")[0]
+    assert len(lines) == 4 and lines[3].startswith(f"saved the run to {saved}")
+    assert [line.split("  ")[0] for line in done.stderr.splitlines()] == ["epoch 1/2", "epoch 2/2"]
