@@ -93,14 +93,27 @@ def allreduce_gradients(parameters, world, examples, average=True, bucket_bytes=
         tensor([2., 4.])
     """
     parameters = list(parameters)
-    header = np.array([examples] + [p.grad is not None for p in parameters], dtype=np.float64)
+    count = len(parameters)
+    header = np.array(
+        [examples]
+        + [p.grad is not None for p in parameters]
+        + [_column_major(p.grad) for p in parameters],
+        dtype=np.float64,
+    )
     world.sum_in_place(header)
-    total = float(header[0])
+    total, holders, column_major = float(header[0]), header[1 : count + 1], header[count + 1 :]
     weight = (examples / total if total else 0.0) if average else 1.0
-    with_gradient = [p for p, count in zip(parameters, header[1:]) if count]
+    # A gradient travels in the memory order every rank that has it has it in (the engine's
+    # matrix gradients come column-major): copying it into the buffer is then a plain copy,
+    # not a transpose. Every rank decides from the same summed header, so all lay out alike.
+    layouts = {
+        id(p): "F" if holders[i] and column_major[i] == holders[i] else "C"
+        for i, p in enumerate(parameters)
+    }
+    with_gradient = [p for p, holding in zip(parameters, holders) if holding]
     for bucket in _buckets(with_gradient, bucket_bytes):
         flat = np.empty(sum(p.size for p in bucket), dtype=bucket[0].dtype)
-        slots = _slots(flat, bucket)
+        slots = _slots(flat, bucket, layouts)
         for parameter, slot in zip(bucket, slots):
             _weighted_gradient(parameter, weight, out=slot)
         world.sum_in_place(flat)
@@ -111,10 +124,20 @@ def allreduce_gradients(parameters, world, examples, average=True, bucket_bytes=
     return int(total)
 
 
-def _slots(flat, bucket):
-    # Views of ``flat``, one per parameter, each of that parameter's shape.
-    stops = np.cumsum([p.size for p in bucket])
-    return [flat[stop - p.size : stop].reshape(p.shape) for p, stop in zip(bucket, stops.tolist())]
+def _slots(flat, bucket, layouts):
+    # Views of ``flat``, one per parameter, each of that parameter's shape and agreed order.
+    stops = np.cumsum([p.size for p in bucket]).tolist()
+    return [
+        flat[stop - p.size : stop].reshape(p.shape, order=layouts[id(p)])
+        for p, stop in zip(bucket, stops)
+    ]
+
+
+def _column_major(grad):
+    if grad is None:
+        return False
+    flags = grad.numpy().flags
+    return flags.f_contiguous and not flags.c_contiguous
 
 
 def _weighted_gradient(parameter, weight, out):
