@@ -24,7 +24,8 @@ if str(ROOT) not in sys.path:
 
 from bench import isolation  # noqa: E402
 
-isolation.limit_threads()  # before NumPy is imported, here and in every rank (they inherit it)
+if __name__ == "__main__":
+    isolation.limit_threads()  # before NumPy is imported
 
 import argparse  # noqa: E402
 import datetime  # noqa: E402
@@ -98,7 +99,7 @@ def launch(ranks, args):
     command = [mpiexec, "-n", str(ranks), sys.executable, __file__, "--worker"]
     command += ["--steps", str(args.steps), "--epochs", str(args.epochs)]
     command += ["--batch", str(args.batch)]
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    env = dict(os.environ, **isolation.THREADS, PYTHONPATH=str(ROOT))  # one thread a rank
     done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
     if done.returncode != 0:
         sys.exit(f"{ranks} ranks failed:\n{done.stderr}")

@@ -6,7 +6,7 @@ import numpy as np
 
 from tests.distributed.job import EXAMPLES, train
 from tests.cli_process import run_chainrule
-from tests.distributed.ranks import run_ranks
+from tests.distributed.ranks import mpiexec, run_ranks
 
 RANKS, BATCH, EPOCHS = 2, 8, 3
 # float32 sums taken in another order (two half-batch gradients, then their sum) differ in the
@@ -92,3 +92,13 @@ def test_the_command_line_trains_on_two_ranks_as_one_process_with_twice_the_batc
     assert lines[2].split(";")[0] == alone.stdout.splitlines()[2].split(";")[0]
     assert len(lines) == 4 and lines[3].startswith(f"saved the run to {saved}")
     assert [line.split("  ")[0] for line in done.stderr.splitlines()] == ["epoch 1/2", "epoch 2/2"]
+
+
+def test_the_data_parallel_benchmark_runs_and_reports_both_rank_counts(capsys):
+    from bench import data_parallel
+
+    mpiexec()  # skips without MPI
+    data_parallel.main(["--steps", "1", "--epochs", "1", "--rounds", "1", "--batch", "4",
+                        "--no-save"])  # fmt: skip
+    table = capsys.readouterr().out
+    assert "| 1 | " in table and "| 2 | " in table and "| 1.00 |" in table
