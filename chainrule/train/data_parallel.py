@@ -58,8 +58,11 @@ class DataParallel:
         self.world.agree(error)
         return restored
 
-    def gradients(self, parameters, examples):
-        """All-reduce the gradients of this rank's ``examples`` into the global batch's."""
+    def gradients(self, parameters, target):
+        """All-reduce the gradients of this rank's batch (of ``target``; None: no examples)
+        into the global batch's."""
+        shape = () if target is None else getattr(target, "shape", ())
+        examples = 0 if target is None else (shape[0] if len(shape) else 1)
         self.distributed.allreduce_gradients(parameters, self.world, examples, self.average)
 
     def combine_means(self, means):

@@ -242,22 +242,19 @@ def train_step(model, loss_fn, optimizer, inputs, target, clip_grad_norm=None):
 
 
 def _step(run, batch):
-    # (output, loss, target) of one step on this process's batch; a data-parallel rank whose
-    # share of the last batch is empty (None, None, None) still joins the all-reduce.
-    if run.parallel is None:
-        inputs, target = split_batch(batch)
-        return (
-            *train_step(run.model, run.loss_fn, run.optimizer, inputs, target, run.clip_grad_norm),
-            target,
-        )
+    # (output, loss, target) of one step: train_step's, and, data-parallel, the gradients
+    # all-reduced before the update. A rank whose share of the last batch is empty gets
+    # (None, None, None) but still joins the all-reduce.
     output = loss = target = None
-    run.optimizer.zero_grad()
-    if batch:
+    if batch or run.parallel is None:
         inputs, target = split_batch(batch)
         output = run.model(*inputs)
         loss = run.loss_fn(output, target)
+    run.optimizer.zero_grad()
+    if loss is not None:
         loss.backward()
-    run.parallel.gradients(_parameters(run.optimizer), _examples(target))
+    if run.parallel is not None:
+        run.parallel.gradients(_parameters(run.optimizer), target)
     _update(run.optimizer, run.clip_grad_norm)
     return output, loss, target
 
@@ -270,13 +267,6 @@ def _update(optimizer, clip_grad_norm):
 
 def _parameters(optimizer):
     return [p for group in optimizer.param_groups for p in group["params"]]
-
-
-def _examples(target):
-    if target is None:
-        return 0
-    shape = getattr(target, "shape", ())
-    return shape[0] if len(shape) else 1
 
 
 def evaluate(model, loss_fn, loader, metrics=("loss", "accuracy")):
