@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sys
-import traceback
 
 import numpy as np
 
@@ -115,18 +115,22 @@ class World:
         """Abort the whole job when this rank fails in a way the others do not know of.
 
         An exception the ranks agreed on (:meth:`agree`) passes through: every rank raises
-        it. Any other leaves the other ranks waiting in a collective forever, so this rank
-        prints it and ends the job.
+        it. Any other would leave the other ranks waiting forever in a collective this one
+        never joins, so this rank prints it in one line and aborts the MPI job.
         """
         try:
             yield self
         except BaseException as error:
             if self.size == 1 or getattr(error, "agreed", False):
                 raise
-            print(f"rank {self.rank} of {self.size} failed; ending the job:", file=sys.stderr)
-            traceback.print_exc()
-            sys.stderr.flush()
+            print(
+                f"rank {self.rank} of {self.size} failed, ending the job: "
+                f"{type(error).__name__}: {error}",
+                file=sys.stderr,
+                flush=True,
+            )
             self.comm.Abort(1)
+            os._exit(1)  # MPICH's abort can return to the caller; this rank must not go on
 
 
 def agreed(error):

@@ -54,6 +54,11 @@ def train(
     return model, history
 
 
+def broken_forward(self, x):
+    """A layer that fails in the middle of training, on one rank only."""
+    raise FloatingPointError("a failure on this rank alone")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("out", type=pathlib.Path)
@@ -63,11 +68,14 @@ def main():
     parser.add_argument("--resume")
     parser.add_argument("--hidden-on-rank-1", type=int, default=6)
     parser.add_argument("--examples-on-rank-1", type=int, default=EXAMPLES)
+    parser.add_argument("--fail-on-rank-1", action="store_true")
     args = parser.parse_args()
     rank = distributed.init().rank
     # Rank 1 starts from other weights: the run must give it rank 0's.
     hidden = args.hidden_on_rank_1 if rank == 1 else 6
     count = args.examples_on_rank_1 if rank == 1 else EXAMPLES
+    if args.fail_on_rank_1 and rank == 1:
+        nn.Tanh.forward = broken_forward
     try:
         model, history = train(
             args.batch, args.epochs, True, args.save, args.resume, hidden, seed=rank, count=count

@@ -77,6 +77,16 @@ def test_ranks_given_different_data_all_stop_with_one_clear_error(tmp_path):
         )
 
 
+def test_a_failure_on_one_rank_ends_the_whole_job_rather_than_hang_it(tmp_path):
+    done = run_ranks(RANKS, tmp_path, "--fail-on-rank-1")
+    assert done.returncode != 0
+    assert (
+        "rank 1 of 2 failed, ending the job: FloatingPointError: a failure on this rank alone"
+        in done.stderr
+    )
+    assert not (tmp_path / "params-0.npz").exists()
+
+
 def test_the_command_line_trains_on_two_ranks_as_one_process_with_twice_the_batch(tmp_path):
     saved = tmp_path / "run.npz"
     done = run_ranks(
@@ -102,3 +112,13 @@ def test_the_data_parallel_benchmark_runs_and_reports_both_rank_counts(capsys):
                         "--no-save"])  # fmt: skip
     table = capsys.readouterr().out
     assert "| 1 | " in table and "| 2 | " in table and "| 1.00 |" in table
+
+
+def test_a_bad_command_line_on_two_ranks_is_one_line_from_rank_0(tmp_path):
+    missing = tmp_path / "missing.npz"
+    done = run_ranks(RANKS, "train", "--distributed", "--resume", missing, module="chainrule")
+    assert done.returncode == 2
+    assert (
+        done.stderr
+        == f"chainrule train: checkpoint {missing}: cannot read: No such file or directory\n"
+    )
