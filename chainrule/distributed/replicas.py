@@ -44,7 +44,7 @@ def check_same_model(model, world, data=None):
                 DistributedError(
                     f"rank {rank}'s training data differs from rank 0's ({other['data']} vs "
                     f"{reference['data']}); give every rank the whole dataset and the same "
-                    "batch size (each rank takes its own share)"
+                    "loader settings (each rank takes its own share)"
                 )
             )
 

@@ -60,8 +60,14 @@ class ShardedLoader:
                 yield next(iter(DataLoader(Subset(dataset, share), batch_size=share.size)))
 
     def describe(self):
-        """What every rank must agree on: the dataset's length and the per-rank batch size."""
-        return {"examples": len(self.loader.dataset), "batch_size": self.loader.batch_size}
+        """What every rank must agree on: the dataset's length and the loader's settings."""
+        loader = self.loader
+        return {
+            "examples": len(loader.dataset),
+            "batch_size": loader.batch_size,
+            "shuffle": loader.shuffle,
+            "drop_last": loader.drop_last,
+        }
 
     def _global_batches(self):
         # The order comes from a loader over the dataset's positions with the global batch

@@ -71,9 +71,10 @@ def test_ranks_given_different_data_all_stop_with_one_clear_error(tmp_path):
     assert done.returncode == 0, done.stderr
     for rank in range(RANKS):
         assert (tmp_path / f"error-{rank}.txt").read_text() == (
-            "rank 1's training data differs from rank 0's ({'examples': 48, 'batch_size': 8} "
-            "vs {'examples': 49, 'batch_size': 8}); give every rank the whole dataset and the "
-            "same batch size (each rank takes its own share)"
+            "rank 1's training data differs from rank 0's ({'examples': 48, 'batch_size': 8, "
+            "'shuffle': True, 'drop_last': False} vs {'examples': 49, 'batch_size': 8, "
+            "'shuffle': True, 'drop_last': False}); give every rank the whole dataset and the "
+            "same loader settings (each rank takes its own share)"
         )
 
 
