@@ -9,7 +9,7 @@ import contextlib
 
 import numpy as np
 
-from chainrule import checkpoint
+from chainrule import checkpoint, distributed
 from chainrule.train.resume import restore_run, save_run
 
 
@@ -24,8 +24,10 @@ class DataParallel:
     """
 
     def __init__(self, world, loader, loss_fn):
-        from chainrule import distributed  # the extra is needed only once this is asked for
-
+        if world is not True and not isinstance(world, distributed.World):
+            raise TypeError(
+                f"fit: distributed must be True or a chainrule.distributed.World, got {world!r}"
+            )
         self.distributed = distributed
         self.world = distributed.init() if world is True else world
         self.loader = loader

@@ -103,3 +103,10 @@ def test_gradients_come_back_whole_from_buckets_smaller_than_one_parameter():
     distributed.allreduce_gradients(parameters, distributed.init(), 2, bucket_bytes=8)
     for parameter, grad in zip(parameters, expected):
         np.testing.assert_array_equal(parameter.grad.numpy(), grad)
+
+
+def test_fit_refuses_a_distributed_that_is_not_true_or_a_world():
+    with pytest.raises(
+        TypeError, match=r"distributed must be True or a chainrule.distributed.World"
+    ):
+        train(8, 1, distributed_run=2)
