@@ -55,6 +55,16 @@ class World:
     Attributes:
         rank: this process's number, from 0.
         size: the number of processes.
+
+    Example:
+        >>> import numpy as np
+        >>> from chainrule import distributed
+        >>> world = distributed.init()  # one rank, outside mpiexec
+        >>> world.sum_in_place(np.array([1.0, 2.0]))  # the sum over the ranks
+        array([1., 2.])
+        >>> world.gather_json({"rank": world.rank})
+        [{'rank': 0}]
+        >>> world.agree(None)  # no rank failed: nothing happens
     """
 
     def __init__(self, comm):
