@@ -14,6 +14,7 @@ from chainrule.cli.arguments import count, momentum, plural, positive_float, pos
 from chainrule.cli.errors import UsageError
 from chainrule.cli.run_file import resumed_config
 from chainrule.cli.run_settings import TRAIN_DEFAULTS
+from chainrule.distributed import DistributedError, init
 from chainrule.files import NotARegularFile, check_replaceable
 from chainrule.figures import picture_format, require_matplotlib
 
@@ -78,6 +79,13 @@ TRAIN_OPTIONS = (
         "record each layer's gradient norm per epoch (and draw it with --plot)",
         {"action": "store_true"},
     ),
+    (
+        ("--distributed",),
+        "train data-parallel over the ranks of an MPI job: mpiexec -n N chainrule train "
+        "--distributed ...; --batch-size is per rank, rank 0 prints and saves (needs "
+        "chainrule[mpi])",
+        {"action": "store_true"},
+    ),
 )
 
 
@@ -104,24 +112,70 @@ def add_train(subparsers):
 
 
 def run_train(args):
-    config, done = train_config(args)
+    world = distributed_world(args)
+    if world is None:
+        return train_and_report(args, None)
+    with world.abort_on_failure():
+        try:
+            return train_and_report(args, world)
+        except UsageError as error:
+            # Every rank raises an error the ranks agreed on; rank 0 alone says it.
+            if world.rank == 0 or not _agreed(error):
+                raise
+            return 2
+
+
+def distributed_world(args):
+    """The MPI job's World for --distributed, else None."""
+    if not args.distributed:
+        return None
     try:
-        x_train, x_test, y_train, y_test = run_settings.load_split(config)
+        return init()
+    except ImportError as error:
+        raise UsageError(f"chainrule train: --distributed: {error}") from None
+
+
+def train_and_report(args, world):
+    config, done = together(world, train_config, args)
+    try:
+        x_train, x_test, y_train, y_test = together(world, run_settings.load_split, config)
         classes = int(max(y_train.max(), y_test.max())) + 1
         cr.manual_seed(config["seed"])
         model, description = run_settings.build_model(config, x_train.shape[1:], classes)
         optimizer, schedule = run_settings.make_optimizer(config, model.parameters())
-        describe_run(config, description, len(x_train), len(x_test), args, done)
+        speaks = world is None or world.rank == 0
+        if speaks:
+            describe_run(config, description, len(x_train), len(x_test), args, done, world)
         test_batches = data.DataLoader(data.ArrayDataset(x_test, y_test), batch_size=1024)
         history = fit(args, config, (model, optimizer, schedule), (x_train, y_train), test_batches)
         scores = train.evaluate(model, nn.CrossEntropyLoss(), test_batches)
-        if args.plot is not None:
+        if args.plot is not None and speaks:
             title = f"{description} on {config['dataset']}"
             train.plot_history(history, args.plot, title, val_label="held-out test images")
-    except (checkpoint.CheckpointError, OSError, ValueError) as error:
+    except (checkpoint.CheckpointError, OSError, ValueError, DistributedError) as error:
         raise UsageError(f"chainrule train: {error}") from None
-    report_run(history, scores, len(x_test), args)
+    if speaks:
+        report_run(history, scores, len(x_test), args)
     return 0
+
+
+def together(world, function, *args):
+    """``function(*args)``; with a world, run on every rank, and if it fails on any rank it
+    fails on all (rather than leave the others waiting for the one that stopped)."""
+    if world is None:
+        return function(*args)
+    result, error = None, None
+    try:
+        result = function(*args)
+    except (UsageError, checkpoint.CheckpointError, OSError, ValueError) as failure:
+        error = failure
+    world.agree(error)
+    return result
+
+
+def _agreed(error):
+    # An error the ranks agreed on, or the one-line UsageError made from it.
+    return getattr(error, "agreed", False) or getattr(error.__context__, "agreed", False)
 
 
 def fit(args, config, learner, training_set, test_batches):
@@ -145,6 +199,7 @@ def fit(args, config, learner, training_set, test_batches):
         checkpoint=args.save,
         checkpoint_extra={"config": config},
         resume=args.resume,
+        distributed=args.distributed,
     )
 
 
@@ -187,7 +242,7 @@ def check_outputs(args):
             raise UsageError(f"chainrule train: --plot: {error}") from None
 
 
-def describe_run(config, description, train_size, test_size, args, done):
+def describe_run(config, description, train_size, test_size, args, done, world=None):
     settings = f"lr {config['lr']:g}"
     if config["optimizer"] == "sgd":
         settings += f", momentum {config['momentum']:g}"
@@ -197,8 +252,11 @@ def describe_run(config, description, train_size, test_size, args, done):
         f"training {description} on {config['dataset']}: "
         f"{train_size} training and {test_size} test images"
     )
+    batches = f"batch size {config['batch_size']}"
+    if world is not None:
+        batches += f" on each of {plural(world.size, 'rank')}"
     print(
-        f"{config['optimizer']} ({settings}), batch size {config['batch_size']}, "
+        f"{config['optimizer']} ({settings}), {batches}, "
         f"{plural(args.epochs, 'epoch')}, seed {config['seed']}",
         flush=True,
     )

@@ -4,6 +4,7 @@ the batches of each epoch, and ``evaluate`` measures a model on data without rec
 
 from __future__ import annotations
 
+import contextlib
 import operator
 import time
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from chainrule.modes import no_grad
 from chainrule.optim import clip_grad_norm_
 from chainrule.random import manual_seed
 from chainrule.train.callbacks import EarlyStopping
+from chainrule.train.data_parallel import DataParallel
 from chainrule.train.history import History
 from chainrule.train.metrics import RunningMeans, named_metrics
 from chainrule.train.progress import ProgressBar, is_terminal
@@ -37,6 +39,7 @@ def fit(
     checkpoint=None,
     checkpoint_extra=None,
     resume=None,
+    distributed=False,
 ):
     """Train ``model`` for ``epochs`` epochs and return the :class:`History` of each epoch.
 
@@ -69,6 +72,14 @@ def fit(
             settings that build the model); ``chainrule.checkpoint.load(path)`` returns them.
         resume: a path written by ``checkpoint=``: restore the model, optimizer, schedule,
             random generators and history, and go on from the epoch after the saved one.
+        distributed: train data-parallel over the ranks of an MPI job (``mpiexec -n N``;
+            needs ``chainrule[mpi]``): True, or a ``chainrule.distributed.World``. Every rank
+            runs the same ``fit`` with the whole dataset; ``train_loader``'s batch size is per
+            rank, and each rank takes its share of every global batch of N times that many.
+            The ranks' models are checked to agree and start from rank 0's parameters (or
+            all from ``resume``), gradients are averaged over the global batch before each
+            step, the history holds means over all ranks, and rank 0 alone writes
+            ``checkpoint``. See docs/scaling.md.
 
     Returns:
         A :class:`History`: per epoch ``epoch``, ``train_loss``, ``train_accuracy``,
@@ -77,6 +88,9 @@ def fit(
     Raises:
         ValueError: a bad argument, or batches that are not ``(inputs..., target)``.
         CheckpointError: ``resume`` cannot be read or does not fit.
+        DistributedError: (distributed) the ranks' models or data differ, or another rank
+            failed to read ``resume`` or write ``checkpoint``.
+        ImportError: ``distributed`` without mpi4py installed.
 
     Example:
         >>> import numpy as np
@@ -95,12 +109,40 @@ def fit(
     named_metrics(metrics)  # refuse an unknown metric before training
     if seed is not None:
         _seed(seed, train_loader)
-    history, done = History(), 0
-    if resume is not None:
-        history, done = restore_run(resume, model, optimizer, scheduler, train_loader)
-    hooks = _hooks(callbacks, early_stopping, progress, model, optimizer)
-    run = _Run(model, loss_fn, optimizer, train_loader, val_loader, metrics, hooks, clip_grad_norm)
-    steps = len(train_loader)
+    parallel = DataParallel(distributed, train_loader, loss_fn) if distributed else None
+    with parallel.guard() if parallel else contextlib.nullcontext():
+        history, done = _start(parallel, model, optimizer, scheduler, train_loader, resume)
+        if parallel is not None and not parallel.is_root:
+            progress = False  # one progress line for the job, rank 0's
+        hooks = _hooks(callbacks, early_stopping, progress, model, optimizer)
+        run = _Run(
+            model,
+            loss_fn,
+            optimizer,
+            train_loader,
+            val_loader,
+            metrics,
+            hooks,
+            clip_grad_norm,
+            parallel,
+        )
+        return _train(run, epochs, history, done, (scheduler, checkpoint, checkpoint_extra))
+
+
+def _start(parallel, model, optimizer, scheduler, train_loader, resume):
+    # (history, epochs done) of a resumed run, or of a fresh one.
+    if parallel is not None:
+        restored = parallel.start(model, optimizer, scheduler, resume)
+    elif resume is not None:
+        restored = restore_run(resume, model, optimizer, scheduler, train_loader)
+    else:
+        restored = None
+    return restored if restored is not None else (History(), 0)
+
+
+def _train(run, epochs, history, done, saving):
+    scheduler, checkpoint, checkpoint_extra = saving
+    hooks, steps = run.hooks, len(run.batches)
     _call(hooks, "on_train_begin", {"epochs": epochs, "initial_epoch": done, "steps": steps})
     try:
         for epoch in range(done + 1, epochs + 1):
@@ -112,9 +154,7 @@ def fit(
             if scheduler is not None:
                 scheduler.step()
             if checkpoint is not None:
-                save_run(
-                    checkpoint, model, optimizer, scheduler, train_loader, history, checkpoint_extra
-                )
+                _save(run, checkpoint, scheduler, history, checkpoint_extra)
             if stop:
                 break
     finally:
@@ -135,6 +175,20 @@ class _Run:
     metrics: tuple
     hooks: list
     clip_grad_norm: object
+    parallel: object = None
+
+    @property
+    def batches(self):
+        """This process's batches: the loader's, or its share of them when data-parallel."""
+        return self.train_loader if self.parallel is None else self.parallel.batches
+
+
+def _save(run, path, scheduler, history, extra):
+    state = (run.model, run.optimizer, scheduler)
+    if run.parallel is not None:
+        run.parallel.save(path, *state, history, extra)
+    else:
+        save_run(path, *state, run.train_loader, history, extra)
 
 
 def _epoch(run, epoch):
@@ -144,15 +198,16 @@ def _epoch(run, epoch):
         hook.on_epoch_begin(epoch, {"lr": lr})
     _set_mode(run.model, training=True)
     means = RunningMeans(named_metrics(run.metrics))
-    for batch_number, batch in enumerate(run.train_loader, 1):
-        inputs, target = split_batch(batch)
-        output, loss = train_step(
-            run.model, run.loss_fn, run.optimizer, inputs, target, run.clip_grad_norm
-        )
-        loss_value = loss.item()
-        size = means.update(output, target, loss_value)
+    for batch_number, batch in enumerate(run.batches, 1):
+        output, loss, target = _step(run, batch)
+        loss_value, size = float("nan"), 0  # a data-parallel rank with no share of the batch
+        if loss is not None:
+            loss_value = loss.item()
+            size = means.update(output, target, loss_value)
         for hook in run.hooks:
             hook.on_batch_end(batch_number, {"loss": loss_value, "size": size})
+    if run.parallel is not None:
+        run.parallel.combine_means(means)
     logs = {"epoch": epoch, **_prefixed(means.means(), "train_")}
     if run.val_loader is not None:
         scores = evaluate(run.model, run.loss_fn, run.val_loader, run.metrics)
@@ -182,11 +237,36 @@ def train_step(model, loss_fn, optimizer, inputs, target, clip_grad_norm=None):
     loss = loss_fn(output, target)
     optimizer.zero_grad()
     loss.backward()
-    if clip_grad_norm is not None:
-        parameters = [p for group in optimizer.param_groups for p in group["params"]]
-        clip_grad_norm_(parameters, clip_grad_norm)
-    optimizer.step()
+    _update(optimizer, clip_grad_norm)
     return output, loss
+
+
+def _step(run, batch):
+    # (output, loss, target) of one step: train_step's, and, data-parallel, the gradients
+    # all-reduced before the update. A rank whose share of the last batch is empty gets
+    # (None, None, None) but still joins the all-reduce.
+    output = loss = target = None
+    if batch or run.parallel is None:
+        inputs, target = split_batch(batch)
+        output = run.model(*inputs)
+        loss = run.loss_fn(output, target)
+    run.optimizer.zero_grad()
+    if loss is not None:
+        loss.backward()
+    if run.parallel is not None:
+        run.parallel.gradients(_parameters(run.optimizer), target)
+    _update(run.optimizer, run.clip_grad_norm)
+    return output, loss, target
+
+
+def _update(optimizer, clip_grad_norm):
+    if clip_grad_norm is not None:
+        clip_grad_norm_(_parameters(optimizer), clip_grad_norm)
+    optimizer.step()
+
+
+def _parameters(optimizer):
+    return [p for group in optimizer.param_groups for p in group["params"]]
 
 
 def evaluate(model, loss_fn, loader, metrics=("loss", "accuracy")):
