@@ -31,7 +31,9 @@ def compile_trace(trace, inputs, outputs, name):
         if node not in refs:
             refs[node] = _ref_of(trace, node, refs, steps, numbers)
     returned = [refs[leaf.node] if _traced(trace, leaf) else _constant(leaf) for leaf in outputs]
-    return build([refs[x.node] for x in inputs], steps, returned, name)
+    draws = any(getattr(node.prim, "random", False) for node in refs if type(node) is not int)
+    return build([refs[x.node] for x in inputs], steps, returned, name,
+                 input_kinds=[type(x._data) for x in inputs], may_raise=not draws)
 
 
 def _ref_of(trace, node, refs, steps, numbers):
@@ -54,7 +56,7 @@ def _ref_of(trace, node, refs, steps, numbers):
         args, params = [whole, node.index], {}
     out = Slot(next(numbers))
     steps.append(Step(operator.getitem if joint else node.prim.forward,
-                      "output" if joint else node.prim.name, args, params, out))
+                      "output" if joint else node.prim.name, args, params, out, type(node.value)))
     return out
 
 

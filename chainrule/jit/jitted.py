@@ -127,8 +127,23 @@ class _Call:
         dynamic = tuple(() if i in static else a for i, a in enumerate(args)) if static else args
         self.leaves = []
         self.structure = _structure((dynamic, kwargs), self.leaves)
-        self.inputs, self.where, signature = [], [], []
         self.any_tensor = False
+        signature = _plain_signature(self.leaves)
+        if signature is not None:  # arrays and NumPy scalars only: each leaf is an input
+            self.inputs, self.where = self.leaves, range(len(self.leaves))
+        else:
+            signature = self._signature()
+        # Inside a trace, or followed by an outer derivative: the function runs as it is. Only
+        # a tensor can carry a derivative, so without one the leaves need no look.
+        self.eager = running_trace() is not None or is_nested(
+            self.leaves if self.any_tensor else ())
+        statics = tuple(args[i] for i in static if i < len(args))
+        self.key = None if self.eager else (
+            self.structure, tuple(signature), _hashable(statics), self.any_tensor)
+
+    def _signature(self):
+        """The signature of leaves of any kind, and the inputs among them (tensors' arrays)."""
+        self.inputs, self.where, signature = [], [], []
         for position, leaf in enumerate(self.leaves):
             kind = type(leaf)
             if kind is not np.ndarray and isinstance(leaf, Tensor):
@@ -138,15 +153,11 @@ class _Call:
                 signature.append((kind, leaf))  # a Python number is baked in
                 continue
             elif kind is not np.ndarray and not isinstance(leaf, np.generic):
-                trees.flatten((dynamic, kwargs), "the arguments")  # raises, naming the leaf
+                trees.flatten(trees.unflatten(self.structure, self.leaves), "the arguments")
             self.inputs.append(leaf)
             self.where.append(position)
             signature.append((leaf.shape, leaf.dtype))
-        # Inside a trace, or followed by an outer derivative: the function runs as it is.
-        self.eager = running_trace() is not None or is_nested(self.leaves)
-        statics = tuple(args[i] for i in static if i < len(args))
-        self.key = None if self.eager else (
-            self.structure, tuple(signature), _hashable(statics), self.any_tensor)
+        return signature
 
     def rebuild(self, inputs):
         """The arguments with ``inputs`` in place of the dynamic leaves."""
@@ -159,16 +170,45 @@ class _Call:
         return args, kwargs
 
 
+# The NumPy scalar types whose type alone fixes the dtype, with the signature of such a value.
+_SCALAR_SIGNATURES = {
+    np.dtype(code).type: ((), np.dtype(code)) for code in np.typecodes["All"]
+    if np.dtype(code).kind in "biufc"
+}
+
+
+def _plain_signature(leaves):
+    """The signature of leaves that are all arrays or NumPy scalars, else None."""
+    scalars = _SCALAR_SIGNATURES
+    signature = [scalars[kind] if (kind := type(leaf)) in scalars else (
+        (leaf.shape, leaf.dtype) if kind is np.ndarray else None) for leaf in leaves]
+    return None if None in signature else signature
+
+
 def _structure(tree, leaves):
     """``trees.flatten``'s structure of ``tree`` (leaves appended to ``leaves``), without the
     paths it builds for error messages: this runs on every call."""
     kind = type(tree)
     if kind is tuple or kind is list or isinstance(tree, (tuple, list)):
-        return (kind, None, tuple([_structure(child, leaves) for child in tree]))
+        return (kind, None, _children(tree, leaves))
     if kind is dict or isinstance(tree, dict):
-        return (dict, tuple(tree), tuple([_structure(child, leaves) for child in tree.values()]))
+        return (dict, tuple(tree), _children(tree.values(), leaves))
     leaves.append(tree)
     return trees.LEAF
+
+
+def _children(values, leaves):
+    # Arrays and NumPy scalars are leaves: taken here, without a call each (a list of
+    # thousands of scalars is a common argument).
+    parts = []
+    for child in values:
+        kind = type(child)
+        if kind is np.ndarray or kind in _SCALAR_SIGNATURES:
+            leaves.append(child)
+            parts.append(trees.LEAF)
+        else:
+            parts.append(_structure(child, leaves))
+    return tuple(parts)
 
 
 def _hashable(statics):
@@ -185,6 +225,7 @@ class _Outputs:
     def __init__(self, structure, leaves, any_tensor):
         self.structure = structure
         self.tensors = [any_tensor and isinstance(leaf, Tensor) for leaf in leaves]
+        self.any_tensor = any(self.tensors)
 
     def rebuild(self, values, program, call):
         values = list(values)
@@ -192,17 +233,19 @@ class _Outputs:
             if isinstance(values[i], np.ndarray):
                 values[i] = values[i].copy()  # the caller may write into what it gets
         _unalias(values, call.inputs)
-        leaves = [wrap(v) if tensor else v for v, tensor in zip(values, self.tensors)]
-        return trees.unflatten(self.structure, leaves)
+        if self.any_tensor:
+            values = [wrap(v) if tensor else v for v, tensor in zip(values, self.tensors)]
+        return trees.unflatten(self.structure, values)
 
 
 def _unalias(values, inputs):
     """Copy results that share memory with an input or another result (a reshape, an
     identity, one value returned twice), so that writing into one never changes another."""
-    kept, views = [], False
-    seen = {id(x) for x in inputs}
+    kept, views, seen = [], False, None
     for i, value in enumerate(values):
         if type(value) is np.ndarray:
+            if seen is None:  # made at the first array: results of scalars need none of this
+                seen = {id(x) for x in inputs}
             # A fresh, writeable array while no result so far is a view aliases nothing: the
             # common case costs a few tests, not a memory-overlap check per pair.
             fresh = value.base is None and not views and id(value) not in seen and (
@@ -211,7 +254,7 @@ def _unalias(values, inputs):
                 value = values[i] = value.copy()
             views = views or value.base is not None
             seen.add(id(value))
-        kept.append(value)
+            kept.append(value)
 
 
 def _shares(value, others):

@@ -2,13 +2,17 @@
 calls, with no tensors, nodes or graph.
 
 Each value lives in a local variable until its last reader has run; the variable is then
-reused, so memory is given back as early as a sweep would give it back.
+reused, so memory is given back as early as a sweep would give it back. 0-d float64 values are
+held as Python floats where the steps on them allow (see :mod:`chainrule.jit.floats`).
 """
 
 from __future__ import annotations
 
 import keyword
+import math
 import re
+
+from chainrule.jit.floats import PYTHON_TYPE, RAISING, float_form, python_constant
 
 
 class Slot:
@@ -25,12 +29,14 @@ class Slot:
 
 class Step:
     """One line of the program, ``out = fn(*args, **params)``: a recorded node's forward, with
-    slots where it reads values of the trace and constants elsewhere."""
+    slots where it reads values of the trace and constants elsewhere. ``kind`` is the type of
+    the value it made at the trace (None where unknown)."""
 
-    __slots__ = ("fn", "name", "args", "params", "out")
+    __slots__ = ("fn", "name", "args", "params", "out", "kind")
 
-    def __init__(self, fn, name, args, params, out):
+    def __init__(self, fn, name, args, params, out, kind=None):
         self.fn, self.name, self.args, self.params, self.out = fn, name, args, params, out
+        self.kind = kind
 
 
 class Program:
@@ -50,17 +56,44 @@ class Program:
         return f"<Program: {self.steps} steps>"
 
 
-def build(inputs, steps, outputs, name="program"):
+def build(inputs, steps, outputs, name="program", input_kinds=None, may_raise=True):
     """The program that runs ``steps`` (in order) and returns ``outputs`` (slots or constants).
 
-    ``inputs`` are the slots the program's arguments fill, in order.
+    ``inputs`` are the slots the program's arguments fill, in order. ``input_kinds``, their
+    types at the trace, lets 0-d float64 values be held as Python floats (None: every step a
+    NumPy call). ``may_raise`` allows float steps that Python can raise on (``1e200 ** 2``,
+    where NumPy gives inf): a call that raises runs again as NumPy, so a program that draws
+    random numbers, which a second run would draw anew, is built without them.
     """
-    writer = _Writer(inputs, steps, outputs)
+    writer = _Writer(inputs, steps, outputs, input_kinds, may_raise)
+    run, source = _compiled(writer, name)
+    if writer.may_raise:
+        run = _falling_back(run, lambda: _compiled(_Writer(inputs, steps, outputs), name)[0])
+    constant_outputs = [i for i, out in enumerate(outputs) if type(out) is not Slot]
+    return Program(run, source, len(steps), constant_outputs)
+
+
+def _compiled(writer, name):
     source = writer.source()
     namespace = dict(writer.globals)
     exec(compile(source, f"<jit {name}>", "exec"), namespace)  # our own generated code
-    constant_outputs = [i for i, out in enumerate(outputs) if type(out) is not Slot]
-    return Program(namespace["program"], source, len(steps), constant_outputs)
+    return namespace["program"], source
+
+
+def _falling_back(run, numpy_program):
+    """``run``, or for a call on which Python raises where NumPy does not, the NumPy program
+    (``numpy_program()`` builds it, once, when first needed)."""
+    numpy_run = []
+
+    def program(*inputs):
+        try:
+            return run(*inputs)
+        except (OverflowError, ZeroDivisionError):
+            if not numpy_run:
+                numpy_run.append(numpy_program())
+            return numpy_run[0](*inputs)
+
+    return program
 
 
 def slots_in(step):
@@ -79,27 +112,78 @@ def slots_in(step):
 class _Writer:
     """Writes the program's source: one line per step, variables reused after their last read."""
 
-    def __init__(self, inputs, steps, outputs):
+    def __init__(self, inputs, steps, outputs, input_kinds=None, may_raise=False):
         self.inputs, self.steps, self.outputs = inputs, steps, outputs
         self.globals = {}
         self._names = {}  # id(object) -> global name
         self._variable = {}  # slot index -> local variable name
         self._free = []
         self._count = 0
+        self._forms = {}  # step position -> its expression on Python floats
+        self._python = set()  # indices of the slots held as Python numbers
+        self._kinds = {}  # slot index -> the type of its value at the trace
+        self.may_raise = False  # whether some float step can raise where NumPy would not
+        if input_kinds is not None:
+            self._plan_floats(input_kinds, may_raise)
+
+    def _plan_floats(self, input_kinds, may_raise):
+        kinds = self._kinds
+        kinds.update((slot.index, kind) for slot, kind in zip(self.inputs, input_kinds))
+        for position, step in enumerate(self.steps):
+            form = self._float_form(step)
+            if form is not None and (may_raise or form not in RAISING):
+                self._forms[position] = form
+                self.may_raise = self.may_raise or form in RAISING
+            if type(step.out) is Slot:
+                kinds[step.out.index] = step.kind
+
+    def _float_form(self, step):
+        operands = []
+        for arg in step.args:
+            if type(arg) is Slot:
+                kind = self._kinds.get(arg.index)
+                if kind not in PYTHON_TYPE:
+                    return None
+                operands.append((True, kind))
+            else:
+                constant = python_constant(arg)
+                if constant is None:
+                    return None
+                operands.append((False, constant))
+        return float_form(step.fn, step.params, step.kind, operands)
 
     def source(self):
         last_read = self._last_reads()
         args = [self._assign(slot) for slot in self.inputs]
         lines = [f"def program({', '.join(args)}):"]
+        lines += self._python_inputs()
         for position, step in enumerate(self.steps):
-            call = self._call(step)
+            form = self._forms.get(position)
+            call = self._call(step) if form is None else self._float_call(step, form)
             for slot in slots_in(step):
                 if last_read.get(slot.index) == position:
                     self._release(slot)
             lines.append(f"    {self._assign(step.out)} = {call}")
+            if form is not None:
+                self._python.add(step.out.index)
         returned = ", ".join(self._expression(out) for out in self.outputs)
         lines.append(f"    return ({returned},)" if self.outputs else "    return ()")
         return "\n".join(lines) + "\n"
+
+    def _python_inputs(self):
+        """Lines that turn the inputs a float step reads into Python numbers."""
+        read = {arg.index for position in self._forms for arg in self.steps[position].args
+                if type(arg) is Slot}
+        lines = []
+        for slot in self.inputs:
+            kind = self._kinds.get(slot.index)
+            if slot.index in read and kind in PYTHON_TYPE:
+                python_type = PYTHON_TYPE[kind]
+                name = self._variable[slot.index]
+                convert = self._global(python_type, python_type.__name__)
+                lines.append(f"    {name} = {convert}({name})")
+                self._python.add(slot.index)
+        return lines
 
     def _last_reads(self):
         last = {}
@@ -116,9 +200,22 @@ class _Writer:
         parts += [f"{key}={self._expression(v)}" for key, v in step.params.items()]
         return f"{self._global(step.fn, _identifier(step.name))}({', '.join(parts)})"
 
+    def _float_call(self, step, form):
+        return form.format(*[self._variable[arg.index] if type(arg) is Slot
+                             else self._literal(python_constant(arg)) for arg in step.args])
+
+    def _literal(self, number):
+        if type(number) is float and not math.isfinite(number):
+            return self._global(number, "c")
+        return f"({number!r})" if number < 0 else repr(number)
+
     def _expression(self, value):
         if type(value) is Slot:
-            return self._variable[value.index]
+            name = self._variable[value.index]
+            if value.index in self._python:  # back to the NumPy scalar the trace saw
+                kind = self._kinds[value.index]
+                return f"{self._global(kind, kind.__name__)}({name})"
+            return name
         if (type(value) is tuple or type(value) is list) and any(
             type(v) is Slot or type(v) in (tuple, list) for v in value
         ):
