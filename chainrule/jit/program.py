@@ -13,6 +13,7 @@ import math
 import re
 
 from chainrule.jit.floats import PYTHON_TYPE, RAISING, float_form, python_constant
+from chainrule.jit.methods import method_form
 
 
 class Slot:
@@ -120,6 +121,7 @@ class _Writer:
         self._free = []
         self._count = 0
         self._forms = {}  # step position -> its expression on Python floats
+        self._methods = {}  # step position -> the writer of its expression as array methods
         self._python = set()  # indices of the slots held as Python numbers
         self._kinds = {}  # slot index -> the type of its value at the trace
         self.may_raise = False  # whether some float step can raise where NumPy would not
@@ -134,6 +136,8 @@ class _Writer:
             if form is not None and (may_raise or form not in RAISING):
                 self._forms[position] = form
                 self.may_raise = self.may_raise or form in RAISING
+            else:
+                self._method_form(position, step)
             if type(step.out) is Slot:
                 kinds[step.out.index] = step.kind
 
@@ -152,6 +156,12 @@ class _Writer:
                 operands.append((False, constant))
         return float_form(step.fn, step.params, step.kind, operands)
 
+    def _method_form(self, position, step):
+        kinds = [self._kinds.get(arg.index) if type(arg) is Slot else None for arg in step.args]
+        form = method_form(step.fn, kinds)
+        if form is not None:
+            self._methods[position] = form
+
     def source(self):
         last_read = self._last_reads()
         args = [self._assign(slot) for slot in self.inputs]
@@ -159,7 +169,12 @@ class _Writer:
         lines += self._python_inputs()
         for position, step in enumerate(self.steps):
             form = self._forms.get(position)
-            call = self._call(step) if form is None else self._float_call(step, form)
+            if form is not None:
+                call = self._float_call(step, form)
+            elif position in self._methods:
+                call = self._method_call(step, self._methods[position])
+            else:
+                call = self._call(step)
             for slot in slots_in(step):
                 if last_read.get(slot.index) == position:
                     self._release(slot)
@@ -199,6 +214,10 @@ class _Writer:
         parts = [self._expression(a) for a in step.args]
         parts += [f"{key}={self._expression(v)}" for key, v in step.params.items()]
         return f"{self._global(step.fn, _identifier(step.name))}({', '.join(parts)})"
+
+    def _method_call(self, step, form):
+        params = {key: self._expression(value) for key, value in step.params.items()}
+        return form(*[self._expression(arg) for arg in step.args], params)
 
     def _float_call(self, step, form):
         return form.format(*[self._variable[arg.index] if type(arg) is Slot

