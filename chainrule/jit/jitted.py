@@ -20,7 +20,7 @@ from chainrule.transforms import trees
 from chainrule.transforms.boundary import is_nested
 
 
-def jit(fun=None, *, static_argnums=()):
+def jit(fun=None, *, static_argnums=(), donate_argnums=()):
     """``fun``, traced on its first call per input signature and replayed on later calls.
 
     Arrays and tensors in the arguments (and in tuples, lists and dicts of them) are inputs of
@@ -34,6 +34,11 @@ def jit(fun=None, *, static_argnums=()):
         fun: a function of arrays, tensors and containers of them, returning the same.
         static_argnums: positions of arguments that select the computation (sizes, flags,
             modes); they must be hashable.
+        donate_argnums: positions of arguments whose arrays the caller gives up: a replay may
+            write its results into them (a training step updates its parameters in place, as
+            an optimizer does, instead of holding old and new at once). Read them no more
+            after the call; use what it returns. Arrays that are views, read-only, passed
+            twice or wrapped in tensors are not written.
 
     Returns:
         The jitted function. ``.trace(*args)`` returns the :class:`Program` for those
@@ -53,19 +58,33 @@ def jit(fun=None, *, static_argnums=()):
         >>> loss, grad_w = step(w + 1, x)      # replayed
         >>> bool(np.allclose(grad_w, loss_and_grad(w + 1, x)[1]))
         True
+        >>> loss = lambda w, x: cr.sum(cr.tanh(x @ w) ** 2)
+        >>> sgd = cr.jit(lambda w, x: w - 0.1 * cr.grad(loss)(w, x), donate_argnums=0)
+        >>> w = sgd(np.ones(3), x)             # traced: a new array
+        >>> sgd(w, x) is w                     # replayed: w's own array, updated in place
+        True
     """
     if fun is None:
-        return functools.partial(jit, static_argnums=static_argnums)
-    numbers_ = (static_argnums,) if isinstance(static_argnums, int) else tuple(static_argnums)
-    return Jitted(fun, numbers_)
+        return functools.partial(jit, static_argnums=static_argnums,
+                                 donate_argnums=donate_argnums)
+    static, donated = _positions(static_argnums), _positions(donate_argnums)
+    if set(static) & set(donated):
+        raise ValueError(f"jit: arguments {sorted(set(static) & set(donated))} are both static "
+                         "and donated; a static argument is baked into the trace, not written")
+    return Jitted(fun, static, donated)
+
+
+def _positions(numbers):
+    return (numbers,) if isinstance(numbers, int) else tuple(numbers)
 
 
 class Jitted:
     """A jitted function: a cache of programs, one per input signature."""
 
-    def __init__(self, fun, static_argnums):
+    def __init__(self, fun, static_argnums, donate_argnums=()):
         self.fun = fun
         self.static_argnums = static_argnums
+        self.donate_argnums = donate_argnums
         self.cache = {}
         functools.update_wrapper(self, fun, updated=())
 
@@ -78,7 +97,9 @@ class Jitted:
             program, outputs, values = self._trace(call)
         else:
             program, outputs = cached
-            values = program.run(*call.inputs)
+            writes = program.donated and _writable(call, program.donated)
+            values = (program.run if writes or not program.donated else program.run_keeping)(
+                *call.inputs)
         return outputs.rebuild(values, program, call)
 
     def _cached(self, call):
@@ -106,10 +127,23 @@ class Jitted:
             result = self.fun(*args, **kwargs)
         leaves, structure, _ = trees.flatten(result, f"the result of {self.__name__}")
         values = [leaf._data if isinstance(leaf, Tensor) else leaf for leaf in leaves]
-        program = compile_trace(trace, inputs, leaves, self.__name__)
+        program = compile_trace(trace, inputs, leaves, self.__name__, self._donated(call))
         outputs = _Outputs(structure, leaves, call.any_tensor)
         self.cache.setdefault(call.key, []).append((program, outputs, trace.guards))
         return program, outputs, values
+
+    def _donated(self, call):
+        """The positions among ``call.inputs`` of the arrays in donated arguments."""
+        if not self.donate_argnums:
+            return ()
+        arguments = call.structure[2][0][2]  # (positional arguments, keywords): each argument
+        leaves, start = set(), 0
+        for position, argument in enumerate(arguments):
+            count = trees.count(argument)
+            if position in self.donate_argnums:
+                leaves.update(range(start, start + count))
+            start += count
+        return [i for i, leaf in enumerate(call.where) if leaf in leaves]
 
     def __repr__(self):
         return f"<jit {self.__name__}: {sum(map(len, self.cache.values()))} trace(s)>"
@@ -185,6 +219,24 @@ def _plain_signature(leaves):
     return None if None in signature else signature
 
 
+def _writable(call, donated):
+    """Whether the donated inputs can be written: arrays that own their memory, writeable,
+    each passed once, no other input a view of one of them, and no tensor among the leaves
+    (whose graph would not see the write)."""
+    if call.any_tensor:
+        return False
+    inputs, given = call.inputs, set()
+    for i in donated:
+        x = inputs[i]
+        if type(x) is not np.ndarray or x.base is not None or not x.flags.writeable:
+            return False
+        given.add(id(x))
+    if len(given) < len(donated):
+        return False
+    return not any(type(x) is np.ndarray and (id(x) in given or id(x.base) in given)
+                   for i, x in enumerate(inputs) if i not in donated)
+
+
 def _structure(tree, leaves):
     """``trees.flatten``'s structure of ``tree`` (leaves appended to ``leaves``), without the
     paths it builds for error messages: this runs on every call."""
@@ -232,7 +284,9 @@ class _Outputs:
         for i in program.constant_outputs:
             if isinstance(values[i], np.ndarray):
                 values[i] = values[i].copy()  # the caller may write into what it gets
-        _unalias(values, call.inputs)
+        # A donated input may come back as a result: the caller gave it up.
+        _unalias(values, [x for i, x in enumerate(call.inputs) if i not in program.donated]
+                 if program.donated else call.inputs)
         if self.any_tensor:
             values = [wrap(v) if tensor else v for v, tensor in zip(values, self.tensors)]
         return trees.unflatten(self.structure, values)

@@ -8,13 +8,12 @@ bit.
 
 from __future__ import annotations
 
+import functools
 import operator
 
 import numpy as np
 
-from chainrule.ops.contraction import matmul
-from chainrule.ops.reductions import _sum_op
-from chainrule.ops.shape import _transpose_op
+from chainrule.primitive import REGISTRY
 
 
 def _matmul(x, y, params):
@@ -31,7 +30,13 @@ def _transpose(x, params):
     return f"{x}.transpose({params['axes']})"
 
 
-_FORMS = {matmul.forward: _matmul, _sum_op.forward: _sum, _transpose_op.forward: _transpose}
+_BY_OP = {"matmul": _matmul, "sum": _sum, "transpose": _transpose}
+
+
+@functools.cache
+def _forms():
+    # Looked up once the ops are declared (they register as chainrule.ops is imported).
+    return {REGISTRY[name].forward: form for name, form in _BY_OP.items()}
 
 
 def _operator(template):
@@ -55,7 +60,7 @@ def method_form(fn, kinds):
     form = _OPERATORS.get(fn)
     if form is not None:
         return form
-    form = _FORMS.get(fn)
+    form = _forms().get(fn)
     if form is None or not kinds or any(kind is not np.ndarray for kind in kinds):
         return None
     return form
