@@ -10,16 +10,19 @@ from __future__ import annotations
 import itertools
 import operator
 
+import numpy as np
+
 from chainrule.graph import reachable
 from chainrule.jit.program import Slot, Step, build
 from chainrule.tensor import Tensor
-from chainrule.trace_recording import sources
+from chainrule.trace_recording import Made, sources
 from chainrule.ops.identity import transform_input
 
 
-def compile_trace(trace, inputs, outputs, name):
+def compile_trace(trace, inputs, outputs, name, donated=()):
     """The :class:`Program` of ``trace``: its arguments fill ``inputs`` (tensors the trace
-    made), and it returns the flat ``outputs`` (tensors, or constants)."""
+    made), and it returns the flat ``outputs`` (tensors, or constants). It may write into the
+    inputs at the positions ``donated``."""
     refs = {x.node: Slot(i) for i, x in enumerate(inputs)}
     roots = [leaf.node for leaf in outputs if _traced(trace, leaf)]
 
@@ -31,7 +34,15 @@ def compile_trace(trace, inputs, outputs, name):
         if node not in refs:
             refs[node] = _ref_of(trace, node, refs, steps, numbers)
     returned = [refs[leaf.node] if _traced(trace, leaf) else _constant(leaf) for leaf in outputs]
-    return build([refs[x.node] for x in inputs], steps, returned, name)
+    draws = any(getattr(node.prim, "random", False) for node in refs if type(node) is not int)
+    return build([refs[x.node] for x in inputs], steps, returned, name,
+                 input_kinds=[type(x._data) for x in inputs], may_rerun=not draws,
+                 input_layouts=[layout_of(x._data) for x in inputs], donated=donated)
+
+
+def layout_of(value):
+    """(shape, dtype, strides) of an array, else None: what an array written in place keeps."""
+    return (value.shape, value.dtype, value.strides) if type(value) is np.ndarray else None
 
 
 def _ref_of(trace, node, refs, steps, numbers):
@@ -53,8 +64,11 @@ def _ref_of(trace, node, refs, steps, numbers):
             steps.append(Step(joint.forward, joint.name, args, params, whole))
         args, params = [whole, node.index], {}
     out = Slot(next(numbers))
+    value = node.value
+    kind, layout = (value.kind, value.layout) if type(value) is Made else (
+        type(value), layout_of(value))
     steps.append(Step(operator.getitem if joint else node.prim.forward,
-                      "output" if joint else node.prim.name, args, params, out))
+                      "output" if joint else node.prim.name, args, params, out, kind, layout))
     return out
 
 

@@ -20,7 +20,7 @@ from chainrule.transforms import trees
 from chainrule.transforms.boundary import is_nested
 
 
-def jit(fun=None, *, static_argnums=()):
+def jit(fun=None, *, static_argnums=(), donate_argnums=()):
     """``fun``, traced on its first call per input signature and replayed on later calls.
 
     Arrays and tensors in the arguments (and in tuples, lists and dicts of them) are inputs of
@@ -34,6 +34,11 @@ def jit(fun=None, *, static_argnums=()):
         fun: a function of arrays, tensors and containers of them, returning the same.
         static_argnums: positions of arguments that select the computation (sizes, flags,
             modes); they must be hashable.
+        donate_argnums: positions of arguments whose arrays the caller gives up: a replay may
+            write its results into them (a training step updates its parameters in place, as
+            an optimizer does, instead of holding old and new at once). Read them no more
+            after the call; use what it returns. Arrays that are views, read-only, passed
+            twice or wrapped in tensors are not written.
 
     Returns:
         The jitted function. ``.trace(*args)`` returns the :class:`Program` for those
@@ -53,19 +58,33 @@ def jit(fun=None, *, static_argnums=()):
         >>> loss, grad_w = step(w + 1, x)      # replayed
         >>> bool(np.allclose(grad_w, loss_and_grad(w + 1, x)[1]))
         True
+        >>> loss = lambda w, x: cr.sum(cr.tanh(x @ w) ** 2)
+        >>> sgd = cr.jit(lambda w, x: w - 0.1 * cr.grad(loss)(w, x), donate_argnums=0)
+        >>> w = sgd(np.ones(3), x)             # traced: a new array
+        >>> sgd(w, x) is w                     # replayed: w's own array, updated in place
+        True
     """
     if fun is None:
-        return functools.partial(jit, static_argnums=static_argnums)
-    numbers_ = (static_argnums,) if isinstance(static_argnums, int) else tuple(static_argnums)
-    return Jitted(fun, numbers_)
+        return functools.partial(jit, static_argnums=static_argnums,
+                                 donate_argnums=donate_argnums)
+    static, donated = _positions(static_argnums), _positions(donate_argnums)
+    if set(static) & set(donated):
+        raise ValueError(f"jit: arguments {sorted(set(static) & set(donated))} are both static "
+                         "and donated; a static argument is baked into the trace, not written")
+    return Jitted(fun, static, donated)
+
+
+def _positions(numbers):
+    return (numbers,) if isinstance(numbers, int) else tuple(numbers)
 
 
 class Jitted:
     """A jitted function: a cache of programs, one per input signature."""
 
-    def __init__(self, fun, static_argnums):
+    def __init__(self, fun, static_argnums, donate_argnums=()):
         self.fun = fun
         self.static_argnums = static_argnums
+        self.donate_argnums = donate_argnums
         self.cache = {}
         functools.update_wrapper(self, fun, updated=())
 
@@ -78,7 +97,9 @@ class Jitted:
             program, outputs, values = self._trace(call)
         else:
             program, outputs = cached
-            values = program.run(*call.inputs)
+            writes = program.donated and _writable(call, program.donated)
+            values = (program.run if writes or not program.donated else program.run_keeping)(
+                *call.inputs)
         return outputs.rebuild(values, program, call)
 
     def _cached(self, call):
@@ -106,10 +127,23 @@ class Jitted:
             result = self.fun(*args, **kwargs)
         leaves, structure, _ = trees.flatten(result, f"the result of {self.__name__}")
         values = [leaf._data if isinstance(leaf, Tensor) else leaf for leaf in leaves]
-        program = compile_trace(trace, inputs, leaves, self.__name__)
+        program = compile_trace(trace, inputs, leaves, self.__name__, self._donated(call))
         outputs = _Outputs(structure, leaves, call.any_tensor)
         self.cache.setdefault(call.key, []).append((program, outputs, trace.guards))
         return program, outputs, values
+
+    def _donated(self, call):
+        """The positions among ``call.inputs`` of the arrays in donated arguments."""
+        if not self.donate_argnums:
+            return ()
+        arguments = call.structure[2][0][2]  # (positional arguments, keywords): each argument
+        leaves, start = set(), 0
+        for position, argument in enumerate(arguments):
+            count = trees.count(argument)
+            if position in self.donate_argnums:
+                leaves.update(range(start, start + count))
+            start += count
+        return [i for i, leaf in enumerate(call.where) if leaf in leaves]
 
     def __repr__(self):
         return f"<jit {self.__name__}: {sum(map(len, self.cache.values()))} trace(s)>"
@@ -127,8 +161,23 @@ class _Call:
         dynamic = tuple(() if i in static else a for i, a in enumerate(args)) if static else args
         self.leaves = []
         self.structure = _structure((dynamic, kwargs), self.leaves)
-        self.inputs, self.where, signature = [], [], []
         self.any_tensor = False
+        signature = _plain_signature(self.leaves)
+        if signature is not None:  # arrays and NumPy scalars only: each leaf is an input
+            self.inputs, self.where = self.leaves, range(len(self.leaves))
+        else:
+            signature = self._signature()
+        # Inside a trace, or followed by an outer derivative: the function runs as it is. Only
+        # a tensor can carry a derivative, so without one the leaves need no look.
+        self.eager = running_trace() is not None or is_nested(
+            self.leaves if self.any_tensor else ())
+        statics = tuple(args[i] for i in static if i < len(args))
+        self.key = None if self.eager else (
+            self.structure, tuple(signature), _hashable(statics), self.any_tensor)
+
+    def _signature(self):
+        """The signature of leaves of any kind, and the inputs among them (tensors' arrays)."""
+        self.inputs, self.where, signature = [], [], []
         for position, leaf in enumerate(self.leaves):
             kind = type(leaf)
             if kind is not np.ndarray and isinstance(leaf, Tensor):
@@ -138,15 +187,11 @@ class _Call:
                 signature.append((kind, leaf))  # a Python number is baked in
                 continue
             elif kind is not np.ndarray and not isinstance(leaf, np.generic):
-                trees.flatten((dynamic, kwargs), "the arguments")  # raises, naming the leaf
+                trees.flatten(trees.unflatten(self.structure, self.leaves), "the arguments")
             self.inputs.append(leaf)
             self.where.append(position)
             signature.append((leaf.shape, leaf.dtype))
-        # Inside a trace, or followed by an outer derivative: the function runs as it is.
-        self.eager = running_trace() is not None or is_nested(self.leaves)
-        statics = tuple(args[i] for i in static if i < len(args))
-        self.key = None if self.eager else (
-            self.structure, tuple(signature), _hashable(statics), self.any_tensor)
+        return signature
 
     def rebuild(self, inputs):
         """The arguments with ``inputs`` in place of the dynamic leaves."""
@@ -159,16 +204,63 @@ class _Call:
         return args, kwargs
 
 
+# The NumPy scalar types whose type alone fixes the dtype, with the signature of such a value.
+_SCALAR_SIGNATURES = {
+    np.dtype(code).type: ((), np.dtype(code)) for code in np.typecodes["All"]
+    if np.dtype(code).kind in "biufc"
+}
+
+
+def _plain_signature(leaves):
+    """The signature of leaves that are all arrays or NumPy scalars, else None."""
+    scalars = _SCALAR_SIGNATURES
+    signature = [scalars[kind] if (kind := type(leaf)) in scalars else (
+        (leaf.shape, leaf.dtype) if kind is np.ndarray else None) for leaf in leaves]
+    return None if None in signature else signature
+
+
+def _writable(call, donated):
+    """Whether the donated inputs can be written: arrays that own their memory, writeable,
+    each passed once, no other input a view of one of them, and no tensor among the leaves
+    (whose graph would not see the write)."""
+    if call.any_tensor:
+        return False
+    inputs, given = call.inputs, set()
+    for i in donated:
+        x = inputs[i]
+        if type(x) is not np.ndarray or x.base is not None or not x.flags.writeable:
+            return False
+        given.add(id(x))
+    if len(given) < len(donated):
+        return False
+    return not any(type(x) is np.ndarray and (id(x) in given or id(x.base) in given)
+                   for i, x in enumerate(inputs) if i not in donated)
+
+
 def _structure(tree, leaves):
     """``trees.flatten``'s structure of ``tree`` (leaves appended to ``leaves``), without the
     paths it builds for error messages: this runs on every call."""
     kind = type(tree)
     if kind is tuple or kind is list or isinstance(tree, (tuple, list)):
-        return (kind, None, tuple([_structure(child, leaves) for child in tree]))
+        return (kind, None, _children(tree, leaves))
     if kind is dict or isinstance(tree, dict):
-        return (dict, tuple(tree), tuple([_structure(child, leaves) for child in tree.values()]))
+        return (dict, tuple(tree), _children(tree.values(), leaves))
     leaves.append(tree)
     return trees.LEAF
+
+
+def _children(values, leaves):
+    # Arrays and NumPy scalars are leaves: taken here, without a call each (a list of
+    # thousands of scalars is a common argument).
+    parts = []
+    for child in values:
+        kind = type(child)
+        if kind is np.ndarray or kind in _SCALAR_SIGNATURES:
+            leaves.append(child)
+            parts.append(trees.LEAF)
+        else:
+            parts.append(_structure(child, leaves))
+    return tuple(parts)
 
 
 def _hashable(statics):
@@ -185,24 +277,29 @@ class _Outputs:
     def __init__(self, structure, leaves, any_tensor):
         self.structure = structure
         self.tensors = [any_tensor and isinstance(leaf, Tensor) for leaf in leaves]
+        self.any_tensor = any(self.tensors)
 
     def rebuild(self, values, program, call):
         values = list(values)
         for i in program.constant_outputs:
             if isinstance(values[i], np.ndarray):
                 values[i] = values[i].copy()  # the caller may write into what it gets
-        _unalias(values, call.inputs)
-        leaves = [wrap(v) if tensor else v for v, tensor in zip(values, self.tensors)]
-        return trees.unflatten(self.structure, leaves)
+        # A donated input may come back as a result: the caller gave it up.
+        _unalias(values, [x for i, x in enumerate(call.inputs) if i not in program.donated]
+                 if program.donated else call.inputs)
+        if self.any_tensor:
+            values = [wrap(v) if tensor else v for v, tensor in zip(values, self.tensors)]
+        return trees.unflatten(self.structure, values)
 
 
 def _unalias(values, inputs):
     """Copy results that share memory with an input or another result (a reshape, an
     identity, one value returned twice), so that writing into one never changes another."""
-    kept, views = [], False
-    seen = {id(x) for x in inputs}
+    kept, views, seen = [], False, None
     for i, value in enumerate(values):
         if type(value) is np.ndarray:
+            if seen is None:  # made at the first array: results of scalars need none of this
+                seen = {id(x) for x in inputs}
             # A fresh, writeable array while no result so far is a view aliases nothing: the
             # common case costs a few tests, not a memory-overlap check per pair.
             fresh = value.base is None and not views and id(value) not in seen and (
@@ -211,7 +308,7 @@ def _unalias(values, inputs):
                 value = values[i] = value.copy()
             views = views or value.base is not None
             seen.add(id(value))
-        kept.append(value)
+            kept.append(value)
 
 
 def _shares(value, others):

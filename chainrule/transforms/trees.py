@@ -63,7 +63,8 @@ def _build(structure, leaves):
     if structure is LEAF:
         return next(leaves)
     kind, keys, children = structure
-    values = [_build(child, leaves) for child in children]
+    # A leaf child is taken without a call: containers of thousands of values are common.
+    values = [next(leaves) if child is LEAF else _build(child, leaves) for child in children]
     if kind is dict:
         return dict(zip(keys, values))
     if kind is list or kind is tuple:

@@ -1,0 +1,78 @@
+"""Which elementwise steps of a program write their result into an operand's array (``out=``)
+instead of a new one: an operand that dies at that step, owns its memory, and has the result's
+shape, dtype and strides. Eager NumPy allocates a result per step; a replay knows which values
+are read again, so it can reuse what nothing reads any more (at the scale of W3, a megabyte a
+step), and with ``donate_argnums`` update the caller's parameters in place.
+
+The result is the same ufunc loop on the same operands, so the same bits: an elementwise ufunc
+reads each element before it writes the same element.
+"""
+
+from __future__ import annotations
+
+import operator
+
+import numpy as np
+
+from chainrule.ops.contraction import matmul
+
+# Steps that always return a new array of their own (never a view of an operand).
+_UFUNCS = {
+    operator.add: np.add, operator.sub: np.subtract, operator.mul: np.multiply,
+    operator.truediv: np.true_divide, operator.neg: np.negative, operator.pow: np.power,
+}
+_FRESH = {*_UFUNCS, matmul.forward}
+
+
+def ufunc_of(fn):
+    """The elementwise ufunc that ``fn`` calls, or None."""
+    if isinstance(fn, np.ufunc):
+        return fn if fn.nout == 1 else None
+    return _UFUNCS.get(fn)
+
+
+def in_place_targets(steps, inputs, last_read, layouts, donated, slot_type, temporaries=True):
+    """{step position: slot index}: the operand whose array each step may write its result into.
+
+    ``last_read`` maps slot indices to the position of their last reader (past the last step
+    for outputs); ``layouts`` maps them to ``(shape, dtype, strides)`` of the arrays the trace
+    saw; ``donated`` holds the indices of input slots the caller gave up, ``temporaries`` whether
+    the values the program makes may be written too; ``slot_type`` is the Slot class (passed
+    in, to keep the import one way).
+    """
+    # slot -> the slots whose memory it may hold (itself alone when it owns its array), and
+    # slot -> the other slots that may hold its memory (views of it).
+    owners = {slot.index: {slot.index} for slot in inputs}
+    views = {}
+    writable = set(donated)
+    if temporaries:
+        writable |= {index for index in layouts} - {slot.index for slot in inputs}
+    targets = {}
+    for position, step in enumerate(steps):
+        operands = [arg.index for arg in step.args if type(arg) is slot_type]
+        target = _target(step, position, operands, owners, last_read, views, layouts, writable)
+        if target is not None:
+            targets[position] = target
+        if step.fn in _FRESH or (ufunc_of(step.fn) is not None and not step.params):
+            owners[step.out.index] = {step.out.index}
+        else:
+            held = set().union(*(owners.get(index, ()) for index in operands))
+            owners[step.out.index] = held
+            for index in held:
+                views.setdefault(index, []).append(step.out.index)
+    return targets
+
+
+def _target(step, position, operands, owners, last_read, views, layouts, writable):
+    if step.params or ufunc_of(step.fn) is None or step.out.index not in layouts:
+        return None
+    for index in operands:
+        if (index in writable and owners.get(index) == {index}
+                and last_read.get(index) == position
+                and layouts.get(index) == layouts[step.out.index]
+                and all(last_read.get(view, -1) < position for view in views.get(index, ()))):
+            return index
+    return None
+
+
+__all__ = ["in_place_targets", "ufunc_of"]
