@@ -169,6 +169,16 @@ def test_arrays_are_summarised(page, tmp_path, screenshot):
         "; broadcast: the contribution is summed over axis 0")
 
 
+def test_an_array_too_large_to_list_still_shows_its_norm(page, tmp_path):
+    x = np.linspace(-1.0, 2.0, 300).reshape(30, 10)  # 300 entries: the record lists none
+    data = open_page(page, tmp_path, cr.explain(lambda x: cr.sum(cr.tanh(x)), x))
+    value = data["steps"][0]["value"]
+    assert "entries" not in value and value["norm"] == pytest.approx(np.linalg.norm(x))
+    page.keyboard.press("End")
+    label = page.get_attribute('.node[data-var="v1"]', "aria-label")
+    assert f"‖·‖₂ {np.linalg.norm(x):.6g}" in label
+
+
 def test_jacobian_chain_of_a_composition(page, tmp_path, screenshot):
     def path(t):
         return t, t**2, t**3

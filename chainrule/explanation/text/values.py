@@ -29,7 +29,8 @@ def raw(value):
 
 
 def describe(value):
-    """A scalar as a number; an array as shape, dtype, first entries and min/max/mean."""
+    """A scalar as a number; an array as shape, dtype, first entries, min/max/mean and the
+    2-norm (the entries too, up to 100 of them)."""
     array = raw(value)
     if array.ndim == 0:
         return number(array)
@@ -42,6 +43,8 @@ def describe(value):
     if array.size:
         with np.errstate(all="ignore"):  # inf - inf in the mean is a fair "nan" here
             summary.update(min=number(flat.min()), max=number(flat.max()), mean=number(flat.mean()))
+            # The 2-norm: how large an adjoint or tangent is, for arrays too big to list.
+            summary["norm"] = number(np.linalg.norm(flat.astype(np.float64)))
     if array.size <= ALL_ENTRIES:
         summary["entries"] = _entries(array)
     return summary

@@ -84,9 +84,10 @@ CR.summary = function (value) {
   return parts.join("; ");
 };
 
-// The 2-norm of the entries the record lists (it lists them all for small arrays); a
-// summary statistic for reading, never a derivative.
+// The array's 2-norm as the record gives it (older records: from the entries it lists, all of
+// them for small arrays); a summary statistic for reading, never a derivative.
 CR.norm = function (value) {
+  if (typeof value.norm === "number") return value.norm;
   if (value.entries === undefined) return null;
   var squares = 0, finite = true;
   (function add(entries) {
