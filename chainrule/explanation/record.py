@@ -69,6 +69,15 @@ class Recording:
         self.arrays = []  # (name, value) of the array constants met in the steps
         self._formulas = {}
 
+    def connected_outputs(self):
+        """(node, value) of each output that depends on the differentiated inputs: the ones a
+        reverse sweep starts from."""
+        return [
+            (node, raw(out))
+            for node, out in zip(self.output_nodes, self.outputs)
+            if node is not None
+        ]
+
     def operand(self, node, i):
         """How input ``i`` of ``node`` is written in a step: vⱼ, an input's name or a number."""
         parent = node.parents[i]
@@ -153,15 +162,17 @@ def primal_steps(recording):
     ]
     for node in recording.nodes:
         operands = [recording.operand(node, i) for i in range(len(node.inputs))]
-        local = [
-            {
-                "wrt": operands[i],
-                "input": i,
-                "formula": recording.formula(node, i).text,
-                "broadcast": list(recording.formula(node, i).broadcast),
-            }
-            for i in differentiable_inputs(recording, node)
-        ]
+        local = []
+        for i in differentiable_inputs(recording, node):
+            formula = recording.formula(node, i)
+            local.append(
+                {
+                    "wrt": operands[i],
+                    "input": i,
+                    "formula": formula.text,
+                    "broadcast": list(formula.broadcast),
+                }
+            )
         steps.append(
             {
                 "var": recording.names[node],

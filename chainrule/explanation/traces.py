@@ -347,7 +347,7 @@ def checked_direction(direction, recording):
 
 def checked_cotangent(cotangent, recording):
     """One cotangent per output that depends on the inputs, each of that output's shape."""
-    outputs = [raw(o) for n, o in zip(recording.output_nodes, recording.outputs) if n is not None]
+    outputs = [out for _, out in recording.connected_outputs()]
     given = list(cotangent) if isinstance(cotangent, (list, tuple)) and len(outputs) > 1 else [
         cotangent
     ]
@@ -394,11 +394,7 @@ def derivatives(data, recording, along_given, function_name="f"):
     # Reverse mode seeds every output entry with 1 by default: with more than one entry, its
     # result is the gradient of their sum; from a given v̄, that of Σ v̄·f; one sweep per row
     # finds the gradient of one entry.
-    connected = [
-        (recording.names[node], out)
-        for node, out in zip(recording.output_nodes, recording.outputs)
-        if node is not None
-    ]
+    connected = [(recording.names[node], out) for node, out in recording.connected_outputs()]
     if data["reverse"] is not None and data["reverse"].get("cotangent"):
         of = " + ".join(f"{barred(var)} · {var}" for var, _ in connected)
     else:

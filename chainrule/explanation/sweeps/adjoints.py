@@ -35,14 +35,15 @@ class AdjointObserver(reverse.SweepObserver):
         self.received.setdefault(parent, []).append(
             {"from": names[node], "contribution": describe(contribution)}
         )
+        formula = self.recording.formula(node, i)
         self.events.append(
             {
                 "kind": "contribution",
                 "from": names[node],
                 "to": names[parent],
                 "input": i,
-                "formula": self.recording.formula(node, i).text,
-                "broadcast": list(self.recording.formula(node, i).broadcast),
+                "formula": formula.text,
+                "broadcast": list(formula.broadcast),
                 "derivative": local_derivative(node, i),
                 "adjoint_in": describe(self.adjoints[node]),
                 "contribution": describe(contribution),
@@ -68,13 +69,11 @@ def reverse_trace(recording, cotangents=None):
     that depends on the inputs); by default with ones (v̄ = 1 for each entry), which makes
     the sweep's result the gradient of the sum of the output entries."""
     roots, seeds = [], []
-    connected = [
-        (n, o) for n, o in zip(recording.output_nodes, recording.outputs) if n is not None
-    ]
+    connected = recording.connected_outputs()
     if cotangents is None:
-        cotangents = [np.ones_like(raw(out)) for _, out in connected]
+        cotangents = [np.ones_like(out) for _, out in connected]
     for (node, out), seed in zip(connected, cotangents):
-        seed = np.asarray(seed, dtype=raw(out).dtype)
+        seed = np.asarray(seed, dtype=out.dtype)
         roots.append(node)
         seeds.append(seed[()] if seed.ndim == 0 else seed)
     observer = AdjointObserver(recording, list(zip(roots, seeds)))
@@ -104,9 +103,7 @@ def reverse_trace(recording, cotangents=None):
 def row_traces(recording):
     """One sweep per output entry, seeded with 1 at that entry and 0 elsewhere: each finds one
     row of the Jacobian. None unless the outputs have 2 to ``ROW_SWEEPS`` entries."""
-    connected = [
-        (n, raw(o)) for n, o in zip(recording.output_nodes, recording.outputs) if n is not None
-    ]
+    connected = recording.connected_outputs()
     entries = [
         (k, index) for k, (_, out) in enumerate(connected) for index in np.ndindex(out.shape)
     ]

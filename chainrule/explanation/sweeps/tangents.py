@@ -61,12 +61,13 @@ def forward_step(recording, node, tangents):
     operands = [recording.operand(node, i) for i in range(len(node.inputs))]
     described = []
     for i, contribution in terms:
+        formula = recording.formula(node, i, "forward")
         described.append(
             {
                 "from": operands[i],
                 "input": i,
-                "formula": recording.formula(node, i, "forward").text,
-                "broadcast": list(recording.formula(node, i, "forward").broadcast),
+                "formula": formula.text,
+                "broadcast": list(formula.broadcast),
                 "derivative": local_derivative(node, i),
                 "tangent_in": describe(dots[i]),
                 "contribution": describe(contribution),

@@ -243,7 +243,7 @@ def reverse_sections(data, digits, shapes):
     """The reverse sweep; for a small vector output one sweep per Jacobian row instead."""
     rows = data.get("reverse_rows")
     if not rows:
-        return [reverse_section(data["reverse"], digits, shapes, sweep_notes(data, digits))]
+        return [reverse_section(data["reverse"], digits, shapes, sweep_notes(data))]
     found = []
     for k, trace in enumerate(rows, 1):
         label = trace["row"]["label"]
@@ -257,7 +257,7 @@ def reverse_sections(data, digits, shapes):
     return found
 
 
-def sweep_notes(data, digits):
+def sweep_notes(data):
     """What one sweep from an array v̄ finds: v̄ᵀJ, not the Jacobian."""
     trace = data["reverse"]
     arrays = [s["adjoint"] for s in trace["seeds"] if isinstance(s["adjoint"], dict)]
