@@ -22,7 +22,7 @@ from chainrule.transforms import value_and_grad
 MOST_TRACES = 4
 
 
-def jitted_step(choice, model, loss_fn, optimizer, parallel=None):
+def jitted_step(choice, model, loss_fn, optimizer, parallel=None, callbacks=()):
     """The :class:`JittedStep` for ``fit(..., jit=choice)``, or None for the eager step.
 
     ``choice`` None takes it where it computes what the eager step computes, True always (a
@@ -32,7 +32,7 @@ def jitted_step(choice, model, loss_fn, optimizer, parallel=None):
         raise ValueError(f"fit: jit must be None (automatic), True or False, got {choice!r}")
     if choice is False:
         return None
-    reason = obstacle(model, loss_fn, optimizer, parallel, forced=choice is True)
+    reason = obstacle(model, loss_fn, optimizer, parallel, callbacks, forced=choice is True)
     if reason is None:
         return JittedStep(model, loss_fn, optimizer, forced=choice is True)
     if choice:
@@ -43,11 +43,12 @@ def jitted_step(choice, model, loss_fn, optimizer, parallel=None):
     return None
 
 
-def obstacle(model, loss_fn, optimizer, parallel=None, forced=False):
+def obstacle(model, loss_fn, optimizer, parallel=None, callbacks=(), forced=False):
     """Why a replayed step could compute something other than the eager step, or None.
 
     With ``forced`` (``jit=True``) the model's and the loss's own code is trusted to be
-    array operations only; otherwise only chainrule's own modules and losses are.
+    array operations only, and the callbacks to leave the model as it is; otherwise only
+    chainrule's own modules, losses and callbacks are.
     """
     if parallel is not None:
         return "distributed training averages the gradients over the ranks inside the step"
@@ -66,7 +67,7 @@ def obstacle(model, loss_fn, optimizer, parallel=None, forced=False):
             "may update in place and a replay would not"
         )
     if not forced:
-        foreign = [type(m).__qualname__ for m in model.modules() if not _ours(type(m))]
+        foreign = [type(m).__name__ for m in model.modules() if not _ours(type(m))]
         if foreign:
             return (
                 f"{foreign[0]} is not a chainrule module, and a replay runs only its array "
@@ -76,6 +77,14 @@ def obstacle(model, loss_fn, optimizer, parallel=None, forced=False):
             return (
                 "the loss is not one of chainrule's, and a replay runs only its array "
                 "operations (pass jit=True if that is all it does)"
+            )
+        foreign = [type(c).__name__ for c in callbacks if not _ours(type(c))]
+        if foreign:
+            # A callback may change the model between steps (freeze a layer, change a
+            # dropout rate): the trace would not see it.
+            return (
+                f"the callback {foreign[0]} is not one of chainrule's, and may change the "
+                "model between steps (pass jit=True if it does not)"
             )
     return None
 

@@ -85,9 +85,10 @@ def fit(
         jit: take each step's forward pass, loss and backward pass as one program traced
             by ``chainrule.jit`` and replayed (the update stays the optimizer's): None (the
             default) wherever that computes what the eager step computes (chainrule's own
-            modules and losses, no buffers, not distributed, the optimizer over the model's
-            parameters), else the eager step; True always (ValueError where it cannot);
-            False never. The parameters come out the same either way (docs/training.md).
+            modules, losses and callbacks, no buffers, not distributed, the optimizer over
+            the model's parameters), else the eager step; True always (ValueError where it
+            cannot); False never. The parameters come out the same either way, to float
+            rounding (docs/training.md).
 
     Returns:
         A :class:`History`: per epoch ``epoch``, ``train_loss``, ``train_accuracy``,
@@ -125,7 +126,7 @@ def fit(
         if parallel is not None and not parallel.is_root:
             progress = False  # one progress line for the job, rank 0's
         hooks = _hooks(callbacks, early_stopping, progress, model, optimizer)
-        jitted = jitted_step(jit, model, loss_fn, optimizer, parallel)
+        jitted = jitted_step(jit, model, loss_fn, optimizer, parallel, hooks)
         run = _Run(
             model,
             loss_fn,

@@ -7,7 +7,7 @@ import pytest
 import chainrule as cr
 from chainrule import nn, optim
 from chainrule.data import ArrayDataset, DataLoader, load_digits
-from chainrule.train import fit
+from chainrule.train import Callback, EarlyStopping, GradientNorms, fit
 from chainrule.random import default_generator
 from chainrule.train.jitted_step import MOST_TRACES, JittedStep, obstacle
 
@@ -62,6 +62,10 @@ def assert_same_run(jitted, eager):
         np.testing.assert_allclose(ours, theirs, rtol=1e-4, atol=1e-6)
     np.testing.assert_allclose(jitted[1]["train_loss"], eager[1]["train_loss"], rtol=1e-5)
     assert jitted[1]["train_accuracy"] == eager[1]["train_accuracy"]
+    norms = [key for key in eager[1].keys() if key.startswith("grad_norm/")]
+    assert norms == [key for key in jitted[1].keys() if key.startswith("grad_norm/")]
+    for key in norms:
+        np.testing.assert_allclose(jitted[1][key], eager[1][key], rtol=1e-4)
 
 
 @pytest.mark.parametrize(
@@ -76,6 +80,7 @@ def assert_same_run(jitted, eager):
         ),
         ("adam", None, lambda ps: optim.Adam(ps, lr=0.01), {}),
         ("clipped gradients", None, None, {"clip_grad_norm": 0.5}),
+        ("gradient norms", None, None, {"callbacks": [GradientNorms()]}),
     ],
 )
 def test_the_jitted_step_ends_with_the_eager_steps_parameters(
@@ -150,6 +155,15 @@ def test_what_keeps_the_step_eager_is_named():
     own_loss = lambda output, target: nn.functional.cross_entropy(output, target)  # noqa: E731
     assert "the loss is not one of chainrule's" in obstacle(model, own_loss, optimizer)
     assert obstacle(model, nn.functional.cross_entropy, optimizer) is None
+
+    class Freezer(Callback):
+        def on_epoch_end(self, epoch, logs):
+            model[0].weight.requires_grad = False  # the eager step sees it, a trace would not
+
+    assert "the callback Freezer is not one of chainrule's" in obstacle(
+        model, loss_fn, optimizer, callbacks=[Freezer()]
+    )
+    assert obstacle(model, loss_fn, optimizer, callbacks=[EarlyStopping(), GradientNorms()]) is None
 
 
 def test_jit_true_where_the_step_cannot_be_jitted_is_a_clear_error():
