@@ -125,8 +125,8 @@ class JittedStep:
         self.program = jit(gradient)
 
     def gradients(self, inputs, target):
-        """Set every parameter's ``.grad`` for one batch and return ``(output, loss)``
-        (tensors), or None where this batch takes the eager step instead."""
+        """Set every parameter's ``.grad`` for one batch and return ``(output, loss)`` (a
+        tensor, and a tensor or a 0-d array), or None where this batch takes the eager step."""
         if not self.working:
             return None
         if self.reached is None:
@@ -145,7 +145,7 @@ class JittedStep:
         (loss, output), grads = result
         for p, grad, reached in zip(self.params, grads, self.reached):
             p.grad = wrap(grad) if reached else None
-        return wrap(output), wrap(loss)
+        return wrap(output), loss  # the loss as a 0-d array: fit reads it with .item()
 
     def _eager(self, inputs, target):
         output = self.model(*inputs)
@@ -188,7 +188,7 @@ def _arrays(values, forced):
             if value.requires_grad:
                 return None
             value = value._data
-        if not isinstance(value, (np.ndarray, np.generic)):
+        if type(value) is not np.ndarray and not isinstance(value, np.generic):
             if forced:
                 raise ValueError(
                     f"fit(jit=True): a batch field is a {type(value).__name__}; a jitted "
