@@ -100,9 +100,12 @@ def _is_function(thing):
 class JittedStep:
     """Gradients of a batch's loss by a replayed program, set as each parameter's ``.grad``.
 
-    The first step runs eagerly: it shows which parameters the loss does not reach, whose
-    ``.grad`` the eager backward pass leaves None (so the optimizer skips them), and the
-    replays leave them None too.
+    Before the first step, an eager forward and backward pass of its batch shows which
+    parameters the loss does not reach: the eager backward pass leaves their ``.grad`` None
+    (so the optimizer skips them), and so does this step. Its gradients are thrown away and
+    its random draws undone, so every step of a run is a replay (or the trace, which computes
+    what the replays compute): a run resumed from a checkpoint takes the same steps as the
+    whole run.
     """
 
     def __init__(self, model, loss_fn, optimizer, forced=False):
@@ -129,11 +132,11 @@ class JittedStep:
         tensor, and a tensor or a 0-d array), or None where this batch takes the eager step."""
         if not self.working:
             return None
-        if self.reached is None:
-            return self._eager(inputs, target)
         arrays = _arrays((*inputs, target), self.forced)
         if arrays is None:
             return None
+        if self.reached is None:
+            self._probe(inputs, target)
         signature = tuple((a.shape, a.dtype) for a in arrays)
         weights = [p._data for p in self.params]
         if signature in self.signatures:
@@ -147,13 +150,16 @@ class JittedStep:
             p.grad = wrap(grad) if reached else None
         return wrap(output), loss  # the loss as a 0-d array: fit reads it with .item()
 
-    def _eager(self, inputs, target):
-        output = self.model(*inputs)
-        loss = self.loss_fn(output, target)
-        self.optimizer.zero_grad()
-        loss.backward()
+    def _probe(self, inputs, target):
+        states = _generator_states(self.model)
+        try:
+            loss = self.loss_fn(self.model(*inputs), target)
+            for p in self.params:
+                p.grad = None
+            loss.backward()
+        finally:
+            _restore(states)  # the step itself draws the same masks again
         self.reached = [p.grad is not None for p in self.params]
-        return output, loss
 
     def _traced(self, signature, weights, arrays):
         """The first call for a new batch shape: it traces. None where tracing is no longer
@@ -162,15 +168,13 @@ class JittedStep:
         if not self.forced and len(self.signatures) >= MOST_TRACES:
             self.working = False
             return None
-        generators = _generators(self.model)
-        states = [g.bit_generator.state for g in generators]
+        states = _generator_states(self.model)
         try:
             result = self.program(*weights, *arrays)
         except TraceError:
+            _restore(states)
             if self.forced:
                 raise
-            for generator, state in zip(generators, states):
-                generator.bit_generator.state = state
             self.working = False
             return None
         self.signatures.add(signature)
@@ -199,8 +203,17 @@ def _arrays(values, forced):
     return arrays
 
 
+def _generator_states(model):
+    """The random generators the model may draw from (dropout's), with their states now."""
+    return [(generator, generator.bit_generator.state) for generator in _generators(model)]
+
+
+def _restore(states):
+    for generator, state in states:
+        generator.bit_generator.state = state
+
+
 def _generators(model):
-    """The random generators the model's forward pass may draw from (dropout's)."""
     found = {id(default_generator): default_generator}
     for module in model.modules():
         generator = getattr(module, "generator", None)
