@@ -1,9 +1,9 @@
 """fit's step as one traced program: a batch's forward pass, loss and backward pass replayed by
 ``cr.jit``, then the optimizer's update as in the eager step; and the rules for when fit uses it.
 
-A replay makes the NumPy calls the eager step makes, on the same arrays (docs/jit.md), so the
-parameters come out the same. fit takes it only where nothing else can differ: see
-:func:`jitted_step` and docs/training.md ("The jitted step").
+A replay does the eager step's arithmetic on the same arrays (docs/jit.md), so the parameters
+come out the same, to float rounding. fit takes it only where nothing else can differ: see
+:func:`obstacle` and docs/training.md ("The jitted step").
 """
 
 from __future__ import annotations
@@ -66,26 +66,30 @@ def obstacle(model, loss_fn, optimizer, parallel=None, callbacks=(), forced=Fals
             "the model has buffers (BatchNorm's running statistics), which its forward pass "
             "may update in place and a replay would not"
         )
-    if not forced:
-        foreign = [type(m).__name__ for m in model.modules() if not _ours(type(m))]
-        if foreign:
-            return (
-                f"{foreign[0]} is not a chainrule module, and a replay runs only its array "
-                "operations (pass jit=True if that is all its forward pass does)"
-            )
-        if not _ours(loss_fn if _is_function(loss_fn) else type(loss_fn)):
-            return (
-                "the loss is not one of chainrule's, and a replay runs only its array "
-                "operations (pass jit=True if that is all it does)"
-            )
-        foreign = [type(c).__name__ for c in callbacks if not _ours(type(c))]
-        if foreign:
-            # A callback may change the model between steps (freeze a layer, change a
-            # dropout rate): the trace would not see it.
-            return (
-                f"the callback {foreign[0]} is not one of chainrule's, and may change the "
-                "model between steps (pass jit=True if it does not)"
-            )
+    return None if forced else _foreign_code(model, loss_fn, callbacks)
+
+
+def _foreign_code(model, loss_fn, callbacks):
+    """Why code outside chainrule could make a replay differ, or None."""
+    foreign = [type(m).__name__ for m in model.modules() if not _ours(type(m))]
+    if foreign:
+        return (
+            f"{foreign[0]} is not a chainrule module, and a replay runs only its array "
+            "operations (pass jit=True if that is all its forward pass does)"
+        )
+    if not _ours(loss_fn if _is_function(loss_fn) else type(loss_fn)):
+        return (
+            "the loss is not one of chainrule's, and a replay runs only its array operations "
+            "(pass jit=True if that is all it does)"
+        )
+    foreign = [type(c).__name__ for c in callbacks if not _ours(type(c))]
+    if foreign:
+        # A callback may change the model between steps (freeze a layer, change a dropout
+        # rate): the trace would not see it.
+        return (
+            f"the callback {foreign[0]} is not one of chainrule's, and may change the model "
+            "between steps (pass jit=True if it does not)"
+        )
     return None
 
 
