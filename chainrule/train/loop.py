@@ -16,6 +16,7 @@ from chainrule.random import manual_seed
 from chainrule.train.callbacks import EarlyStopping
 from chainrule.train.data_parallel import DataParallel
 from chainrule.train.history import History
+from chainrule.train.jitted_step import jitted_step
 from chainrule.train.metrics import RunningMeans, named_metrics
 from chainrule.train.progress import ProgressBar, is_terminal
 from chainrule.train.resume import restore_run, save_run
@@ -40,6 +41,7 @@ def fit(
     checkpoint_extra=None,
     resume=None,
     distributed=False,
+    jit=None,
 ):
     """Train ``model`` for ``epochs`` epochs and return the :class:`History` of each epoch.
 
@@ -80,13 +82,22 @@ def fit(
             all from ``resume``), gradients are averaged over the global batch before each
             step, the history holds means over all ranks, and rank 0 alone writes
             ``checkpoint``. See docs/scaling.md.
+        jit: take each step's forward pass, loss and backward pass as one program traced
+            by ``chainrule.jit`` and replayed (the update stays the optimizer's): None (the
+            default) wherever that computes what the eager step computes (chainrule's own
+            modules, losses and callbacks, no buffers, not distributed, the optimizer over
+            the model's parameters), else the eager step; True always (ValueError where it
+            cannot); False never. The parameters come out the same either way, to float
+            rounding (docs/training.md).
 
     Returns:
         A :class:`History`: per epoch ``epoch``, ``train_loss``, ``train_accuracy``,
         ``val_loss``, ``val_accuracy``, ``lr`` and ``time`` (seconds).
 
     Raises:
-        ValueError: a bad argument, or batches that are not ``(inputs..., target)``.
+        ValueError: a bad argument, batches that are not ``(inputs..., target)``, or
+            ``jit=True`` where the step cannot be jitted.
+        TraceError: ``jit=True`` and the model or loss does what a trace cannot replay.
         CheckpointError: ``resume`` cannot be read or does not fit.
         DistributedError: (distributed) the ranks' models or data differ, or another rank
             failed to read ``resume`` or write ``checkpoint``.
@@ -115,6 +126,7 @@ def fit(
         if parallel is not None and not parallel.is_root:
             progress = False  # one progress line for the job, rank 0's
         hooks = _hooks(callbacks, early_stopping, progress, model, optimizer)
+        jitted = jitted_step(jit, model, loss_fn, optimizer, parallel, hooks)
         run = _Run(
             model,
             loss_fn,
@@ -125,6 +137,7 @@ def fit(
             hooks,
             clip_grad_norm,
             parallel,
+            jitted,
         )
         return _train(run, epochs, history, done, (scheduler, checkpoint, checkpoint_extra))
 
@@ -176,6 +189,7 @@ class _Run:
     hooks: list
     clip_grad_norm: object
     parallel: object = None
+    jitted: object = None
 
     @property
     def batches(self):
@@ -248,6 +262,10 @@ def _step(run, batch):
     output = loss = target = None
     if batch or run.parallel is None:
         inputs, target = split_batch(batch)
+        computed = run.jitted and run.jitted.gradients(inputs, target)
+        if computed:  # every .grad is set: the update is the eager step's
+            _update(run.optimizer, run.clip_grad_norm)
+            return (*computed, target)
         output = run.model(*inputs)
         loss = run.loss_fn(output, target)
     run.optimizer.zero_grad()

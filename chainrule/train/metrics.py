@@ -9,7 +9,9 @@ from chainrule.tensor import is_tensor
 
 def values(x):
     """The NumPy values of a tensor (without its graph) or of an array-like."""
-    return x.detach().numpy() if is_tensor(x) else np.asarray(x)
+    # The tensor's own array, read without making a detached tensor first: this runs for the
+    # output and the target of every training step.
+    return np.asarray(x._data) if is_tensor(x) else np.asarray(x)
 
 
 def correct_count(output, target):

@@ -170,3 +170,54 @@ def test_cache_folder_comes_from_root_then_environment_then_home(tmp_path, monke
     assert cache_dir() == tmp_path / "xdg" / "chainrule"
     monkeypatch.delenv("XDG_CACHE_HOME")
     assert cache_dir().parts[-2:] == (".cache", "chainrule")
+
+
+def unpacked_split(folder, labels=(3, 1, 4, 1)):
+    """``tiny_split``'s files uncompressed (named without .gz), with their sums on record."""
+    names = [name.removesuffix(".gz") for name in (IMAGES, LABELS)]
+    write_idx(folder / names[0], np.arange(24, dtype=np.uint8).reshape(4, 2, 3) * 10)
+    write_idx(folder / names[1], np.array(labels, dtype=np.uint8))
+    return {name: sha256((folder / name).read_bytes()) for name in names}
+
+
+def test_uncompressed_files_in_the_cache_are_read_without_a_download(tmp_path):
+    source = ImageSource(
+        "Tiny",
+        "tiny",
+        "https://unreachable.invalid/",
+        {IMAGES: "0" * 64, LABELS: "0" * 64},
+        unpacked_split(tmp_path / "tiny"),
+    )
+    offline = FakeOpener(error=AssertionError("no download"))
+    images, labels = load_images(source, tmp_path, as_float=False, opener=offline)
+    assert images.shape == (4, 2, 3) and images[3, 1, 2] == 230
+    assert labels.tolist() == [3, 1, 4, 1] and offline.urls == []
+
+
+def test_the_gzipped_file_is_preferred_when_both_are_in_the_cache(tmp_path):
+    source = tiny_split(tmp_path / "tiny")
+    unpacked = unpacked_split(tmp_path / "tiny", labels=(0, 0, 0, 0))
+    both = ImageSource("Tiny", "tiny", source.base_url, source.sha256, unpacked)
+    _, labels = load_images(both, tmp_path, opener=FakeOpener(error=AssertionError("offline")))
+    assert labels.tolist() == [3, 1, 4, 1]
+
+
+def test_an_uncompressed_mnist_file_with_the_wrong_sha256_is_refused(tmp_path):
+    (tmp_path / "mnist").mkdir()
+    (tmp_path / "mnist" / "t10k-images-idx3-ubyte").write_bytes(b"not the test images")
+    expected = MNIST.unpacked_sha256["t10k-images-idx3-ubyte"]
+    with pytest.raises(
+        ValueError, match=f"is not the MNIST file t10k-images-idx3-ubyte.*{expected}.*delete it"
+    ):
+        load_mnist(root=tmp_path, train=False, download=False)
+
+
+def test_uncompressed_files_count_only_where_their_sums_are_on_record(tmp_path):
+    (tmp_path / "fashion-mnist").mkdir()
+    (tmp_path / "fashion-mnist" / IMAGES.removesuffix(".gz")).write_bytes(b"unchecked")
+    with pytest.raises(FileNotFoundError, match=f"{IMAGES} is missing"):
+        load_fashion_mnist(root=tmp_path, download=False)
+    with pytest.raises(
+        FileNotFoundError, match=r"mnist \(or uncompressed, named without .gz\); or pass root="
+    ):
+        load_mnist(root=tmp_path, download=False)

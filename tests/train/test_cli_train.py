@@ -214,3 +214,14 @@ def test_a_run_saved_before_models_and_schedules_resumes_as_a_constant_rate_mlp(
         "sgd (lr 0.1, momentum 0.9), batch size 32, 2 epochs, seed 0",
         f"resuming {path} after epoch 1",
     ]
+
+
+def test_the_mnist_mlp_takes_its_own_default_rate_and_the_digits_keep_theirs():
+    def rate(**settings):
+        return run_settings.completed({**run_settings.TRAIN_DEFAULTS, **settings})["lr"]
+
+    assert rate() == 0.3
+    assert rate(dataset="mnist") == rate(dataset="fashion-mnist") == 0.03
+    assert rate(dataset="mnist", lr=0.2) == 0.2  # a rate given wins
+    assert rate(dataset="mnist", optimizer="adam") == 0.001
+    assert rate(dataset="mnist", model="cnn") == 0.1
