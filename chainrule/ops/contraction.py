@@ -74,6 +74,10 @@ def _matmul_adjoint_y(grad_out, x, y):
 
 
 def _is_transposed_matrix(y):
+    # Under a trace (fit's jitted step) y is a tensor: its array's layout decides the same way, so
+    # the replayed program hands the optimizer C-ordered weight gradients too. Either branch is
+    # the same product, so a layout that differs at replay costs a copy, never a wrong number.
+    y = getattr(y, "_data", y)
     return type(y) is np.ndarray and y.ndim == 2 and y.flags.f_contiguous and not (
         y.flags.c_contiguous)
 
