@@ -10,6 +10,8 @@ import itertools
 import threading
 import weakref
 
+import numpy as np
+
 # next() on a count is one step under the GIL: threads never get the same number.
 _sequence = itertools.count()
 
@@ -67,6 +69,22 @@ class Node:
         self.raw = None
         self.out = None
         self.tangents = None
+
+    def keep_layout_only(self):
+        """Drop the saved arrays but keep what jit's compiler reads: the constants among the
+        inputs and the type and layout of what the node made. A trace's sweep does this where
+        eager would release the node; no later sweep may read it (its epoch says so)."""
+        constants = tuple(None if parent is not None else value
+                          for value, parent in zip(
+                              self.inputs if self.raw is None else self.raw, self.parents))
+        self.inputs = self.raw = constants
+        self.out = made_from(self.out)
+        self.epoch = DROPPED
+
+    @property
+    def dropped(self):
+        """Whether :meth:`keep_layout_only` dropped the saved arrays."""
+        return self.epoch == DROPPED
 
     # Whether derivatives flow through this node (a ValueNode is recorded for its value only).
     carries_derivative = True
@@ -147,6 +165,28 @@ class ValueOutputNode(OutputNode):
 
     __slots__ = ()
     carries_derivative = False
+
+
+class Made:
+    """What a step made, without the array: its type and layout (a node that jit's compiler
+    reads but no sweep will)."""
+
+    __slots__ = ("kind", "layout")
+
+    def __init__(self, out):
+        self.kind = type(out)
+        self.layout = (out.shape, out.dtype, out.strides)
+
+
+def made_from(out):
+    """``out`` with every array in it (one, or a tuple of several outputs) as :class:`Made`."""
+    if type(out) is tuple:
+        return tuple(made_from(part) for part in out)
+    return Made(out) if type(out) is np.ndarray else out
+
+
+# The epoch of a node whose saved values were dropped: below every real epoch.
+DROPPED = -1
 
 
 class _Mutation:

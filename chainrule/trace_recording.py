@@ -12,7 +12,7 @@ import numpy as np
 
 from chainrule.autodiff import forward
 from chainrule.engine_state import current
-from chainrule.graph import Node, OutputNode, ValueNode, ValueOutputNode
+from chainrule.graph import Made, Node, OutputNode, ValueNode, ValueOutputNode
 from chainrule.tensor import Tensor, asarray_if_sequence, holds_tensor, wrap
 
 
@@ -102,16 +102,6 @@ def _recorded(prim, args, raw, parents, out, params, derivative):
         for hook in state.op_hooks:
             hook(prim, args, params, result)
     return result
-
-
-class Made:
-    """What a ValueNode's step made, without the array: its type and layout."""
-
-    __slots__ = ("kind", "layout")
-
-    def __init__(self, out):
-        self.kind = type(out)
-        self.layout = (out.shape, out.dtype, out.strides)
 
 
 def _constants(values, parents):

@@ -8,7 +8,7 @@ import sys
 import numpy as np
 import pytest
 
-from bench import profile_workload, report, run, scaling, timing, worker
+from bench import profile_workload, report, run, scaling, side_by_side, timing, worker
 
 TINY = timing.Settings(repeats=1, repeat_seconds=0.001, cell_seconds=0.01)
 
@@ -83,6 +83,15 @@ def test_the_profile_command_splits_the_time_into_the_engine_parts(capsys):
     printed = capsys.readouterr().out
     assert "100 recorded ops a call" in printed
     assert "| propagate: the rules (VJPs) |" in printed and "tottime" in printed
+
+
+def test_the_side_by_side_command_compares_each_system_with_the_first(capsys):
+    side_by_side.main(["W2", "numpy,chainrule-jit", "--rounds", "2", "--steps", "2"])
+
+    printed = capsys.readouterr().out
+    assert "W2, 2 rounds of 2 steps" in printed
+    assert "numpy: median" in printed and "÷ numpy: 1.000" in printed
+    assert "chainrule-jit: median" in printed
 
 
 def test_no_bench_script_shadows_a_standard_library_module():

@@ -96,7 +96,7 @@ def seed_for(tensor, grad):
 
 
 def sweep(roots, seeds, *, targets=None, retain_graph=False, create_graph=False, observer=None,
-          record=None):
+          record=None, keep_layouts=False):
     """Propagate ``seeds`` from ``roots`` back through the graph; return {leaf or target: grad}.
 
     Nodes are visited in decreasing ``seq`` — a reverse topological order — from a heap that
@@ -107,6 +107,8 @@ def sweep(roots, seeds, *, targets=None, retain_graph=False, create_graph=False,
     ``record`` (default: ``create_graph``) says whether the rules' ops are recorded as nodes
     that carry derivatives; with ``create_graph`` and not ``record`` they run on tensors that
     carry none (while jit traces they are still recorded, as ValueNodes, for the replay).
+    Unless ``retain_graph``, each node's saved values are freed as soon as the sweep has passed
+    it; ``keep_layouts`` keeps what jit's compiler still reads (a traced gradient's last sweep).
     """
     observer = with_active_observers(observer)
     useful = None if targets is None else leading_to(reachable(roots, stop=targets), targets)
@@ -125,7 +127,7 @@ def sweep(roots, seeds, *, targets=None, retain_graph=False, create_graph=False,
                 observer.visit(node, grad_out)
             propagate(node, grad_out, grads, pending, useful, create_graph, observer)
             if not retain_graph:
-                node.release()
+                node.keep_layout_only() if keep_layouts else node.release()
     found.update(grads)  # what is left are the leaves' sums
     return found
 

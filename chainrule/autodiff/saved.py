@@ -15,6 +15,12 @@ def check_saved(node):
             "its saved values were freed after the first backward. Pass retain_graph=True to "
             "the first backward() if you need to go through it again"
         )
+    if node.dropped:
+        raise RuntimeError(
+            f"trying to go backward through the graph a second time (at '{node.prim.name}'): "
+            "a jit trace dropped its saved values after the gradient that read them. Inside a "
+            "jitted function, take each gradient of a graph once (cr.vjp for several)"
+        )
     if node.epoch != mutation.epoch:
         check_unmodified(node)
 

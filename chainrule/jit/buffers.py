@@ -53,14 +53,36 @@ def in_place_targets(steps, inputs, last_read, layouts, donated, slot_type, temp
         target = _target(step, position, operands, owners, last_read, views, layouts, writable)
         if target is not None:
             targets[position] = target
-        if step.fn in _FRESH or (ufunc_of(step.fn) is not None and not step.params):
-            owners[step.out.index] = {step.out.index}
-        else:
-            held = set().union(*(owners.get(index, ()) for index in operands))
-            owners[step.out.index] = held
+        held = _owners_of(step, operands, owners)
+        owners[step.out.index] = held
+        if held != {step.out.index}:
             for index in held:
                 views.setdefault(index, []).append(step.out.index)
     return targets
+
+
+def fresh_outputs(steps, outputs, slot_type):
+    """Whether every output is an array of its own that a step made (or not an array): then no
+    result can share memory with another result or with an input, and a call need not test
+    them. Written in place, such a step's array is a temporary's or a donated input's, which
+    nothing else holds."""
+    owners, made = {}, set()
+    for step in steps:
+        operands = [arg.index for arg in step.args if type(arg) is slot_type]
+        owners[step.out.index] = _owners_of(step, operands, owners)
+        made.add(step.out.index)
+    slots = [out.index for out in outputs if type(out) is slot_type]
+    return len(set(slots)) == len(slots) and all(
+        index in made and owners[index] == {index} for index in slots)
+
+
+def _owners_of(step, operands, owners):
+    """The slots whose memory a step's result may hold: its own alone where the step always
+    makes a new array, else (a view, a reshape, a function that may return its operand) those
+    of its operands."""
+    if step.fn in _FRESH or (ufunc_of(step.fn) is not None and not step.params):
+        return {step.out.index}
+    return set().union(*(owners.get(index, ()) for index in operands))
 
 
 def _target(step, position, operands, owners, last_read, views, layouts, writable):
@@ -75,4 +97,4 @@ def _target(step, position, operands, owners, last_read, views, layouts, writabl
     return None
 
 
-__all__ = ["in_place_targets", "ufunc_of"]
+__all__ = ["fresh_outputs", "in_place_targets", "ufunc_of"]

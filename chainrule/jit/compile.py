@@ -12,10 +12,10 @@ import operator
 
 import numpy as np
 
-from chainrule.graph import reachable
+from chainrule.graph import Made, reachable
 from chainrule.jit.program import Slot, Step, build
 from chainrule.tensor import Tensor
-from chainrule.trace_recording import Made, sources
+from chainrule.trace_recording import sources
 from chainrule.ops.identity import transform_input
 
 

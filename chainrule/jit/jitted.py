@@ -12,8 +12,10 @@ import functools
 
 import numpy as np
 
+from chainrule.engine_state import current
 from chainrule.modes import running_trace
 from chainrule.jit.compile import compile_trace
+from chainrule.jit.fast_path import SCALAR_SIGNATURES, reader_for
 from chainrule.jit.trace import Trace, TraceError
 from chainrule.tensor import Tensor, wrap
 from chainrule.transforms import trees
@@ -86,9 +88,21 @@ class Jitted:
         self.static_argnums = static_argnums
         self.donate_argnums = donate_argnums
         self.cache = {}
+        self._readers = {}  # signature -> its fast_path.Reader (None where none applies)
+        self._last = None  # (reader, traces) of the last signature the general path took
         functools.update_wrapper(self, fun, updated=())
 
     def __call__(self, *args, **kwargs):
+        # The fast path: a call like the last one, on plain values, outside any transform.
+        last = self._last
+        if last is not None:
+            found = last[0].read(args, kwargs)
+            if found is not None:
+                state = current()
+                if state.trace is None and not state.depth and not state.forward_traces:
+                    for program, outputs, guards in last[1]:
+                        if not guards or all(read() == value for read, value in guards):
+                            return _replay(program, outputs, *found)
         call = _Call(self, args, kwargs)
         if call.eager:
             return self.fun(*args, **kwargs)
@@ -100,7 +114,20 @@ class Jitted:
             writes = program.donated and _writable(call, program.donated)
             values = (program.run if writes or not program.donated else program.run_keeping)(
                 *call.inputs)
-        return outputs.rebuild(values, program, call)
+        self._remember(call, args, kwargs)
+        return outputs.rebuild(values, program, _kept(call.inputs, program.donated),
+                               replayed=cached is not None)
+
+    def _remember(self, call, args, kwargs):
+        """Make the fast path read calls like this one (plain values only)."""
+        if call.any_tensor:
+            self._last = None
+            return
+        if call.key not in self._readers:
+            self._readers[call.key] = reader_for(args, kwargs, self.static_argnums,
+                                                 set(self._donated(call)))
+        reader = self._readers[call.key]
+        self._last = None if reader is None else (reader, self.cache[call.key])
 
     def _cached(self, call):
         # One signature may hold several traces, one per state of the guards (train / eval).
@@ -184,7 +211,9 @@ class _Call:
                 self.any_tensor = True
                 leaf = leaf._data
             elif kind is float or kind is int or kind is bool or kind is complex:
-                signature.append((kind, leaf))  # a Python number is baked in
+                # A Python number is baked in: its repr tells -0.0 from 0.0 (equal, yet 1 / x
+                # differs) and one NaN from another (never equal, yet the same value).
+                signature.append((kind, repr(leaf)))
                 continue
             elif kind is not np.ndarray and not isinstance(leaf, np.generic):
                 trees.flatten(trees.unflatten(self.structure, self.leaves), "the arguments")
@@ -204,16 +233,9 @@ class _Call:
         return args, kwargs
 
 
-# The NumPy scalar types whose type alone fixes the dtype, with the signature of such a value.
-_SCALAR_SIGNATURES = {
-    np.dtype(code).type: ((), np.dtype(code)) for code in np.typecodes["All"]
-    if np.dtype(code).kind in "biufc"
-}
-
-
 def _plain_signature(leaves):
     """The signature of leaves that are all arrays or NumPy scalars, else None."""
-    scalars = _SCALAR_SIGNATURES
+    scalars = SCALAR_SIGNATURES
     signature = [scalars[kind] if (kind := type(leaf)) in scalars else (
         (leaf.shape, leaf.dtype) if kind is np.ndarray else None) for leaf in leaves]
     return None if None in signature else signature
@@ -255,7 +277,7 @@ def _children(values, leaves):
     parts = []
     for child in values:
         kind = type(child)
-        if kind is np.ndarray or kind in _SCALAR_SIGNATURES:
+        if kind is np.ndarray or kind in SCALAR_SIGNATURES:
             leaves.append(child)
             parts.append(trees.LEAF)
         else:
@@ -279,17 +301,29 @@ class _Outputs:
         self.tensors = [any_tensor and isinstance(leaf, Tensor) for leaf in leaves]
         self.any_tensor = any(self.tensors)
 
-    def rebuild(self, values, program, call):
-        values = list(values)
-        for i in program.constant_outputs:
-            if isinstance(values[i], np.ndarray):
-                values[i] = values[i].copy()  # the caller may write into what it gets
-        # A donated input may come back as a result: the caller gave it up.
-        _unalias(values, [x for i, x in enumerate(call.inputs) if i not in program.donated]
-                 if program.donated else call.inputs)
+    def rebuild(self, values, program, kept, replayed=True):
+        """The results, from the flat ``values`` (the program's, or the trace's own when not
+        ``replayed``): none shares memory with another or with an input in ``kept``."""
+        if not (replayed and program.fresh):
+            values = list(values)
+            for i in program.constant_outputs:
+                if isinstance(values[i], np.ndarray):
+                    values[i] = values[i].copy()  # the caller may write into what it gets
+            _unalias(values, kept)
         if self.any_tensor:
             values = [wrap(v) if tensor else v for v, tensor in zip(values, self.tensors)]
         return trees.unflatten(self.structure, values)
+
+
+def _replay(program, outputs, inputs, writes, kept):
+    values = (program.run if writes or not program.donated else program.run_keeping)(*inputs)
+    return outputs.rebuild(values, program, kept)
+
+
+def _kept(inputs, donated):
+    """The inputs that no result may share memory with: all but the donated (the caller gave
+    those up, and one may come back as a result)."""
+    return [x for i, x in enumerate(inputs) if i not in donated] if donated else inputs
 
 
 def _unalias(values, inputs):

@@ -12,7 +12,7 @@ import keyword
 import math
 import re
 
-from chainrule.jit.buffers import in_place_targets, ufunc_of
+from chainrule.jit.buffers import fresh_outputs, in_place_targets, ufunc_of
 from chainrule.jit.floats import PYTHON_TYPE, RAISING, float_form, python_constant
 from chainrule.jit.methods import method_form
 
@@ -46,14 +46,17 @@ class Program:
     """The replayable form of one trace: ``run(*inputs)`` returns the flat outputs.
 
     ``source`` is the generated function (the Wengert list, forward and backward, as NumPy
-    calls); ``steps`` is how many steps it runs.
+    calls); ``steps`` is how many steps it runs. ``fresh`` says that every output is an array
+    a step made, each its own (see :func:`chainrule.jit.buffers.fresh_outputs`).
     """
 
-    def __init__(self, run, source, steps, constant_outputs, donated=(), keeping=None):
+    def __init__(self, run, source, steps, constant_outputs, donated=(), keeping=None,
+                 fresh=False):
         self.run = run
         self.source = source
         self.steps = steps
         self.constant_outputs = constant_outputs  # positions of outputs that are constants
+        self.fresh = fresh
         self.donated = donated  # positions of the inputs the program may write into
         self._keeping = keeping  # builds the program that writes into no input
         self._keeping_run = None if donated else run
@@ -93,7 +96,8 @@ def build(inputs, steps, outputs, name="program", input_kinds=None, may_rerun=Tr
     def keeping():
         return build(inputs, steps, outputs, name, input_kinds, may_rerun, input_layouts).run
 
-    return Program(run, source, len(steps), constant_outputs, tuple(sorted(donated)), keeping)
+    return Program(run, source, len(steps), constant_outputs, tuple(sorted(donated)), keeping,
+                   fresh=not constant_outputs and fresh_outputs(steps, outputs, Slot))
 
 
 def _compiled(writer, name):

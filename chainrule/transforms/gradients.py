@@ -89,7 +89,7 @@ def value_and_grad(f, argnums=0, has_aux=False, holomorphic=False):
         )
         out = _single_output(rec)
         check_output(out, holomorphic, "grad")
-        grads = pull(rec, [np.ones_like(out._data)])
+        grads = pull(rec, [np.ones_like(out._data)], last=True)
         flat = [
             zeros_for(x) if g is None else lower(g, rec.followed)
             for g, x in zip(grads, rec.inputs)

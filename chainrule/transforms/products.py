@@ -80,11 +80,14 @@ def record(f, primals, names, has_aux=False):
     return rec
 
 
-def pull(rec, seeds, followed=False):
+def pull(rec, seeds, followed=False, last=False):
     """Per input leaf, Σₖ seedsₖᵀ·∂outputₖ/∂input: one reverse sweep (None seeds are skipped).
 
     A seed may be an array, a tensor (nested) or a batch of cotangents; what comes back for an
-    input is of the same kind, or None where no output depends on that input.
+    input is of the same kind, or None where no output depends on that input. ``last`` says
+    that no later sweep reads ``rec`` (grad sweeps once): followed by jit alone, the sweep then
+    drops the arrays it has read as it passes, as an eager backward pass frees them, and the
+    trace holds only what its compiler reads.
     """
     roots, root_seeds = [], []
     for out, seed in zip(rec.outputs, seeds):
@@ -96,9 +99,11 @@ def pull(rec, seeds, followed=False):
     targets = set(rec.input_nodes)
     # Followed by jit alone, the sweep runs on tensors that carry no derivative: recorded for
     # the replay, never differentiated.
+    traced_once = last and rec.followed and not (rec.nested or followed)
     found = reverse.sweep(
-        roots, root_seeds, targets=targets, retain_graph=True,
+        roots, root_seeds, targets=targets, retain_graph=not traced_once,
         create_graph=rec.followed or followed, record=rec.nested or followed,
+        keep_layouts=traced_once,
     )
     return [found.get(node) for node in rec.input_nodes]
 

@@ -2,7 +2,9 @@
 that the rules and the core know nothing of jit."""
 
 import ast
+import gc
 import pathlib
+import weakref
 
 import numpy as np
 import pytest
@@ -98,6 +100,38 @@ def test_values_under_no_grad_or_detached_carry_no_derivative_under_jit():
     x = np.array([0.5, -1.0, 2.0])
     np.testing.assert_array_equal(jitted(x), f(x))  # d/dz (z·2x + x·z) = 3x
     np.testing.assert_array_equal(jitted(x), 3 * x)
+
+
+def test_a_traced_gradient_frees_the_forward_values_it_has_read():
+    # As an eager backward pass frees them: the trace holds the activations no longer (W7).
+    activations = []
+
+    def loss(w, x):
+        h = cr.tanh(x @ w)
+        activations.append(weakref.ref(h._data))
+        return cr.sum(h ** 2)
+
+    def step(w, x):
+        grad_w = cr.grad(loss)(w, x)
+        gc.collect()
+        assert activations[-1]() is None
+        return w - 0.1 * grad_w, cr.value_and_grad(loss)(w, x)
+
+    w, x = np.linspace(-1, 1, 12).reshape(4, 3), np.linspace(0, 1, 8).reshape(2, 4)
+    jitted = cr.jit(step)
+    for _ in range(2):  # traced, then replayed
+        (new_w, (value, grad_w)), expected = jitted(w, x), step(w, x)
+        np.testing.assert_allclose(new_w, expected[0], rtol=1e-14)
+        np.testing.assert_allclose(value, expected[1][0], rtol=1e-14)
+        np.testing.assert_allclose(grad_w, expected[1][1], rtol=1e-14)
+
+
+def test_a_sweep_through_values_a_trace_dropped_is_refused():
+    x = cr.tensor(2.0, requires_grad=True)
+    y = x * x
+    y.node.keep_layout_only()
+    with pytest.raises(RuntimeError, match="second time.*jit trace dropped"):
+        y.backward()
 
 
 def test_labels_passed_in_or_computed_inside_are_followed_on_every_replay():

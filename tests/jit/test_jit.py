@@ -264,3 +264,37 @@ def test_containers_of_every_kind_are_inputs_and_a_non_number_is_refused_by_name
     assert len(f.cache) == 1
     with pytest.raises(TypeError, match=r"arguments\[0\]\[1\] is a str"):
         f(np.ones(2), "three")
+
+
+def test_calls_alternating_between_signatures_each_replay_their_own_trace():
+    # The fast path reads a call like the last one; any other goes the general way.
+    f = cr.jit(lambda xs, k, n: cr.sum(xs[0] * k) + n * xs[1], static_argnums=2)
+    calls = [([np.ones(3), np.ones(())], 2.0, 1), ([np.ones(3), np.ones(())], 2.0, 2),
+             ([np.ones(4), np.ones(())], 2.0, 1), ([np.ones(3), np.float64(1.0)], 2.0, 1),
+             ((np.ones(3), np.ones(())), 2.0, 1), ([np.ones(3), np.ones(())], 3.0, 1),
+             ([np.ones(3, np.float32), np.ones(())], 2.0, 1)]
+    for _ in range(3):
+        for xs, k, n in calls:
+            assert f(xs, k, n) == pytest.approx(len(xs[0]) * k + n)
+    assert len(f.cache) == len(calls) - 1  # a NumPy scalar replays a 0-d array's trace
+
+
+@pytest.mark.filterwarnings("ignore:divide by zero")
+def test_a_negative_zero_argument_is_not_replayed_as_a_positive_one():
+    divide = cr.jit(lambda x, c: x / c)
+    assert divide(np.ones(1), 0.0)[0] == np.inf
+    assert divide(np.ones(1), -0.0)[0] == -np.inf
+    assert divide(np.ones(1), -0.0)[0] == -np.inf  # replayed
+    assert divide(np.ones(1), 0.0)[0] == np.inf
+
+
+def test_the_fast_path_runs_eagerly_inside_a_transform_and_replays_after():
+    f = cr.jit(lambda x: cr.sin(x) * x)
+    x = np.array([1.0, 2.0])
+    f(x)
+    f(x)  # replayed: the next call like it takes the fast path
+    for _ in range(2):
+        np.testing.assert_allclose(cr.jacfwd(lambda y: f(y) * 1.0)(x),
+                                   np.diag(np.cos(x) * x + np.sin(x)))
+    np.testing.assert_array_equal(f(x), np.sin(x) * x)
+    assert len(f.cache) == 1
