@@ -15,13 +15,20 @@ import operator
 import numpy as np
 
 from chainrule.ops.contraction import matmul
+from chainrule.ops.nn.losses import _cross_entropy_labels
+from chainrule.ops.reductions import _sum_op
+from chainrule.ops.shape import _transpose_op
 
 # Steps that always return a new array of their own (never a view of an operand).
 _UFUNCS = {
     operator.add: np.add, operator.sub: np.subtract, operator.mul: np.multiply,
     operator.truediv: np.true_divide, operator.neg: np.negative, operator.pow: np.power,
 }
-_FRESH = {*_UFUNCS, matmul.forward}
+_FRESH = {*_UFUNCS, matmul.forward, _sum_op.forward, _cross_entropy_labels.forward}
+# Steps whose result is a writeable view of their one operand: a transpose of an array that is
+# a step's own is as much a result of its own (a Linear weight's gradient is one, laid out as
+# the weight).
+_WRITEABLE_VIEWS = {_transpose_op.forward}
 
 
 def ufunc_of(fn):
@@ -62,18 +69,23 @@ def in_place_targets(steps, inputs, last_read, layouts, donated, slot_type, temp
 
 
 def fresh_outputs(steps, outputs, slot_type):
-    """Whether every output is an array of its own that a step made (or not an array): then no
-    result can share memory with another result or with an input, and a call need not test
-    them. Written in place, such a step's array is a temporary's or a donated input's, which
-    nothing else holds."""
-    owners, made = {}, set()
+    """Whether every output is an array of its own that a step made, or a transpose of one (or
+    not an array): then no result can share memory with another result or with an input, and a
+    call need not test them. Written in place, such a step's array is a temporary's or a
+    donated input's, which nothing else holds."""
+    owners, own = {}, set()
     for step in steps:
         operands = [arg.index for arg in step.args if type(arg) is slot_type]
         owners[step.out.index] = _owners_of(step, operands, owners)
-        made.add(step.out.index)
+        if step.fn in _FRESH or (ufunc_of(step.fn) is not None and not step.params):
+            own.add(step.out.index)
+        elif step.fn in _WRITEABLE_VIEWS and len(operands) == 1 and operands[0] in own:
+            own.add(step.out.index)
     slots = [out.index for out in outputs if type(out) is slot_type]
-    return len(set(slots)) == len(slots) and all(
-        index in made and owners[index] == {index} for index in slots)
+    if len(set(slots)) != len(slots) or not all(index in own for index in slots):
+        return False
+    claimed = [owners[index] for index in slots]
+    return len(set().union(*claimed)) == sum(len(held) for held in claimed)
 
 
 def _owners_of(step, operands, owners):

@@ -158,6 +158,16 @@ def test_results_never_alias_the_inputs_or_each_other():
     for _ in range(2):  # the trace's results, then a replay's
         view, base = jitted(x)
         assert not np.shares_memory(view, base)
+    m = np.arange(6.0).reshape(2, 3)
+    for fn in (lambda m: (cr.transpose(m * 2), m * 2),  # a transpose of a result of its own
+               lambda m: (cr.transpose(m), m * 2),  # a transpose of the input
+               lambda m: (lambda y: (cr.transpose(y), y))(m * 2)):  # ... of another result
+        jitted = cr.jit(fn)
+        for _ in range(2):
+            first, second = jitted(m)
+            assert not np.shares_memory(first, second) and not np.shares_memory(first, m)
+            first[0, 0] = 100.0
+            assert second[0, 0] == 0.0 and m[0, 0] == 0.0
     constant = cr.jit(lambda x: (x * 0 + 1, np.ones(2)))
     constant(x)[1][0] = 5.0
     assert constant(x)[1].tolist() == [1.0, 1.0]
