@@ -8,6 +8,7 @@ import numpy as np
 
 from chainrule import trace_recording
 from chainrule.autodiff import forward
+from chainrule.backends import BackendError
 from chainrule.engine_state import current
 from chainrule.graph import Node
 from chainrule.primitive.declaration import Primitive, refuse_complex
@@ -83,7 +84,10 @@ def record(prim, args, params):
         else:
             raw.append(arg)
             parents.append(None)
-    out = prim.forward(*raw, **params)
+    try:
+        out = prim.forward(*raw, **params)
+    except BackendError as exc:  # an array library lacks a function: name the op that asked
+        raise exc.in_op(prim.name) from None
     if prim.vjps is None:
         return wrap(out)
     node = None

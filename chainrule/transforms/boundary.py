@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from chainrule.backends import ForeignArray
 from chainrule.engine_state import current, enter, leave
 from chainrule.graph import Node
 from chainrule.ops.identity import transform_input
@@ -59,6 +60,21 @@ def lower(x, followed=False):
     if followed and (is_live(x) or is_recorded(x)):
         return x
     return x._data if isinstance(x, Tensor) else x
+
+
+def handed_back(tree):
+    """A transform's plain results as the caller gets them: another library's arrays (held
+    as ForeignArray inside the engine) in that library's own type; the rest as it is."""
+    kind = type(tree)
+    if kind is ForeignArray or isinstance(tree, ForeignArray):
+        return tree.array
+    if kind is tuple or kind is list:
+        return kind(handed_back(v) for v in tree)
+    if kind is dict:
+        return {k: handed_back(v) for k, v in tree.items()}
+    if isinstance(tree, tuple) and hasattr(tree, "_fields"):
+        return kind(*(handed_back(v) for v in tree))
+    return tree
 
 
 def is_transforming():

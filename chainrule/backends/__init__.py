@@ -1,0 +1,42 @@
+"""Array backends: a tensor holds whatever array it is given — NumPy's (the default), or Dask's,
+CuPy's, array-api-strict's or any array API namespace's — and every rule computes with that
+array's own library. See docs/scaling.md ("Array backends").
+
+Example:
+    >>> import array_api_strict as xp
+    >>> import chainrule as cr
+    >>> x = cr.tensor(xp.asarray([1.0, 2.0]), requires_grad=True)
+    >>> (x * x).sum().backward()
+    >>> cr.backend_of(x.grad), cr.to_numpy(x.grad)
+    ('array_api_strict', array([2., 4.]))
+"""
+
+from chainrule.backends.errors import BackendError, MixedBackendsError
+from chainrule.backends.foreign import ForeignArray
+from chainrule.backends.kinds import backend_of, from_numpy, hold, is_foreign_array, to_numpy
+
+
+
+def to_namespace(value, xp):
+    """``value`` (an array or tensor) copied into the array library ``xp`` — a module such as
+    ``numpy``, ``array_api_strict``, ``dask.array`` or ``cupy``: an explicit copy through the
+    host. A tensor gives a tensor (a leaf, requiring grad if ``value`` did).
+
+    Example:
+        >>> import array_api_strict as xp
+        >>> import chainrule as cr
+        >>> cr.backend_of(cr.to_namespace(cr.tensor([1.0, 2.0]), xp))
+        'array_api_strict'
+    """
+    array = from_numpy(to_numpy(value), xp)
+    if hasattr(value, "_data") and hasattr(value, "requires_grad"):
+        from chainrule.tensor import Tensor
+
+        return Tensor(array, requires_grad=value.requires_grad)
+    return array
+
+
+__all__ = [
+    "BackendError", "ForeignArray", "MixedBackendsError", "backend_of", "from_numpy", "hold",
+    "is_foreign_array", "to_namespace", "to_numpy",
+]

@@ -1,0 +1,439 @@
+"""NumPy's function names on an array API namespace: what a rule's ``np.exp``, ``np.sum(x,
+axis, keepdims)`` or ``np.concatenate`` runs when its arrays come from array-api-strict or any
+other namespace with no NumPy dispatch of its own.
+
+Most names are the standard's own; the renamed ones (arccos → acos, power → pow, ...) and the
+calls whose signature differs (transpose's axes, std's ddof, cumsum over a flattened array)
+are listed here once. NumPy's type promotion (a float times a bool mask, an int array divided
+by an int) is applied with explicit ``astype`` calls, since the rules are written against it.
+A name the namespace lacks resolves to a function raising :class:`BackendError`.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from chainrule.backends.errors import BackendError
+from chainrule.backends.holding import Holding
+
+# NumPy name → the standard's name for the same function.
+RENAMED = {
+    "arccos": "acos", "arcsin": "asin", "arctan": "atan", "arctan2": "atan2",
+    "arccosh": "acosh", "arcsinh": "asinh", "arctanh": "atanh", "power": "pow",
+    "concatenate": "concat", "absolute": "abs", "conjugate": "conj", "invert": "bitwise_invert",
+    "true_divide": "divide", "mod": "remainder", "amax": "max", "amin": "min",
+    "left_shift": "bitwise_left_shift", "right_shift": "bitwise_right_shift",
+}
+
+# Elementwise functions of two arrays whose result dtype NumPy's promotion decides.
+PROMOTING = frozenset({
+    "add", "subtract", "multiply", "divide", "pow", "maximum", "minimum", "atan2", "hypot",
+    "remainder", "floor_divide", "copysign", "logaddexp", "equal", "not_equal", "less",
+    "less_equal", "greater", "greater_equal", "nextafter",
+})
+
+
+class NumpyNames(Holding):
+    """NumPy-named functions over the namespace ``xp`` (see the module's docstring)."""
+
+    def __init__(self, xp, backend, array_type, holder):
+        super().__init__(backend, array_type, holder)
+        self.xp = xp
+        self._functions = {}
+        self._dtypes = _dtype_table(xp)
+
+    # --- dtypes -------------------------------------------------------------------------------
+
+    def numpy_dtype(self, dtype):
+        """NumPy's dtype for one of ``xp``'s."""
+        for theirs, ours in self._dtypes:
+            if theirs == dtype:
+                return ours
+        raise BackendError(f"its dtype {dtype} has no NumPy counterpart", self.backend)
+
+    def dtype(self, dtype):
+        """``xp``'s dtype for a NumPy dtype (or anything np.dtype reads)."""
+        wanted = np.dtype(dtype)
+        for theirs, ours in self._dtypes:
+            if ours == wanted:
+                return theirs
+        raise BackendError(f"it has no dtype {wanted}", self.backend)
+
+    # --- functions ----------------------------------------------------------------------------
+
+    def function(self, name):
+        """The function NumPy calls ``name`` ("exp", "linalg.inv"), on ``xp``'s arrays."""
+        found = self._functions.get(name)
+        if found is None:
+            found = self._functions[name] = self._resolve(name)
+        return found
+
+    def _resolve(self, name):
+        adapter = ADAPTERS.get(name)
+        if adapter is not None:
+            return lambda *args, **kwargs: adapter(self, *args, **kwargs)
+        standard = RENAMED.get(name, name)
+        target = _lookup(self.xp, standard)
+        if target is None:
+            return self._missing(name)
+        promote = standard in PROMOTING
+        wrap, unwrap, convert = self.wrap, self.unwrap, self._kwargs
+
+        def call(*args, **kwargs):
+            args = unwrap(args)
+            if promote:
+                args = self.promoted(args, true_divide=standard == "divide")
+            return wrap(target(*args, **convert(kwargs)))
+
+        return call
+
+    def _missing(self, name):
+        backend = self.backend
+
+        def missing(*args, **kwargs):
+            raise BackendError(f"NumPy's {name} has no counterpart in its namespace", backend)
+
+        return missing
+
+    def ufunc(self, ufunc, inputs, kwargs):
+        """NumPy's ufunc called on the arrays ``inputs``."""
+        return self.function(ufunc.__name__)(*inputs, **kwargs)
+
+    def numpy_function(self, func, args, kwargs):
+        """A NumPy function (np.linalg.inv, np.fft.rfft, ...) called on the arrays."""
+        module = func.__module__.removeprefix("numpy").strip(".")
+        name = f"{module}.{func.__name__}" if module else func.__name__
+        return self.function(name)(*args, **kwargs)
+
+    def item(self, array):
+        kind = self.numpy_dtype(array.dtype).kind
+        return {"b": bool, "c": complex, "f": float}.get(kind, int)(array)
+
+    def to_numpy(self, array):
+        return np.from_dlpack(array)
+
+    def call(self, name, *args, **kwargs):
+        """``xp``'s function ``name`` on raw arguments, the result wrapped."""
+        target = _lookup(self.xp, name)
+        if target is None:
+            return self._missing(name)()
+        return self.wrap(target(*self.unwrap(args), **self._kwargs(kwargs)))
+
+    def _kwargs(self, kwargs):
+        if not kwargs:
+            return kwargs
+        kwargs = dict(kwargs)
+        for unused in ("out", "casting", "order", "subok"):
+            if kwargs.get(unused, None) in (None, "K", "C", "same_kind", True):
+                kwargs.pop(unused, None)
+        if "ddof" in kwargs:
+            kwargs["correction"] = kwargs.pop("ddof")
+        if kwargs.get("dtype") is not None:
+            kwargs["dtype"] = self.dtype(kwargs["dtype"])
+        else:
+            kwargs.pop("dtype", None)
+        if "where" in kwargs:
+            raise BackendError("NumPy's where= argument of reductions is not in its namespace",
+                               self.backend)
+        return {key: self.unwrap(value) for key, value in kwargs.items()}
+
+    def promoted(self, args, true_divide=False):
+        """``args`` cast to the dtype NumPy's promotion gives them (Python numbers stay)."""
+        arrays = [a for a in args if hasattr(a, "dtype")]
+        if not arrays:
+            return args
+        dtypes = [self.numpy_dtype(a.dtype) for a in arrays]
+        numbers = [a for a in args if not hasattr(a, "dtype")]
+        common = np.result_type(*dtypes, *numbers)
+        if true_divide and common.kind in "biu":
+            common = np.dtype(np.float64)
+        target = self.dtype(common)
+        return tuple(
+            self.xp.astype(a, target) if hasattr(a, "dtype") and a.dtype != target
+            else (_as_python_number(a, common) if not hasattr(a, "dtype") else a)
+            for a in args
+        )
+
+
+def _as_python_number(value, dtype):
+    # A Python number beside arrays of ``dtype``: the standard takes it as that dtype's kind.
+    if dtype.kind == "f" and not isinstance(value, float):
+        return float(value)
+    if dtype.kind == "c":
+        return complex(value)
+    return value
+
+
+def _lookup(xp, name):
+    target = xp
+    for part in name.split("."):
+        target = getattr(target, part, None)
+        if target is None:
+            return None
+    return target
+
+
+def _dtype_table(xp):
+    names = ("bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
+             "float32", "float64", "complex64", "complex128")
+    return [(getattr(xp, n), np.dtype(n)) for n in names if hasattr(xp, n)]
+
+
+# --- calls whose NumPy signature differs from the standard's ---------------------------------
+
+
+def _normal_axis(axis, ndim):
+    return axis + ndim if axis < 0 else axis
+
+
+def _transpose(names, x, axes=None):
+    x = names.unwrap(x)
+    axes = tuple(reversed(range(x.ndim))) if axes is None else tuple(axes)
+    return names.wrap(names.xp.permute_dims(x, axes))
+
+
+def _swapaxes(names, x, axis1, axis2):
+    x = names.unwrap(x)
+    axes = list(range(x.ndim))
+    a, b = _normal_axis(axis1, x.ndim), _normal_axis(axis2, x.ndim)
+    axes[a], axes[b] = axes[b], axes[a]
+    return names.wrap(names.xp.permute_dims(x, tuple(axes)))
+
+
+def _cumulative(standard):
+    def cumulative(names, x, axis=None, dtype=None):
+        x = names.unwrap(x)
+        if axis is None:  # NumPy runs over the flattened array
+            x, axis = names.xp.reshape(x, (-1,)), 0
+        kwargs = {} if dtype is None else {"dtype": names.dtype(dtype)}
+        return names.wrap(getattr(names.xp, standard)(x, axis=axis, **kwargs))
+
+    return cumulative
+
+
+def _squeeze(names, x, axis=None):
+    x = names.unwrap(x)
+    if axis is None:
+        axis = tuple(i for i, n in enumerate(x.shape) if n == 1)
+    return names.wrap(names.xp.squeeze(x, axis=axis))
+
+
+def _expand_dims(names, x, axis):
+    x = names.unwrap(x)
+    axes = (axis,) if isinstance(axis, int) else tuple(axis)
+    ndim = x.ndim + len(axes)
+    shape = list(x.shape)
+    for a in sorted(_normal_axis(a, ndim) for a in axes):
+        shape.insert(a, 1)
+    return names.wrap(names.xp.reshape(x, tuple(shape)))
+
+
+def _reshape(names, x, shape=None, order="C", newshape=None, copy=None):
+    if order != "C":
+        raise BackendError(f"reshape in order={order!r} is not in its namespace", names.backend)
+    shape = newshape if shape is None else shape
+    shape = (shape,) if isinstance(shape, int) else tuple(shape)
+    return names.wrap(names.xp.reshape(names.unwrap(x), shape, copy=copy))
+
+
+def _ravel(names, x, order="C"):
+    return _reshape(names, x, (-1,), order)
+
+
+def _asarray(names, x, dtype=None, copy=None, **kwargs):
+    x = names.unwrap(x)
+    if not isinstance(x, (int, float, complex, bool)) and not hasattr(x, "__array_namespace__"):
+        raise BackendError(
+            "np.asarray/np.array of anything but one of its arrays or a number would build a "
+            "NumPy array to combine with its arrays", names.backend)
+    kwargs = {} if dtype is None else {"dtype": names.dtype(dtype)}
+    return names.wrap(names.xp.asarray(x, copy=copy, **kwargs))
+
+
+def _array(names, x, dtype=None, copy=True, **kwargs):
+    return _asarray(names, x, dtype=dtype, copy=copy)
+
+
+def _where(names, condition, x=None, y=None):
+    if x is None and y is None:
+        return names.function("nonzero")(condition)
+    condition, x, y = names.unwrap((condition, x, y))
+    x, y = names.promoted((x, y))
+    return names.wrap(names.xp.where(condition, x, y))
+
+
+def _astype(names, x, dtype, copy=True, **kwargs):
+    return names.wrap(names.xp.astype(names.unwrap(x), names.dtype(dtype), copy=copy))
+
+
+def _tensordot(names, x, y, axes=2):
+    x, y = names.promoted(names.unwrap((x, y)))
+    return names.wrap(names.xp.tensordot(x, y, axes=axes))
+
+
+def _matmul(names, x, y, **kwargs):
+    x, y = names.promoted(names.unwrap((x, y)))
+    return names.wrap(names.xp.matmul(x, y))
+
+
+def _dot(names, x, y):
+    x, y = names.promoted(names.unwrap((x, y)))
+    if x.ndim == 0 or y.ndim == 0:
+        return names.wrap(names.xp.multiply(x, y))
+    if y.ndim == 1 or x.ndim <= 2 and y.ndim <= 2:
+        return names.wrap(names.xp.tensordot(x, y, axes=((x.ndim - 1,), (max(y.ndim - 2, 0),))))
+    raise BackendError("np.dot of arrays of more than two axes is not in its namespace",
+                       names.backend)
+
+
+def _trace(names, x, offset=0, axis1=0, axis2=1, dtype=None):
+    x = names.unwrap(x)
+    x = names.xp.moveaxis(x, (axis1, axis2), (-2, -1))
+    kwargs = {} if dtype is None else {"dtype": names.dtype(dtype)}
+    return names.wrap(names.xp.linalg.trace(x, offset=offset, **kwargs))
+
+
+def _diagonal(names, x, offset=0, axis1=0, axis2=1):
+    x = names.unwrap(x)
+    x = names.xp.moveaxis(x, (axis1, axis2), (-2, -1))
+    return names.wrap(names.xp.linalg.diagonal(x, offset=offset))
+
+
+def _outer(names, x, y):
+    x, y = names.promoted(names.unwrap((x, y)))
+    xp = names.xp
+    return names.wrap(xp.linalg.outer(xp.reshape(x, (-1,)), xp.reshape(y, (-1,))))
+
+
+def _take(names, x, indices, axis=None, **kwargs):
+    x, indices = names.unwrap((x, indices))
+    if axis is None:
+        x, axis = names.xp.reshape(x, (-1,)), 0
+    return names.wrap(names.xp.take(x, indices, axis=axis))
+
+
+def _shape_of(names, x):
+    return tuple(names.unwrap(x).shape)
+
+
+def _ndim(names, x):
+    return names.unwrap(x).ndim
+
+
+def _size(names, x, axis=None):
+    x = names.unwrap(x)
+    return math.prod(x.shape) if axis is None else x.shape[axis]
+
+
+def _result_type(names, *values):
+    return np.result_type(*(names.numpy_dtype(v.dtype) if hasattr(v, "dtype") else v
+                            for v in names.unwrap(values)))
+
+
+def _iscomplexobj(names, x):
+    return np.dtype(_result_type(names, x)).kind == "c"
+
+
+def _full_like(names, x, fill_value, dtype=None, **kwargs):
+    kwargs = {} if dtype is None else {"dtype": names.dtype(dtype)}
+    return names.wrap(names.xp.full_like(names.unwrap(x), fill_value, **kwargs))
+
+
+def _like(standard):
+    def like(names, x, dtype=None, shape=None, **kwargs):
+        x = names.unwrap(x)
+        dtype = x.dtype if dtype is None else names.dtype(dtype)
+        if shape is not None:  # NumPy's shape= makes a new shape in x's dtype and device
+            shape = (shape,) if isinstance(shape, int) else tuple(shape)
+            made = getattr(names.xp, standard.removesuffix("_like"))
+            return names.wrap(made(shape, dtype=dtype, device=x.device))
+        return names.wrap(getattr(names.xp, standard)(x, dtype=dtype))
+
+    return like
+
+
+def _broadcast_to(names, x, shape, **kwargs):
+    shape = (shape,) if isinstance(shape, int) else tuple(shape)
+    return names.wrap(names.xp.broadcast_to(names.unwrap(x), shape))
+
+
+def _stack(standard):
+    def joined(names, arrays, axis=0, **kwargs):
+        arrays = names.promoted(tuple(names.unwrap(list(arrays))))
+        return names.wrap(getattr(names.xp, standard)(list(arrays), axis=axis))
+
+    return joined
+
+
+def _clip(names, x, a_min=None, a_max=None, **kwargs):
+    x = names.unwrap(x)
+    lower, upper = names.unwrap((kwargs.get("min", a_min), kwargs.get("max", a_max)))
+    return names.wrap(names.xp.clip(x, lower, upper))
+
+
+def _sign(names, x):
+    return names.wrap(names.xp.sign(names.unwrap(x)))
+
+
+def _real_part(standard):
+    def part(names, x):
+        x = names.unwrap(x)
+        if standard == "real" and not names.xp.isdtype(x.dtype, "complex floating"):
+            return names.wrap(x)
+        if standard == "imag" and not names.xp.isdtype(x.dtype, "complex floating"):
+            return names.wrap(names.xp.zeros_like(x))
+        return names.wrap(getattr(names.xp, standard)(x))
+
+    return part
+
+
+def _conj(names, x):
+    x = names.unwrap(x)
+    if not names.xp.isdtype(x.dtype, "complex floating"):
+        return names.wrap(x)
+    return names.wrap(names.xp.conj(x))
+
+
+def _copy(names, x, **kwargs):
+    return names.wrap(names.xp.asarray(names.unwrap(x), copy=True))
+
+
+def _ones_or_zeros(standard):
+    def make(names, shape, dtype=float, **kwargs):
+        return names.wrap(getattr(names.xp, standard)(shape, dtype=names.dtype(dtype)))
+
+    return make
+
+
+def _sort(names, x, axis=-1, **kwargs):
+    x = names.unwrap(x)
+    if axis is None:
+        x, axis = names.xp.reshape(x, (-1,)), 0
+    return names.wrap(names.xp.sort(x, axis=axis))
+
+
+def _isscalar(names, x):
+    return isinstance(x, (int, float, complex, bool, np.generic))
+
+
+ADAPTERS = {
+    "transpose": _transpose, "swapaxes": _swapaxes, "cumsum": _cumulative("cumulative_sum"),
+    "cumprod": _cumulative("cumulative_prod"), "squeeze": _squeeze, "expand_dims": _expand_dims,
+    "reshape": _reshape, "ravel": _ravel, "asarray": _asarray, "asanyarray": _asarray,
+    "array": _array, "ascontiguousarray": _asarray, "where": _where, "astype": _astype,
+    "tensordot": _tensordot, "matmul": _matmul, "dot": _dot, "trace": _trace,
+    "diagonal": _diagonal, "outer": _outer, "take": _take, "shape": _shape_of, "ndim": _ndim,
+    "size": _size, "result_type": _result_type, "iscomplexobj": _iscomplexobj,
+    "isrealobj": lambda names, x: not _iscomplexobj(names, x), "full_like": _full_like,
+    "zeros_like": _like("zeros_like"), "ones_like": _like("ones_like"),
+    "empty_like": _like("empty_like"), "broadcast_to": _broadcast_to,
+    "stack": _stack("stack"), "concatenate": _stack("concat"), "clip": _clip, "sign": _sign,
+    "real": _real_part("real"), "imag": _real_part("imag"), "conj": _conj, "conjugate": _conj,
+    "copy": _copy, "zeros": _ones_or_zeros("zeros"), "ones": _ones_or_zeros("ones"),
+    "sort": _sort, "isscalar": _isscalar, "linalg.matmul": _matmul,
+}
+
+
+__all__ = ["NumpyNames", "RENAMED", "ADAPTERS"]
