@@ -11,10 +11,25 @@ Example:
     ('array_api_strict', array([2., 4.]))
 """
 
+import numpy as np
+
 from chainrule.backends.errors import BackendError, MixedBackendsError
 from chainrule.backends.foreign import ForeignArray
 from chainrule.backends.kinds import backend_of, from_numpy, hold, is_foreign_array, to_numpy
 
+
+
+def asarray(value, dtype=None, **kwargs):
+    """``np.asarray`` for rules: another library's array stays in its library (NumPy's own
+    would copy it to the host, or refuse); everything else as NumPy reads it."""
+    if type(value) is not np.ndarray:
+        if is_foreign_array(value):
+            value = hold(value)
+        if isinstance(value, ForeignArray):
+            if dtype is None or np.dtype(dtype) == value.dtype:
+                return value
+            return value.astype(dtype)
+    return np.asarray(value, dtype=dtype, **kwargs)
 
 
 def to_namespace(value, xp):
@@ -37,6 +52,7 @@ def to_namespace(value, xp):
 
 
 __all__ = [
-    "BackendError", "ForeignArray", "MixedBackendsError", "backend_of", "from_numpy", "hold",
+    "BackendError", "ForeignArray", "MixedBackendsError", "asarray", "backend_of", "from_numpy",
+    "hold",
     "is_foreign_array", "to_namespace", "to_numpy",
 ]

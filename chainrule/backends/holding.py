@@ -43,6 +43,9 @@ class Holding:
     def unwrap_other(self, value):
         from chainrule.backends.foreign import ForeignArray
 
+        if isinstance(value, type):  # a dtype given as a type (np.float64, float)
+            return value
+
         if isinstance(value, ForeignArray):
             raise MixedBackendsError("they cannot be combined without a copy", self.backend,
                                      other=value.backend)
@@ -64,7 +67,10 @@ class Holding:
     def unwrap_index(self, index):
         """An index (slices, integers, masks and integer arrays of this backend)."""
         if type(index) is tuple:
-            return tuple(self.unwrap_index(i) for i in index)
+            return tuple(self._index_part(i) for i in index)
+        return self._index_part(index)
+
+    def _index_part(self, index):
         if isinstance(index, (slice, int, type(None), type(Ellipsis))):
             return index
         if isinstance(index, np.generic):

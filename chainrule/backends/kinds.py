@@ -4,6 +4,8 @@ one (Dask, CuPy), else through NumPy's names on its array API namespace."""
 
 from __future__ import annotations
 
+import types
+
 import numpy as np
 
 from chainrule.backends.errors import BackendError
@@ -13,6 +15,8 @@ from chainrule.backends.numpy_names import NumpyNames
 
 # Array type → the ForeignArray subclass holding it.
 _HOLDERS: dict = {}
+# The array types seen so far (a set, for the engine's one-lookup test).
+FOREIGN_TYPES: set = set()
 
 _EXTRA = {"dask": "dask", "cupy": "gpu"}
 
@@ -31,6 +35,7 @@ def hold(value):
     holder = _HOLDERS.get(type(value))
     if holder is None:
         holder = _HOLDERS[type(value)] = _holder_for(value)
+        FOREIGN_TYPES.add(type(value))
     return holder(value)
 
 
@@ -77,7 +82,7 @@ class DispatchingNames(Holding):
         method = _ARRAY_METHODS.get(name)
         if method is not None:  # NumPy functions these libraries have only as methods
             return lambda x, *args, **kwargs: self.wrap(
-                getattr(self.unwrap(x), method)(*self.unwrap(args), **kwargs))
+                getattr(self.unwrap(x), method)(*self.unwrap(args), **self.unwrap(kwargs)))
         func = self._checked.get(name)
         if func is None:
             target = np
@@ -97,6 +102,8 @@ class DispatchingNames(Holding):
             name = func.__name__
             raise BackendError(f"{self.backend} does not implement NumPy's {name}",
                                self.backend)
+        if kwargs.get("order", "C") in ("C", "K", "A"):  # the only layout these libraries have
+            kwargs = {k: v for k, v in kwargs.items() if k != "order"}
         return self.wrap(func(*self.unwrap(args), **self.unwrap(kwargs)))
 
     def implements(self, func):
@@ -172,7 +179,7 @@ def from_numpy(array, like):
     array = np.asarray(array)
     if isinstance(like, ForeignArray):
         like = like.array
-    module = like if hasattr(like, "__name__") and not hasattr(like, "shape") else None
+    module = like if isinstance(like, types.ModuleType) else None
     if module is None:
         if isinstance(like, (np.ndarray, np.generic)):
             return array

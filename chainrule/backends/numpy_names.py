@@ -97,6 +97,15 @@ class NumpyNames(Holding):
 
         return missing
 
+    def unwrap_index(self, index):
+        # The standard wants an index to name every axis: a trailing ... says "the rest".
+        index = super().unwrap_index(index)
+        if type(index) is not tuple:
+            index = (index,)
+        if Ellipsis not in index:
+            index = (*index, Ellipsis)
+        return index
+
     def ufunc(self, ufunc, inputs, kwargs):
         """NumPy's ufunc called on the arrays ``inputs``."""
         return self.function(ufunc.__name__)(*inputs, **kwargs)

@@ -13,13 +13,15 @@ import warnings
 
 import numpy as np
 
+from chainrule.backends import asarray
+
 from chainrule.ops import cumulative, reductions, shape, statistics
 from chainrule.ops.elementwise import arithmetic, comparison, piecewise
 from chainrule.primitive import value_of
 
 
 def _dtype(x):
-    return np.asarray(value_of(x)).dtype
+    return asarray(value_of(x)).dtype
 
 
 def _holds_nan(x):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from chainrule.backends import ForeignArray
+from chainrule.backends import ForeignArray, is_foreign_array
 from chainrule.engine_state import current, enter, leave
 from chainrule.graph import Node
 from chainrule.ops.identity import transform_input
@@ -112,6 +112,8 @@ def output_tensor(value, path):
     """One output value of ``f`` as a tensor, or a TypeError when it is not numeric."""
     if isinstance(value, Tensor):
         return value
+    if isinstance(value, ForeignArray) or is_foreign_array(value):
+        return tensor(value)
     array = np.asarray(value)
     if array.dtype.kind not in "biufc":
         raise TypeError(

@@ -167,6 +167,8 @@ def _matching(value, like, followed, path, partner):
         data_shape = value.shape
     else:
         value = getattr(value, "_data", value)
+        if is_foreign_array(value):
+            value = hold(value)
         if np.iscomplexobj(value) and like.dtype.kind != "c":
             raise TypeError(
                 f"{path} is complex, but the {partner} it goes with is real ({like.dtype}): the "

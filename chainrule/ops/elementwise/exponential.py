@@ -9,6 +9,8 @@ import math
 
 import numpy as np
 
+from chainrule.backends import asarray
+
 from chainrule.ops.elementwise import comparison, piecewise
 from chainrule.primitive import elementwise, elementwise_binary, primitive
 
@@ -252,7 +254,7 @@ def _erfc_above_one(a):
 
 
 def _error_function(x, complement):
-    x = np.asarray(x)
+    x = asarray(x)
     if x.dtype.kind == "c":
         raise TypeError("erf and erfc take real values; this tensor is complex")
     dtype = x.dtype if x.dtype.kind == "f" else np.dtype(np.float64)

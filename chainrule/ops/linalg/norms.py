@@ -10,6 +10,8 @@ import math
 
 import numpy as np
 
+from chainrule.backends import asarray
+
 from chainrule.ops.linalg import spectral
 from chainrule.ops import reductions, shape
 from chainrule.ops.elementwise import arithmetic, complex_parts
@@ -19,7 +21,7 @@ from chainrule.primitive import is_tensor, primitive
 
 
 def _l2(x, axis, keepdims):
-    x = np.asarray(x)
+    x = asarray(x)
     if x.dtype.kind == "c":  # ‖z‖ = ‖|z|‖, real
         x = np.abs(x)
     # Σx² overflows past |x| ≈ 1e154 (float64) and underflows below 1e-154: then scale by max|x|.
@@ -120,7 +122,7 @@ def norm(x, ord=None, axis=None, keepdims=False):  # noqa: A002 -- NumPy's argum
         >>> x.grad
         tensor([0.6, 0.8])
     """
-    x = x if is_tensor(x) else np.asarray(x)
+    x = x if is_tensor(x) else asarray(x)
     if x.dtype.kind not in "fc":  # as NumPy: integer and boolean inputs are measured as floats
         x = arithmetic.astype(x, np.float64)
     x_shape = shape.shape_of(x)
@@ -229,7 +231,7 @@ def vector_norm(x, /, *, axis=None, keepdims=False, ord=2):  # noqa: A002 -- Num
         >>> cr.linalg.vector_norm(cr.tensor([[3.0, 0.0], [0.0, -4.0]]), ord=1)
         tensor(7.)
     """
-    x = x if is_tensor(x) else np.asarray(x)
+    x = x if is_tensor(x) else asarray(x)
     x_shape = shape.shape_of(x)
     if axis is None:
         vectors, vector_axis = shape.ravel(x), 0

@@ -7,6 +7,8 @@ import operator
 
 import numpy as np
 
+from chainrule.backends import asarray
+
 from chainrule.ops import shape
 from chainrule.ops.contraction import dot, matmul
 from chainrule.ops.elementwise import piecewise
@@ -33,7 +35,7 @@ def matrix_power(a, n):
         tensor([[1., 3.],
                 [0., 1.]])
     """
-    a = a if is_tensor(a) else np.asarray(a)
+    a = a if is_tensor(a) else asarray(a)
     x_shape = square_shape(a, "matrix_power")
     try:
         n = operator.index(n)
