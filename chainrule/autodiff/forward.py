@@ -107,7 +107,7 @@ def tangent_of(prim, inputs, out, params, input_dots, differentiable=True, obser
         try:
             contribution = rule(x_dot, out, *inputs, **params)
         except BackendError as exc:
-            raise exc.in_op(prim.name) from None
+            raise exc.in_op(prim.name, inputs) from None
         if observer is not None:
             observer(i, contribution)
         out_dot = contribution if out_dot is None else out_dot + contribution

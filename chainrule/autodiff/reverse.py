@@ -170,7 +170,7 @@ def propagate(node, grad_out, grads, pending, useful, create_graph, observer=Non
         try:
             contribution = vjps[i](grad_out, out, *inputs, **params)
         except BackendError as exc:
-            raise exc.in_op(node.prim.name) from None
+            raise exc.in_op(node.prim.name, inputs) from None
         # Two NumPy scalars of one type share shape and dtype: scalar graphs skip the comparison.
         # NumPy's built-in dtypes are single objects, so ``is`` settles the usual case and
         # fit_gradient compares properly whenever it does not.

@@ -32,6 +32,25 @@ def asarray(value, dtype=None, **kwargs):
     return np.asarray(value, dtype=dtype, **kwargs)
 
 
+def is_lazy(value):
+    """Whether ``value`` (an array or tensor) is another library's lazy array (Dask's): a
+    rule then takes both branches of a value test with ``where`` instead of asking, which
+    would compute it."""
+    data = getattr(value, "_data", value)
+    return isinstance(data, ForeignArray) and data.names.lazy
+
+
+def constant_like(value, like):
+    """``value`` — a small NumPy constant a rule builds from shapes alone (a mask, np.eye, the
+    weights of an FFT) — in the array library of ``like`` (an array or tensor): NumPy's as it
+    is; another library's through one explicit copy of the constant (never of data), so that
+    the rule combines arrays of one library."""
+    data = getattr(like, "_data", like)
+    if not isinstance(data, ForeignArray):
+        return value
+    return data.names.wrap(from_numpy(value, data.array))
+
+
 def to_namespace(value, xp):
     """``value`` (an array or tensor) copied into the array library ``xp`` — a module such as
     ``numpy``, ``array_api_strict``, ``dask.array`` or ``cupy``: an explicit copy through the
@@ -52,7 +71,8 @@ def to_namespace(value, xp):
 
 
 __all__ = [
-    "BackendError", "ForeignArray", "MixedBackendsError", "asarray", "backend_of", "from_numpy",
+    "BackendError", "ForeignArray", "MixedBackendsError", "asarray", "backend_of",
+    "constant_like", "from_numpy", "is_lazy",
     "hold",
     "is_foreign_array", "to_namespace", "to_numpy",
 ]

@@ -24,7 +24,7 @@ class BackendError(TypeError):
             return f"not available for {self.backend} arrays: {self.detail}"
         return f"chainrule.{self.op} is not available for {self.backend} arrays: {self.detail}"
 
-    def in_op(self, op):
+    def in_op(self, op, inputs=()):
         """The same error naming ``op``, the innermost op that raised it (an outer op that a
         rule ran inside keeps the inner name: that is the op the backend lacks)."""
         if self.op is not None:
@@ -47,10 +47,23 @@ class MixedBackendsError(BackendError):
             "explicit copy), or a model's parameters with model.to_namespace(xp)"
         )
 
-    def in_op(self, op):
+    def in_op(self, op, inputs=()):
         if self.op is not None:
             return self
+        if self.other == "numpy" and not any(_is_numpy_array(x) for x in inputs):
+            # The caller gave no NumPy array: the op itself made one (np.eye(n), np.zeros of a
+            # shape) to combine with the backend's arrays, which it cannot do without a copy.
+            return BackendError(
+                "its forward or rules build NumPy arrays (from shapes: np.zeros, np.eye, "
+                "np.arange, ...) to combine with the backend's arrays", self.backend, op)
         return type(self)(self.detail, self.backend, op, self.other)
+
+
+def _is_numpy_array(value):
+    import numpy as np
+
+    data = getattr(value, "_data", value)
+    return isinstance(data, np.ndarray) and data.ndim > 0
 
 
 __all__ = ["BackendError", "MixedBackendsError"]

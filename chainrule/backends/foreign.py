@@ -23,6 +23,12 @@ _PRIORITY = 500
 _UFUNC_REDUCTIONS = {"add": "sum", "multiply": "prod", "maximum": "max", "minimum": "min",
                      "logical_and": "all", "logical_or": "any"}
 _UFUNC_ACCUMULATIONS = {"add": "cumsum", "multiply": "cumprod"}
+# ndarray attributes with no counterpart on other libraries' arrays: asking is a BackendError.
+_NUMPY_ONLY_ATTRIBUTES = frozenset({
+    "flat", "itemsize", "nbytes", "fill", "put", "view", "resize", "tobytes", "byteswap",
+    "searchsorted", "partition", "argpartition", "compress", "choose", "ptp", "flags",
+    "strides",
+})
 
 
 class ForeignArray:
@@ -123,7 +129,8 @@ class ForeignArray:
     # --- indexing -----------------------------------------------------------------------------
 
     def __getitem__(self, index):
-        return self.names.wrap(self.array[self.names.unwrap_index(index)])
+        names = self.names
+        return names.wrap(names.getitem(self.array, names.unwrap_index(index)))
 
     def __setitem__(self, index, value):
         self.array = self.names.assign(self.array, self.names.unwrap_index(index), value)
@@ -137,7 +144,17 @@ class ForeignArray:
         return self.names.to_numpy(self.array).tolist()
 
     def __bool__(self):
+        if self.names.lazy:
+            raise BackendError(
+                "bool() of a lazy array (an if on its values) would compute it in the middle "
+                "of an op; compute it explicitly first: float(x), x.item() or "
+                "chainrule.to_numpy(x)", self.backend)
         return bool(self.item())
+
+    def __getattr__(self, name):
+        if name in _NUMPY_ONLY_ATTRIBUTES:
+            raise BackendError(f"NumPy arrays' .{name} has no counterpart for it", self.backend)
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
     def __float__(self):
         return float(self.item())

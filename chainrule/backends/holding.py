@@ -10,7 +10,10 @@ from chainrule.backends.errors import BackendError, MixedBackendsError
 
 
 class Holding:
-    """One backend: its name, its array type and the ForeignArray subclass holding them."""
+    """One backend: its name, its array type and the ForeignArray subclass holding them.
+    ``lazy`` says that its arrays are computed only when asked (Dask)."""
+
+    lazy = False
 
     def __init__(self, backend, array_type, holder):
         self.backend = backend
@@ -64,6 +67,19 @@ class Holding:
         """A NumPy scalar as the backend takes numbers: a Python number."""
         return value.item()
 
+    def called(self, name, target, args, kwargs):
+        """``target(*args, **kwargs)`` on the library's arrays, its result held; a NumPy
+        argument the library does not take is this backend's error, naming the function."""
+        try:
+            return self.wrap(target(*args, **kwargs))
+        except (TypeError, AttributeError) as exc:
+            # The library refused what NumPy takes (a keyword, a dtype, a Python number).
+            raise BackendError(f"its {name} does not take NumPy's arguments ({exc})",
+                               self.backend) from None
+        except NotImplementedError as exc:
+            raise BackendError(f"its {name} does not implement this case ({exc})",
+                               self.backend) from None
+
     def unwrap_index(self, index):
         """An index (slices, integers, masks and integer arrays of this backend)."""
         if type(index) is tuple:
@@ -76,13 +92,28 @@ class Holding:
         if isinstance(index, np.generic):
             return index.item()
         if isinstance(index, (list, np.ndarray)):
-            raise BackendError(
-                "an index given as a list or NumPy array would be a NumPy array beside its "
-                "arrays; index with an array of the same backend", self.backend)
+            # Positions and masks (not data) given as NumPy: moved into the library once.
+            return self.index_array(np.asarray(index))
         return self.unwrap(index)
 
+    def index_array(self, index):
+        """A NumPy integer or boolean index as the library takes one."""
+        raise BackendError(
+            "an index given as a list or NumPy array would be a NumPy array beside its "
+            "arrays; index with an array of the same backend", self.backend)
+
+    def getitem(self, array, index):
+        """``array[index]`` in the library."""
+        try:
+            return array[index]
+        except (NotImplementedError, AssertionError) as exc:  # Dask's unsupported indexing
+            raise BackendError(f"NumPy's indexing by {index!r} is not supported by it ({exc})",
+                               self.backend) from None
+
     def assign(self, array, index, value):
-        """``array`` with ``array[index] = value``: the array itself where it can be written."""
+        """A copy of ``array`` with ``[index] = value``. The holder then holds the copy: other
+        holders of the same array (a gradient handed to two inputs) never see the write."""
+        array = array.copy()
         array[index] = self.unwrap(value)
         return array
 

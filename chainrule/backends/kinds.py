@@ -71,6 +71,7 @@ class DispatchingNames(Holding):
     def __init__(self, backend, array_type, holder):
         super().__init__(backend, array_type, holder)
         self._checked = {}
+        self.lazy = backend == "dask"
 
     def numpy_dtype(self, dtype):
         return dtype
@@ -104,13 +105,20 @@ class DispatchingNames(Holding):
                                self.backend)
         if kwargs.get("order", "C") in ("C", "K", "A"):  # the only layout these libraries have
             kwargs = {k: v for k, v in kwargs.items() if k != "order"}
-        return self.wrap(func(*self.unwrap(args), **self.unwrap(kwargs)))
+        return self.called(func.__name__, func, self.unwrap(args), self.unwrap(kwargs))
 
     def implements(self, func):
         known = self._checked.get(func)
         if known is None:
             known = self._checked[func] = _library_implements(self.backend, func)
         return known
+
+    def index_array(self, index):
+        if self.backend == "dask":
+            return index  # Dask indexes with NumPy arrays, chunk by chunk
+        import importlib
+
+        return importlib.import_module(self.backend).asarray(index)
 
     def item(self, array):
         return self.to_numpy(array).item()
@@ -187,7 +195,11 @@ def from_numpy(array, like):
     if module is np:
         return array
     if module.__name__.startswith("dask"):
-        return module.from_array(array, chunks=getattr(like, "chunks", "auto"))
+        same_shape = getattr(like, "shape", None) == array.shape
+        return module.from_array(array, chunks=like.chunks if same_shape else "auto")
+    device = getattr(like, "device", None)
+    if device is not None and not isinstance(like, types.ModuleType):
+        return module.asarray(array, device=device)  # on the device of the array it goes with
     return module.asarray(array)
 
 

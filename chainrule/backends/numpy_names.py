@@ -27,6 +27,10 @@ RENAMED = {
     "left_shift": "bitwise_left_shift", "right_shift": "bitwise_right_shift",
 }
 
+# FFTs that NumPy applies to real input too (as complex), and the standard to complex only.
+COMPLEX_FFTS = frozenset({"fft.fft", "fft.ifft", "fft.fftn", "fft.ifftn", "fft.irfft",
+                          "fft.irfftn", "fft.hfft"})
+
 # Elementwise functions of two arrays whose result dtype NumPy's promotion decides.
 PROMOTING = frozenset({
     "add", "subtract", "multiply", "divide", "pow", "maximum", "minimum", "atan2", "hypot",
@@ -78,14 +82,18 @@ class NumpyNames(Holding):
         target = _lookup(self.xp, standard)
         if target is None:
             return self._missing(name)
+        convert = self._kwargs
+        if standard in COMPLEX_FFTS:
+            return lambda x, *args, **kwargs: self.wrap(target(
+                self.complex_of(self.unwrap(x)), *self.unwrap(args), **convert(kwargs)))
         promote = standard in PROMOTING
-        wrap, unwrap, convert = self.wrap, self.unwrap, self._kwargs
+        unwrap, convert = self.unwrap, self._kwargs
 
         def call(*args, **kwargs):
             args = unwrap(args)
             if promote:
                 args = self.promoted(args, true_divide=standard == "divide")
-            return wrap(target(*args, **convert(kwargs)))
+            return self.called(name, target, args, convert(kwargs))
 
         return call
 
@@ -102,9 +110,37 @@ class NumpyNames(Holding):
         index = super().unwrap_index(index)
         if type(index) is not tuple:
             index = (index,)
-        if Ellipsis not in index:
+        if not any(part is Ellipsis for part in index):  # `in` would compare arrays
             index = (*index, Ellipsis)
         return index
+
+    def index_array(self, index):
+        return self.xp.asarray(index)
+
+    def complex_of(self, x):
+        """``x`` as complex values (NumPy's FFTs take real input as complex; the standard's
+        take complex only)."""
+        if self.xp.isdtype(x.dtype, "complex floating"):
+            return x
+        wanted = np.result_type(self.numpy_dtype(x.dtype), np.complex64)
+        return self.xp.astype(x, self.dtype(wanted))
+
+    def assign(self, array, index, value):
+        array = self.xp.asarray(array, copy=True)
+        try:
+            array[index] = self.unwrap(value)
+        except (IndexError, TypeError) as exc:
+            raise BackendError(f"NumPy's assignment to [{index!r}] is not in its namespace "
+                               f"({exc})", self.backend) from None
+        return array
+
+    def getitem(self, array, index):
+        try:
+            return array[index]
+        except (IndexError, TypeError) as exc:
+            # The standard indexes with less than NumPy does (one integer array, no lists).
+            raise BackendError(f"NumPy's indexing by {index!r} is not in its namespace ({exc})",
+                               self.backend) from None
 
     def ufunc(self, ufunc, inputs, kwargs):
         """NumPy's ufunc called on the arrays ``inputs``."""
@@ -423,6 +459,23 @@ def _sort(names, x, axis=-1, **kwargs):
     return names.wrap(names.xp.sort(x, axis=axis))
 
 
+def _pad(names, x, pad_width, mode="constant", constant_values=0, **kwargs):
+    if mode != "constant":
+        raise BackendError(f"np.pad(mode={mode!r}) is not in its namespace", names.backend)
+    x = names.unwrap(x)
+    widths = np.broadcast_to(np.asarray(pad_width, dtype=int), (x.ndim, 2))
+    shape = tuple(int(n + before + after) for n, (before, after) in zip(x.shape, widths))
+    out = names.xp.full(shape, constant_values, dtype=x.dtype, device=x.device)
+    inside = tuple(slice(int(before), int(before) + n) for n, (before, _) in zip(x.shape, widths))
+    out[inside] = x
+    return names.wrap(out)
+
+
+def _exp2(names, x):
+    x = names.unwrap(x)
+    return names.wrap(names.xp.pow(names.xp.asarray(2.0, dtype=x.dtype, device=x.device), x))
+
+
 def _isscalar(names, x):
     return isinstance(x, (int, float, complex, bool, np.generic))
 
@@ -441,7 +494,8 @@ ADAPTERS = {
     "stack": _stack("stack"), "concatenate": _stack("concat"), "clip": _clip, "sign": _sign,
     "real": _real_part("real"), "imag": _real_part("imag"), "conj": _conj, "conjugate": _conj,
     "copy": _copy, "zeros": _ones_or_zeros("zeros"), "ones": _ones_or_zeros("ones"),
-    "sort": _sort, "isscalar": _isscalar, "linalg.matmul": _matmul,
+    "sort": _sort, "isscalar": _isscalar, "linalg.matmul": _matmul, "pad": _pad,
+    "exp2": _exp2,
 }
 
 

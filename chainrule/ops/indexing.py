@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from chainrule.backends import asarray
+from chainrule.backends import ForeignArray, asarray
 
 from chainrule.ops import shape as shape_ops
 from chainrule.ops.elementwise import arithmetic, comparison, piecewise
@@ -43,7 +43,8 @@ def _accumulates(index):
     # Only integer arrays can name a position twice; a boolean mask names each at most once.
     parts = index if isinstance(index, tuple) else (index,)
     return any(
-        isinstance(part, np.ndarray) and part.ndim > 0 and part.dtype.kind in "iu"
+        isinstance(part, (np.ndarray, ForeignArray)) and part.ndim > 0
+        and part.dtype.kind in "iu"
         for part in parts
     )
 

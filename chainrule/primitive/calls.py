@@ -65,7 +65,7 @@ def apply(prim, *args, **params):
     try:
         return prim.forward(*args, **params)
     except BackendError as exc:
-        raise exc.in_op(prim.name) from None
+        raise exc.in_op(prim.name, args) from None
 
 
 def _apply_to_foreign(prim, args, params):
@@ -110,7 +110,7 @@ def record(prim, args, params):
     try:
         out = prim.forward(*raw, **params)
     except BackendError as exc:  # an array library lacks a function: name the op that asked
-        raise exc.in_op(prim.name) from None
+        raise exc.in_op(prim.name, raw) from None
     if prim.vjps is None:
         return wrap(out)
     node = None

@@ -130,7 +130,7 @@ def _forward(prim, raw, params):
     try:
         return tuple(prim.forward(*raw, **params))
     except BackendError as exc:  # an array library lacks a function: name the op that asked
-        raise exc.in_op(prim.name) from None
+        raise exc.in_op(prim.name, raw) from None
 
 
 MultipleOutputs.__call__ = apply_outputs

@@ -4,6 +4,7 @@ to compare."""
 
 from __future__ import annotations
 
+import inspect
 import warnings
 
 import numpy as np
@@ -28,6 +29,17 @@ def is_real_case(case):
     return not any(np.iscomplexobj(getattr(leaf, "_data", leaf)) for leaf in leaves)
 
 
+def closes_over_arrays(case):
+    """Whether the case's function uses NumPy arrays of its own (a mask, a weight): on a
+    backend those mix two libraries, which is an error by design."""
+    try:
+        seen = inspect.getclosurevars(case.fn)
+    except (TypeError, ValueError):
+        return False
+    values = [*seen.nonlocals.values(), *seen.globals.values()]
+    return any(isinstance(v, np.ndarray) and v.ndim > 0 for v in values)
+
+
 def _like(tree, seed):
     """Fixed random values shaped like ``tree`` (an array or tuple of them)."""
     if isinstance(tree, (tuple, list)):
@@ -49,7 +61,7 @@ def products(case, backend=None):
         return case.fn(*full)
 
     move = (lambda v: v) if backend is None else (lambda v: to_backend(v, backend))
-    args_used = [move(a) if isinstance(a, np.ndarray) else a for a in args]
+    args_used = [move(a) if isinstance(a, (np.ndarray, np.generic)) else a for a in args]
     floats = [args_used[i] for i in positions]
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")

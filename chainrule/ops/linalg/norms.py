@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from chainrule.backends import asarray
+from chainrule.backends import asarray, is_lazy
 
 from chainrule.ops.linalg import spectral
 from chainrule.ops import reductions, shape
@@ -33,13 +33,16 @@ def _l2(x, axis, keepdims):
             out = np.sqrt(np.dot(flat, flat)).reshape((1,) * x.ndim if keepdims else ())
         else:
             out = np.sqrt(np.sum(x * x, axis=axis, keepdims=keepdims))
-        if x.size and not np.all((out > np.sqrt(np.finfo(x.dtype).tiny)) & np.isfinite(out)):
+        fine = (out > np.sqrt(np.finfo(x.dtype).tiny)) & np.isfinite(out)
+        if x.size and (is_lazy(x) or not np.all(fine)):
             largest = np.max(np.abs(x), axis=axis, keepdims=True)
             infinite = np.isinf(largest)
             ratio = x / np.where((largest == 0) | infinite, 1, largest)
             rescaled = largest * np.sqrt(np.sum(ratio * ratio, axis=axis, keepdims=True))
-            out = np.where(infinite, largest, rescaled)
-            out = out if keepdims else np.squeeze(out, axis=axis)[()]
+            rescaled = np.where(infinite, largest, rescaled)
+            rescaled = rescaled if keepdims else np.squeeze(rescaled, axis=axis)[()]
+            # Where the plain sum was fine it is kept: the rescaled one rounds differently.
+            out = np.where(fine, out, rescaled)[()] if is_lazy(x) else rescaled
     return out
 
 

@@ -7,7 +7,7 @@ import operator
 
 import numpy as np
 
-from chainrule.backends import asarray
+from chainrule.backends import asarray, constant_like
 
 from chainrule.ops import shape
 from chainrule.ops.contraction import dot, matmul
@@ -44,8 +44,8 @@ def matrix_power(a, n):
     if n == 0:
         # The identity in a's shape and dtype; a where that always takes it keeps the result on
         # the graph, with the zero derivative.
-        identity = np.broadcast_to(np.eye(x_shape[-1], dtype=a.dtype), x_shape)
-        return piecewise.where(np.ones(x_shape, dtype=bool), identity, a)
+        identity = constant_like(np.broadcast_to(np.eye(x_shape[-1], dtype=a.dtype), x_shape), a)
+        return piecewise.where(constant_like(np.ones(x_shape, dtype=bool), a), identity, a)
     if n < 0:
         a, n = inv(a), -n
     if n <= 3:
