@@ -43,5 +43,5 @@ def test_op_products_on_backend_equal_numpy(case, backend, monkeypatch):
 def test_unsupported_lists_name_only_ops_of_the_table():
     names = {case.name for case in CASES}
     for backend, unsupported in UNSUPPORTED.items():
-        assert unsupported <= names, sorted(unsupported - names)
+        assert unsupported <= names, (backend, sorted(unsupported - names))
     assert DASK_ONE_CHUNK <= names
