@@ -160,8 +160,15 @@ def _library_implements(backend, func):
 
 
 def backend_of(value):
-    """The name of the library holding ``value``'s array: "numpy", "dask", "cupy",
-    "array_api_strict", ..."""
+    """The name of the library holding ``value``'s array (a tensor's, or an array itself):
+    "numpy", "dask", "cupy", "array_api_strict", ...
+
+    Example:
+        >>> import dask.array as da
+        >>> import chainrule as cr
+        >>> cr.backend_of(cr.tensor([1.0])), cr.backend_of(cr.tensor(da.ones(2)))
+        ('numpy', 'dask')
+    """
     data = getattr(value, "_data", value)
     if isinstance(data, ForeignArray):
         return data.backend
@@ -172,7 +179,14 @@ def backend_of(value):
 
 def to_numpy(value):
     """``value``'s values as a NumPy array on the host: an explicit copy for another library's
-    array (a Dask array is computed, a CuPy array copied from the GPU)."""
+    array (a Dask array is computed, a CuPy array copied from the GPU).
+
+    Example:
+        >>> import dask.array as da
+        >>> import chainrule as cr
+        >>> cr.to_numpy(cr.tensor(da.arange(3.0, chunks=2)) * 2)
+        array([0., 2., 4.])
+    """
     data = getattr(value, "_data", value)
     if isinstance(data, ForeignArray):
         return data.names.to_numpy(data.array)
@@ -183,7 +197,15 @@ def to_numpy(value):
 
 def from_numpy(array, like):
     """``array`` (NumPy) as an array of the namespace ``like`` names: a module
-    (``array_api_strict``, ``dask.array``, ``cupy``, ``numpy``) or an array of that library."""
+    (``array_api_strict``, ``dask.array``, ``cupy``, ``numpy``) or an array of that library
+    (then on its device, and in its chunks where the shapes agree). An explicit copy.
+
+    Example:
+        >>> import array_api_strict as xp
+        >>> from chainrule.backends import from_numpy
+        >>> from_numpy([1.0, 2.0], xp)
+        Array([1., 2.], dtype=array_api_strict.float64)
+    """
     array = np.asarray(array)
     if isinstance(like, ForeignArray):
         like = like.array
