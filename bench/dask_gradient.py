@@ -174,7 +174,7 @@ def table(rows_count, results, lazy):
     return "\n".join(lines)
 
 
-def run(sizes, repeats, timeout):
+def run(sizes, repeats, big_repeats, timeout):
     import numpy as np
 
     reports = []
@@ -185,7 +185,8 @@ def run(sizes, repeats, timeout):
             cases = CASES if not lazy else CASES[2:]
             grads = []
             for case in cases:
-                runs = [measure(case, loss, rows_count, lazy, timeout) for _ in range(repeats)]
+                count = big_repeats if lazy else repeats
+                runs = [measure(case, loss, rows_count, lazy, timeout) for _ in range(count)]
                 times = [r["seconds"] for r in runs]
                 results[loss][case] = {"median": float(np.median(times)), "min": min(times),
                                        "max": max(times),
@@ -204,6 +205,7 @@ def main():
     parser.add_argument("--rows", type=float, help="one size only, in memory (e.g. 1e7)")
     parser.add_argument("--big-rows", type=float, default=1e8, help="the lazily generated case")
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--big-repeats", type=int, default=1, help="of the lazily generated case")
     parser.add_argument("--timeout", type=int, default=1800)
     parser.add_argument("--no-save", action="store_true")
     parser.add_argument("--case", help=argparse.SUPPRESS)
@@ -215,13 +217,14 @@ def main():
         return
     sizes = ([(int(args.rows), False)] if args.rows else
              [(10**7, False), (int(args.big_rows), True)])
-    reports = run(sizes, args.repeats, args.timeout)
+    reports = run(sizes, args.repeats, args.big_repeats, args.timeout)
     header = [
         "# Gradients over chunked Dask arrays", "",
         f"Measured {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC on "
         f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs (shared with other "
         f"work: timings are noisy), Python {platform.python_version()}; each figure the median "
-        f"of {args.repeats} fresh processes (range in brackets).", "",
+        f"of {args.repeats} fresh processes ({args.big_repeats} for the lazily generated case; "
+        "range in brackets).", "",
         "    python bench/dask_gradient.py", "",
     ]
     text = "\n".join(header + ["\n\n".join(reports), ""])

@@ -45,8 +45,8 @@ from chainrule.ops import (  # NumPy's math and statistics functions
 from chainrule.ops import angle, conj, conjugate, imag, real, real_if_close
 from chainrule.primitive import Primitive, primitive
 from chainrule.random import manual_seed
-from chainrule.backends import BackendError, MixedBackendsError, backend_of, to_namespace
-from chainrule.backends import to_numpy
+from chainrule.backends import BackendError, MixedBackendsError, backend_of, to_numpy
+from chainrule.copies import to_namespace
 from chainrule.tensor import Tensor, is_tensor, tensor
 from chainrule.testing import gradcheck
 # Eager, not lazy: the package chainrule.jit would otherwise shadow the function cr.jit.

@@ -13,7 +13,6 @@ import operator
 import numpy as np
 
 from chainrule.backends import ForeignArray
-
 from chainrule.engine_state import current
 from chainrule.graph import mutation
 from chainrule.modes import is_traced

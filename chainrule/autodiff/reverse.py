@@ -12,9 +12,10 @@ from heapq import heappop, heappush
 import numpy as np
 
 from chainrule.autodiff import fit
-from chainrule.backends import BackendError, ForeignArray, MixedBackendsError, hold
-from chainrule.backends import is_foreign_array
 from chainrule.autodiff.saved import check_saved, saved_values
+from chainrule.backends import (
+    BackendError, ForeignArray, MixedBackendsError, hold, is_foreign_array,
+)
 from chainrule.engine_state import current, enter, leave
 from chainrule.graph import leading_to, mutation, reachable
 from chainrule.modes import refuse_in_trace

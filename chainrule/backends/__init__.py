@@ -18,7 +18,6 @@ from chainrule.backends.foreign import ForeignArray
 from chainrule.backends.kinds import backend_of, from_numpy, hold, is_foreign_array, to_numpy
 
 
-
 def asarray(value, dtype=None, **kwargs):
     """``np.asarray`` for rules: another library's array stays in its library (NumPy's own
     would copy it to the host, or refuse); everything else as NumPy reads it."""
@@ -51,28 +50,7 @@ def constant_like(value, like):
     return data.names.wrap(from_numpy(value, data.array))
 
 
-def to_namespace(value, xp):
-    """``value`` (an array or tensor) copied into the array library ``xp`` — a module such as
-    ``numpy``, ``array_api_strict``, ``dask.array`` or ``cupy``: an explicit copy through the
-    host. A tensor gives a tensor (a leaf, requiring grad if ``value`` did).
-
-    Example:
-        >>> import array_api_strict as xp
-        >>> import chainrule as cr
-        >>> cr.backend_of(cr.to_namespace(cr.tensor([1.0, 2.0]), xp))
-        'array_api_strict'
-    """
-    array = from_numpy(to_numpy(value), xp)
-    if hasattr(value, "_data") and hasattr(value, "requires_grad"):
-        from chainrule.tensor import Tensor
-
-        return Tensor(array, requires_grad=value.requires_grad)
-    return array
-
-
 __all__ = [
     "BackendError", "ForeignArray", "MixedBackendsError", "asarray", "backend_of",
-    "constant_like", "from_numpy", "is_lazy",
-    "hold",
-    "is_foreign_array", "to_namespace", "to_numpy",
+    "constant_like", "from_numpy", "hold", "is_foreign_array", "is_lazy", "to_numpy",
 ]

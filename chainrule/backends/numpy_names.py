@@ -170,7 +170,9 @@ class NumpyNames(Holding):
             return kwargs
         kwargs = dict(kwargs)
         for unused in ("out", "casting", "order", "subok"):
-            if kwargs.get(unused, None) in (None, "K", "C", "same_kind", True):
+            value = kwargs.get(unused)  # NumPy's defaults, which the standard takes as given
+            if value is None or value is True or (
+                    isinstance(value, str) and value in ("K", "C", "same_kind")):
                 kwargs.pop(unused, None)
         if "ddof" in kwargs:
             kwargs["correction"] = kwargs.pop("ddof")

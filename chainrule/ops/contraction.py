@@ -13,7 +13,6 @@ from collections import Counter
 import numpy as np
 
 from chainrule.backends import constant_like
-
 from chainrule.ops import shape
 from chainrule.ops.elementwise import arithmetic, complex_parts
 from chainrule.ops.joining import Variadic

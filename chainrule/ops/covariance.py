@@ -12,7 +12,6 @@ import warnings
 import numpy as np
 
 from chainrule.backends import asarray
-
 from chainrule.ops import contraction, joining, reductions, shape
 from chainrule.ops.elementwise import arithmetic, piecewise
 from chainrule.primitive import value_of

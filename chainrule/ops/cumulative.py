@@ -9,7 +9,6 @@ from __future__ import annotations
 import numpy as np
 
 from chainrule.backends import constant_like
-
 from chainrule.ops import indexing, shape
 from chainrule.primitive import linear, primitive
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import numpy as np
 
 from chainrule.backends import asarray
-
 from chainrule.ops import joining, shape
 from chainrule.ops.elementwise import arithmetic, comparison
 from chainrule.primitive import value_of

@@ -9,7 +9,6 @@ from __future__ import annotations
 import numpy as np
 
 from chainrule.backends import ForeignArray, asarray
-
 from chainrule.ops import shape as shape_ops
 from chainrule.ops.elementwise import arithmetic, comparison, piecewise
 from chainrule.primitive import Primitive, is_tensor, linear, value_of, view_of

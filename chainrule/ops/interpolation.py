@@ -12,7 +12,6 @@ from __future__ import annotations
 import numpy as np
 
 from chainrule.backends import asarray
-
 from chainrule.ops import indexing, shape
 from chainrule.ops.elementwise import comparison, piecewise
 from chainrule.primitive import nondifferentiable

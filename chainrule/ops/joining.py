@@ -11,7 +11,6 @@ from functools import partial
 import numpy as np
 
 from chainrule.backends import asarray
-
 from chainrule.ops import indexing, shape
 from chainrule.primitive import Primitive
 

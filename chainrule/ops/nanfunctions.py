@@ -14,7 +14,6 @@ import warnings
 import numpy as np
 
 from chainrule.backends import asarray, is_lazy
-
 from chainrule.ops import cumulative, reductions, shape, statistics
 from chainrule.ops.elementwise import arithmetic, comparison, piecewise
 from chainrule.primitive import value_of

@@ -11,7 +11,6 @@ import warnings
 import numpy as np
 
 from chainrule.backends import asarray
-
 from chainrule.ops import joining, shape
 from chainrule.ops.elementwise import arithmetic
 from chainrule.primitive import value_of

@@ -14,7 +14,6 @@ import warnings
 import numpy as np
 
 from chainrule.backends import asarray
-
 from chainrule.ops import reductions, shape
 from chainrule.primitive import is_tensor, nondifferentiable, primitive, value_of
 

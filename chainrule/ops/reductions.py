@@ -11,7 +11,6 @@ import math
 import numpy as np
 
 from chainrule.backends import ForeignArray
-
 from chainrule.ops import cumulative, shape
 from chainrule.ops.elementwise import arithmetic, comparison
 from chainrule.primitive import linear, primitive

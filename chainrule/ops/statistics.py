@@ -10,7 +10,6 @@ import math
 import numpy as np
 
 from chainrule.backends import ForeignArray
-
 from chainrule.ops import reductions, shape
 from chainrule.ops.elementwise import (
     arithmetic, comparison, complex_parts, exponential, piecewise,

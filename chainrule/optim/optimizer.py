@@ -14,7 +14,6 @@ from collections import defaultdict
 import numpy as np
 
 from chainrule.backends import ForeignArray, constant_like, to_numpy
-
 from chainrule.modes import enable_grad
 from chainrule.inplace import mark_written
 from chainrule.tensor import Tensor, wrap

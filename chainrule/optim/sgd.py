@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 
 from chainrule.backends import ForeignArray
-
 from chainrule.optim.optimizer import Optimizer, check_range
 
 

@@ -12,7 +12,6 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from chainrule.backends import asarray
-
 from chainrule.ops import concatenate, ravel, reshape, stack, vdot
 from chainrule.ops.elementwise.arithmetic import zeros_like
 from chainrule.primitive import SYMBOLIC_TYPES, Primitive, value_of

@@ -11,7 +11,6 @@ import operator
 import numpy as np
 
 from chainrule.backends import asarray
-
 from chainrule.ops import shape
 from chainrule.ops.elementwise import arithmetic, comparison, piecewise
 from chainrule.primitive import is_tensor, value_of

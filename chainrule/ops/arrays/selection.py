@@ -9,7 +9,6 @@ from __future__ import annotations
 import numpy as np
 
 from chainrule.backends import asarray
-
 from chainrule.ops.elementwise import arithmetic, piecewise
 from chainrule.primitive import value_of
 from chainrule.tensor import asarray_if_sequence

@@ -10,7 +10,6 @@ from __future__ import annotations
 import numpy as np
 
 from chainrule.backends import asarray
-
 from chainrule.ops import joining, shape
 from chainrule.ops.elementwise import arithmetic
 from chainrule.primitive import is_tensor, value_of

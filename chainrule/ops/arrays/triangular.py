@@ -10,7 +10,6 @@ from __future__ import annotations
 import numpy as np
 
 from chainrule.backends import asarray, constant_like
-
 from chainrule.ops import indexing, shape
 from chainrule.ops.elementwise import piecewise
 from chainrule.primitive import is_tensor, value_of

@@ -12,7 +12,6 @@ import math
 import numpy as np
 
 from chainrule.backends import asarray
-
 from chainrule.ops.elementwise import arithmetic
 from chainrule.primitive import value_of
 

@@ -11,7 +11,6 @@ import operator
 import numpy as np
 
 from chainrule.backends import ForeignArray, asarray
-
 from chainrule.ops.elementwise import comparison, complex_parts, exponential, piecewise
 from chainrule.primitive import (
     elementwise,

@@ -9,7 +9,6 @@ from __future__ import annotations
 import numpy as np
 
 from chainrule.backends import asarray
-
 from chainrule.ops.elementwise import piecewise
 from chainrule.primitive import linear, primitive, value_of
 

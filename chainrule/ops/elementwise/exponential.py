@@ -10,7 +10,6 @@ import math
 import numpy as np
 
 from chainrule.backends import BackendError, ForeignArray, asarray
-
 from chainrule.ops.elementwise import comparison, piecewise
 from chainrule.primitive import elementwise, elementwise_binary, primitive
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import numpy as np
 
 from chainrule.backends import constant_like
-
 from chainrule.ops import indexing, joining, shape
 from chainrule.ops.elementwise import complex_parts
 from chainrule.primitive import linear

@@ -7,7 +7,6 @@ from __future__ import annotations
 import numpy as np
 
 from chainrule.backends import asarray
-
 from chainrule.ops import contraction, joining, shape
 from chainrule.ops.elementwise import arithmetic, complex_parts
 from chainrule.ops.linalg.matrices import matrix_shape

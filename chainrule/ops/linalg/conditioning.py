@@ -6,7 +6,6 @@ from __future__ import annotations
 import numpy as np
 
 from chainrule.backends import asarray
-
 from chainrule.ops.elementwise import comparison, piecewise
 from chainrule.ops.linalg import spectral
 from chainrule.ops.linalg.inverse import inv

@@ -9,7 +9,6 @@ from collections import namedtuple
 import numpy as np
 
 from chainrule.backends import constant_like
-
 from chainrule.ops import joining
 from chainrule.ops.elementwise import complex_parts, piecewise
 from chainrule.ops.linalg.inverse import solve

@@ -15,7 +15,6 @@ from collections import namedtuple
 import numpy as np
 
 from chainrule.backends import constant_like
-
 from chainrule.ops import indexing, reductions
 from chainrule.ops.contraction import matmul
 from chainrule.ops.elementwise import complex_parts

@@ -8,7 +8,6 @@ from __future__ import annotations
 import numpy as np
 
 from chainrule.backends import constant_like
-
 from chainrule.ops import shape
 from chainrule.ops.elementwise import complex_parts, piecewise
 from chainrule.tensor import is_tensor

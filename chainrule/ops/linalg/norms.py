@@ -11,7 +11,6 @@ import math
 import numpy as np
 
 from chainrule.backends import asarray, is_lazy
-
 from chainrule.ops.linalg import spectral
 from chainrule.ops import reductions, shape
 from chainrule.ops.elementwise import arithmetic, complex_parts

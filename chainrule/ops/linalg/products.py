@@ -8,7 +8,6 @@ import operator
 import numpy as np
 
 from chainrule.backends import asarray, constant_like
-
 from chainrule.ops import shape
 from chainrule.ops.contraction import dot, matmul
 from chainrule.ops.elementwise import piecewise

@@ -22,7 +22,6 @@ from collections import namedtuple
 import numpy as np
 
 from chainrule.backends import constant_like
-
 from chainrule.ops.linalg.matrices import (
     conjugate_transpose, hermitian_part, matrix_shape, square_shape, symmetric_from_triangle,
 )

@@ -9,7 +9,6 @@ from __future__ import annotations
 import numpy as np
 
 from chainrule.backends import asarray
-
 from chainrule.ops.nn.softmax import log_softmax, shifted_by_max, softmax
 from chainrule.ops import indexing, reductions, shape
 from chainrule.ops.elementwise import activations

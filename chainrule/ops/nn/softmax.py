@@ -9,7 +9,6 @@ from __future__ import annotations
 import numpy as np
 
 from chainrule.backends import ForeignArray
-
 from chainrule.ops import reductions
 from chainrule.ops.elementwise import exponential
 from chainrule.primitive import primitive, value_of
