@@ -22,12 +22,26 @@ _EXTRA = {"dask": "dask", "cupy": "gpu"}
 
 
 def is_foreign_array(value):
-    """Whether ``value`` is an array of a library other than NumPy (raw, not yet held)."""
-    if isinstance(value, (np.ndarray, np.generic, ForeignArray)):
-        return False
+    """Whether ``value`` is an array of a library other than NumPy (raw, not yet held).
+
+    Answered once per type (a dict lookup after that): the engine asks it of every value of
+    an unusual type, and of every tensor's data, so it must cost about nothing."""
     kind = type(value)
-    return kind in _HOLDERS or hasattr(value, "__array_namespace__") or (
-        kind.__module__.split(".")[0] in ("dask", "cupy") and hasattr(value, "shape"))
+    known = _FOREIGN_KINDS.get(kind)
+    if known is None:
+        known = _FOREIGN_KINDS[kind] = _is_foreign_kind(kind)
+    return known
+
+
+def _is_foreign_kind(kind):
+    if issubclass(kind, (np.ndarray, np.generic, ForeignArray)):
+        return False
+    return kind in _HOLDERS or hasattr(kind, "__array_namespace__") or (
+        kind.__module__.split(".")[0] in ("dask", "cupy") and hasattr(kind, "shape"))
+
+
+# Type → whether its values are another library's arrays (filled as types are met).
+_FOREIGN_KINDS: dict = {}
 
 
 def hold(value):
