@@ -45,6 +45,8 @@ from chainrule.ops import (  # NumPy's math and statistics functions
 from chainrule.ops import angle, conj, conjugate, imag, real, real_if_close
 from chainrule.primitive import Primitive, primitive
 from chainrule.random import manual_seed
+from chainrule.backends import BackendError, MixedBackendsError, backend_of, to_numpy
+from chainrule.copies import to_namespace
 from chainrule.tensor import Tensor, is_tensor, tensor
 from chainrule.testing import gradcheck
 # Eager, not lazy: the package chainrule.jit would otherwise shadow the function cr.jit.
@@ -88,6 +90,8 @@ __all__ = [
     "grad", "value_and_grad", "vjp", "jvp", "jacobian", "jacrev", "jacfwd", "hessian", "hvp",
     "jit", "TraceError", "gradcheck", "primitive", "Primitive", "manual_seed",
     "custom_vjp", "custom_jvp", "tree", "flatten_util",
+    # array backends
+    "backend_of", "to_numpy", "to_namespace", "BackendError", "MixedBackendsError",
     # elementwise
     "add", "subtract", "multiply", "divide", "negative", "power", "reciprocal", "square", "sqrt",
     "cbrt", "abs", "sign", "copy", "astype", "mod", "fmod", "exp", "exp2", "expm1", "log",

@@ -12,6 +12,7 @@ import operator
 
 import numpy as np
 
+from chainrule.backends import ForeignArray
 from chainrule.engine_state import current
 from chainrule.graph import mutation
 from chainrule.modes import is_traced
@@ -64,7 +65,7 @@ def setitem(x, index, value):
         mark_written(x)
         return
     value_data = value._data if isinstance(value, Tensor) else value
-    if isinstance(x._data, np.ndarray):
+    if isinstance(x._data, (np.ndarray, ForeignArray)):  # a ForeignArray holder rebinds
         x._data[index] = value_data
     else:
         array = np.array(x._data)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from chainrule.backends import ForeignArray, hold, is_foreign_array
 from chainrule.conversions import refuse_to_array, refuse_to_number
 from chainrule.graph import LeafNode
 from chainrule.modes import (
@@ -135,9 +136,25 @@ class Tensor:
         return out
 
     def numpy(self):
-        """The underlying NumPy array (shared memory; a 0-d tensor gives a 0-d array)."""
+        """The underlying NumPy array (shared memory; a 0-d tensor gives a 0-d array).
+
+        A tensor of another array library (Dask, CuPy, ...) has none: copy it to the host
+        explicitly with :func:`chainrule.to_numpy`, or take its own array with ``.array``.
+        """
         refuse_escape(self.node, ".numpy()")
+        if isinstance(self._data, ForeignArray):
+            raise TypeError(
+                f".numpy() of a tensor holding a {self._data.backend} array would copy it to "
+                "the host silently; copy it explicitly with chainrule.to_numpy(t), or take its "
+                f"own {self._data.backend} array with t.array"
+            )
         return np.asarray(self._data)
+
+    @property
+    def array(self):
+        """The array this tensor holds, in its own library (an ndarray, a Dask array, ...)."""
+        data = self._data
+        return data.array if isinstance(data, ForeignArray) else data
 
     def item(self):
         """The single value as a Python number."""
@@ -165,6 +182,12 @@ class Tensor:
     # --- printing -----------------------------------------------------------------------------
 
     def __repr__(self):
+        if isinstance(self._data, ForeignArray):
+            # Printed without computing: a Dask array's values are not at hand.
+            extras = ["requires_grad=True"] if self.requires_grad and self.is_leaf else []
+            if self.requires_grad and not self.is_leaf:
+                extras.append(f"op={self.node.prim.name}")
+            return "tensor(" + ", ".join([repr(self._data.array), *extras]) + ")"
         array = np.asarray(self._data)
         body = np.array2string(array, separator=", ", prefix="tensor(")
         extras = []
@@ -175,6 +198,8 @@ class Tensor:
         return "tensor(" + ", ".join([body, *extras]) + ")"
 
     def __str__(self):
+        if isinstance(self._data, ForeignArray):
+            return str(self._data.array)
         return np.array2string(np.asarray(self._data))
 
     def __format__(self, spec):
@@ -316,6 +341,9 @@ def check_differentiable_dtype(dtype, what):
 def _as_array(data, dtype, copy):
     if isinstance(data, Tensor):
         return _as_array(data._data, dtype, copy)
+    if type(data) is not np.ndarray and (
+            isinstance(data, ForeignArray) or is_foreign_array(data)):
+        return _as_foreign(data, dtype, copy)
     try:
         array = np.array(data, dtype=dtype, copy=copy)
     except (TypeError, ValueError) as exc:
@@ -327,6 +355,16 @@ def _as_array(data, dtype, copy):
         )
     # NumPy scalars compute several times faster than 0-d arrays.
     return array[()] if array.ndim == 0 else array
+
+
+def _as_foreign(data, dtype, copy):
+    # Another library's array stays in it: a copy there, never a trip through NumPy.
+    array = data if isinstance(data, ForeignArray) else hold(data)
+    if array.dtype.kind not in "biufc":
+        raise TypeError(f"cannot make a tensor of dtype {array.dtype}; tensors hold numbers")
+    if dtype is not None and np.dtype(dtype) != array.dtype:
+        return array.astype(dtype)
+    return array.copy() if copy else array
 
 
 def tensor(data, requires_grad=False, dtype=None):

@@ -9,6 +9,7 @@ The active levels are per thread and per asyncio task (:mod:`chainrule.engine_st
 from __future__ import annotations
 
 from chainrule.autodiff import fit
+from chainrule.backends import BackendError
 from chainrule.engine_state import current, enter, enter_state, leave
 from chainrule.tensor import Tensor, tensor, wrap
 
@@ -103,7 +104,10 @@ def tangent_of(prim, inputs, out, params, input_dots, differentiable=True, obser
         rule = prim.jvps[i]
         if x_dot is None or rule is None:
             continue
-        contribution = rule(x_dot, out, *inputs, **params)
+        try:
+            contribution = rule(x_dot, out, *inputs, **params)
+        except BackendError as exc:
+            raise exc.in_op(prim.name, inputs) from None
         if observer is not None:
             observer(i, contribution)
         out_dot = contribution if out_dot is None else out_dot + contribution

@@ -13,6 +13,9 @@ import numpy as np
 
 from chainrule.autodiff import fit
 from chainrule.autodiff.saved import check_saved, saved_values
+from chainrule.backends import (
+    BackendError, ForeignArray, MixedBackendsError, hold, is_foreign_array,
+)
 from chainrule.engine_state import current, enter, leave
 from chainrule.graph import leading_to, mutation, reachable
 from chainrule.modes import refuse_in_trace
@@ -59,6 +62,8 @@ def accumulate(total, grad, create_graph, handed_out):
     grad = grad._data if isinstance(grad, Tensor) else grad
     if total is not None:
         return wrap(total._data + grad)
+    if isinstance(grad, ForeignArray):  # a holder of its own: in-place writes rebind only it
+        return wrap(type(grad)(grad.array))
     if isinstance(grad, np.generic):  # immutable: nobody can write through it
         return wrap(grad)
     owner = _owner(grad)
@@ -85,14 +90,30 @@ def seed_for(tensor, grad):
                 f"shape {tuple(out.shape)}; reduce it first (e.g. y.sum().backward()), or pass "
                 "grad= an array of that shape (a vector-Jacobian product)"
             )
-        return out.dtype.type(1) if out.ndim == 0 else np.ones_like(out)
-    grad_data = grad._data if isinstance(grad, Tensor) else np.asarray(grad, dtype=out.dtype)
+        if out.ndim == 0 and not isinstance(out, ForeignArray):
+            return out.dtype.type(1)
+        return np.ones_like(out)
+    grad_data = grad._data if isinstance(grad, Tensor) else _plain_seed(grad, out)
     if grad_data.shape != out.shape:
         raise ValueError(
             f"backward(grad=...) needs a gradient of the output's shape {tuple(out.shape)}, "
             f"got shape {tuple(grad_data.shape)}"
         )
     return grad if isinstance(grad, Tensor) else grad_data
+
+
+def _plain_seed(grad, out):
+    # A seed given as an array stays in its library; it must be the output's library.
+    if is_foreign_array(grad):
+        grad = hold(grad)
+    if isinstance(out, ForeignArray) or isinstance(grad, ForeignArray):
+        if type(grad) is not type(out):
+            raise MixedBackendsError(
+                "backward(grad=...) must be an array of the output's backend",
+                getattr(out, "backend", "numpy"), op="backward",
+                other=getattr(grad, "backend", "numpy"))
+        return grad.astype(out.dtype) if grad.dtype != out.dtype else grad
+    return np.asarray(grad, dtype=out.dtype)
 
 
 def sweep(roots, seeds, *, targets=None, retain_graph=False, create_graph=False, observer=None,
@@ -149,7 +170,10 @@ def propagate(node, grad_out, grads, pending, useful, create_graph, observer=Non
         if parent is None or (useful is not None and parent not in useful) or vjps[i] is None:
             continue
         x = inputs[i]
-        contribution = vjps[i](grad_out, out, *inputs, **params)
+        try:
+            contribution = vjps[i](grad_out, out, *inputs, **params)
+        except BackendError as exc:
+            raise exc.in_op(node.prim.name, inputs) from None
         # Two NumPy scalars of one type share shape and dtype: scalar graphs skip the comparison.
         # NumPy's built-in dtypes are single objects, so ``is`` settles the usual case and
         # fit_gradient compares properly whenever it does not.

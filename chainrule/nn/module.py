@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from chainrule.backends import from_numpy, hold, is_foreign_array, to_numpy
+
 from chainrule import inplace
 from chainrule.nn import state
 from chainrule.nn.parameter import Parameter
@@ -266,6 +268,29 @@ class Module:
                 t._data = t._data.astype(dtype)
                 t.grad = None
                 inplace.mark_written(t)
+        return self
+
+    def to_namespace(self, xp):
+        """Copy every parameter and buffer into the array library ``xp`` (``array_api_strict``,
+        ``dask.array``, ``cupy``, or ``numpy`` to come back), in place; returns self.
+
+        An explicit copy through the host, once; the Parameter objects stay the same (move the
+        model before making its optimizer: the optimizer's state is made in the parameters'
+        library). Gradients are dropped.
+
+        Example:
+            >>> import array_api_strict as xp
+            >>> import chainrule as cr
+            >>> from chainrule import nn
+            >>> layer = nn.Linear(2, 1).to_namespace(xp)
+            >>> cr.backend_of(layer.weight)
+            'array_api_strict'
+        """
+        for t in (*self.parameters(), *self.buffers()):
+            moved = from_numpy(to_numpy(t._data), xp)
+            t._data = hold(moved) if is_foreign_array(moved) else moved
+            t.grad = None
+            inplace.mark_written(t)
         return self
 
     # --- saving and loading -------------------------------------------------------------------

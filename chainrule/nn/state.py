@@ -10,6 +10,7 @@ from collections import namedtuple
 
 import numpy as np
 
+from chainrule.backends import ForeignArray, constant_like, to_numpy
 from chainrule.modes import no_grad
 
 IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
@@ -43,7 +44,15 @@ def state_dict(module):
         2.running_var (3,) float32
         2.num_batches_tracked () int64
     """
-    return {name: np.array(value._data, copy=True) for name, value in _named_values(module)}
+    return {name: _host_copy(value._data) for name, value in _named_values(module)}
+
+
+def _host_copy(data):
+    # Another library's array (Dask, CuPy, ...) is saved as NumPy too: an explicit copy to the
+    # host (a Dask array is computed), so that a checkpoint loads anywhere.
+    if isinstance(data, ForeignArray):
+        return to_numpy(data)
+    return np.array(data, copy=True)
 
 
 def load_state_dict(module, state, strict=True):
@@ -92,7 +101,8 @@ def load_state_dict(module, state, strict=True):
         raise ValueError(_report(module, problems, strict and (missing or unexpected)))
     with no_grad():
         for name, value in values.items():
-            targets[name][...] = value
+            # A model on another library gets each saved array copied into that library.
+            targets[name][...] = constant_like(value, targets[name])
     return IncompatibleKeys(missing, unexpected)
 
 

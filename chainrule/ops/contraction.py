@@ -12,6 +12,7 @@ from collections import Counter
 
 import numpy as np
 
+from chainrule.backends import constant_like
 from chainrule.ops import shape
 from chainrule.ops.elementwise import arithmetic, complex_parts
 from chainrule.ops.joining import Variadic
@@ -216,7 +217,8 @@ def _permuted(x, order):
 
 
 def _trace_adjoint(grad_out, x, offset, axis1, axis2):
-    diagonal = np.eye(x.shape[axis1], x.shape[axis2], k=offset, dtype=grad_out.dtype)
+    diagonal = constant_like(
+        np.eye(x.shape[axis1], x.shape[axis2], k=offset, dtype=grad_out.dtype), grad_out)
     spread = shape.expand_dims(grad_out, (-2, -1)) * diagonal
     return shape.moveaxis(spread, (-2, -1), (axis1, axis2))
 
@@ -272,12 +274,12 @@ def _einsum_vjp(i, grad_out, out, *operands, subscripts):
             fresh = next(spare)
             letters.append(fresh)
             specs.append(letter + fresh)
-            constants.append(np.eye(size, dtype=dtype))
+            constants.append(constant_like(np.eye(size, dtype=dtype), grad_out))
             continue
         letters.append(letter)
         if letter not in known and target.count(letter) == 1:
             specs.append(letter)
-            constants.append(np.ones(size, dtype=dtype))
+            constants.append(constant_like(np.ones(size, dtype=dtype), grad_out))
     rest = [op for j, op in enumerate(operands) if j != i]
     spec = ",".join([output, *others, *specs]) + "->" + "".join(letters)
     return _einsum_op(grad_out, *rest, *constants, subscripts=spec)

@@ -11,13 +11,14 @@ import warnings
 
 import numpy as np
 
+from chainrule.backends import asarray
 from chainrule.ops import contraction, joining, reductions, shape
 from chainrule.ops.elementwise import arithmetic, piecewise
 from chainrule.primitive import value_of
 
 
 def _dtype(x):
-    return np.asarray(value_of(x)).dtype
+    return asarray(value_of(x)).dtype
 
 
 def _cast(x, dtype):
@@ -95,7 +96,7 @@ def _as_rows(m, rowvar, dtype, name):
 
 
 def _checked_weights(weights, kind, samples):
-    weights = np.asarray(value_of(weights), dtype=float)
+    weights = asarray(value_of(weights), dtype=float)
     if kind == "fweights" and not np.all(weights == np.around(weights)):
         raise TypeError("fweights must be integer")
     if weights.ndim > 1:
@@ -135,7 +136,7 @@ def cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=N
     if ddof is not None and ddof != int(ddof):
         raise ValueError("ddof must be integer")
     if dtype is None:
-        values = [np.asarray(value_of(v)) for v in (m, y) if v is not None]
+        values = [asarray(value_of(v)) for v in (m, y) if v is not None]
         dtype = np.result_type(*values, np.float64)
     rows = _as_rows(m, rowvar, np.dtype(dtype), "m")
     if shape.shape_of(rows)[0] == 0:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from chainrule.backends import constant_like
 from chainrule.ops import indexing, shape
 from chainrule.primitive import linear, primitive
 
@@ -46,6 +47,7 @@ def _before(running, axis):
     # A running product (Π_{j≤k}) moved one place along: Π_{j<k}, the empty product 1 first.
     first = np.zeros(running.shape, running.dtype)
     first[_along(axis, slice(0, 1))] = 1
+    first = constant_like(first, running)
     return _shift(running, 1, axis) + first
 
 

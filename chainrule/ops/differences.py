@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from chainrule.backends import asarray
 from chainrule.ops import joining, shape
 from chainrule.ops.elementwise import arithmetic, comparison
 from chainrule.primitive import value_of
@@ -25,7 +26,7 @@ def _edge(value, a_shape, axis):
     if shape.shape_of(value):
         return value
     edge_shape = a_shape[:axis] + (1,) + a_shape[axis + 1:]
-    return shape.broadcast_to(value if hasattr(value, "dtype") else np.asarray(value), edge_shape)
+    return shape.broadcast_to(value if hasattr(value, "dtype") else asarray(value), edge_shape)
 
 
 def diff(a, n=1, axis=-1, prepend=_NOT_GIVEN, append=_NOT_GIVEN):
@@ -57,7 +58,7 @@ def diff(a, n=1, axis=-1, prepend=_NOT_GIVEN, append=_NOT_GIVEN):
         combined.append(_edge(append, a_shape, axis))
     if len(combined) > 1:
         a = joining.concatenate(combined, axis=axis)
-    boolean = np.asarray(value_of(a)).dtype == np.bool_
+    boolean = asarray(value_of(a)).dtype == np.bool_
     for _ in range(n):
         later, earlier = a[_along(axis, slice(1, None))], a[_along(axis, slice(None, -1))]
         a = comparison.not_equal(later, earlier) if boolean else later - earlier
@@ -166,7 +167,7 @@ def gradient(f, *varargs, axis=None, edge_order=1):
     spacings = _spacings(varargs, f_shape, axes)
     if edge_order > 2:
         raise ValueError("'edge_order' greater than 2 not supported")
-    dtype = np.asarray(value_of(f)).dtype
+    dtype = asarray(value_of(f)).dtype
     otype = dtype if np.issubdtype(dtype, np.inexact) else np.dtype(np.float64)
     if otype != dtype:
         f = arithmetic.astype(f, otype)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from chainrule.backends import ForeignArray, asarray
 from chainrule.ops import shape as shape_ops
 from chainrule.ops.elementwise import arithmetic, comparison, piecewise
 from chainrule.primitive import Primitive, is_tensor, linear, value_of, view_of
@@ -31,7 +32,7 @@ def _index_part(part):
         # A traced integer index (labels computed from the inputs) stays a tensor: jit follows it.
         return part if part.node is not None and part.dtype.kind in "biu" else value_of(part)
     if isinstance(part, (list, tuple)):
-        array = np.asarray(part)
+        array = asarray(part)
         # NumPy reads an empty list as an empty integer index, but asarray makes it float.
         return array.astype(np.intp) if array.size == 0 else array
     return part
@@ -41,7 +42,8 @@ def _accumulates(index):
     # Only integer arrays can name a position twice; a boolean mask names each at most once.
     parts = index if isinstance(index, tuple) else (index,)
     return any(
-        isinstance(part, np.ndarray) and part.ndim > 0 and part.dtype.kind in "iu"
+        isinstance(part, (np.ndarray, ForeignArray)) and part.ndim > 0
+        and part.dtype.kind in "iu"
         for part in parts
     )
 
@@ -117,7 +119,7 @@ def take(x, indices, axis=None):
                 [4., 3.]])
     """
     indices = _index_part(indices)
-    indices = indices if is_tensor(indices) else np.asarray(indices)
+    indices = indices if is_tensor(indices) else asarray(indices)
     if indices.dtype.kind not in "iu":
         raise TypeError(f"take: indices must be integers, got dtype {indices.dtype}")
     if axis is None:
@@ -163,7 +165,7 @@ def _landed(grad_out, out, x, value, index):
     # found with chainrule's own ops, so jit follows a traced index.
     picked = getitem(grad_out, index)
     parts = index if isinstance(index, tuple) else (index,)
-    if not any(np.ndim(value_of(p)) > 0 and np.asarray(value_of(p)).dtype.kind in "iu"
+    if not any(np.ndim(value_of(p)) > 0 and asarray(value_of(p)).dtype.kind in "iu"
                for p in parts):
         return picked
     picked_shape = shape_ops.shape_of(picked)

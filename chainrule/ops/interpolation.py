@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from chainrule.backends import asarray
 from chainrule.ops import indexing, shape
 from chainrule.ops.elementwise import comparison, piecewise
 from chainrule.primitive import nondifferentiable
@@ -33,7 +34,7 @@ def interp(x, xp, fp, left=None, right=None, period=None):
         >>> cr.interp(cr.tensor([0.5, 2.0]), [0.0, 1.0, 3.0], [0.0, 2.0, 3.0])
         tensor([1. , 2.5])
     """
-    knots, values = np.asarray(value_of(xp)), np.asarray(value_of(fp))
+    knots, values = asarray(value_of(xp)), asarray(value_of(fp))
     if knots.ndim != 1 or values.ndim != 1:
         raise ValueError("interp: xp and fp must be 1-d")
     if knots.size != values.size or knots.size == 0:

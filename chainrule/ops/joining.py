@@ -10,6 +10,7 @@ from functools import partial
 
 import numpy as np
 
+from chainrule.backends import asarray
 from chainrule.ops import indexing, shape
 from chainrule.primitive import Primitive
 
@@ -97,7 +98,7 @@ def concatenate(arrays, axis=0):
         tensor([1., 2., 3.])
     """
     # The rules read each input's shape, so nested lists become arrays here.
-    arrays = [x if hasattr(x, "shape") else np.asarray(x) for x in arrays]
+    arrays = [x if hasattr(x, "shape") else asarray(x) for x in arrays]
     if not arrays:
         raise ValueError("concatenate needs at least one tensor")
     if axis is None:
@@ -153,7 +154,7 @@ def split(x, indices_or_sections, axis=0):
     x_shape = shape.shape_of(x)
     axis = shape.normalize_axis(axis, len(x_shape), "split")
     size = x_shape[axis]
-    cuts = np.asarray(indices_or_sections)
+    cuts = asarray(indices_or_sections)
     if cuts.ndim == 0:
         sections = int(cuts)
         if sections <= 0 or size % sections:
@@ -233,7 +234,7 @@ def repeat(x, repeats, axis=None):
         x, axis = shape.ravel(x), 0
     x_shape = shape.shape_of(x)
     axis = shape.normalize_axis(axis, len(x_shape), "repeat")
-    counts = np.asarray(repeats)
+    counts = asarray(repeats)
     if counts.size == 0:
         counts = counts.astype(np.intp)  # [] is float64 to NumPy; no counts have no dtype
     if counts.dtype.kind not in "iu" or (counts < 0).any():
@@ -306,7 +307,7 @@ def pad(x, pad_width, mode="constant", constant_values=0):
     if getattr(constant_values, "requires_grad", False):
         raise TypeError("pad: constant_values is not differentiated; pass a number or array, "
                         "or detach() it")
-    values = np.asarray(constant_values)
+    values = asarray(constant_values)
     return _pad_op(x, pad_width=pad_width, constant_values=values.tolist())
 
 
@@ -328,7 +329,7 @@ def _pad_with_copies(x, x_shape, pad_width, mode):
 
 
 def _pad_widths(pad_width, ndim):
-    widths = np.asarray(pad_width)
+    widths = asarray(pad_width)
     try:
         if widths.dtype.kind not in "iu" or (widths < 0).any():
             raise ValueError

@@ -13,13 +13,14 @@ import warnings
 
 import numpy as np
 
+from chainrule.backends import asarray, is_lazy
 from chainrule.ops import cumulative, reductions, shape, statistics
 from chainrule.ops.elementwise import arithmetic, comparison, piecewise
 from chainrule.primitive import value_of
 
 
 def _dtype(x):
-    return np.asarray(value_of(x)).dtype
+    return asarray(value_of(x)).dtype
 
 
 def _holds_nan(x):
@@ -41,7 +42,8 @@ def _filled(x, value, dtype=None):
 
 
 def _warn_where(bad, message):
-    if np.any(value_of(bad)):
+    # A lazy array (Dask) is not computed to decide whether to warn.
+    if not is_lazy(bad) and np.any(value_of(bad)):
         warnings.warn(message, RuntimeWarning, stacklevel=3)
 
 

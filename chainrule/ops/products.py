@@ -10,6 +10,7 @@ import warnings
 
 import numpy as np
 
+from chainrule.backends import asarray
 from chainrule.ops import joining, shape
 from chainrule.ops.elementwise import arithmetic
 from chainrule.primitive import value_of
@@ -89,8 +90,8 @@ def cross(a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
             "3-dimensional vectors instead. (deprecated in NumPy 2.0)",
             DeprecationWarning, stacklevel=2,
         )
-    dtype = np.promote_types(np.asarray(value_of(a)).dtype, np.asarray(value_of(b)).dtype)
-    a, b = (x if np.asarray(value_of(x)).dtype == dtype else arithmetic.astype(x, dtype)
+    dtype = np.promote_types(asarray(value_of(a)).dtype, asarray(value_of(b)).dtype)
+    a, b = (x if asarray(value_of(x)).dtype == dtype else arithmetic.astype(x, dtype)
             for x in (a, b))
     components = _cross_components(a, b, a_size, b_size)
     if a_size == 2 and b_size == 2:

@@ -13,6 +13,7 @@ import warnings
 
 import numpy as np
 
+from chainrule.backends import asarray
 from chainrule.ops import reductions, shape
 from chainrule.primitive import is_tensor, nondifferentiable, primitive, value_of
 
@@ -52,7 +53,7 @@ def _weights(x, q, method, function):
     ranks = np.broadcast_to(np.arange(n, dtype=np.float64), x.shape)
     if function in _NAN_IGNORING:
         ranks = np.where(ranks < n - nan.sum(axis=-1, keepdims=True), ranks, np.nan)
-    position = np.asarray(_locate(function, ranks, q, method))
+    position = asarray(_locate(function, ranks, q, method))
     placed = np.isfinite(position)
     low = np.floor(np.where(placed, position, 0))
     gamma = np.where(placed, position - low, 0)[..., None]
@@ -123,7 +124,7 @@ def _reduce(function, a, q, axis, method, keepdims, out=None, weights=None):
     if weights is not None:
         raise NotImplementedError(f"{function}: weights= is not supported")
     if isinstance(q, (list, tuple)) or is_tensor(q):
-        q = np.asarray(value_of(q))
+        q = asarray(value_of(q))
     moved, a_shape, axes = _along_last(a, axis, function)
     result = _OPS[function](moved, q=q, method=method)
     if not keepdims:

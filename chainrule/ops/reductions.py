@@ -10,6 +10,7 @@ import math
 
 import numpy as np
 
+from chainrule.backends import ForeignArray
 from chainrule.ops import cumulative, shape
 from chainrule.ops.elementwise import arithmetic, comparison
 from chainrule.primitive import linear, primitive
@@ -77,7 +78,9 @@ def _mean(x, axis, keepdims):
     if not count:
         return total * np.nan
     out = total / count
-    if np.isinf(out).any():
+    # Another library's arrays may be lazy (Dask): there the test would compute them, so the
+    # overflow-safe values are taken wherever needed, without asking first.
+    if isinstance(out, ForeignArray) or np.isinf(out).any():
         # The sum of finite values can overflow where their mean does not (float32 [max, max]):
         # there the values are divided by n first.
         finite = np.all(np.isfinite(x), axis=axis, keepdims=keepdims)

@@ -9,6 +9,7 @@ import math
 
 import numpy as np
 
+from chainrule.backends import ForeignArray
 from chainrule.ops import reductions, shape
 from chainrule.ops.elementwise import (
     arithmetic, comparison, complex_parts, exponential, piecewise,
@@ -70,7 +71,10 @@ def std(x, axis=None, ddof=0, keepdims=False):
 def _logsumexp(x, axis, keepdims):
     if x.dtype.kind not in "fc":
         x = x.astype(np.float64)
-    peak = np.max(x, axis=axis, keepdims=True, initial=-np.inf)
+    if x.size and isinstance(x, ForeignArray):  # other libraries' max takes no initial=
+        peak = np.max(x, axis=axis, keepdims=True)
+    else:
+        peak = np.max(x, axis=axis, keepdims=True, initial=-np.inf)
     # Subtracting the largest value keeps every exp ≤ 1, so nothing overflows. A slice whose
     # largest value is ±inf or NaN is its own answer (inf − inf would be NaN); it skips the
     # sum, and its log(0) = −inf, which the where discards, is silenced on purpose, as is the

@@ -13,6 +13,7 @@ from collections import defaultdict
 
 import numpy as np
 
+from chainrule.backends import ForeignArray, constant_like, to_numpy
 from chainrule.modes import enable_grad
 from chainrule.inplace import mark_written
 from chainrule.tensor import Tensor, wrap
@@ -123,12 +124,13 @@ class Optimizer:
                 f"a parameter of shape {data.shape} has a .grad of shape {grad.shape}; a "
                 "gradient must have its parameter's shape"
             )
-        if not grad.flags.c_contiguous:
+        if isinstance(grad, np.ndarray) and not grad.flags.c_contiguous:
             # Weight gradients often arrive as transposed views; one copy into C order (the
             # parameters' layout) makes every later pass contiguous: about 20% faster for Adam.
             grad = np.ascontiguousarray(grad)
         # A 0-d tensor holds an immutable NumPy scalar: update a 0-d array and store its value.
-        array = data if isinstance(data, np.ndarray) else np.array(data)
+        # Another library's array is held in a ForeignArray, which in-place updates rebind.
+        array = data if isinstance(data, (np.ndarray, ForeignArray)) else np.array(data)
         self._update(array, grad, self.state[p], settings)
         if array is not data:
             p._data = array[()]
@@ -229,7 +231,7 @@ class Optimizer:
             if name in self.counters:
                 state[name] = operator.index(np.asarray(value)[()])
             elif name in self.buffers:
-                array = np.array(value, dtype=p.dtype)
+                array = constant_like(np.array(value, dtype=p.dtype), p)
                 if array.shape != p.shape:
                     raise ValueError(
                         f"state '{name}' of parameter {index} has shape {array.shape}, but the "
@@ -310,6 +312,8 @@ def _index(key):
 
 
 def _copied(value):
+    if isinstance(value, ForeignArray):  # saved as NumPy: an explicit copy to the host
+        return to_numpy(value)
     return np.array(value, copy=True) if isinstance(value, np.ndarray) else value
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from chainrule.backends import ForeignArray
 from chainrule.optim.optimizer import Optimizer, check_range
 
 
@@ -75,7 +76,9 @@ class SGD(Optimizer):
         if momentum:
             buffer = state.get("momentum_buffer")
             if buffer is None:
-                buffer = state["momentum_buffer"] = np.array(grad, dtype=param.dtype)
+                buffer = state["momentum_buffer"] = (
+                    grad.astype(param.dtype) if isinstance(grad, ForeignArray)
+                    else np.array(grad, dtype=param.dtype))
             else:
                 buffer *= momentum
                 # Without dampening the factor is 1: adding grad itself is exact, one pass less.

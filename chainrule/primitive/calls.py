@@ -8,6 +8,8 @@ import numpy as np
 
 from chainrule import trace_recording
 from chainrule.autodiff import forward
+from chainrule.backends import BackendError, ForeignArray, hold, is_foreign_array
+from chainrule.backends.kinds import FOREIGN_TYPES
 from chainrule.engine_state import current
 from chainrule.graph import Node
 from chainrule.primitive.declaration import Primitive, refuse_complex
@@ -44,9 +46,12 @@ def apply(prim, *args, **params):
             return record(prim, args, params)
         elif kind in SYMBOLIC_TYPES:
             return SYMBOLIC_TYPES[kind](prim, args, params)
+        elif kind is list or kind is tuple:
+            numbers_only, sequence = False, True
+        elif kind in FOREIGN_TYPES or is_foreign_array(arg):
+            return _apply_to_foreign(prim, args, params)
         else:
             numbers_only = False
-            sequence = sequence or kind is list or kind is tuple
     if current().trace is not None and trace_recording.follows(prim, params):
         return trace_recording.record(prim, args, params)
     if sequence:
@@ -57,7 +62,26 @@ def apply(prim, *args, **params):
         # Python operators raise at 1/0 and go complex at (-2)**0.5 on Python numbers:
         # compute as NumPy would on them (inf, nan, a warning).
         args = [np.asarray(a) for a in args]
-    return prim.forward(*args, **params)
+    try:
+        return prim.forward(*args, **params)
+    except BackendError as exc:
+        raise exc.in_op(prim.name, args) from None
+
+
+def _apply_to_foreign(prim, args, params):
+    """An op on another library's plain arrays: held with NumPy's face while the op runs,
+    and given back in the library's own type (as NumPy's arrays come back as arrays)."""
+    held = [hold(a) if is_foreign_array(a) else a for a in args]
+    return handed_back(apply(prim, *held, **params))
+
+
+def handed_back(value):
+    """Results as the caller gets them: another library's arrays in their own type."""
+    if isinstance(value, ForeignArray):
+        return value.array
+    if type(value) is tuple or type(value) is list:
+        return type(value)(handed_back(v) for v in value)
+    return value
 
 
 def record(prim, args, params):
@@ -83,7 +107,10 @@ def record(prim, args, params):
         else:
             raw.append(arg)
             parents.append(None)
-    out = prim.forward(*raw, **params)
+    try:
+        out = prim.forward(*raw, **params)
+    except BackendError as exc:  # an array library lacks a function: name the op that asked
+        raise exc.in_op(prim.name, raw) from None
     if prim.vjps is None:
         return wrap(out)
     node = None

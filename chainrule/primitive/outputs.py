@@ -7,7 +7,8 @@ from chainrule import trace_recording
 from chainrule.autodiff import forward
 from chainrule.engine_state import current
 from chainrule.graph import OutputNode
-from chainrule.primitive.calls import SYMBOLIC_TYPES
+from chainrule.backends import BackendError, hold, is_foreign_array
+from chainrule.primitive.calls import SYMBOLIC_TYPES, handed_back
 from chainrule.primitive.declaration import Primitive, refuse_complex
 from chainrule.primitive.families import nondifferentiable
 from chainrule.tensor import Tensor, asarray_if_sequence, wrap
@@ -98,11 +99,14 @@ def apply_outputs(prim, *args, **params):
         symbolic = next((SYMBOLIC_TYPES[type(a)] for a in args if type(a) in SYMBOLIC_TYPES), None)
         if symbolic is not None:  # a symbolic value names each output as a step of its own
             return tuple(symbolic(part, args, params) for part in prim.parts)
-        return tuple(prim.forward(*[asarray_if_sequence(a) for a in args], **params))
+        if any(is_foreign_array(a) for a in args):
+            held = [hold(a) if is_foreign_array(a) else a for a in args]
+            return handed_back(apply_outputs(prim, *held, **params))
+        return _forward(prim, [asarray_if_sequence(a) for a in args], params)
     raw = tuple(arg._data if isinstance(arg, Tensor) else asarray_if_sequence(arg)
                 for arg in args)
     parents = [arg.node if isinstance(arg, Tensor) else None for arg in args]
-    outs = tuple(prim.forward(*raw, **params))
+    outs = _forward(prim, raw, params)
     live = state.grad_enabled and any(parent is not None for parent in parents)
     if live or state.forward_traces:
         refuse_complex(prim, raw, outs)
@@ -120,6 +124,13 @@ def apply_outputs(prim, *args, **params):
             for part, result in zip(prim.parts, results):
                 hook(part, args, params, result)
     return results
+
+
+def _forward(prim, raw, params):
+    try:
+        return tuple(prim.forward(*raw, **params))
+    except BackendError as exc:  # an array library lacks a function: name the op that asked
+        raise exc.in_op(prim.name, raw) from None
 
 
 MultipleOutputs.__call__ = apply_outputs

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from chainrule.backends import asarray
 from chainrule.ops import concatenate, ravel, reshape, stack, vdot
 from chainrule.ops.elementwise.arithmetic import zeros_like
 from chainrule.primitive import SYMBOLIC_TYPES, Primitive, value_of
@@ -101,9 +102,9 @@ def _step(count):
 
 def _forward(y0, t, *leaves, system):
     def rate(y, s):
-        return np.asarray(value_of(system.rate(y, s, leaves)), dtype=np.float64)
+        return asarray(value_of(system.rate(y, s, leaves)), dtype=np.float64)
 
-    return system.solver.solve(rate, np.asarray(y0, dtype=np.float64), t)
+    return system.solver.solve(rate, asarray(y0, dtype=np.float64), t)
 
 
 _memo = threading.local()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from chainrule.backends import ForeignArray
 from chainrule.ops import joining
 from chainrule.ops import shape as shape_ops
 from chainrule.primitive import nondifferentiable
@@ -30,13 +31,13 @@ def reverse_blocks(f, primals, names, has_aux, chunk_size):
     blocks = []
     for k, out in enumerate(rec.outputs):
         if out.node is None or out.size == 0:
-            blocks.append([np.zeros(out.shape + x.shape, dtype=x.dtype) for x in rec.inputs])
+            blocks.append([_zeros(out.shape + x.shape, x) for x in rec.inputs])
             continue
         parts = rows(
             out.size,
             [x.shape for x in rec.inputs],
             chunk_size,
-            rec.nested,
+            rec.nested or _foreign(rec.inputs),
             lambda start, stop, k=k: _pull_batch(rec, k, start, stop),
             lambda i, k=k: _pull_row(rec, k, i),
         )
@@ -106,7 +107,7 @@ def _forward_columns(pushes, leaves, j, chunk_size):
         leaves[j].size,
         lambda: [o.shape for o in pushes.outputs],  # known once f has run
         chunk_size,
-        pushes.nested,
+        pushes.nested or _foreign(leaves),
         lambda start, stop: _push_batch(pushes, leaves, j, start, stop),
         lambda i: _push_row(pushes, leaves, j, i),
     )
@@ -129,7 +130,7 @@ def _columns_to_block(columns, k, out, x):
     """Block (k, j) from leaf j's columns: ``out.shape + x.shape``, the input axes last."""
     full_shape = out.shape + x.shape
     if columns is None:
-        return np.zeros(full_shape, dtype=out.dtype)
+        return _zeros(full_shape, out)
     if isinstance(columns[k], Tensor):
         return shape_ops.reshape(shape_ops.moveaxis(columns[k], 0, -1), full_shape)
     return np.moveaxis(columns[k], 0, -1).reshape(full_shape)
@@ -198,7 +199,23 @@ def _stacked_list(rows_list, shape):
     return np.stack([np.reshape(row, shape) for row in rows_list])
 
 
+def _foreign(tensors):
+    # Batches of seeds are NumPy's (see factored.py): another library's arrays go row by row.
+    return any(isinstance(x._data, ForeignArray) for x in tensors)
+
+
+def _zeros(shape, like):
+    """Zeros of ``shape`` in ``like``'s dtype and array library."""
+    if isinstance(like._data, ForeignArray):
+        return np.zeros_like(np.reshape(like._data, (-1,))[:1], shape=shape)
+    return np.zeros(shape, dtype=like.dtype)
+
+
 def _unit(x, i):
+    if isinstance(x._data, ForeignArray):
+        e = np.zeros_like(np.reshape(x._data, (-1,)))
+        e[i] = 1
+        return e.reshape(x.shape)
     e = np.zeros(x.size, dtype=x.dtype)
     e[i] = 1
     return e.reshape(x.shape)[()] if x.ndim == 0 else e.reshape(x.shape)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from chainrule.backends import ForeignArray, is_foreign_array
 from chainrule.engine_state import current, enter, leave
 from chainrule.graph import Node
 from chainrule.ops.identity import transform_input
@@ -61,6 +62,21 @@ def lower(x, followed=False):
     return x._data if isinstance(x, Tensor) else x
 
 
+def handed_back(tree):
+    """A transform's plain results as the caller gets them: another library's arrays (held
+    as ForeignArray inside the engine) in that library's own type; the rest as it is."""
+    kind = type(tree)
+    if kind is ForeignArray or isinstance(tree, ForeignArray):
+        return tree.array
+    if kind is tuple or kind is list:
+        return kind(handed_back(v) for v in tree)
+    if kind is dict:
+        return {k: handed_back(v) for k, v in tree.items()}
+    if isinstance(tree, tuple) and hasattr(tree, "_fields"):
+        return kind(*(handed_back(v) for v in tree))
+    return tree
+
+
 def is_transforming():
     """Whether some transform is running its function right now (an outer level exists), in
     this thread or task."""
@@ -96,6 +112,8 @@ def output_tensor(value, path):
     """One output value of ``f`` as a tensor, or a TypeError when it is not numeric."""
     if isinstance(value, Tensor):
         return value
+    if isinstance(value, ForeignArray) or is_foreign_array(value):
+        return tensor(value)
     array = np.asarray(value)
     if array.dtype.kind not in "biufc":
         raise TypeError(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from chainrule.backends import hold, is_foreign_array
 from chainrule.transforms import trees
 
 _HINT = ("use holomorphic=True for holomorphic functions, or take .real, .imag or abs of the "
@@ -13,6 +14,8 @@ _HINT = ("use holomorphic=True for holomorphic functions, or take .real, .imag o
 
 def is_complex(value):
     """Whether one value (a number, array or tensor) is complex."""
+    if is_foreign_array(value):  # another library's dtype, read through its NumPy face
+        value = hold(value)
     dtype = getattr(value, "dtype", None)
     return (np.result_type(value) if dtype is None else dtype).kind == "c"
 

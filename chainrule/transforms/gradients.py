@@ -12,7 +12,7 @@ import numpy as np
 
 from chainrule.transforms import trees
 from chainrule.transforms.complex_checks import check_inputs, check_output
-from chainrule.transforms.boundary import lower, owned, zeros_for
+from chainrule.transforms.boundary import handed_back, lower, owned, zeros_for
 from chainrule.transforms.products import pull, record, regroup
 
 
@@ -98,9 +98,9 @@ def value_and_grad(f, argnums=0, has_aux=False, holomorphic=False):
             flat = owned(flat, [x._data for x in rec.inputs])
         grad_values = regroup(rec.structures, flat)
         value = lower(out, rec.followed)
-        return (value, rec.aux) if has_aux else value, (
+        return handed_back(((value, rec.aux) if has_aux else value, (
             grad_values[0] if isinstance(argnums, int) else grad_values
-        )
+        )))
 
     return value_and_grad_f
 

@@ -10,6 +10,7 @@ import functools
 
 from chainrule.transforms import trees
 from chainrule.transforms.blocks import forward_blocks, reverse_blocks
+from chainrule.transforms.boundary import handed_back
 from chainrule.transforms.complex_checks import check_inputs, check_output
 from chainrule.transforms.gradients import grad, normalize_argnums, partial_call
 from chainrule.transforms.products import jvp, regroup
@@ -64,7 +65,7 @@ def jacobian(f, argnums=0, mode="reverse", has_aux=False, chunk_size=None, holom
         for row in blocks:
             containers = regroup(in_structures, row)
             per_output.append(containers[0] if isinstance(argnums, int) else containers)
-        out = trees.unflatten(out_structure, per_output)
+        out = handed_back(trees.unflatten(out_structure, per_output))
         return (out, aux) if has_aux else out
 
     return jacobian_f

@@ -12,7 +12,9 @@ import numpy as np
 from chainrule.autodiff import forward, reverse
 from chainrule.tensor import Tensor
 from chainrule.transforms import trees
+from chainrule.backends import ForeignArray, MixedBackendsError, hold, is_foreign_array
 from chainrule.transforms.boundary import (
+    handed_back,
     as_input,
     call,
     floating,
@@ -141,10 +143,10 @@ def vjp(f, *primals, has_aux=False):
         flat = [_plain(g, x, followed) for g, x in zip(grads, rec.inputs)]
         if not followed:
             flat = owned(flat, [*seeds, *(x._data for x in rec.inputs)])
-        return regroup(rec.structures, flat)
+        return handed_back(regroup(rec.structures, flat))
 
     out = trees.unflatten(rec.out_structure, [lower(o, rec.followed) for o in rec.outputs])
-    return (out, vjp_fn, rec.aux) if has_aux else (out, vjp_fn)
+    return (handed_back(out), vjp_fn, rec.aux) if has_aux else (handed_back(out), vjp_fn)
 
 
 def _plain(value, x, followed):
@@ -170,12 +172,14 @@ def _matching(value, like, followed, path, partner):
         data_shape = value.shape
     else:
         value = getattr(value, "_data", value)
+        if is_foreign_array(value):
+            value = hold(value)
         if np.iscomplexobj(value) and like.dtype.kind != "c":
             raise TypeError(
                 f"{path} is complex, but the {partner} it goes with is real ({like.dtype}): the "
                 "tangents and cotangents of a real value are real (see docs/complex.md)"
             )
-        value = np.asarray(value, dtype=like.dtype)
+        value = _seed_array(value, like)
         data_shape = value.shape
         value = value[()] if value.ndim == 0 else value
     if data_shape != like.shape:
@@ -244,7 +248,25 @@ def jvp(f, primals, tangents, has_aux=False):
         given = [getattr(v, "_data", v) for v in trees.flatten(primals, "primals")[0]]
         dots = owned(dots, [*flat_tangents, *given])
     out_dot = trees.unflatten(structure, dots)
+    out, out_dot = handed_back((out, out_dot))
     return (out, out_dot, aux) if has_aux else (out, out_dot)
+
+
+def _seed_array(value, like):
+    """A seed as an array of ``like``'s dtype, in ``like``'s array library (never a copy
+    between libraries)."""
+    if is_foreign_array(value):
+        value = hold(value)
+    data = getattr(like, "_data", like)
+    if isinstance(value, ForeignArray) or isinstance(data, ForeignArray):
+        if type(value) is not type(data) and not isinstance(value, (int, float)):
+            raise MixedBackendsError(
+                "a seed (tangent or cotangent) must be an array of its primal's backend",
+                getattr(data, "backend", "numpy"), other=getattr(value, "backend", "numpy"))
+        if not isinstance(value, ForeignArray):  # a number: filled in like's library
+            return np.full_like(data, value)
+        return value if value.dtype == like.dtype else value.astype(like.dtype)
+    return np.asarray(value, dtype=like.dtype)
 
 
 def _pair_of_sequences(primals, tangents):

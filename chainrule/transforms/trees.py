@@ -11,6 +11,7 @@ import numbers
 
 import numpy as np
 
+from chainrule.backends import ForeignArray, is_foreign_array
 from chainrule.tensor import Tensor
 
 LEAF = None  # the structure of a single value
@@ -18,7 +19,8 @@ LEAF = None  # the structure of a single value
 
 def is_leaf_value(value):
     """Whether ``value`` is one value (a number, array or tensor) rather than a container."""
-    return isinstance(value, (Tensor, np.ndarray, np.generic, numbers.Number))
+    return isinstance(value, (Tensor, np.ndarray, np.generic, numbers.Number, ForeignArray)) or (
+        is_foreign_array(value))
 
 
 def flatten(tree, where):

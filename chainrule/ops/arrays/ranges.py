@@ -10,6 +10,7 @@ import operator
 
 import numpy as np
 
+from chainrule.backends import asarray
 from chainrule.ops import shape
 from chainrule.ops.elementwise import arithmetic, comparison, piecewise
 from chainrule.primitive import is_tensor, value_of
@@ -18,8 +19,8 @@ from chainrule.tensor import asarray_if_sequence
 
 def _as_dtype(x, dtype):
     x = asarray_if_sequence(x)
-    x = x if is_tensor(x) else np.asarray(x)
-    return x if np.asarray(value_of(x)).dtype == dtype else arithmetic.astype(x, dtype)
+    x = x if is_tensor(x) else asarray(x)
+    return x if asarray(value_of(x)).dtype == dtype else arithmetic.astype(x, dtype)
 
 
 def _spaced(counts, delta, div):
@@ -56,7 +57,7 @@ def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis
     if num < 0:
         raise ValueError(f"linspace: the number of samples, {num}, must be non-negative")
     div = num - 1 if endpoint else num
-    operands = [x if type(x) in (int, float, complex) else np.asarray(value_of(x))
+    operands = [x if type(x) in (int, float, complex) else asarray(value_of(x))
                 for x in (start, stop)]
     inexact = np.result_type(*operands, 1.0)
     start, stop = _as_dtype(start, inexact), _as_dtype(stop, inexact)

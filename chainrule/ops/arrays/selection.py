@@ -8,22 +8,23 @@ from __future__ import annotations
 
 import numpy as np
 
+from chainrule.backends import asarray
 from chainrule.ops.elementwise import arithmetic, piecewise
 from chainrule.primitive import value_of
 from chainrule.tensor import asarray_if_sequence
 
 
 def _cast(x, dtype):
-    return x if np.asarray(value_of(x)).dtype == dtype else arithmetic.astype(x, dtype)
+    return x if asarray(value_of(x)).dtype == dtype else arithmetic.astype(x, dtype)
 
 
 def _as_array(x):
-    return x if hasattr(x, "shape") else np.asarray(x)
+    return x if hasattr(x, "shape") else asarray(x)
 
 
 def _dtype_operand(x):
     # As NumPy's select: Python numbers stay weak (they take the arrays' precision).
-    return x if type(x) in (int, float, complex) else np.asarray(value_of(x))
+    return x if type(x) in (int, float, complex) else asarray(value_of(x))
 
 
 def select(condlist, choicelist, default=0):
@@ -53,7 +54,7 @@ def select(condlist, choicelist, default=0):
                          "give one choice per condition")
     if not condlist:
         raise ValueError("select: the condition list is empty")
-    conditions = [np.asarray(value_of(c)) for c in condlist]
+    conditions = [asarray(value_of(c)) for c in condlist]
     for i, condition in enumerate(conditions):
         if condition.dtype != bool:
             raise TypeError(f"select: condition {i} must be boolean, got dtype "

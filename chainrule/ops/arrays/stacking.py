@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from chainrule.backends import asarray
 from chainrule.ops import joining, shape
 from chainrule.ops.elementwise import arithmetic
 from chainrule.primitive import is_tensor, value_of
@@ -87,7 +88,7 @@ def _sequence(tup, op):
 
 def _joined(arrays, axis, dtype, casting, op):
     """concatenate after casting every array to ``dtype`` under ``casting``, as NumPy does."""
-    dtypes = [np.asarray(value_of(x)).dtype for x in arrays]
+    dtypes = [asarray(value_of(x)).dtype for x in arrays]
     target = np.result_type(*dtypes) if dtype is None else np.dtype(dtype)
     for found in dtypes:
         if not np.can_cast(found, target, casting=casting):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from chainrule.backends import asarray, constant_like
 from chainrule.ops import indexing, shape
 from chainrule.ops.elementwise import piecewise
 from chainrule.primitive import is_tensor, value_of
@@ -19,10 +20,10 @@ def _triangle(m, k, op, keep_lower):
     if not m_shape:
         raise ValueError(f"{op}: a 0-d tensor has no triangle; give at least 1 dimension")
     # As NumPy: the mask covers the last two axes (a 1-d m is one row repeated as a matrix).
-    zero = np.zeros(1, np.asarray(value_of(m)).dtype)
+    zero = constant_like(np.zeros(1, asarray(value_of(m)).dtype), m)
     if keep_lower:
-        return piecewise.where(np.tri(*m_shape[-2:], k=k, dtype=bool), m, zero)
-    return piecewise.where(np.tri(*m_shape[-2:], k=k - 1, dtype=bool), zero, m)
+        return piecewise.where(constant_like(np.tri(*m_shape[-2:], k=k, dtype=bool), m), m, zero)
+    return piecewise.where(constant_like(np.tri(*m_shape[-2:], k=k - 1, dtype=bool), m), zero, m)
 
 
 def tril(m, k=0):
@@ -100,7 +101,7 @@ def diag(v, k=0):
                 [1., 0., 0.],
                 [0., 2., 0.]])
     """
-    v = v if is_tensor(v) else np.asarray(v)
+    v = v if is_tensor(v) else asarray(v)
     v_shape = shape.shape_of(v)
     if len(v_shape) == 2:
         return diagonal(v, k)

@@ -11,12 +11,13 @@ import math
 
 import numpy as np
 
+from chainrule.backends import asarray
 from chainrule.ops.elementwise import arithmetic
 from chainrule.primitive import value_of
 
 
 def _scaled(x, numerator, denominator):
-    data = np.asarray(value_of(x))
+    data = asarray(value_of(x))
     dtype = np.result_type(data, 1.0)
     if dtype == np.float16:
         wide = arithmetic.astype(x, np.float32)

@@ -10,6 +10,7 @@ import operator
 
 import numpy as np
 
+from chainrule.backends import ForeignArray, asarray
 from chainrule.ops.elementwise import comparison, complex_parts, exponential, piecewise
 from chainrule.primitive import (
     elementwise,
@@ -263,6 +264,8 @@ def zeros_like(x):
 
 def _copy(x):
     # np.array also copies Python numbers, which have no .copy().
+    if isinstance(x, ForeignArray):  # another library's array is copied in that library
+        return x.copy()
     return np.array(x, copy=True)[()]
 
 
@@ -279,7 +282,7 @@ copy = linear(
 
 
 def _astype(x, dtype):
-    return np.asarray(x).astype(dtype)[()]
+    return asarray(x).astype(dtype)[()]
 
 
 _cast = linear(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from chainrule.backends import asarray
 from chainrule.ops.elementwise import piecewise
 from chainrule.primitive import linear, primitive, value_of
 
@@ -121,7 +122,7 @@ def real_if_close(a, tol=100):
         >>> cr.real_if_close(cr.tensor([2.0 + 1e-18j]))
         tensor([2.])
     """
-    data = np.asarray(value_of(a))
+    data = asarray(value_of(a))
     if data.dtype.kind == "c" and np.real_if_close(data, tol=tol).dtype.kind != "c":
         return real(a)
     return a

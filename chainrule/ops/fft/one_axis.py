@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from chainrule.backends import constant_like
 from chainrule.ops import indexing, joining, shape
 from chainrule.ops.elementwise import complex_parts
 from chainrule.primitive import linear
@@ -59,7 +60,7 @@ def _irfft_adjoint(grad_out, x, n, axis, norm):
     weights[0] = 1.0
     if n % 2 == 0:
         weights[-1] = 1.0
-    weights = weights.reshape((-1,) + (1,) * (-1 - axis))
+    weights = constant_like(weights.reshape((-1,) + (1,) * (-1 - axis)), grad_out)
     return resize(half * weights, _length(x, axis), axis)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from chainrule.backends import asarray
 from chainrule.ops import contraction, joining, shape
 from chainrule.ops.elementwise import arithmetic, complex_parts
 from chainrule.ops.linalg.matrices import matrix_shape
@@ -126,7 +127,7 @@ def diagonal(x, /, *, offset=0):
     length = max(0, min(rows + min(offset, 0), cols - max(offset, 0)))
     indices = np.arange(length)
     if not is_tensor(x):
-        x = np.asarray(x)
+        x = asarray(x)
     return x[..., indices - min(offset, 0), indices + max(offset, 0)]
 
 

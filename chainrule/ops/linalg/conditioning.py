@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from chainrule.backends import asarray
 from chainrule.ops.elementwise import comparison, piecewise
 from chainrule.ops.linalg import spectral
 from chainrule.ops.linalg.inverse import inv
@@ -32,7 +33,7 @@ def cond(x, p=None):
         >>> cr.linalg.cond(cr.tensor([[2.0, 0.0], [0.0, 0.5]]))
         tensor(4.)
     """
-    x = x if is_tensor(x) else np.asarray(x)
+    x = x if is_tensor(x) else asarray(x)
     x_shape = matrix_shape(x, "cond")
     if 0 in x_shape[-2:]:
         raise np.linalg.LinAlgError("cond is not defined on empty arrays")

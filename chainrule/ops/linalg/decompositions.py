@@ -8,6 +8,7 @@ from collections import namedtuple
 
 import numpy as np
 
+from chainrule.backends import constant_like
 from chainrule.ops import joining
 from chainrule.ops.elementwise import complex_parts, piecewise
 from chainrule.ops.linalg.inverse import solve
@@ -27,7 +28,7 @@ def _lower_half_diagonal(m):
     # Φ(M): the lower triangle of M with its diagonal halved.
     n = m.shape[-1]
     mask = np.tril(np.ones((n, n), dtype=m.dtype), -1) + 0.5 * np.eye(n, dtype=m.dtype)
-    return m * mask
+    return m * constant_like(mask, m)
 
 
 def _cholesky_vjp(grad_out, out, x, upper):
@@ -102,7 +103,7 @@ def _solve_triangular(r, b):
 
 
 def _strictly_lower(m):
-    return piecewise.where(triangle_mask(m.shape[-1], diagonal=False), m, 0)
+    return piecewise.where(constant_like(triangle_mask(m.shape[-1], diagonal=False), m), m, 0)
 
 
 def _diagonal_imaginary(m):
@@ -131,9 +132,10 @@ def _qr_adjoint_tall(grad_q, grad_r, q, r):
     # and K = tril(M, −1) + tril(M, −1)ᴴ + Re diag(M), Hermitian.
     m = matmul(r, grad_r.mT) - matmul(grad_q.mT, q)
     if not complex_parts.is_complex(m):
-        copied = piecewise.where(triangle_mask(m.shape[-1]), m, m.mT)
+        copied = piecewise.where(constant_like(triangle_mask(m.shape[-1]), m), m, m.mT)
         return _solve_triangular(r, (grad_q + matmul(q, copied)).mT).mT
-    copied = piecewise.where(triangle_mask(m.shape[-1]), m, conjugate_transpose(m))
+    copied = piecewise.where(constant_like(triangle_mask(m.shape[-1]), m), m,
+                             conjugate_transpose(m))
     copied = copied - _diagonal_imaginary(m)
     return _solve_triangular(r, (grad_q + complex_parts.conj(matmul(q, copied))).mT).mT
 

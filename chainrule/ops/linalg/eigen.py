@@ -14,6 +14,7 @@ from collections import namedtuple
 
 import numpy as np
 
+from chainrule.backends import constant_like
 from chainrule.ops import indexing, reductions
 from chainrule.ops.contraction import matmul
 from chainrule.ops.elementwise import complex_parts
@@ -26,11 +27,11 @@ EigResult = namedtuple("EigResult", ["eigenvalues", "eigenvectors"])
 
 
 def _diagonal_of(matrix):
-    return reductions.sum(matrix * np.eye(matrix.shape[-1]), axis=-2)
+    return reductions.sum(matrix * constant_like(np.eye(matrix.shape[-1]), matrix), axis=-2)
 
 
 def _as_diagonal(values):
-    return values[..., None, :] * np.eye(values.shape[-1])
+    return values[..., None, :] * constant_like(np.eye(values.shape[-1]), values)
 
 
 def _inverse_gaps(values):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from chainrule.backends import constant_like
 from chainrule.ops import shape
 from chainrule.ops.elementwise import complex_parts, piecewise
 from chainrule.tensor import is_tensor
@@ -73,7 +74,7 @@ def symmetric_from_triangle(x, UPLO, op):  # noqa: N803 -- NumPy's argument name
     triangle = UPLO.upper() if isinstance(UPLO, str) else UPLO
     if triangle not in ("L", "U"):
         raise ValueError(f"{op}: UPLO must be 'L' or 'U', got {UPLO!r}")
-    mask = triangle_mask(shape.shape_of(x)[-1], lower=triangle == "L")
+    mask = constant_like(triangle_mask(shape.shape_of(x)[-1], lower=triangle == "L"), x)
     mirror = shape.swapaxes(x, -1, -2)
     if complex_parts.is_complex(x):
         mirror = complex_parts.conj(mirror)

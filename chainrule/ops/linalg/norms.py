@@ -10,6 +10,7 @@ import math
 
 import numpy as np
 
+from chainrule.backends import asarray, is_lazy
 from chainrule.ops.linalg import spectral
 from chainrule.ops import reductions, shape
 from chainrule.ops.elementwise import arithmetic, complex_parts
@@ -19,7 +20,7 @@ from chainrule.primitive import is_tensor, primitive
 
 
 def _l2(x, axis, keepdims):
-    x = np.asarray(x)
+    x = asarray(x)
     if x.dtype.kind == "c":  # ‖z‖ = ‖|z|‖, real
         x = np.abs(x)
     # Σx² overflows past |x| ≈ 1e154 (float64) and underflows below 1e-154: then scale by max|x|.
@@ -31,13 +32,16 @@ def _l2(x, axis, keepdims):
             out = np.sqrt(np.dot(flat, flat)).reshape((1,) * x.ndim if keepdims else ())
         else:
             out = np.sqrt(np.sum(x * x, axis=axis, keepdims=keepdims))
-        if x.size and not np.all((out > np.sqrt(np.finfo(x.dtype).tiny)) & np.isfinite(out)):
+        fine = (out > np.sqrt(np.finfo(x.dtype).tiny)) & np.isfinite(out)
+        if x.size and (is_lazy(x) or not np.all(fine)):
             largest = np.max(np.abs(x), axis=axis, keepdims=True)
             infinite = np.isinf(largest)
             ratio = x / np.where((largest == 0) | infinite, 1, largest)
             rescaled = largest * np.sqrt(np.sum(ratio * ratio, axis=axis, keepdims=True))
-            out = np.where(infinite, largest, rescaled)
-            out = out if keepdims else np.squeeze(out, axis=axis)[()]
+            rescaled = np.where(infinite, largest, rescaled)
+            rescaled = rescaled if keepdims else np.squeeze(rescaled, axis=axis)[()]
+            # Where the plain sum was fine it is kept: the rescaled one rounds differently.
+            out = np.where(fine, out, rescaled)[()] if is_lazy(x) else rescaled
     return out
 
 
@@ -120,7 +124,7 @@ def norm(x, ord=None, axis=None, keepdims=False):  # noqa: A002 -- NumPy's argum
         >>> x.grad
         tensor([0.6, 0.8])
     """
-    x = x if is_tensor(x) else np.asarray(x)
+    x = x if is_tensor(x) else asarray(x)
     if x.dtype.kind not in "fc":  # as NumPy: integer and boolean inputs are measured as floats
         x = arithmetic.astype(x, np.float64)
     x_shape = shape.shape_of(x)
@@ -229,7 +233,7 @@ def vector_norm(x, /, *, axis=None, keepdims=False, ord=2):  # noqa: A002 -- Num
         >>> cr.linalg.vector_norm(cr.tensor([[3.0, 0.0], [0.0, -4.0]]), ord=1)
         tensor(7.)
     """
-    x = x if is_tensor(x) else np.asarray(x)
+    x = x if is_tensor(x) else asarray(x)
     x_shape = shape.shape_of(x)
     if axis is None:
         vectors, vector_axis = shape.ravel(x), 0

@@ -7,6 +7,7 @@ import operator
 
 import numpy as np
 
+from chainrule.backends import asarray, constant_like
 from chainrule.ops import shape
 from chainrule.ops.contraction import dot, matmul
 from chainrule.ops.elementwise import piecewise
@@ -33,7 +34,7 @@ def matrix_power(a, n):
         tensor([[1., 3.],
                 [0., 1.]])
     """
-    a = a if is_tensor(a) else np.asarray(a)
+    a = a if is_tensor(a) else asarray(a)
     x_shape = square_shape(a, "matrix_power")
     try:
         n = operator.index(n)
@@ -42,8 +43,8 @@ def matrix_power(a, n):
     if n == 0:
         # The identity in a's shape and dtype; a where that always takes it keeps the result on
         # the graph, with the zero derivative.
-        identity = np.broadcast_to(np.eye(x_shape[-1], dtype=a.dtype), x_shape)
-        return piecewise.where(np.ones(x_shape, dtype=bool), identity, a)
+        identity = constant_like(np.broadcast_to(np.eye(x_shape[-1], dtype=a.dtype), x_shape), a)
+        return piecewise.where(constant_like(np.ones(x_shape, dtype=bool), a), identity, a)
     if n < 0:
         a, n = inv(a), -n
     if n <= 3:

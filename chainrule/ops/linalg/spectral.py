@@ -21,6 +21,7 @@ from collections import namedtuple
 
 import numpy as np
 
+from chainrule.backends import constant_like
 from chainrule.ops.linalg.matrices import (
     conjugate_transpose, hermitian_part, matrix_shape, square_shape, symmetric_from_triangle,
 )
@@ -48,7 +49,7 @@ def _inverse_gaps(values, op):
     # undefined: those entries are NaN (never 1/0, so NumPy stays quiet) and a warning says why.
     # The ties are found by a comparison, an op like any other; the warning only reads it.
     gaps = _row(values) - _column(values)
-    identity = np.eye(values.shape[-1], dtype=values.dtype)
+    identity = constant_like(np.eye(values.shape[-1], dtype=values.dtype), values)
     tied = comparison.equal(gaps + identity, 0)
     if np.any(value_of(tied)):
         warnings.warn(f"{op}: repeated values, where the derivative of the vectors is undefined; "
@@ -105,7 +106,7 @@ _eigh_op = multiple_outputs(
 
 
 def _diagonal(values):
-    return _row(values) * np.eye(values.shape[-1], dtype=values.dtype)
+    return _row(values) * constant_like(np.eye(values.shape[-1], dtype=values.dtype), values)
 
 
 def _eigenvalues_vjp(grad_out, out, x, UPLO):  # noqa: N803
@@ -194,7 +195,8 @@ def _svd_vjp(grad_outs, outs, x):
     u, s, vh = outs
     u_conj, vh_conj = _conj(u), _conj(vh)
     v = vh_conj.mT  # V = Vhᴴ
-    inner = 0 if s_bar is None else _row(s_bar) * np.eye(s.shape[-1], dtype=s.dtype)
+    inner = 0 if s_bar is None else _row(s_bar) * constant_like(
+        np.eye(s.shape[-1], dtype=s.dtype), s)
     if u_bar is None and vh_bar is None:
         return matmul(matmul(u_conj, inner), vh_conj)
     u_bar = u_bar if u_bar is not None else 0 * u

@@ -7,6 +7,8 @@ a convolution, to any order, is again one of these three im2col-and-contract ops
 from __future__ import annotations
 
 import numpy as np
+
+from chainrule.backends import asarray
 from numpy.lib.stride_tricks import sliding_window_view
 
 from chainrule.ops import shape
@@ -100,7 +102,7 @@ def pair(value, name, who, minimum):
 
 
 def _as_input(x):
-    return x if is_tensor(x) else np.asarray(x)
+    return x if is_tensor(x) else asarray(x)
 
 
 def as_image_batch(x, who):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from chainrule.backends import asarray
 from chainrule.ops.nn.softmax import log_softmax, shifted_by_max, softmax
 from chainrule.ops import indexing, reductions, shape
 from chainrule.ops.elementwise import activations
@@ -31,7 +32,7 @@ def _reduce(loss, reduction):
 
 
 def _as_input(x):
-    return x if is_tensor(x) else np.asarray(x)
+    return x if is_tensor(x) else asarray(x)
 
 
 def _like(target, x):
@@ -70,7 +71,7 @@ def nll_loss(log_probs, target, reduction="mean"):
 def _labels(target, scores_shape, who):
     """The target's class labels, checked (the check reads their values; a tensor is kept as
     it is, so that labels computed from traced values stay traced)."""
-    labels = np.asarray(value_of(target))
+    labels = asarray(value_of(target))
     if len(scores_shape) == 0:
         raise ValueError(f"{who}: the scores must have a class axis, got a 0-d input")
     classes = scores_shape[0 if len(scores_shape) == 1 else 1]

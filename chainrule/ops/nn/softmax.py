@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from chainrule.backends import ForeignArray
 from chainrule.ops import reductions
 from chainrule.ops.elementwise import exponential
 from chainrule.primitive import primitive, value_of
@@ -33,7 +34,8 @@ def shifted_by_max(x, axis):
         return x
     peak = x.max(axis=axis, keepdims=True)
     infinite = np.isinf(peak)
-    any_infinite = infinite.any()
+    # A lazy array (Dask) is not asked: both branches' values are taken where they apply.
+    any_infinite = isinstance(x, ForeignArray) or infinite.any()
     # −max − max overflows to −inf at the float32 extremes, as it should: e^−inf = 0 either way.
     with np.errstate(over="ignore"):
         shifted = x - (np.where(infinite, 0, peak) if any_infinite else peak)

@@ -9,6 +9,8 @@ lu_solve(lu_factor(A), B) differentiates in A and B.
 from __future__ import annotations
 
 import numpy as np
+
+from chainrule.backends import asarray
 import scipy.linalg
 
 from chainrule.ops import indexing, shape
@@ -25,7 +27,7 @@ from chainrule.scipy.real_inputs import refuse_complex
 def _pivot_order(piv, inverse):
     """The order of A's rows after LAPACK's swaps, P·A = A[order] = L·U (its inverse order
     when ``inverse``): ints (..., n)."""
-    piv = np.asarray(piv)
+    piv = asarray(piv)
     if piv.size == 0:
         return np.zeros(piv.shape, dtype=np.intp)
     orders = []

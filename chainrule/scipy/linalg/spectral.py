@@ -13,6 +13,8 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
+
+from chainrule.backends import asarray
 import scipy.linalg
 
 from chainrule.ops import reductions, shape
@@ -61,8 +63,8 @@ def _basis(a, b, b_sym, values, y, params):
     basis_values, basis = _eigh_op(a, b, **whole)
     if b is not None and params["type"] == 3:
         basis = solve(b_sym, basis)
-    distance = np.abs(np.asarray(value_of(basis_values))[..., :, None]
-                      - np.asarray(value_of(values))[..., None, :])
+    distance = np.abs(asarray(value_of(basis_values))[..., :, None]
+                      - asarray(value_of(values))[..., None, :])
     nearest = np.argmin(distance, axis=-2)[..., None, :]
     return basis, basis_values, np.arange(distance.shape[-2])[:, None] == nearest
 

@@ -8,6 +8,8 @@ Values are SciPy's; each derivative is the next function of the family (gammalnâ
 from __future__ import annotations
 
 import numpy as np
+
+from chainrule.backends import asarray
 from scipy import special as scipy_special
 
 from chainrule.ops import joining, reductions
@@ -102,10 +104,10 @@ def multigammaln(a, d):
         >>> special.multigammaln(cr.tensor(23.5), 10)
         tensor(457.17667478)
     """
-    d = np.asarray(d)[()]
+    d = asarray(d)[()]
     if not np.isscalar(d) or np.floor(d) != d:
         raise ValueError("d should be a positive integer (dimension)")
-    if np.any(np.asarray(value_of(a)) <= 0.5 * (d - 1)):
+    if np.any(asarray(value_of(a)) <= 0.5 * (d - 1)):
         raise ValueError(f"condition a ({value_of(a)}) > 0.5 * (d-1) ({0.5 * (d - 1)}) not met")
     shifted = joining.stack([a - (j - 1.0) / 2 for j in range(1, int(d) + 1)])
     return reductions.sum(gammaln(shifted), axis=0) + (d * (d - 1) * 0.25) * np.log(np.pi)

@@ -9,6 +9,8 @@ a constant ±inf outside its domain, its derivative there is 0.
 from __future__ import annotations
 
 import numpy as np
+
+from chainrule.backends import asarray
 from scipy import special as scipy_special
 
 from chainrule.ops.elementwise import comparison, piecewise
@@ -128,12 +130,12 @@ def _outside_domain(x, y):
 
 def _divergence_contribution(function):
     def forward(wrt, seed, x, y):
-        seed, x, y = np.asarray(seed), np.asarray(x), np.asarray(y)
+        seed, x, y = asarray(seed), asarray(x), asarray(y)
         shape = np.broadcast_shapes(seed.shape, x.shape, y.shape)
         with np.errstate(all="ignore"):
             outside = _outside_domain(x, y)
             # x/y, 0 at x = 0 (also at y = 0, as the composite's safe x/safe y)
-            ratio = np.asarray(x / y)
+            ratio = asarray(x / y)
             if outside is not None and (x == 0).any():
                 ratio = np.where(x == 0, 0, ratio)
             if int(wrt) == 0:  # kl_div: seed·log(x/y); rel_entr: seed·log(x/y) + seed
@@ -144,7 +146,7 @@ def _divergence_contribution(function):
                 contribution = seed * (1 - ratio)
             else:  # rel_entr: −seed·x/y
                 contribution = -seed * ratio
-        return _zero_where(np.asarray(contribution), shape, outside)
+        return _zero_where(asarray(contribution), shape, outside)
 
     return forward
 
@@ -232,9 +234,9 @@ kl_div = primitive(
 def _entr_contribution(seed, x):
     # −(xlogy(seed, x) + seed) for x ≥ 0 (the slope +inf at 0, where a zero seed still gives 0),
     # 0 for x < 0 where entr is the constant −inf: one NumPy pass, as the divergences' above.
-    seed, x = np.asarray(seed), np.asarray(x)
+    seed, x = asarray(seed), asarray(x)
     with np.errstate(all="ignore"):
-        contribution = np.asarray(_seed_times_log(seed, x) + seed)
+        contribution = asarray(_seed_times_log(seed, x) + seed)
         np.negative(contribution, out=contribution)
     return _zero_where(contribution, np.broadcast_shapes(seed.shape, x.shape), x < 0)
 

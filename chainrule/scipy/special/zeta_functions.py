@@ -12,6 +12,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
+
+from chainrule.backends import asarray
 from scipy import special as scipy_special
 
 from chainrule.ops.elementwise import comparison, exponential, piecewise, trigonometric
@@ -34,7 +36,7 @@ def _log_moment(order, x, q):
     # Mₘ(x, q) in float64; NaN at the pole x = 1, below x = −1/4 (where the sum loses its
     # digits) and where lnᵐ(k + q) is not real (q ≤ 0).
     with np.errstate(all="ignore"):
-        x, q = np.broadcast_arrays(np.asarray(x, np.float64), np.asarray(q, np.float64))
+        x, q = np.broadcast_arrays(asarray(x, np.float64), asarray(q, np.float64))
         total = sum(_term(order, x, q + k) for k in range(_DIRECT_TERMS))
         u = q + _DIRECT_TERMS
         log_u = np.log(u)
@@ -73,7 +75,7 @@ def _derivative_corrections(order, x, u, log_u):
 
 
 def _zeta_log_moment(order, x, q):
-    dtype = np.result_type(np.asarray(x).dtype, np.asarray(q).dtype, np.float32)
+    dtype = np.result_type(asarray(x).dtype, asarray(q).dtype, np.float32)
     return _log_moment(int(order), x, q).astype(dtype, copy=False)[()]
 
 

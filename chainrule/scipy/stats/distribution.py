@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from chainrule.backends import asarray
+
 from chainrule import ops
 from chainrule.tensor import Tensor
 
@@ -23,7 +25,7 @@ def as_float(x):
     """``x`` as a float64 tensor or array, as SciPy computes distributions in float64."""
     if isinstance(x, Tensor):
         return x if x.dtype == np.float64 else ops.astype(x, np.float64)
-    return np.asarray(x, dtype=np.float64)
+    return asarray(x, dtype=np.float64)
 
 
 def every(*conditions):

@@ -16,6 +16,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
+
+from chainrule.backends import asarray
 from scipy import special as scipy_special
 
 from chainrule import ops
@@ -85,8 +87,8 @@ def _second_order_refused(function, shape):
 def _in_float64(slope):
     # The helpers compute in float64 and return the inputs' floating dtype (float32 stays).
     def forward(*inputs):
-        dtype = np.result_type(*(np.asarray(v).dtype for v in inputs), np.float32)
-        return np.asarray(slope(*inputs)).astype(dtype, copy=False)[()]
+        dtype = np.result_type(*(asarray(v).dtype for v in inputs), np.float32)
+        return asarray(slope(*inputs)).astype(dtype, copy=False)[()]
 
     return forward
 

@@ -11,6 +11,8 @@ import math
 
 import numpy as np
 
+from chainrule.backends import asarray
+
 from chainrule import linalg, ops
 from chainrule.scipy import special
 from chainrule.scipy.stats.distribution import Frozen, as_float
@@ -163,7 +165,7 @@ def _completed(x, alpha):
     # SciPy's checks, on the values (so jit refuses dirichlet rather than bake them in); x given
     # with K − 1 components gains 1 − their sum.
     def plain(x):
-        return x.numpy() if hasattr(x, "numpy") else np.asarray(x)
+        return x.numpy() if hasattr(x, "numpy") else asarray(x)
 
     k = np.shape(plain(alpha))[0]
     if np.ndim(plain(alpha)) != 1 or np.min(plain(alpha)) <= 0:

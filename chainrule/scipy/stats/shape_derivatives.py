@@ -15,6 +15,8 @@ bulk and the tails (tests/scipy/test_shape_derivatives.py).
 from __future__ import annotations
 
 import numpy as np
+
+from chainrule.backends import asarray
 from scipy import special as scipy_special
 
 _TOLERANCE = 1e-15
@@ -224,7 +226,7 @@ def gammainc_slope(a, x):
         -0.313488637825
     """
     with np.errstate(all="ignore"):
-        a, x = np.broadcast_arrays(np.asarray(a, np.float64), np.asarray(x, np.float64))
+        a, x = np.broadcast_arrays(asarray(a, np.float64), asarray(x, np.float64))
         shape = a.shape
         a, x = a.ravel(), x.ravel()
         slope = np.full(a.shape, np.nan)
@@ -294,8 +296,8 @@ def betainc_slope(a, b, x, y=None, in_a=True):
     """
     with np.errstate(all="ignore"):
         if y is None:
-            y = 1 - np.asarray(x, np.float64)
-        a, b, x, y = np.broadcast_arrays(*(np.asarray(v, np.float64) for v in (a, b, x, y)))
+            y = 1 - asarray(x, np.float64)
+        a, b, x, y = np.broadcast_arrays(*(asarray(v, np.float64) for v in (a, b, x, y)))
         shape = a.shape
         a, b, x, y = a.ravel(), b.ravel(), x.ravel(), y.ravel()
         slope = np.full(a.shape, np.nan)
@@ -356,7 +358,7 @@ def stdtr_slope(df, t):
         0.011110456705
     """
     with np.errstate(all="ignore"):
-        df, t = np.broadcast_arrays(np.asarray(df, np.float64), np.asarray(t, np.float64))
+        df, t = np.broadcast_arrays(asarray(df, np.float64), asarray(t, np.float64))
         shape = df.shape
         df, t = df.ravel(), t.ravel()
         slope = np.full(df.shape, np.nan)
