@@ -14,21 +14,21 @@ import operator
 
 import numpy as np
 
-from chainrule.ops.contraction import matmul
-from chainrule.ops.nn.losses import _cross_entropy_labels
-from chainrule.ops.reductions import _sum_op
-from chainrule.ops.shape import _transpose_op
+from chainrule.ops import contraction  # noqa: F401 -- declares matmul
+from chainrule.ops import reductions, shape  # noqa: F401 -- declares sum and transpose
+from chainrule.ops.nn import losses  # noqa: F401 -- declares cross_entropy
+from chainrule.primitive import REGISTRY
 
 # Steps that always return a new array of their own (never a view of an operand).
 _UFUNCS = {
     operator.add: np.add, operator.sub: np.subtract, operator.mul: np.multiply,
     operator.truediv: np.true_divide, operator.neg: np.negative, operator.pow: np.power,
 }
-_FRESH = {*_UFUNCS, matmul.forward, _sum_op.forward, _cross_entropy_labels.forward}
+_FRESH = {*_UFUNCS, *(REGISTRY[name].forward for name in ("matmul", "sum", "cross_entropy"))}
 # Steps whose result is a writeable view of their one operand: a transpose of an array that is
 # a step's own is as much a result of its own (a Linear weight's gradient is one, laid out as
 # the weight).
-_WRITEABLE_VIEWS = {_transpose_op.forward}
+_WRITEABLE_VIEWS = {REGISTRY["transpose"].forward}
 
 
 def ufunc_of(fn):

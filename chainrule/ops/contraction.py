@@ -17,6 +17,7 @@ from chainrule.ops import shape
 from chainrule.ops.elementwise import arithmetic, complex_parts
 from chainrule.ops.joining import Variadic
 from chainrule.primitive import bilinear, linear
+from chainrule.tensor import value_of
 
 
 def _matmul(x, y):
@@ -78,7 +79,7 @@ def _is_transposed_matrix(y):
     # Under a trace (fit's jitted step) y is a tensor: its array's layout decides the same way, so
     # the replayed program hands the optimizer C-ordered weight gradients too. Either branch is
     # the same product, so a layout that differs at replay costs a copy, never a wrong number.
-    y = getattr(y, "_data", y)
+    y = value_of(y)
     return type(y) is np.ndarray and y.ndim == 2 and y.flags.f_contiguous and not (
         y.flags.c_contiguous)
 
