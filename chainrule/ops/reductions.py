@@ -10,10 +10,11 @@ import math
 
 import numpy as np
 
-from chainrule.backends import ForeignArray
+from chainrule.backends import ForeignArray, is_lazy
 from chainrule.ops import cumulative, shape
 from chainrule.ops.elementwise import arithmetic, comparison
 from chainrule.primitive import linear, primitive
+from chainrule.tensor import value_of
 
 
 def normalize_axes(axis, ndim, op="reduction"):
@@ -43,9 +44,16 @@ def restore_axes(reduced, full_shape, axis, keepdims):
     return reduced if reduced.shape == kept else shape.reshape(reduced, kept)
 
 
-def expand_reduced(grad_out, full_shape, axis, keepdims):
-    """Undo a reduction's shape: put back the reduced axes (size 1), broadcast to ``full_shape``."""
-    return shape.broadcast_to(restore_axes(grad_out, full_shape, axis, keepdims), full_shape)
+def expand_reduced(grad_out, x, axis, keepdims):
+    """Undo a reduction's shape: put back the reduced axes (size 1), broadcast to ``x``'s."""
+    restored = restore_axes(grad_out, x.shape, axis, keepdims)
+    if is_lazy(x):
+        # Dask broadcasts a size-1 axis into one chunk as long as the axis, a task that every
+        # chunk of the sweep then waits on, and its scheduler keeps the inputs' chunks alive
+        # meanwhile (a gradient over 10⁸ rows held ~13 chunks at once). Times ones in x's own
+        # chunks, the broadcast is made chunk by chunk and the sweep streams over x.
+        return restored * np.ones_like(value_of(x))
+    return shape.broadcast_to(restored, x.shape)
 
 
 def _sum(x, axis, keepdims):
@@ -54,7 +62,7 @@ def _sum(x, axis, keepdims):
 
 _sum_op = linear(
     "sum", _sum,
-    lambda grad_out, x, axis, keepdims: expand_reduced(grad_out, x.shape, axis, keepdims),
+    lambda grad_out, x, axis, keepdims: expand_reduced(grad_out, x, axis, keepdims),
 )
 
 
@@ -93,7 +101,7 @@ def _mean(x, axis, keepdims):
 _mean_op = linear(
     "mean", _mean,
     lambda grad_out, x, axis, keepdims: (
-        expand_reduced(grad_out, x.shape, axis, keepdims) / math.prod(x.shape[i] for i in axis)
+        expand_reduced(grad_out, x, axis, keepdims) / math.prod(x.shape[i] for i in axis)
     ),
 )
 
@@ -141,7 +149,7 @@ def _prod(x, axis, keepdims):
 _prod_op = primitive(
     "prod", _prod,
     vjp=lambda grad_out, out, x, axis, keepdims: (
-        expand_reduced(grad_out, x.shape, axis, keepdims) * _others_product(x, axis)
+        expand_reduced(grad_out, x, axis, keepdims) * _others_product(x, axis)
     ),
     jvp=lambda x_dot, out, x, axis, keepdims: sum(
         x_dot * _others_product(x, axis), axis=axis, keepdims=keepdims
@@ -182,7 +190,7 @@ def _extremum(name, forward, which):
     return primitive(
         name, lambda x, axis, keepdims: forward(x, axis=axis, keepdims=keepdims),
         vjp=lambda grad_out, out, x, axis, keepdims: (
-            expand_reduced(grad_out, x.shape, axis, keepdims) * _tie_share(x, out, axis, keepdims)
+            expand_reduced(grad_out, x, axis, keepdims) * _tie_share(x, out, axis, keepdims)
         ),
         jvp=lambda x_dot, out, x, axis, keepdims: sum(
             x_dot * _tie_share(x, out, axis, keepdims), axis=axis, keepdims=keepdims

@@ -89,6 +89,22 @@ def test_dask_gradient_stays_lazy_until_computed():
     np.testing.assert_allclose(gradient.compute(), expected)
 
 
+@pytest.mark.parametrize("reduce", [cr.mean, cr.sum])
+def test_a_reductions_sweep_over_a_dask_array_is_built_in_its_chunks(reduce):
+    # Dask broadcasts a size-1 axis into one chunk as long as the axis; a sweep built that way
+    # waits on one task for every chunk, and a gradient over 10⁸ rows held ~13 chunks of the data
+    # at once instead of ~3 (bench/dask_gradient.py). Every array of the sweep keeps x's chunks.
+    da = namespace("dask")
+    rows = np.random.default_rng(0).normal(size=(40, 3))
+    x = da.from_array(rows, chunks=(10, 3))
+    w0 = np.array([0.5, -1.0, 2.0])
+    gradient = cr.grad(lambda w: reduce((cr.matmul(x, w) - 1.0) ** 2))(da.from_array(w0))
+    layers = gradient.dask.layers
+    assert not [name for name in layers if name.startswith(("rechunk", "broadcast_to"))]
+    scale = 1 / 40 if reduce is cr.mean else 1.0
+    np.testing.assert_allclose(gradient.compute(), scale * 2 * (rows @ w0 - 1.0) @ rows)
+
+
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_mixing_backends_in_one_op_names_both(backend):
     xp = namespace(backend)
