@@ -15,8 +15,6 @@ from chainrule.backends.numpy_names import NumpyNames
 
 # Array type → the ForeignArray subclass holding it.
 _HOLDERS: dict = {}
-# The array types seen so far (a set, for the engine's one-lookup test).
-FOREIGN_TYPES: set = set()
 
 _EXTRA = {"dask": "dask", "cupy": "gpu"}
 
@@ -49,7 +47,6 @@ def hold(value):
     holder = _HOLDERS.get(type(value))
     if holder is None:
         holder = _HOLDERS[type(value)] = _holder_for(value)
-        FOREIGN_TYPES.add(type(value))
     return holder(value)
 
 

@@ -14,9 +14,9 @@ import operator
 
 import numpy as np
 
-from chainrule.ops import contraction  # noqa: F401 -- declares matmul
-from chainrule.ops import reductions, shape  # noqa: F401 -- declares sum and transpose
-from chainrule.ops.nn import losses  # noqa: F401 -- declares cross_entropy
+# Imported for the primitives they declare (matmul, sum, transpose, cross_entropy).
+from chainrule.ops import contraction, reductions, shape  # noqa: F401
+from chainrule.ops.nn import losses  # noqa: F401
 from chainrule.primitive import REGISTRY
 
 # Steps that always return a new array of their own (never a view of an operand).
@@ -77,7 +77,7 @@ def fresh_outputs(steps, outputs, slot_type):
     for step in steps:
         operands = [arg.index for arg in step.args if type(arg) is slot_type]
         owners[step.out.index] = _owners_of(step, operands, owners)
-        if step.fn in _FRESH or (ufunc_of(step.fn) is not None and not step.params):
+        if _makes_new_array(step):
             own.add(step.out.index)
         elif step.fn in _WRITEABLE_VIEWS and len(operands) == 1 and operands[0] in own:
             own.add(step.out.index)
@@ -92,9 +92,13 @@ def _owners_of(step, operands, owners):
     """The slots whose memory a step's result may hold: its own alone where the step always
     makes a new array, else (a view, a reshape, a function that may return its operand) those
     of its operands."""
-    if step.fn in _FRESH or (ufunc_of(step.fn) is not None and not step.params):
+    if _makes_new_array(step):
         return {step.out.index}
     return set().union(*(owners.get(index, ()) for index in operands))
+
+
+def _makes_new_array(step):
+    return step.fn in _FRESH or (ufunc_of(step.fn) is not None and not step.params)
 
 
 def _target(step, position, operands, owners, last_read, views, layouts, writable):

@@ -9,7 +9,6 @@ import numpy as np
 from chainrule import trace_recording
 from chainrule.autodiff import forward
 from chainrule.backends import BackendError, ForeignArray, hold, is_foreign_array
-from chainrule.backends.kinds import FOREIGN_TYPES
 from chainrule.engine_state import current
 from chainrule.graph import Node
 from chainrule.primitive.declaration import Primitive, refuse_complex
@@ -48,7 +47,7 @@ def apply(prim, *args, **params):
             return SYMBOLIC_TYPES[kind](prim, args, params)
         elif kind is list or kind is tuple:
             numbers_only, sequence = False, True
-        elif kind in FOREIGN_TYPES or is_foreign_array(arg):
+        elif is_foreign_array(arg):  # a dict lookup by type after the first
             return _apply_to_foreign(prim, args, params)
         else:
             numbers_only = False
