@@ -71,6 +71,9 @@ class World:
         self.comm = comm
         self.rank = comm.Get_rank()
         self.size = comm.Get_size()
+        # The gradient exchange's flat buffers, by bucket, kept from one step to the next
+        # (chainrule.distributed.replicas reuses them).
+        self.gradient_buffers = {}
 
     def __repr__(self):
         return f"World(rank={self.rank}, size={self.size})"

@@ -2,10 +2,12 @@
 of one, and the one-line message when mpi4py is missing."""
 
 import sys
+import weakref
 
 import numpy as np
 import pytest
 
+import chainrule as cr
 from chainrule import distributed, nn
 from chainrule.cli import main
 from chainrule.data import ArrayDataset, DataLoader
@@ -110,3 +112,32 @@ def test_fit_refuses_a_distributed_that_is_not_true_or_a_world():
         TypeError, match=r"distributed must be True or a chainrule.distributed.World"
     ):
         train(8, 1, distributed_run=2)
+
+
+def _reduce_gradients(world, parameters, values):
+    for parameter, value in zip(parameters, values):
+        parameter.grad = cr.tensor(np.full(parameter.shape, value, dtype=np.float32))
+    distributed.allreduce_gradients(parameters, world, examples=4)
+
+
+def test_gradient_buffers_are_reused_once_no_gradient_from_them_is_left():
+    world = distributed.init()
+    parameters = [cr.tensor(np.zeros((3, 2), np.float32), requires_grad=True),
+                  cr.tensor(np.zeros(2, np.float32), requires_grad=True)]
+    _reduce_gradients(world, parameters, [1.0, 2.0])
+    buffer = weakref.ref(world.gradient_buffers[0])
+    _reduce_gradients(world, parameters, [3.0, 4.0])  # last step's gradients are replaced
+    assert world.gradient_buffers[0] is buffer()
+    assert parameters[0].grad.numpy().base is buffer()
+    np.testing.assert_array_equal(parameters[1].grad.numpy(), [4.0, 4.0])
+
+
+@pytest.mark.parametrize("keep", ["tensor", "view"])
+def test_a_gradient_still_held_is_never_overwritten_by_the_next_step(keep):
+    world = distributed.init()
+    parameters = [cr.tensor(np.zeros((3, 2), np.float32), requires_grad=True)]
+    _reduce_gradients(world, parameters, [1.0])
+    kept = parameters[0].grad if keep == "tensor" else parameters[0].grad.numpy()[1:]
+    _reduce_gradients(world, parameters, [5.0])
+    np.testing.assert_array_equal(np.asarray(getattr(kept, "numpy", lambda: kept)()), 1.0)
+    np.testing.assert_array_equal(parameters[0].grad.numpy(), 5.0)
