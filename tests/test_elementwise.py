@@ -325,6 +325,34 @@ def test_logaddexp_of_the_same_infinity_shares_the_gradient(strict):
     np.testing.assert_array_equal(y.grad.numpy(), [0.5, 0.5, 0.0])
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_logaddexp_partials_at_the_float_extremes_keep_the_dtype_and_warn_of_nothing(strict, dtype):
+    top = np.finfo(dtype).max
+    x = cr.tensor(np.array([top, -top, 1.0], dtype=dtype), requires_grad=True)
+    y = cr.tensor(np.array([-top, top, np.inf], dtype=dtype), requires_grad=True)
+    cr.logaddexp(x, y).backward(np.ones(3, dtype=dtype))  # a sum would overflow: max + max
+    assert x.grad.dtype == dtype and y.grad.dtype == dtype
+    np.testing.assert_array_equal(x.grad.numpy(), np.array([1, 0, 0], dtype=dtype))
+    np.testing.assert_array_equal(y.grad.numpy(), np.array([0, 1, 1], dtype=dtype))
+
+
+def test_logaddexp_partials_of_nan_are_nan():
+    x = cr.tensor([np.nan, 1.0], requires_grad=True)
+    with np.errstate(invalid="ignore"):  # NumPy's logaddexp warns of the NaN it is given
+        cr.logaddexp(x, cr.tensor([1.0, np.nan])).sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [np.nan, np.nan])
+
+
+def test_logaddexp_second_derivative_is_the_sigmoid_slope_along_the_tie():
+    # ∂²/∂x² log(eˣ + eʸ) = σ(x − y)(1 − σ(x − y)): 1/4 wherever x = y, and 0 where one argument
+    # alone is infinite.
+    hessian_diagonal = cr.grad(lambda x, y: cr.grad(lambda x: cr.logaddexp(x, y).sum())(x).sum())
+    x = np.array([0.0, 7.0, np.inf, 3.0])
+    y = np.array([0.0, 7.0, 1.0, 2.0])
+    s = 1 / (1 + np.exp(-1.0))
+    np.testing.assert_allclose(hessian_diagonal(x, y), [0.25, 0.25, 0.0, s * (1 - s)])
+
+
 def test_hypot_and_arctan2_have_zero_gradient_at_the_origin(strict):
     grad_x, grad_y = gradients(cr.hypot, [0.0, 3.0], [0.0, 4.0])
     np.testing.assert_allclose(grad_x, [0.0, 0.6])

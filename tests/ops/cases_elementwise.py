@@ -91,6 +91,10 @@ EXPONENTIAL = [
     OpCase(
         "logaddexp", lambda x, y: cr.logaddexp(x, y), (rand(3) + 800, rand(3) - 800), "far apart"
     ),
+    # logaddexp's partials, σ(x − y): a primitive of their own, checked to its own second order.
+    *binary("sigmoid_difference", exponential._sigmoid_difference, x_range=(-4.0, 4.0)),
+    OpCase("sigmoid_difference", exponential._sigmoid_difference,
+           (rand(3) + 800, rand(3) - 800), "far apart"),
     *unary("erf", exponential.erf, low=-3.0, high=3.0),
     *unary("erfc", exponential.erfc, low=-3.0, high=3.0),
     OpCase("erfc", exponential.erfc, (rand(3, low=3.5, high=5.0),), "tail"),

@@ -74,7 +74,7 @@ def test_logsumexp_gradient_of_a_large_tie_is_one_half_each():
 
 
 def test_logsumexp_and_logaddexp_gradients_do_not_overflow_at_the_float32_extremes():
-    # statistics.py _logsumexp computes x − max, exponential.py _logaddexp_share x − y: both
+    # statistics.py _logsumexp computes x − max, exponential.py _sigmoid_of_difference x − y: both
     # −max − max = −inf with an overflow warning; the value (max) and gradient ([1, 0]) are finite.
     x = np.array([F32_MAX, -F32_MAX], dtype=np.float32)
     np.testing.assert_array_equal(gradient(cr.logsumexp, x), [1, 0])

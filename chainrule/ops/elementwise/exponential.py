@@ -18,8 +18,7 @@ _LOG2_E = 1 / _LN2
 _LOG10_E = 1 / math.log(10.0)
 _SQRT_PI = math.sqrt(math.pi)
 _TWO_OVER_SQRT_PI = 2 / _SQRT_PI
-# σ(±800) is 1 or 0 to the last bit in any float; e^(−40²) is 0.
-_SATURATED = 400
+# e^(−40²) is 0 in any float.
 _GAUSSIAN_ZERO = 40
 
 exp = elementwise(
@@ -132,21 +131,43 @@ sigmoid = primitive(
 )
 
 
-def _logaddexp_share(x, y):
-    # ∂/∂x log(eˣ + eʸ) = σ(x − y), which never overflows. x − y is taken as 2·(x/2 − y/2),
-    # clipped to ±800 where σ is 0 or 1 to the last bit: x − y itself overflows, with a warning,
-    # at the float32 extremes (max − (−max)). Where x and y are the same infinity x − y is NaN;
-    # there both get the share of a tie, σ(0) = 1/2.
-    # The clip is written as wheres on comparisons, which a formula reads at its points: as
-    # σ(x − y) itself, wherever |x − y| < 800.
-    same_infinity = comparison.logical_and(comparison.isinf(x), comparison.equal(x, y))
-    x, y = piecewise.where(same_infinity, 0, x), piecewise.where(same_infinity, 0, y)
-    half_difference = x * 0.5 - y * 0.5
-    half_difference = piecewise.where(
-        half_difference > _SATURATED, _SATURATED,
-        piecewise.where(half_difference < -_SATURATED, -_SATURATED, half_difference),
-    )
-    return sigmoid(half_difference * 2)
+def _sigmoid_of_difference(x, y):
+    # σ(x − y) from e = exp(−|x − y|) ≤ 1, which never overflows: 1/(1 + e) where x ≥ y and
+    # e/(1 + e) below — as e ≤ 1, the numerator is max(e, [x ≥ y]), one pass instead of a
+    # where. x − y itself overflows at the float extremes (max − (−max)) to ±inf, where σ is
+    # exactly 1 or 0, and is NaN at the same infinity, which the ties below replace: NumPy's
+    # warnings about either are not the caller's.
+    with np.errstate(over="ignore", invalid="ignore"):
+        difference = np.subtract(x, y)
+        e = np.exp(-np.abs(difference))
+        share = np.maximum(e, difference >= 0) / (1 + e)
+    # At a tie each argument has half, the same infinity included (the limit along x = y).
+    ties = x == y
+    if type(share) is np.ndarray:  # a new array of NumPy's: the ties set in place
+        np.copyto(share, 0.5, where=ties)
+        return share
+    return np.where(ties, 0.5, share)
+
+
+# ∂/∂x log(eˣ + eʸ) = σ(x − y): a primitive for speed and stability. Composed of safe ops it took
+# some twenty elementwise passes (overflow and same-infinity guards as wheres); fused, the
+# forward is a handful of NumPy calls, and its rules read only its output, σ′ = σ(1 − σ).
+_sigmoid_difference = elementwise_binary(
+    "sigmoid_difference", _sigmoid_of_difference,
+    lambda x, y, out: out * (1 - out),
+    lambda x, y, out: -(out * (1 - out)),
+    symbolic="1/(1 + exp(y - x))", reads_inputs=False, reads_out=True,
+    doc="""σ(x − y) = 1/(1 + e^(y − x)), without overflow; 1/2 where x and y are equal (also
+    where both are the same infinity). The partials of logaddexp.
+
+    Example:
+        >>> import chainrule as cr
+        >>> from chainrule.ops.elementwise.exponential import _sigmoid_difference
+        >>> _sigmoid_difference(cr.tensor([1000.0, 0.0, float("inf")]),
+        ...                     cr.tensor([-1000.0, 0.0, float("inf")]))
+        tensor([1. , 0.5, 0.5])
+    """,
+)
 
 
 def _logaddexp(x, y):
@@ -158,8 +179,8 @@ def _logaddexp(x, y):
 
 logaddexp = elementwise_binary(
     "logaddexp", _logaddexp,
-    lambda x, y, out: _logaddexp_share(x, y),
-    lambda x, y, out: _logaddexp_share(y, x),
+    lambda x, y, out: _sigmoid_difference(x, y),
+    lambda x, y, out: _sigmoid_difference(y, x),
     symbolic="log(exp(x) + exp(y))",
     doc="""log(eˣ + eʸ) without overflow; where x and y are the same infinity each partial is 1/2.
 
@@ -178,8 +199,8 @@ def _logaddexp2(x, y):
 # A primitive for stability, as logaddexp: ∂/∂x log₂(2ˣ + 2ʸ) = σ((x − y)·ln 2), never overflowing.
 logaddexp2 = elementwise_binary(
     "logaddexp2", _logaddexp2,
-    lambda x, y, out: _logaddexp_share(x * _LN2, y * _LN2),
-    lambda x, y, out: _logaddexp_share(y * _LN2, x * _LN2),
+    lambda x, y, out: _sigmoid_difference(x * _LN2, y * _LN2),
+    lambda x, y, out: _sigmoid_difference(y * _LN2, x * _LN2),
     symbolic="log(2**x + 2**y)/log(2)",
     doc="""log₂(2ˣ + 2ʸ) without overflow; where x and y are the same infinity each partial is 1/2.
 
