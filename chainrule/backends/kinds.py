@@ -118,6 +118,10 @@ class DispatchingNames(Holding):
             kwargs = {k: v for k, v in kwargs.items() if k != "order"}
         return self.called(func.__name__, func, self.unwrap(args), self.unwrap(kwargs))
 
+    def has(self, name):
+        func = getattr(np, name, None)
+        return func is not None and self.implements(func)
+
     def implements(self, func):
         known = self._checked.get(func)
         if known is None:
