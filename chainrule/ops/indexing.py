@@ -56,7 +56,7 @@ def _getitem(x, index):
 
 
 def _scatter(values, shape, index):
-    if _accumulates(index) and isinstance(values, ForeignArray):
+    if isinstance(values, ForeignArray) and _accumulates(index):
         return scatter_add(values, shape, index)  # its library has no np.add.at
     out = np.zeros_like(values, shape=shape)
     if _accumulates(index):
