@@ -11,9 +11,9 @@ eigendecompositions or SciPy's linalg and signal functions on its arrays.
 ARRAY_API_STRICT = frozenset({
     "angle", "avg_pool2d", "beta", "betainc", "betainc_shape_derivative", "betaincc", "betaln",
     "cbrt", "cho_factor", "cho_solve", "cond", "conv2d", "conv2d_weight", "conv_transpose2d",
-    "convolve", "convolve2d", "corrcoef", "correlate", "correlate2d", "cov", "cross_entropy",
-    "digamma", "eigh", "eigvals", "eigvalsh", "einsum", "entr", "erf", "erfc", "erfcinv", "erfinv",
-    "expm", "expm_frechet", "fftconvolve", "fmax", "fmin", "fmod", "gamma", "gammainc",
+    "convolve", "convolve2d", "correlate", "correlate2d", "cross_entropy", "digamma", "eigh",
+    "eigvals", "eigvalsh", "einsum", "entr", "erf", "erfc", "erfcinv", "erfinv", "expm",
+    "expm_frechet", "fftconvolve", "fmax", "fmin", "fmod", "gamma", "gammainc",
     "gammainc_shape_derivative", "gammaincc", "gammaln", "gelu", "i0", "i0e", "i1", "i1e", "kl_div",
     "l2_norm", "log_expit", "log_ndtr", "logaddexp2", "logit", "lstsq", "lu_factor", "lu_solve",
     "matrix_norm", "max_pool2d", "median", "nanmedian", "nanpercentile", "nanquantile", "ndtr",
@@ -24,17 +24,17 @@ ARRAY_API_STRICT = frozenset({
 })
 
 DASK = frozenset({
-    "average", "avg_pool2d", "beta", "betainc", "betainc_shape_derivative", "betaincc", "betaln",
-    "cho_factor", "cho_solve", "cholesky", "cond", "conv2d", "conv2d_weight", "conv_transpose2d",
-    "convolve", "convolve2d", "corrcoef", "correlate", "correlate2d", "cov", "cross_entropy", "det",
-    "digamma", "eig", "eigh", "eigvals", "eigvalsh", "entr", "entr_derivative", "expm",
-    "expm_frechet", "fftconvolve", "gamma", "gammainc", "gammainc_shape_derivative", "gammaincc",
-    "gammaln", "kl_div", "kl_div_derivative", "lstsq", "lu_factor", "lu_solve", "matrix_norm",
-    "max_pool2d", "median", "nanmedian", "nanpercentile", "nanquantile", "nll_loss", "partition",
-    "percentile", "pinv", "polygamma", "qr", "quantile", "rel_entr", "rel_entr_derivative",
-    "scipy_cholesky", "scipy_eigh", "scipy_eigvalsh", "slogdet", "solve_sylvester",
-    "solve_triangular", "sort", "sqrtm", "stdtr", "stdtr_shape_derivative", "svd", "svdvals",
-    "weighted_logsumexp", "zeta_log_moment",
+    "avg_pool2d", "beta", "betainc", "betainc_shape_derivative", "betaincc", "betaln", "cho_factor",
+    "cho_solve", "cholesky", "cond", "conv2d", "conv2d_weight", "conv_transpose2d", "convolve",
+    "convolve2d", "correlate", "correlate2d", "cross_entropy", "det", "digamma", "eig", "eigh",
+    "eigvals", "eigvalsh", "entr", "entr_derivative", "expm", "expm_frechet", "fftconvolve",
+    "gamma", "gammainc", "gammainc_shape_derivative", "gammaincc", "gammaln", "kl_div",
+    "kl_div_derivative", "lstsq", "lu_factor", "lu_solve", "matrix_norm", "max_pool2d", "median",
+    "nanmedian", "nanpercentile", "nanquantile", "nll_loss", "partition", "percentile", "pinv",
+    "polygamma", "qr", "quantile", "rel_entr", "rel_entr_derivative", "scipy_cholesky",
+    "scipy_eigh", "scipy_eigvalsh", "slogdet", "solve_sylvester", "solve_triangular", "sort",
+    "sqrtm", "stdtr", "stdtr_shape_derivative", "svd", "svdvals", "weighted_logsumexp",
+    "zeta_log_moment",
 })
 
 # Dask's linalg and FFTs (and reshapes that regroup chunks) need the axes they work on in one
