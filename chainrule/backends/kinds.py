@@ -8,6 +8,7 @@ import types
 
 import numpy as np
 
+from chainrule.backends.dask_linalg import CORE_SHAPES, matrixwise
 from chainrule.backends.errors import BackendError
 from chainrule.backends.foreign import ForeignArray
 from chainrule.backends.holding import Holding
@@ -110,6 +111,8 @@ class DispatchingNames(Holding):
     def numpy_function(self, func, args, kwargs):
         if isinstance(func, np.ufunc):
             return self.ufunc(func, args, kwargs)
+        if self.backend == "dask" and func in CORE_SHAPES and len(args) == 1:
+            return self.wrap(matrixwise(func, self.unwrap(args[0]), kwargs))
         if not self.implements(func):
             name = func.__name__
             raise BackendError(f"{self.backend} does not implement NumPy's {name}",
