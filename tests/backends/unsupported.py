@@ -10,16 +10,16 @@ eigendecompositions or SciPy's linalg and signal functions on its arrays.
 
 ARRAY_API_STRICT = frozenset({
     "angle", "avg_pool2d", "beta", "betainc", "betainc_shape_derivative", "betaincc", "betaln",
-    "cbrt", "cho_factor", "cho_solve", "cond", "conv2d", "conv2d_weight", "conv_transpose2d",
-    "convolve", "convolve2d", "correlate", "correlate2d", "digamma", "eigh", "eigvals", "eigvalsh",
-    "einsum", "entr", "erf", "erfc", "erfcinv", "erfinv", "expm", "expm_frechet", "fftconvolve",
-    "fmax", "fmin", "fmod", "gamma", "gammainc", "gammainc_shape_derivative", "gammaincc",
-    "gammaln", "gelu", "i0", "i0e", "i1", "i1e", "kl_div", "l2_norm", "log_expit", "log_ndtr",
-    "logaddexp2", "logit", "lstsq", "lu_factor", "lu_solve", "matrix_norm", "max_pool2d", "median",
-    "nanmedian", "nanpercentile", "nanquantile", "ndtr", "ndtri", "partition", "percentile", "pinv",
-    "polygamma", "quantile", "rel_entr", "scipy_cholesky", "scipy_eigh", "scipy_eigvalsh", "sinc",
-    "solve_sylvester", "solve_triangular", "sort", "sqrtm", "stdtr", "stdtr_shape_derivative",
-    "svd", "svdvals", "weighted_logsumexp", "xlog1py", "xlogy", "zeta", "zeta_log_moment",
+    "cbrt", "cho_factor", "cho_solve", "conv2d", "conv2d_weight", "conv_transpose2d", "convolve",
+    "convolve2d", "correlate", "correlate2d", "digamma", "eigvals", "einsum", "entr", "erf", "erfc",
+    "erfcinv", "erfinv", "expm", "expm_frechet", "fftconvolve", "fmax", "fmin", "fmod", "gamma",
+    "gammainc", "gammainc_shape_derivative", "gammaincc", "gammaln", "gelu", "i0", "i0e", "i1",
+    "i1e", "kl_div", "log_expit", "log_ndtr", "logaddexp2", "logit", "lstsq", "lu_factor",
+    "lu_solve", "max_pool2d", "median", "nanmedian", "nanpercentile", "nanquantile", "ndtr",
+    "ndtri", "partition", "percentile", "polygamma", "quantile", "rel_entr", "scipy_cholesky",
+    "scipy_eigh", "scipy_eigvalsh", "sinc", "solve_sylvester", "solve_triangular", "sqrtm", "stdtr",
+    "stdtr_shape_derivative", "svd", "weighted_logsumexp", "xlog1py", "xlogy", "zeta",
+    "zeta_log_moment",
 })
 
 DASK = frozenset({
