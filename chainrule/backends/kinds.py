@@ -8,7 +8,7 @@ import types
 
 import numpy as np
 
-from chainrule.backends.dask_linalg import CORE_SHAPES, matrixwise
+from chainrule.backends.dask_chunkwise import ALONG_AXIS, CORE_SHAPES, along_axis, matrixwise
 from chainrule.backends.errors import BackendError
 from chainrule.backends.foreign import ForeignArray
 from chainrule.backends.holding import Holding
@@ -113,6 +113,8 @@ class DispatchingNames(Holding):
             return self.ufunc(func, args, kwargs)
         if self.backend == "dask" and func in CORE_SHAPES and len(args) == 1:
             return self.wrap(matrixwise(func, self.unwrap(args[0]), kwargs))
+        if self.backend == "dask" and func in ALONG_AXIS:
+            return self.wrap(along_axis(func, self.unwrap(args), self.unwrap(kwargs)))
         if not self.implements(func):
             name = func.__name__
             raise BackendError(f"{self.backend} does not implement NumPy's {name}",

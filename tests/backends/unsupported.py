@@ -29,8 +29,8 @@ DASK = frozenset({
     "gamma", "gammainc", "gammainc_shape_derivative", "gammaincc", "gammaln", "lstsq", "lu_factor",
     "lu_solve", "max_pool2d", "median", "nanmedian", "nanpercentile", "nanquantile", "partition",
     "percentile", "polygamma", "quantile", "scipy_cholesky", "scipy_eigh", "scipy_eigvalsh",
-    "solve_sylvester", "solve_triangular", "sort", "sqrtm", "stdtr", "stdtr_shape_derivative",
-    "svd", "weighted_logsumexp", "zeta_log_moment",
+    "solve_sylvester", "solve_triangular", "sqrtm", "stdtr", "stdtr_shape_derivative", "svd",
+    "weighted_logsumexp", "zeta_log_moment",
 })
 
 # Dask's linalg and FFTs (and reshapes that regroup chunks) need the axes they work on in one
@@ -38,7 +38,7 @@ DASK = frozenset({
 # or its ValueError telling to rechunk).
 DASK_ONE_CHUNK = frozenset({
     "cholesky", "cond", "det", "eigh", "eigvalsh", "hfft", "inv", "irfft", "irfft2", "irfftn",
-    "matrix_norm", "pinv", "qr", "reshape", "slogdet", "solve", "svdvals", "tensorinv",
+    "matrix_norm", "pinv", "qr", "reshape", "slogdet", "solve", "sort", "svdvals", "tensorinv",
     "tensorsolve",
 })
 

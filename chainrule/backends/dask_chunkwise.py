@@ -1,11 +1,12 @@
-"""NumPy's matrix decompositions on Dask arrays whose matrices lie each in one chunk: NumPy's own
-function run chunk by chunk (as Dask computes everything), for the functions that Dask's linalg
-lacks (det, slogdet, eigh, pinv, ...) or takes other arguments for (cholesky's upper, qr's mode,
-svd's compute_uv). The result is lazy, in the input's chunks along the batch axes."""
+"""NumPy's functions of a whole matrix or a whole axis on Dask arrays that hold it in one chunk:
+NumPy's own function run chunk by chunk (as Dask computes everything), for what Dask lacks
+(det, slogdet, eigh, pinv, sort, argsort, partition) or takes other arguments for (cholesky's
+upper, qr's mode, svd's compute_uv). The result is lazy, in the input's other chunks."""
 
 from __future__ import annotations
 
 import functools
+import inspect
 
 import numpy as np
 
@@ -82,4 +83,32 @@ def _kth(func, kwargs, k, block):
     return out if k is None else out[k]
 
 
-__all__ = ["CORE_SHAPES", "matrixwise"]
+# NumPy's functions along one axis whose result has the input's shape.
+ALONG_AXIS = {np.sort: None, np.argsort: np.intp, np.partition: None, np.argpartition: np.intp}
+
+
+def along_axis(func, args, kwargs):
+    """``func(*args, **kwargs)`` (NumPy's, on a Dask array) computed chunk by chunk along the
+    other axes.
+
+    Raises:
+        BackendError: the axis split over several chunks (rechunk it: ``x.rechunk({axis:
+            -1})``).
+    """
+    bound = inspect.signature(func).bind(*args, **kwargs)
+    bound.apply_defaults()
+    arguments = dict(bound.arguments)
+    array, axis = arguments.pop("a"), arguments.pop("axis")
+    if axis is None:  # NumPy runs over the flattened array
+        array, axis = array.reshape(-1), 0
+    if array.ndim == 0 or len(array.chunks[axis]) > 1:
+        raise BackendError(
+            f"NumPy's {func.__name__} runs along an axis in one chunk; this one is split in "
+            f"chunks {array.chunks[axis] if array.ndim else ()}: rechunk it with "
+            f"x.rechunk({{{axis}: -1}})", "dask")
+    dtype = ALONG_AXIS[func] or array.dtype
+    return array.map_blocks(functools.partial(func, axis=axis, **arguments), dtype=dtype,
+                            meta=np.empty((0,) * array.ndim, dtype))
+
+
+__all__ = ["ALONG_AXIS", "CORE_SHAPES", "along_axis", "matrixwise"]
