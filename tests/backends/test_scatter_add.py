@@ -60,3 +60,15 @@ def test_a_one_hot_sum_too_large_is_refused(monkeypatch):
     held = cr.backends.hold(to_backend(np.ones(3), "array_api_strict"))
     with pytest.raises(cr.BackendError, match="np.add.at is not in its namespace.*3 x 4"):
         scatter.scatter_add(held, (4,), np.array([0, 0, 1]))
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_assignment_through_a_new_axis_writes_the_same_entries_as_numpy(backend):
+    namespace(backend)
+    values = np.arange(6.0).reshape(2, 1, 3)
+    expected = np.zeros((2, 3))
+    expected[..., None, :] = values
+    held = cr.backends.hold(to_backend(np.zeros((2, 3)), backend))
+    with no_hidden_conversion(backend):
+        held[..., None, :] = cr.backends.hold(to_backend(values, backend))
+    np.testing.assert_array_equal(host(held), expected)
