@@ -2,10 +2,11 @@
 the op and the backend) when its case runs there. docs/scaling.md lists them by reason.
 
 The reasons, in short: array-api-strict's namespace is the standard's and nothing more (no
-SciPy special functions, no einsum, no sorting-based ops, integer-array indexing limited to one
-array; rules that build NumPy constants from shapes). Dask implements most of NumPy but not
-in-place scatter-add (np.add.at: the adjoint of a gather with repeated indices), sorting,
-eigendecompositions or SciPy's linalg and signal functions on its arrays.
+SciPy special functions, no einsum, cbrt, fmax, sinc, ..., no order statistics beyond a sort);
+neither backend runs SciPy's linalg and signal functions, convolution or pooling, whose rules use
+SciPy or NumPy's sliding windows. Dask dispatches SciPy's ufuncs but not the rest of the special
+functions' rules, and has no take_along_axis (order statistics); eig's result dtype depends on
+its values, which a lazy array cannot say.
 """
 
 ARRAY_API_STRICT = frozenset({
@@ -32,9 +33,9 @@ DASK = frozenset({
     "weighted_logsumexp", "zeta_log_moment",
 })
 
-# Dask's linalg and FFTs (and reshapes that regroup chunks) need the axes they work on in one
-# chunk: these run on one-chunk arrays (otherwise Dask's own error, wrapped as a BackendError
-# or its ValueError telling to rechunk).
+# Dask's linalg and FFTs (and reshapes that regroup chunks), and NumPy's decompositions and sorts
+# mapped over its chunks, need the matrix or axis they work on in one chunk: these run on
+# one-chunk arrays (otherwise a BackendError, or Dask's ValueError, telling to rechunk).
 DASK_ONE_CHUNK = frozenset({
     "cholesky", "cond", "det", "eigh", "eigvalsh", "hfft", "inv", "irfft", "irfft2", "irfftn",
     "matrix_norm", "pinv", "qr", "reshape", "slogdet", "solve", "sort", "svd", "svdvals",
