@@ -11,6 +11,7 @@ import numpy as np
 
 from chainrule.backends.errors import BackendError
 from chainrule.backends.linalg_signatures import ADAPTERS as LINALG_ADAPTERS
+from chainrule.backends.missing_elementwise import ADAPTERS as ELEMENTWISE_ADAPTERS
 
 def _normal_axis(axis, ndim):
     return axis + ndim if axis < 0 else axis
@@ -278,7 +279,7 @@ ADAPTERS = {
     "real": _real_part("real"), "imag": _real_part("imag"), "conj": _conj, "conjugate": _conj,
     "copy": _copy, "zeros": _ones_or_zeros("zeros"), "ones": _ones_or_zeros("ones"),
     "sort": _sort, "isscalar": _isscalar, "linalg.matmul": _matmul, "pad": _pad,
-    "exp2": _exp2, **LINALG_ADAPTERS,
+    "exp2": _exp2, **LINALG_ADAPTERS, **ELEMENTWISE_ADAPTERS,
 }
 
 

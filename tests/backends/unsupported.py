@@ -2,7 +2,7 @@
 the op and the backend) when its case runs there. docs/scaling.md lists them by reason.
 
 The reasons, in short: array-api-strict's namespace is the standard's and nothing more (no
-SciPy special functions, no einsum, cbrt, fmax, sinc, ..., no order statistics beyond a sort);
+SciPy special functions, no einsum or fmod, no order statistics beyond a sort);
 neither backend runs SciPy's linalg and signal functions, convolution or pooling, whose rules use
 SciPy or NumPy's sliding windows. Dask dispatches SciPy's ufuncs but not the rest of the special
 functions' rules, and has no take_along_axis (order statistics); eig's result dtype depends on
@@ -10,16 +10,16 @@ its values, which a lazy array cannot say.
 """
 
 ARRAY_API_STRICT = frozenset({
-    "angle", "avg_pool2d", "beta", "betainc", "betainc_shape_derivative", "betaincc", "betaln",
-    "cbrt", "cho_factor", "cho_solve", "conv2d", "conv2d_weight", "conv_transpose2d", "convolve",
-    "convolve2d", "correlate", "correlate2d", "digamma", "eigvals", "einsum", "entr", "erf", "erfc",
-    "erfcinv", "erfinv", "expm", "expm_frechet", "fftconvolve", "fmax", "fmin", "fmod", "gamma",
-    "gammainc", "gammainc_shape_derivative", "gammaincc", "gammaln", "gelu", "i0", "i0e", "i1",
-    "i1e", "kl_div", "log_expit", "log_ndtr", "logaddexp2", "logit", "lstsq", "lu_factor",
-    "lu_solve", "max_pool2d", "median", "nanmedian", "nanpercentile", "nanquantile", "ndtr",
-    "ndtri", "partition", "percentile", "polygamma", "quantile", "rel_entr", "scipy_cholesky",
-    "scipy_eigh", "scipy_eigvalsh", "sinc", "solve_sylvester", "solve_triangular", "sqrtm", "stdtr",
-    "stdtr_shape_derivative", "weighted_logsumexp", "xlog1py", "xlogy", "zeta", "zeta_log_moment",
+    "avg_pool2d", "beta", "betainc", "betainc_shape_derivative", "betaincc", "betaln", "cho_factor",
+    "cho_solve", "conv2d", "conv2d_weight", "conv_transpose2d", "convolve", "convolve2d",
+    "correlate", "correlate2d", "digamma", "eigvals", "einsum", "entr", "erf", "erfc", "erfcinv",
+    "erfinv", "expm", "expm_frechet", "fftconvolve", "fmod", "gamma", "gammainc",
+    "gammainc_shape_derivative", "gammaincc", "gammaln", "gelu", "i0", "i0e", "i1", "i1e", "kl_div",
+    "log_expit", "log_ndtr", "logit", "lstsq", "lu_factor", "lu_solve", "max_pool2d", "median",
+    "nanmedian", "nanpercentile", "nanquantile", "ndtr", "ndtri", "partition", "percentile",
+    "polygamma", "quantile", "rel_entr", "scipy_cholesky", "scipy_eigh", "scipy_eigvalsh",
+    "solve_sylvester", "solve_triangular", "sqrtm", "stdtr", "stdtr_shape_derivative",
+    "weighted_logsumexp", "xlog1py", "xlogy", "zeta", "zeta_log_moment",
 })
 
 DASK = frozenset({
