@@ -38,6 +38,8 @@ def scatter_add(values, shape, index):
     """
     size = math.prod(shape)
     names = values.names
+    if values.size == 0:  # nothing lands (Dask's bincount of nothing has an unknown length)
+        return np.zeros_like(values, shape=shape)
     flat_values = values.reshape(-1)
     positions = _flat_positions(shape, index, values).reshape(-1)
     if names.has("bincount"):

@@ -11,7 +11,7 @@ import warnings
 
 import numpy as np
 
-from chainrule.backends import asarray
+from chainrule.backends import asarray, is_lazy
 from chainrule.ops import contraction, joining, reductions, shape
 from chainrule.ops.arrays import triangular
 from chainrule.ops.elementwise import arithmetic, piecewise
@@ -70,7 +70,7 @@ def average(a, axis=None, weights=None, returned=False, *, keepdims=False):
         integral = a_dtype.kind in "biu"
         result_dtype = np.result_type(a_dtype, w_dtype, *(("f8",) if integral else ()))
         scale = reductions.sum(_cast(weights, result_dtype), axis=axes, keepdims=keepdims)
-        if np.any(value_of(scale) == 0.0):
+        if not is_lazy(scale) and np.any(value_of(scale) == 0.0):  # lazy: 0/0 shows as NaN
             raise ZeroDivisionError("Weights sum to zero, can't be normalized")
         total = _cast(a, result_dtype) * _cast(weights, result_dtype)
         avg = reductions.sum(total, axis=axes, keepdims=keepdims) / scale

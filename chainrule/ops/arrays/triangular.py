@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from chainrule.backends import asarray, constant_like
+from chainrule.backends import ForeignArray, asarray, constant_like
 from chainrule.ops import indexing, shape
 from chainrule.ops.elementwise import piecewise
 from chainrule.primitive import is_tensor, value_of
@@ -83,9 +83,12 @@ def diagonal(a, offset=0, axis1=0, axis2=1):
     if axis1 == axis2:
         raise ValueError(f"diagonal: axis1 and axis2 must differ, both are {axis1}")
     plane_last = shape.moveaxis(a, (axis1, axis2), (-2, -1))
-    # The plane flattened and read with one array of flat positions, not a pair of arrays:
-    # libraries other than NumPy (Dask, the array API) index with one integer array at most.
     rows, cols = a_shape[axis1], a_shape[axis2]
+    if not isinstance(value_of(a), ForeignArray):  # a pair of index arrays: no copy of the plane
+        positions = _diagonal_positions(rows, cols, int(offset))
+        return indexing.getitem(plane_last, (Ellipsis, *positions))
+    # The plane flattened and read with one array of flat positions: libraries other than
+    # NumPy (Dask, the array API) index with one integer array at most.
     flat = shape.reshape(plane_last, (*shape.shape_of(plane_last)[:-2], rows * cols))
     return indexing.getitem(flat, (Ellipsis, _flat_diagonal(rows, cols, int(offset))))
 
