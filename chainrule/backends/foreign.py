@@ -133,7 +133,15 @@ class ForeignArray:
         return names.wrap(names.getitem(self.array, names.unwrap_index(index)))
 
     def __setitem__(self, index, value):
-        self.array = self.names.assign(self.array, self.names.unwrap_index(index), value)
+        names = self.names
+        index = names.unwrap_index(index)
+        if type(index) is tuple and any(part is None for part in index):
+            # x[..., None, :] = v: each new axis holds one entry; the other libraries' assignment
+            # takes no None, so v goes to the same entries without them.
+            index = tuple(part for part in index if part is not None)
+            if getattr(value, "ndim", 0):
+                value = np.reshape(value, tuple(names.getitem(self.array, index).shape))
+        self.array = names.assign(self.array, index, value)
 
     # --- conversions to Python ----------------------------------------------------------------
 

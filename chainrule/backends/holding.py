@@ -39,6 +39,8 @@ class Holding:
             return value.array
         if kind is tuple or kind is list:
             return kind(self.unwrap(v) for v in value)
+        if kind is dict:  # keyword arguments (bincount's weights=)
+            return {key: self.unwrap(v) for key, v in value.items()}
         if kind is self.array_type or value is None or kind in (int, float, complex, bool):
             return value
         return self.unwrap_other(value)
@@ -62,6 +64,10 @@ class Holding:
             raise MixedBackendsError("they cannot be combined without a copy", self.backend,
                                      other=type(value).__module__.split(".")[0])
         return value
+
+    def has(self, name):
+        """Whether the library runs NumPy's function ``name`` ("bincount")."""
+        raise NotImplementedError
 
     def number(self, value):
         """A NumPy scalar as the backend takes numbers: a Python number."""

@@ -8,6 +8,7 @@ import types
 
 import numpy as np
 
+from chainrule.backends.dask_chunkwise import ALONG_AXIS, CORE_SHAPES, along_axis, matrixwise
 from chainrule.backends.errors import BackendError
 from chainrule.backends.foreign import ForeignArray
 from chainrule.backends.holding import Holding
@@ -110,6 +111,10 @@ class DispatchingNames(Holding):
     def numpy_function(self, func, args, kwargs):
         if isinstance(func, np.ufunc):
             return self.ufunc(func, args, kwargs)
+        if self.backend == "dask" and func in CORE_SHAPES and len(args) == 1:
+            return self.wrap(matrixwise(func, self.unwrap(args[0]), kwargs))
+        if self.backend == "dask" and func in ALONG_AXIS:
+            return self.wrap(along_axis(func, self.unwrap(args), self.unwrap(kwargs)))
         if not self.implements(func):
             name = func.__name__
             raise BackendError(f"{self.backend} does not implement NumPy's {name}",
@@ -117,6 +122,10 @@ class DispatchingNames(Holding):
         if kwargs.get("order", "C") in ("C", "K", "A"):  # the only layout these libraries have
             kwargs = {k: v for k, v in kwargs.items() if k != "order"}
         return self.called(func.__name__, func, self.unwrap(args), self.unwrap(kwargs))
+
+    def has(self, name):
+        func = getattr(np, name, None)
+        return func is not None and self.implements(func)
 
     def implements(self, func):
         known = self._checked.get(func)

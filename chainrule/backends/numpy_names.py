@@ -96,6 +96,9 @@ class NumpyNames(Holding):
 
         return call
 
+    def has(self, name):
+        return name in ADAPTERS or _lookup(self.xp, RENAMED.get(name, name)) is not None
+
     def _missing(self, name):
         backend = self.backend
 
@@ -134,12 +137,31 @@ class NumpyNames(Holding):
         return array
 
     def getitem(self, array, index):
+        taken = self._taken(array, index)
+        if taken is not None:
+            return taken
         try:
             return array[index]
         except (IndexError, TypeError) as exc:
             # The standard indexes with less than NumPy does (one integer array, no lists).
             raise BackendError(f"NumPy's indexing by {index!r} is not in its namespace ({exc})",
                                self.backend) from None
+
+    def _taken(self, array, index):
+        # One 1-d integer array among whole axes (x[:, idx], x[idx, ...]) is the standard's
+        # take along that axis; its indexing takes integer arrays only beside integers.
+        arrays = [k for k, part in enumerate(index) if hasattr(part, "dtype")]
+        if len(arrays) != 1:
+            return None
+        position = arrays[0]
+        taken = index[position]
+        others = index[:position] + index[position + 1:]
+        if taken.ndim != 1 or not self.xp.isdtype(taken.dtype, "integral") or any(
+                p is not Ellipsis and p != slice(None) for p in others):
+            return None
+        before = index[:position]
+        axis = array.ndim - len(index) + position if Ellipsis in before else position
+        return self.xp.take(array, taken, axis=axis)
 
     def ufunc(self, ufunc, inputs, kwargs):
         """NumPy's ufunc called on the arrays ``inputs``."""

@@ -10,6 +10,8 @@ import math
 import numpy as np
 
 from chainrule.backends.errors import BackendError
+from chainrule.backends.linalg_signatures import ADAPTERS as LINALG_ADAPTERS
+from chainrule.backends.missing_elementwise import ADAPTERS as ELEMENTWISE_ADAPTERS
 
 def _normal_axis(axis, ndim):
     return axis + ndim if axis < 0 else axis
@@ -58,7 +60,7 @@ def _expand_dims(names, x, axis):
 
 
 def _reshape(names, x, shape=None, order="C", newshape=None, copy=None):
-    if order != "C":
+    if order not in ("C", "K", "A"):  # its arrays show no layout: "K" and "A" read as "C"
         raise BackendError(f"reshape in order={order!r} is not in its namespace", names.backend)
     shape = newshape if shape is None else shape
     shape = (shape,) if isinstance(shape, int) else tuple(shape)
@@ -277,7 +279,7 @@ ADAPTERS = {
     "real": _real_part("real"), "imag": _real_part("imag"), "conj": _conj, "conjugate": _conj,
     "copy": _copy, "zeros": _ones_or_zeros("zeros"), "ones": _ones_or_zeros("ones"),
     "sort": _sort, "isscalar": _isscalar, "linalg.matmul": _matmul, "pad": _pad,
-    "exp2": _exp2,
+    "exp2": _exp2, **LINALG_ADAPTERS, **ELEMENTWISE_ADAPTERS,
 }
 
 

@@ -12,6 +12,7 @@ import functools
 
 import numpy as np
 
+from chainrule.backends import BackendError, backend_of
 from chainrule.engine_state import current
 from chainrule.modes import running_trace
 from chainrule.jit.compile import compile_trace
@@ -180,7 +181,7 @@ class _Call:
     """One call's arguments: the dynamic inputs (arrays), and the signature they select."""
 
     __slots__ = ("jitted", "args", "kwargs", "structure", "leaves", "inputs", "where",
-                 "key", "eager", "any_tensor")
+                 "key", "eager", "any_tensor", "library")
 
     def __init__(self, jitted, args, kwargs):
         self.jitted, self.args, self.kwargs = jitted, args, kwargs
@@ -189,6 +190,7 @@ class _Call:
         self.leaves = []
         self.structure = _structure((dynamic, kwargs), self.leaves)
         self.any_tensor = False
+        self.library = "numpy"
         signature = _plain_signature(self.leaves)
         if signature is not None:  # arrays and NumPy scalars only: each leaf is an input
             self.inputs, self.where = self.leaves, range(len(self.leaves))
@@ -198,6 +200,13 @@ class _Call:
         # a tensor can carry a derivative, so without one the leaves need no look.
         self.eager = running_trace() is not None or is_nested(
             self.leaves if self.any_tensor else ())
+        if self.library != "numpy" and not self.eager:
+            # A program is straight-line NumPy over buffers of its own; replaying it on
+            # another library's arrays is not what it was checked for.
+            raise BackendError(
+                f"jit({jitted.__name__}) compiles to NumPy programs; call {jitted.__name__} "
+                "without jit (its ops then run in the array's own library)",
+                self.library, "jit")
         statics = tuple(args[i] for i in static if i < len(args))
         self.key = None if self.eager else (
             self.structure, tuple(signature), _hashable(statics), self.any_tensor)
@@ -217,6 +226,8 @@ class _Call:
                 continue
             elif kind is not np.ndarray and not isinstance(leaf, np.generic):
                 trees.flatten(trees.unflatten(self.structure, self.leaves), "the arguments")
+            if type(leaf) is not np.ndarray and not isinstance(leaf, np.generic):
+                self.library = backend_of(leaf)
             self.inputs.append(leaf)
             self.where.append(position)
             signature.append((leaf.shape, leaf.dtype))

@@ -11,8 +11,9 @@ import warnings
 
 import numpy as np
 
-from chainrule.backends import asarray
+from chainrule.backends import asarray, is_lazy
 from chainrule.ops import contraction, joining, reductions, shape
+from chainrule.ops.arrays import triangular
 from chainrule.ops.elementwise import arithmetic, piecewise
 from chainrule.primitive import value_of
 
@@ -62,14 +63,14 @@ def average(a, axis=None, weights=None, returned=False, *, keepdims=False):
     axes = None if axis is None else shape.normalize_axis_tuple(axis, len(a_shape), "average")
     if weights is None:
         avg = reductions.mean(a, axis=axes, keepdims=keepdims)
-        scale = _dtype(avg).type(math.prod(a_shape) / np.size(value_of(avg)))
+        scale = _dtype(avg).type(math.prod(a_shape) / math.prod(shape.shape_of(avg)))
     else:
         weights = _aligned_weights(weights, a_shape, axes)
         a_dtype, w_dtype = _dtype(a), _dtype(weights)
         integral = a_dtype.kind in "biu"
         result_dtype = np.result_type(a_dtype, w_dtype, *(("f8",) if integral else ()))
         scale = reductions.sum(_cast(weights, result_dtype), axis=axes, keepdims=keepdims)
-        if np.any(value_of(scale) == 0.0):
+        if not is_lazy(scale) and np.any(value_of(scale) == 0.0):  # lazy: 0/0 shows as NaN
             raise ZeroDivisionError("Weights sum to zero, can't be normalized")
         total = _cast(a, result_dtype) * _cast(weights, result_dtype)
         avg = reductions.sum(total, axis=axes, keepdims=keepdims) / scale
@@ -136,8 +137,7 @@ def cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=N
     if ddof is not None and ddof != int(ddof):
         raise ValueError("ddof must be integer")
     if dtype is None:
-        values = [asarray(value_of(v)) for v in (m, y) if v is not None]
-        dtype = np.result_type(*values, np.float64)
+        dtype = np.result_type(*(_dtype(v) for v in (m, y) if v is not None), np.float64)
     rows = _as_rows(m, rowvar, np.dtype(dtype), "m")
     if shape.shape_of(rows)[0] == 0:
         return np.array([]).reshape(0, 0)
@@ -178,8 +178,7 @@ def corrcoef(x, y=None, rowvar=True, *, dtype=None):
     c_shape = shape.shape_of(c)
     if len(c_shape) != 2:
         return c / c
-    diagonal = np.arange(c_shape[0])
-    stddev = arithmetic.sqrt(c[diagonal, diagonal])
+    stddev = arithmetic.sqrt(triangular.diagonal(c))
     c = c / shape.expand_dims(stddev, 1)
     c = c / shape.expand_dims(stddev, 0)
     return piecewise.clip(c, -1, 1)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from chainrule.backends import ForeignArray, asarray
+from chainrule.backends.scatter import scatter_add
 from chainrule.ops import shape as shape_ops
 from chainrule.ops.elementwise import arithmetic, comparison, piecewise
 from chainrule.primitive import Primitive, is_tensor, linear, value_of, view_of
@@ -55,6 +56,8 @@ def _getitem(x, index):
 
 
 def _scatter(values, shape, index):
+    if isinstance(values, ForeignArray) and _accumulates(index):
+        return scatter_add(values, shape, index)  # its library has no np.add.at
     out = np.zeros_like(values, shape=shape)
     if _accumulates(index):
         np.add.at(out, index, values)

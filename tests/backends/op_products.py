@@ -4,7 +4,7 @@ to compare."""
 
 from __future__ import annotations
 
-import inspect
+import types
 import warnings
 
 import numpy as np
@@ -29,15 +29,26 @@ def is_real_case(case):
     return not any(np.iscomplexobj(getattr(leaf, "_data", leaf)) for leaf in leaves)
 
 
-def closes_over_arrays(case):
-    """Whether the case's function uses NumPy arrays of its own (a mask, a weight): on a
-    backend those mix two libraries, which is an error by design."""
-    try:
-        seen = inspect.getclosurevars(case.fn)
-    except (TypeError, ValueError):
-        return False
-    values = [*seen.nonlocals.values(), *seen.globals.values()]
-    return any(isinstance(v, np.ndarray) and v.ndim > 0 for v in values)
+def with_constants_moved(fn, move):
+    """``fn`` reading its constant arrays (a mask, labels, indices, a weight: NumPy arrays of
+    its module or closure) as ``move`` makes them: on a backend, as its user would hold them,
+    so that the op is judged on its own rather than on mixing two libraries. A function that
+    is not plain Python (an op given as the case itself) is returned as it is."""
+    if not isinstance(fn, types.FunctionType):
+        return fn
+
+    def moved(value):
+        return move(value) if isinstance(value, np.ndarray) and value.ndim > 0 else value
+
+    names = fn.__code__.co_names
+    if not any(isinstance(fn.__globals__.get(n), np.ndarray) for n in names) and not any(
+            isinstance(cell.cell_contents, np.ndarray) for cell in fn.__closure__ or ()):
+        return fn
+    constants = {**fn.__globals__, **{n: moved(fn.__globals__[n]) for n in names
+                                      if n in fn.__globals__}}
+    closure = tuple(types.CellType(moved(cell.cell_contents)) for cell in fn.__closure__ or ())
+    return types.FunctionType(fn.__code__, constants, fn.__name__, fn.__defaults__,
+                              closure or None)
 
 
 def _like(tree, seed):
@@ -58,9 +69,10 @@ def products(case, backend=None):
         full = list(args_used)
         for i, value in zip(positions, floats):
             full[i] = value
-        return case.fn(*full)
+        return fn(*full)
 
     move = (lambda v: v) if backend is None else (lambda v: to_backend(v, backend))
+    fn = case.fn if backend is None else with_constants_moved(case.fn, move)
     args_used = [move(a) if isinstance(a, (np.ndarray, np.generic)) else a for a in args]
     floats = [args_used[i] for i in positions]
     with warnings.catch_warnings(), np.errstate(all="ignore"):

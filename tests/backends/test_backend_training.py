@@ -142,8 +142,8 @@ def test_op_the_backend_lacks_names_op_and_backend(backend):
                                                   "array_api_strict arrays"):
             special.gammaln(x)
     else:
-        with pytest.raises(cr.BackendError, match="chainrule.eigh is not available for dask"):
-            cr.linalg.eigh(x * x[:, None])
+        with pytest.raises(cr.BackendError, match="chainrule.eig is not available for dask"):
+            cr.linalg.eig(x * x[:, None])
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

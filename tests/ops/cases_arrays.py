@@ -24,6 +24,11 @@ def weighted(pieces):
 
 COND = np.array([[True, False, True], [False, False, True]])
 OTHER = np.array([[True, True, False], [False, True, True]])
+# Weights that tell an output's positions apart, so that a wrong order changes the gradient.
+# Module constants rather than built in each case: the backend test moves them with the inputs.
+BY_POSITION_2, BY_POSITION_3, BY_POSITION_4, BY_POSITION_6 = (
+    np.arange(float(n)) for n in (2, 3, 4, 6))
+BY_RANK = np.arange(1.0, 6.0)
 
 TRIANGLES = [
     OpCase("tril", lambda x: sq(cr.tril(x)), (rand(3, 3),), "square", covers=("where",)),
@@ -111,39 +116,39 @@ SPLITS = [
 ]
 
 SORTS = [
-    OpCase("sort", lambda x: sq(cr.sort(x)) * np.arange(1.0, 6.0), (rand(5),), "1-d",
+    OpCase("sort", lambda x: sq(cr.sort(x)) * BY_RANK, (rand(5),), "1-d",
            covers=("getitem",)),
     OpCase("sort", lambda x: cr.sin(cr.sort(x, axis=0, kind="heapsort")), (rand(3, 2),),
            "axis 0, kind", covers=("getitem",)),
-    OpCase("sort", lambda x: sq(cr.sort(x, axis=None)) * np.arange(6.0), (rand(2, 3),),
+    OpCase("sort", lambda x: sq(cr.sort(x, axis=None)) * BY_POSITION_6, (rand(2, 3),),
            "flattened", covers=("getitem", "reshape")),
     OpCase("sort", lambda x: sq(cr.sort(x, -2, stable=True)), (rand(2, 3, 2),),
            "3-d, axis -2", covers=("getitem",)),
     OpCase("sort", lambda x: sq(cr.sort(x)), (rand(2, 0),), "empty", covers=("getitem",)),
-    OpCase("partition", lambda x: sq(cr.partition(x, 2)) * np.arange(1.0, 6.0), (rand(5),),
+    OpCase("partition", lambda x: sq(cr.partition(x, 2)) * BY_RANK, (rand(5),),
            "1-d", covers=("getitem",)),
     OpCase("partition", lambda x: cr.sin(cr.partition(x, [0, -1], axis=0)), (rand(4, 2),),
            "kth sequence, axis 0", covers=("getitem",)),
-    OpCase("partition", lambda x: sq(cr.partition(x, 3, axis=None)) * np.arange(6.0),
+    OpCase("partition", lambda x: sq(cr.partition(x, 3, axis=None)) * BY_POSITION_6,
            (rand(3, 2),), "flattened", covers=("getitem", "reshape")),
 ]
 
 TURNS = [
-    OpCase("flipud", lambda x: sq(cr.flipud(x)) * np.arange(3.0), (rand(3),),
+    OpCase("flipud", lambda x: sq(cr.flipud(x)) * BY_POSITION_3, (rand(3),),
            covers=("getitem",)),
-    OpCase("fliplr", lambda x: sq(cr.fliplr(x)) * np.arange(3.0), (rand(2, 3),),
+    OpCase("fliplr", lambda x: sq(cr.fliplr(x)) * BY_POSITION_3, (rand(2, 3),),
            covers=("getitem",)),
-    OpCase("rot90", lambda x: sq(cr.rot90(x)) * np.arange(2.0), (rand(2, 3),), "once",
+    OpCase("rot90", lambda x: sq(cr.rot90(x)) * BY_POSITION_2, (rand(2, 3),), "once",
            covers=("getitem", "transpose")),
-    OpCase("rot90", lambda x: sq(cr.rot90(x, 2, (1, 2))) * np.arange(3.0), (rand(2, 4, 3),),
+    OpCase("rot90", lambda x: sq(cr.rot90(x, 2, (1, 2))) * BY_POSITION_3, (rand(2, 4, 3),),
            "twice, axes", covers=("getitem",)),
-    OpCase("rot90", lambda x: sq(cr.rot90(x, -1, axes=(-1, 0))) * np.arange(2.0),
+    OpCase("rot90", lambda x: sq(cr.rot90(x, -1, axes=(-1, 0))) * BY_POSITION_2,
            (rand(2, 3),), "k -1, negative axes", covers=("getitem", "transpose")),
-    OpCase("rot90", lambda x: sq(cr.rot90(x, 4)) * np.arange(3.0), (rand(2, 3),), "k 4",
+    OpCase("rot90", lambda x: sq(cr.rot90(x, 4)) * BY_POSITION_3, (rand(2, 3),), "k 4",
            covers=("getitem",)),
-    OpCase("rollaxis", lambda x: sq(cr.rollaxis(x, -1)) * np.arange(3.0), (rand(4, 3, 2),),
+    OpCase("rollaxis", lambda x: sq(cr.rollaxis(x, -1)) * BY_POSITION_3, (rand(4, 3, 2),),
            covers=("transpose",)),
-    OpCase("rollaxis", lambda x: sq(cr.rollaxis(x, 0, 3)) * np.arange(4.0), (rand(4, 3, 2),),
+    OpCase("rollaxis", lambda x: sq(cr.rollaxis(x, 0, 3)) * BY_POSITION_4, (rand(4, 3, 2),),
            "start at the end", covers=("transpose",)),
 ]
 

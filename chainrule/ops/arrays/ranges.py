@@ -10,7 +10,7 @@ import operator
 
 import numpy as np
 
-from chainrule.backends import asarray
+from chainrule.backends import asarray, constant_like
 from chainrule.ops import shape
 from chainrule.ops.elementwise import arithmetic, comparison, piecewise
 from chainrule.primitive import is_tensor, value_of
@@ -62,14 +62,17 @@ def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis
     inexact = np.result_type(*operands, 1.0)
     start, stop = _as_dtype(start, inexact), _as_dtype(stop, inexact)
     delta = stop - start
-    counts = np.arange(0, num, dtype=inexact).reshape((-1,) + (1,) * np.ndim(value_of(delta)))
+    # The counts and the endpoint's mask come from num alone: made in the endpoints' library.
+    counts = constant_like(
+        np.arange(0, num, dtype=inexact).reshape((-1,) + (1,) * np.ndim(value_of(delta))), delta)
     if div > 0:
         out, step = _spaced(counts, delta, div)
     else:
         out, step = counts * delta, np.nan
     out = out + start
     if endpoint and num > 1:
-        out = piecewise.where((np.arange(num) == num - 1).reshape(counts.shape), stop, out)
+        last = constant_like((np.arange(num) == num - 1).reshape(counts.shape), delta)
+        out = piecewise.where(last, stop, out)
     if axis != 0:
         out = shape.moveaxis(out, 0, axis)
     if dtype is not None and np.issubdtype(dtype, np.integer):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from chainrule.backends import asarray, constant_like
+from chainrule.backends import ForeignArray, asarray, constant_like
 from chainrule.ops import indexing, shape
 from chainrule.ops.elementwise import piecewise
 from chainrule.primitive import is_tensor, value_of
@@ -82,9 +82,20 @@ def diagonal(a, offset=0, axis1=0, axis2=1):
     axis2 = shape.normalize_axis(axis2, len(a_shape), "diagonal")
     if axis1 == axis2:
         raise ValueError(f"diagonal: axis1 and axis2 must differ, both are {axis1}")
-    rows, cols = _diagonal_positions(a_shape[axis1], a_shape[axis2], int(offset))
     plane_last = shape.moveaxis(a, (axis1, axis2), (-2, -1))
-    return indexing.getitem(plane_last, (Ellipsis, rows, cols))
+    rows, cols = a_shape[axis1], a_shape[axis2]
+    if not isinstance(value_of(a), ForeignArray):  # a pair of index arrays: no copy of the plane
+        positions = _diagonal_positions(rows, cols, int(offset))
+        return indexing.getitem(plane_last, (Ellipsis, *positions))
+    # The plane flattened and read with one array of flat positions: libraries other than
+    # NumPy (Dask, the array API) index with one integer array at most.
+    flat = shape.reshape(plane_last, (*shape.shape_of(plane_last)[:-2], rows * cols))
+    return indexing.getitem(flat, (Ellipsis, _flat_diagonal(rows, cols, int(offset))))
+
+
+def _flat_diagonal(rows, cols, offset):
+    row, col = _diagonal_positions(rows, cols, offset)
+    return row * cols + col
 
 
 def diag(v, k=0):
@@ -109,7 +120,8 @@ def diag(v, k=0):
         raise ValueError(f"diag: v must be 1-d (to build a matrix) or 2-d (to read its "
                          f"diagonal), got shape {v_shape}")
     size = v_shape[0] + abs(int(k))
-    return indexing.scatter(v, (size, size), _diagonal_positions(size, size, int(k)))
+    flat = indexing.scatter(v, (size * size,), _flat_diagonal(size, size, int(k)))
+    return shape.reshape(flat, (size, size))
 
 
 def diagflat(v, k=0):

@@ -8,6 +8,7 @@ import numpy as np
 
 from chainrule.backends import asarray
 from chainrule.ops import contraction, joining, shape
+from chainrule.ops.arrays import triangular
 from chainrule.ops.elementwise import arithmetic, complex_parts
 from chainrule.ops.linalg.matrices import matrix_shape
 from chainrule.tensor import is_tensor, value_of
@@ -122,13 +123,8 @@ def diagonal(x, /, *, offset=0):
         >>> cr.linalg.diagonal(cr.tensor([[1.0, 2.0], [3.0, 4.0]]), offset=1)
         tensor([2.])
     """
-    rows, cols = matrix_shape(x, "linalg.diagonal")[-2:]
-    offset = int(offset)
-    length = max(0, min(rows + min(offset, 0), cols - max(offset, 0)))
-    indices = np.arange(length)
-    if not is_tensor(x):
-        x = asarray(x)
-    return x[..., indices - min(offset, 0), indices + max(offset, 0)]
+    matrix_shape(x, "linalg.diagonal")
+    return triangular.diagonal(x if is_tensor(x) else asarray(x), int(offset), -2, -1)
 
 
 def matrix_transpose(x, /):

@@ -21,7 +21,7 @@ from collections import namedtuple
 
 import numpy as np
 
-from chainrule.backends import constant_like
+from chainrule.backends import constant_like, is_lazy
 from chainrule.ops.linalg.matrices import (
     conjugate_transpose, hermitian_part, matrix_shape, square_shape, symmetric_from_triangle,
 )
@@ -51,7 +51,7 @@ def _inverse_gaps(values, op):
     gaps = _row(values) - _column(values)
     identity = constant_like(np.eye(values.shape[-1], dtype=values.dtype), values)
     tied = comparison.equal(gaps + identity, 0)
-    if np.any(value_of(tied)):
+    if not is_lazy(tied) and np.any(value_of(tied)):  # a lazy array is not computed to warn
         warnings.warn(f"{op}: repeated values, where the derivative of the vectors is undefined; "
                       "the gradient is NaN", RuntimeWarning, stacklevel=2)
     return piecewise.where(tied, np.nan, 1 / (piecewise.where(tied, 1, gaps) + identity) - identity)

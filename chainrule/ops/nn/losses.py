@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from chainrule.backends import asarray
+from chainrule.backends import ForeignArray, asarray, constant_like, is_lazy
 from chainrule.ops.nn.softmax import log_softmax, shifted_by_max, softmax
 from chainrule.ops import indexing, reductions, shape
 from chainrule.ops.elementwise import activations
@@ -64,8 +64,33 @@ def nll_loss(log_probs, target, reduction="mean"):
     _check_reduction(reduction, "nll_loss")
     log_probs = _as_input(log_probs)
     labels = _labels(target, log_probs.shape, "nll_loss")
+    if isinstance(value_of(log_probs), ForeignArray):
+        return _reduce(-_picked_by_comparison(log_probs, labels), reduction)
     index = _label_index(labels, _label_grids(labels.shape, log_probs.ndim))
     return _reduce(-indexing.getitem(log_probs, index), reduction)
+
+
+def _label_hits(labels, scores_shape, like):
+    """True at each sample's label along the class axis, in the library of ``like``: for
+    another library's arrays, which index with one integer array at most (a pick by (sample,
+    label) pairs takes two)."""
+    labels = value_of(labels)
+    class_axis = 0 if len(scores_shape) == 1 else 1
+    column = [1] * len(scores_shape)
+    column[class_axis] = scores_shape[class_axis]
+    classes = constant_like(np.arange(scores_shape[class_axis]).reshape(column), like)
+    if labels.ndim:  # one sample's label (0-d) meets the classes as it is
+        labels = labels.reshape(labels.shape[:class_axis] + (1,) + labels.shape[class_axis:])
+    return labels == classes
+
+
+def _picked_by_comparison(scores, labels):
+    # A label out of range picks no class: NaN there (on a lazy array the check in _labels
+    # would compute it), never a silent 0.
+    hits = _label_hits(labels, scores.shape, scores)
+    class_axis = 0 if scores.ndim == 1 else 1
+    picked = reductions.sum(piecewise.where(hits, scores, 0), axis=class_axis)
+    return piecewise.where(np.any(hits, axis=class_axis), picked, np.nan)
 
 
 def _labels(target, scores_shape, who):
@@ -84,8 +109,8 @@ def _labels(target, scores_shape, who):
         raise TypeError(f"{who}: class labels must be integers, got dtype {labels.dtype}; use "
                         f"target.astype(int) (class probabilities need the scores' shape "
                         f"{scores_shape})")
-    if labels.size and (labels.min() < 0 or labels.max() >= classes):
-        bad = labels.min() if labels.min() < 0 else labels.max()
+    if labels.size and not is_lazy(labels) and (labels.min() < 0 or labels.max() >= classes):
+        bad = int(labels.min() if labels.min() < 0 else labels.max())
         raise ValueError(f"{who}: target holds the label {bad}, out of range for {classes} "
                          f"classes (labels must be in [0, {classes}))")
     return target if is_tensor(target) else labels
@@ -128,6 +153,8 @@ def cross_entropy(logits, target, reduction="mean"):
                                axis=class_axis)
         return _reduce(loss, reduction)
     labels = _labels(target, logits.shape, "cross_entropy")
+    if type(labels) is np.ndarray and not labels.ndim:  # one sample's label: a number
+        labels = constant_like(labels, logits)
     scale = {"mean": 1 / labels.size if labels.size else np.nan, "sum": 1, "none": None}
     return _cross_entropy_labels(logits, labels, grids=_label_grids(labels.shape, logits.ndim),
                                  class_axis=class_axis, scale=scale[reduction])
@@ -160,11 +187,15 @@ def _cross_entropy_forward(logits, labels, grids, class_axis, scale):
     # log Σ exp(x − m) − (x_label − m), which keeps log 2 at x = [3e7, 3e7] in float32. At an
     # infinite largest logit the shift takes the limit softmax takes (no inf − inf).
     shifted = shifted_by_max(logits, class_axis)
-    loss = np.log(np.exp(shifted).sum(axis=class_axis)) - shifted[_label_index(labels, grids)]
+    picked = (_picked_by_comparison(shifted, labels) if isinstance(shifted, ForeignArray)
+              else shifted[_label_index(labels, grids)])
+    loss = np.log(np.exp(shifted).sum(axis=class_axis)) - picked
     return loss if scale is None else loss.sum() * loss.dtype.type(scale)
 
 
 def _onehot_forward(labels, grids, shape, dtype):
+    if isinstance(labels, ForeignArray):
+        return _label_hits(labels, shape, labels).astype(dtype)
     onehot = np.zeros(shape, dtype=dtype)
     onehot[_label_index(labels, grids)] = 1
     return onehot

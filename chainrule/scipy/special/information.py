@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from chainrule.backends import asarray
+from chainrule.backends import asarray, is_lazy
 from scipy import special as scipy_special
 
 from chainrule.ops.elementwise import comparison, piecewise
@@ -106,6 +106,8 @@ def _seed_times_log(seed, x):
         return scipy_special.xlogy(seed, x)
     contribution = seed * np.log(x.astype(np.float64, copy=False))
     zero_seed = seed == 0
+    if is_lazy(contribution):  # no in-place write, and no test that would compute it
+        return np.where(zero_seed & ~np.isnan(x), 0, contribution)
     if zero_seed.any():
         np.copyto(contribution, 0, where=zero_seed & ~np.isnan(x))
     return contribution
@@ -113,6 +115,9 @@ def _seed_times_log(seed, x):
 
 def _zero_where(contribution, shape, outside):
     # the contribution in the full broadcast shape, 0 where ``outside`` (None: nowhere)
+    if is_lazy(contribution):
+        contribution = np.broadcast_to(contribution, shape)
+        return contribution if outside is None else np.where(outside, 0, contribution)
     if contribution.shape != shape:
         contribution = np.array(np.broadcast_to(contribution, shape))
     if outside is not None and outside.any():
@@ -123,7 +128,7 @@ def _zero_where(contribution, shape, outside):
 def _outside_domain(x, y):
     # where x < 0, y < 0, or x > 0 at y = 0 (or a NaN): None when nowhere, the common case,
     # found with two passes instead of six
-    if (x > 0).all() and (y > 0).all():
+    if not (is_lazy(x) or is_lazy(y)) and (x > 0).all() and (y > 0).all():
         return None
     return ~(((x > 0) & (y > 0)) | ((x == 0) & (y >= 0)))
 
@@ -136,7 +141,7 @@ def _divergence_contribution(function):
             outside = _outside_domain(x, y)
             # x/y, 0 at x = 0 (also at y = 0, as the composite's safe x/safe y)
             ratio = asarray(x / y)
-            if outside is not None and (x == 0).any():
+            if outside is not None and (is_lazy(x) or (x == 0).any()):
                 ratio = np.where(x == 0, 0, ratio)
             if int(wrt) == 0:  # kl_div: seed·log(x/y); rel_entr: seed·log(x/y) + seed
                 contribution = _seed_times_log(seed, ratio)
