@@ -89,11 +89,31 @@ def test_a_model_without_state_dict_is_refused():
         distributed.broadcast_parameters(lambda x: x, distributed.init())
 
 
+class TwinWorld(distributed.World):
+    """Rank 0 of two ranks that hold the same data: a sum over the ranks doubles a value. The
+    gradient exchange runs whole (a world of one exchanges nothing)."""
+
+    def __init__(self):
+        self.rank, self.size, self.gradient_buffers = 0, 2, {}
+
+    def sum_in_place(self, array):
+        array *= 2
+        return array
+
+
+def test_a_world_of_one_leaves_the_gradients_as_they_are():
+    w = cr.tensor(np.ones(3, np.float32), requires_grad=True)
+    (w * w).sum().backward()
+    gradient = w.grad
+    assert distributed.allreduce_gradients([w], distributed.init(), examples=5) == 5
+    assert w.grad is gradient
+
+
 def test_gradients_no_rank_has_stay_none():
     used, unused = nn.Linear(2, 1), nn.Linear(2, 1)
     used(np.ones((1, 2), dtype=np.float32)).sum().backward()
     parameters = [*used.parameters(), *unused.parameters()]
-    assert distributed.allreduce_gradients(parameters, distributed.init(), examples=1) == 1
+    assert distributed.allreduce_gradients(parameters, TwinWorld(), examples=1) == 2
     assert [p.grad is None for p in parameters] == [False, False, True, True]
 
 
@@ -102,7 +122,7 @@ def test_gradients_come_back_whole_from_buckets_smaller_than_one_parameter():
     model(np.ones((2, 3), dtype=np.float32)).sum().backward()
     parameters = list(model.parameters())
     expected = [p.grad.numpy().copy() for p in parameters]
-    distributed.allreduce_gradients(parameters, distributed.init(), 2, bucket_bytes=8)
+    distributed.allreduce_gradients(parameters, TwinWorld(), 2, bucket_bytes=8)
     for parameter, grad in zip(parameters, expected):
         np.testing.assert_array_equal(parameter.grad.numpy(), grad)
 
@@ -121,7 +141,7 @@ def _reduce_gradients(world, parameters, values):
 
 
 def test_gradient_buffers_are_reused_once_no_gradient_from_them_is_left():
-    world = distributed.init()
+    world = TwinWorld()
     parameters = [cr.tensor(np.zeros((3, 2), np.float32), requires_grad=True),
                   cr.tensor(np.zeros(2, np.float32), requires_grad=True)]
     _reduce_gradients(world, parameters, [1.0, 2.0])
@@ -134,7 +154,7 @@ def test_gradient_buffers_are_reused_once_no_gradient_from_them_is_left():
 
 @pytest.mark.parametrize("keep", ["tensor", "view"])
 def test_a_gradient_still_held_is_never_overwritten_by_the_next_step(keep):
-    world = distributed.init()
+    world = TwinWorld()
     parameters = [cr.tensor(np.zeros((3, 2), np.float32), requires_grad=True)]
     _reduce_gradients(world, parameters, [1.0])
     kept = parameters[0].grad if keep == "tensor" else parameters[0].grad.numpy()[1:]
