@@ -111,10 +111,18 @@ class Holding:
     def getitem(self, array, index):
         """``array[index]`` in the library."""
         try:
-            return array[index]
+            picked = array[index]
         except (NotImplementedError, AssertionError) as exc:  # Dask's unsupported indexing
             raise BackendError(f"NumPy's indexing by {index!r} is not supported by it ({exc})",
                                self.backend) from None
+        if not all(isinstance(n, int) for n in picked.shape):
+            # A lazy array picked by a mask of its values: its length is not known until
+            # computed (Dask's nan), and every rule and sweep works with shapes.
+            raise BackendError(
+                f"indexing by a mask gives a shape it does not know before computing "
+                f"({picked.shape}); compute the mask first, or keep the shape with "
+                "where(mask, x, 0)", self.backend)
+        return picked
 
     def assign(self, array, index, value):
         """A copy of ``array`` with ``[index] = value``. The holder then holds the copy: other

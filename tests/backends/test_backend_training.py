@@ -146,6 +146,22 @@ def test_op_the_backend_lacks_names_op_and_backend(backend):
             cr.linalg.eig(x * x[:, None])
 
 
+def test_a_lazy_mask_index_says_how_to_keep_the_shape():
+    # Dask picks by a mask of its own values with a length it knows only once computed (nan):
+    # one clear error at the pick, and both ways out give NumPy's gradient.
+    da = pytest.importorskip("dask.array")
+    x = np.linspace(0.0, 1.0, 6)
+    data, mask = da.from_array(x, chunks=3), da.from_array(x > 0.5, chunks=3)
+    with pytest.raises(cr.BackendError, match=r"chainrule.getitem is not available for dask "
+                                              r"arrays: .*compute the mask first.*where"):
+        cr.grad(lambda t: cr.sum(t[mask] ** 2))(data)
+    expected = np.where(x > 0.5, 2 * x, 0.0)
+    by_where = cr.grad(lambda t: cr.sum(cr.where(mask, t, 0) ** 2))(data)
+    by_computed_mask = cr.grad(lambda t: cr.sum(t[mask.compute()] ** 2))(data)
+    np.testing.assert_allclose(host(by_where), expected, rtol=1e-15)
+    np.testing.assert_allclose(host(by_computed_mask), expected, rtol=1e-15)
+
+
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_no_silent_copy_to_numpy(backend):
     xp = namespace(backend)
