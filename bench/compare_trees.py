@@ -62,18 +62,13 @@ def worker(workloads, seconds):
 
 
 def _fastest(case, call, seconds):
-    def once():
-        if case.reset is not None:
-            case.reset()  # untimed, as bench/run.py does
-        start = time.process_time()
-        call()
-        return time.process_time() - start
+    from bench.timing import calls_take  # the tree's own, as run.py times a call
 
-    once()  # warm-up (a jitted cell was traced when built)
-    times = [once()]
+    calls_take(case, call, 1, time.process_time)  # warm-up (a jitted cell was traced when built)
+    times = [calls_take(case, call, 1, time.process_time)]
     deadline = time.perf_counter() + seconds
     while time.perf_counter() < deadline or len(times) < 3:
-        times.append(once())
+        times.append(calls_take(case, call, 1, time.process_time))
     return min(times) * 1e3
 
 

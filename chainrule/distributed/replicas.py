@@ -141,21 +141,13 @@ def _bucket_buffer(world, position, size, dtype):
     """
     buffers = world.gradient_buffers
     flat = buffers.get(position)
-    if (flat is None or flat.size != size or flat.dtype != dtype
-            or _held_elsewhere(flat)):
+    # A buffer nothing else holds has three references here: the cache's, ``flat`` and
+    # getrefcount's argument. Interpreters without reference counts never reuse one.
+    counts = getattr(sys, "getrefcount", None)
+    if (flat is None or flat.size != size or flat.dtype != dtype or counts is None
+            or counts(flat) > 3):
         flat = buffers[position] = np.empty(size, dtype=dtype)
     return flat
-
-
-def _held_elsewhere(flat):
-    # Interpreters without reference counts never reuse a buffer.
-    counts = getattr(sys, "getrefcount", None)
-    return counts is None or counts(flat) > _CACHE_REFERENCES
-
-
-# The references to a cached buffer that nothing else holds, as _held_elsewhere counts them: the
-# cache's dict, the name ``flat`` in _bucket_buffer and here, and getrefcount's own argument.
-_CACHE_REFERENCES = 4
 
 
 def _slots(flat, bucket, layouts):
