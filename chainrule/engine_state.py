@@ -80,6 +80,9 @@ _state = contextvars.ContextVar("chainrule_engine_state", default=State())  # no
 # The state of this thread or task: the engine's hot path calls this once per op.
 current = _state.get
 
+# The variable itself, for the compiled core (chainrule/_core.c), which reads it in C.
+state_variable = _state
+
 
 def enter(**changes):
     """Make ``changes`` to this thread's (or task's) state; return the token :func:`leave`

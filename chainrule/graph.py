@@ -13,12 +13,12 @@ import weakref
 import numpy as np
 
 # next() on a count is one step under the GIL: threads never get the same number.
-_sequence = itertools.count()
+sequence = itertools.count()
 
 
 def next_seq():
     """A sequence number later than every node recorded so far (a boundary in time)."""
-    return next(_sequence)
+    return next(sequence)
 
 
 class Node:
@@ -49,7 +49,7 @@ class Node:
         self.raw = raw
         self.out = out
         self.params = params
-        self.seq = next(_sequence)
+        self.seq = next(sequence)
         self.epoch = mutation.epoch
         self.tangents = None
         self.clobbered = False
@@ -121,7 +121,7 @@ class LeafNode(Node):
         self.raw = None
         self.out = None
         self.params = None
-        self.seq = next(_sequence)
+        self.seq = next(sequence)
         self.epoch = 0
         self.tangents = None
         self.clobbered = False

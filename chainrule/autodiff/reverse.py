@@ -16,6 +16,7 @@ from chainrule.autodiff.saved import check_saved, saved_values
 from chainrule.backends import (
     BackendError, ForeignArray, MixedBackendsError, hold, is_foreign_array,
 )
+from chainrule.compiled import core
 from chainrule.engine_state import current, enter, leave
 from chainrule.graph import leading_to, mutation, reachable
 from chainrule.modes import refuse_in_trace
@@ -138,6 +139,9 @@ def sweep(roots, seeds, *, targets=None, retain_graph=False, create_graph=False,
     if observer is not None:
         observer.begin(roots)
     with Sweeping(create_graph if record is None else record):
+        if core is not None and observer is None and not create_graph and not keep_layouts:
+            # The compiled core runs this loop (and propagate) in C for a plain sweep.
+            core.sweep_loop(pending, grads, found, targets, useful, retain_graph)
         while pending:
             node = heappop(pending)[1]
             grad_out = grads.pop(node)

@@ -4,13 +4,18 @@ a node and pushes tangents (and, while jit traces, every op on a traced value:
 
 from __future__ import annotations
 
+from heapq import heappop, heappush
+
 import numpy as np
 
 from chainrule import trace_recording
 from chainrule.autodiff import forward
 from chainrule.backends import BackendError, ForeignArray, hold, is_foreign_array
-from chainrule.engine_state import current
-from chainrule.graph import Node
+from chainrule.autodiff.fit import fit_gradient
+from chainrule.autodiff.saved import check_saved, saved_values
+from chainrule.compiled import core
+from chainrule.engine_state import current, state_variable
+from chainrule.graph import Node, mutation, sequence as graph_sequence
 from chainrule.primitive.declaration import Primitive, refuse_complex
 from chainrule.tensor import (
     Tensor, asarray_if_sequence, is_stale, refuse_stale, stale_watch, wrap,
@@ -160,8 +165,21 @@ def _carries_derivative(result):
         (result.node is not None and result.node.carries_derivative) or bool(result.tangents))
 
 
-# prim(*args, **params) is apply(prim, *args, **params) itself: one Python call less per op.
-Primitive.__call__ = apply
+if core is None:
+    # prim(*args, **params) is apply(prim, *args, **params) itself: one Python call less per op.
+    Primitive.__call__ = apply
+else:
+    # The compiled core calls a primitive (Primitive's base) and records the common case in C,
+    # and hands every other case to the Python apply and record above.
+    core.configure(
+        Tensor=Tensor, Node=Node, state_var=state_variable, apply=apply, record=record,
+        stale_watch=stale_watch, numpy_values=_NUMPY_VALUES, real_scalars=_REAL_SCALARS,
+        numpy_generic=np.generic, sequence=graph_sequence, mutation=mutation,
+        refuse_complex=refuse_complex, backend_error=BackendError, check_saved=check_saved,
+        saved_values=saved_values, fit_gradient=fit_gradient, heappush=heappush,
+        heappop=heappop,
+    )
+    record = core.record
 
 
 __all__ = ["SYMBOLIC_TYPES", "apply", "record"]

@@ -5,13 +5,19 @@ from __future__ import annotations
 
 import sys
 
+from chainrule.compiled import core
+
 # The primitive package: frames inside it are the declaration API, not the declaring module.
 _PACKAGE = __name__.rpartition(".")[0]
 
 REGISTRY: dict[str, "Primitive"] = {}
 
+# Calling a primitive applies it (chainrule.primitive.calls.apply): the compiled core's
+# Callable does that in C; without the core, calls.py sets ``__call__`` to the Python apply.
+_CallableBase = object if core is None else core.Callable
 
-class Primitive:
+
+class Primitive(_CallableBase):
     """An op the engine differentiates: ``out = forward(*inputs, **params)``.
 
     ``vjps[i](grad_out, out, *inputs, **params)`` returns input ``i``'s contribution to the

@@ -135,6 +135,14 @@ def swapped(module, name, replacement):
         setattr(module, name, original)
 
 
+@contextlib.contextmanager
+def on_python_sweeps(mutant):
+    """``mutant`` with every sweep on the Python engine: the compiled core runs a plain sweep's
+    loop in C (chainrule/_core.c), where a mutated Python ``propagate`` would never be called."""
+    with swapped(reverse, "core", None), mutant:
+        yield
+
+
 def engine_mutants():
     """name → (description, a factory of the context manager that swaps the bug in)."""
     return {
@@ -148,7 +156,7 @@ def engine_mutants():
         ),
         "fan_out_overwrites": (
             "(f) reverse mode: fan-out overwrites instead of adding",
-            lambda: swapped(
+            lambda: on_python_sweeps(swapped(
                 reverse,
                 "propagate",
                 mutated_copy(
@@ -157,7 +165,7 @@ def engine_mutants():
                     "grads[parent] = previous + contribution",
                     "grads[parent] = contribution",
                 ),
-            ),
+            )),
         ),
         "forward_sum_overwrites": (
             "(f) forward mode: the last input's term overwrites the others",

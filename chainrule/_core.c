@@ -1,0 +1,829 @@
+/* The engine's per-op hot path in C: the same steps as chainrule/primitive/calls.py (apply,
+ * record) and chainrule/autodiff/reverse.py (a plain sweep and propagate), without the
+ * interpreter's cost per step.
+ *
+ * This file is an optional speed-up, never a second engine. It handles the common case only —
+ * no jit trace, no forward-mode level, no op hooks, no stale tensor to check, no list arguments,
+ * no observer, no recorded sweep — and hands everything else to the Python functions it was
+ * configured with, which stay the one definition of what the engine does. The pure-Python path
+ * runs where this module is not built (no compiler) or CHAINRULE_PURE_PYTHON=1 is set; the
+ * tests run both (tests/test_compiled_core.py).
+ *
+ * Objects are made as the Python code makes them: a Node's and a Tensor's slots are written
+ * through the offsets of their member descriptors (what ``__slots__`` made), so the classes
+ * stay the Python classes every reader knows. */
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <structmember.h>
+
+/* ---- what configure() was given ---------------------------------------------------------- */
+
+static int configured = 0;
+static PyObject *Tensor;          /* chainrule.tensor.Tensor */
+static PyTypeObject *NodeType;    /* chainrule.graph.Node */
+static PyObject *state_var;       /* the ContextVar of chainrule.engine_state */
+static PyObject *py_apply;        /* the Python apply and record: every case not handled here */
+static PyObject *py_record;
+static PyObject *stale_watch;     /* .possible: whether any tensor can be stale yet */
+static PyObject *numpy_values;    /* frozenset of the types apply hands on as they are */
+static PyObject *real_scalars;    /* frozenset of the types whose values are real */
+static PyObject *numpy_generic;   /* numpy.generic */
+static PyObject *sequence;        /* the itertools.count that numbers nodes */
+static PyObject *mutation;        /* .epoch: the in-place epoch */
+static PyObject *refuse_complex;  /* refuse_complex(prim, raw, out) */
+static PyObject *backend_error;   /* BackendError */
+static PyObject *check_saved;     /* check_saved(node) */
+static PyObject *saved_values;    /* saved_values(node, False) */
+static PyObject *fit_gradient;    /* fit_gradient(contribution, x) */
+static PyObject *heappush, *heappop;
+static PyObject *empty_params;    /* shared by ops called without parameters, as operators do */
+
+/* Slot offsets of Tensor and Node instances. */
+static Py_ssize_t t_data, t_node, t_grad, t_tangents, t_version, t_base, t_rebinds,
+    t_written_as;
+static Py_ssize_t n_prim, n_parents, n_inputs, n_raw, n_out, n_params, n_seq, n_epoch,
+    n_tangents, n_clobbered;
+
+static PyObject *s_trace, *s_forward_traces, *s_op_hooks, *s_grad_enabled, *s_sweeps, *s_rules,
+    *s_keeps_inputs, *s_depth, *s_vjps, *s_forward, *s_reads_inputs, *s_supports_complex,
+    *s_possible, *s_epoch, *s_prim, *s_shape, *s_dtype, *s_in_op, *s_name, *s_release;
+
+#define SLOT(obj, offset) (*(PyObject **)((char *)(obj) + (offset)))
+
+/* Store ``value`` (a new reference is taken) in a slot that may hold one already. */
+static inline void
+set_slot(PyObject *obj, Py_ssize_t offset, PyObject *value)
+{
+    PyObject *old = SLOT(obj, offset);
+    Py_INCREF(value);
+    SLOT(obj, offset) = value;
+    Py_XDECREF(old);
+}
+
+/* A slot's value, or None where it was never set (a new reference). */
+static inline PyObject *
+get_slot(PyObject *obj, Py_ssize_t offset)
+{
+    PyObject *value = SLOT(obj, offset);
+    if (value == NULL)
+        value = Py_None;
+    Py_INCREF(value);
+    return value;
+}
+
+static Py_ssize_t
+slot_offset(PyObject *cls, const char *name)
+{
+    PyObject *descr = PyObject_GetAttrString(cls, name);
+    if (descr == NULL)
+        return -1;
+    if (Py_TYPE(descr) != &PyMemberDescr_Type) {
+        PyErr_Format(PyExc_TypeError, "%s is not a __slots__ member", name);
+        Py_DECREF(descr);
+        return -1;
+    }
+    Py_ssize_t offset = ((PyMemberDescrObject *)descr)->d_member->offset;
+    Py_DECREF(descr);
+    return offset;
+}
+
+/* An attribute's truth: -1 on error. */
+static int
+attr_true(PyObject *obj, PyObject *name)
+{
+    PyObject *value = PyObject_GetAttr(obj, name);
+    if (value == NULL)
+        return -1;
+    int truth = PyObject_IsTrue(value);
+    Py_DECREF(value);
+    return truth;
+}
+
+static inline int
+is_tensor(PyObject *obj)
+{
+    return (PyObject *)Py_TYPE(obj) == Tensor || PyObject_TypeCheck(obj, (PyTypeObject *)Tensor);
+}
+
+/* Re-raise a BackendError from the forward or a rule as the Python code does:
+ * ``raise exc.in_op(prim.name, values) from None``. Other errors pass as they are. */
+static void
+name_backend_error(PyObject *prim, PyObject *values)
+{
+    if (!PyErr_ExceptionMatches(backend_error))
+        return;
+    PyObject *type, *exc, *tb;
+    PyErr_Fetch(&type, &exc, &tb);
+    PyErr_NormalizeException(&type, &exc, &tb);
+    PyObject *name = PyObject_GetAttr(prim, s_name);
+    PyObject *named = name == NULL ? NULL
+        : PyObject_CallMethodObjArgs(exc, s_in_op, name, values, NULL);
+    Py_XDECREF(name);
+    Py_XDECREF(type);
+    Py_XDECREF(tb);
+    if (named == NULL) {
+        Py_DECREF(exc);
+        return;
+    }
+    PyException_SetCause(named, NULL);  /* "from None" */
+    PyException_SetContext(named, exc);  /* takes exc */
+    ((PyBaseExceptionObject *)named)->suppress_context = 1;
+    PyErr_SetObject((PyObject *)Py_TYPE(named), named);
+    Py_DECREF(named);
+}
+
+/* ---- record: an op on tensors ------------------------------------------------------------- */
+
+static PyObject *
+make_tensor(PyObject *data, PyObject *node)
+{
+    PyTypeObject *type = (PyTypeObject *)Tensor;
+    PyObject *t = type->tp_alloc(type, 0);
+    if (t == NULL)
+        return NULL;
+    PyObject *zero = PyLong_FromLong(0);
+    Py_INCREF(data);
+    SLOT(t, t_data) = data;
+    Py_INCREF(node);
+    SLOT(t, t_node) = node;
+    Py_INCREF(Py_None);
+    SLOT(t, t_grad) = Py_None;
+    Py_INCREF(Py_None);
+    SLOT(t, t_tangents) = Py_None;
+    Py_INCREF(zero);
+    SLOT(t, t_version) = zero;
+    Py_INCREF(Py_None);
+    SLOT(t, t_base) = Py_None;
+    SLOT(t, t_rebinds) = zero;  /* takes the reference FromLong gave */
+    Py_INCREF(Py_None);
+    SLOT(t, t_written_as) = Py_None;
+    return t;
+}
+
+static PyObject *
+make_node(PyObject *prim, PyObject *parents, PyObject *inputs, PyObject *out, PyObject *params,
+          PyObject *raw)
+{
+    PyObject *seq = PyIter_Next(sequence);
+    if (seq == NULL)
+        return NULL;
+    PyObject *epoch = PyObject_GetAttr(mutation, s_epoch);
+    if (epoch == NULL) {
+        Py_DECREF(seq);
+        return NULL;
+    }
+    PyObject *node = NodeType->tp_alloc(NodeType, 0);
+    if (node == NULL) {
+        Py_DECREF(seq);
+        Py_DECREF(epoch);
+        return NULL;
+    }
+    Py_INCREF(prim);
+    SLOT(node, n_prim) = prim;
+    Py_INCREF(parents);
+    SLOT(node, n_parents) = parents;
+    Py_INCREF(inputs);
+    SLOT(node, n_inputs) = inputs;
+    Py_INCREF(raw);
+    SLOT(node, n_raw) = raw;
+    Py_INCREF(out);
+    SLOT(node, n_out) = out;
+    Py_INCREF(params);
+    SLOT(node, n_params) = params;
+    SLOT(node, n_seq) = seq;
+    SLOT(node, n_epoch) = epoch;
+    Py_INCREF(Py_None);
+    SLOT(node, n_tangents) = Py_None;
+    Py_INCREF(Py_False);
+    SLOT(node, n_clobbered) = Py_False;
+    return node;
+}
+
+/* Whether the node keeps its input tensors (see _keeps_inputs in calls.py); the caller has
+ * ruled out forward levels and op hooks. -1 on error. */
+static int
+keeps_inputs(PyObject *prim, PyObject *raw, PyObject *state)
+{
+    int flag = attr_true(state, s_keeps_inputs);
+    if (flag != 0)
+        return flag;
+    flag = attr_true(state, s_depth);
+    if (flag != 0)
+        return flag;
+    flag = attr_true(prim, s_reads_inputs);
+    if (flag <= 0)
+        return flag;
+    Py_ssize_t n = PyTuple_GET_SIZE(raw);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *x = PyTuple_GET_ITEM(raw, i);
+        if (x == Py_None || PyFloat_Check(x) || PyLong_Check(x) || PyComplex_Check(x))
+            continue;
+        int scalar = PyObject_IsInstance(x, numpy_generic);
+        if (scalar != 1)
+            return scalar < 0 ? -1 : 1;
+    }
+    return 0;
+}
+
+/* Whether every value is of a real scalar type (a scalar graph needs no closer look). */
+static int
+all_real(PyObject *out, PyObject *raw)
+{
+    int found = PySet_Contains(real_scalars, (PyObject *)Py_TYPE(out));
+    Py_ssize_t n = PyTuple_GET_SIZE(raw);
+    for (Py_ssize_t i = 0; found == 1 && i < n; i++)
+        found = PySet_Contains(real_scalars, (PyObject *)Py_TYPE(PyTuple_GET_ITEM(raw, i)));
+    return found;
+}
+
+static PyObject *
+fall_back_to_record(PyObject *prim, PyObject *args, PyObject *params)
+{
+    return PyObject_CallFunctionObjArgs(py_record, prim, args, params, NULL);
+}
+
+/* record(prim, args, params): the Python record, on the common case. */
+static PyObject *
+record_op(PyObject *prim, PyObject *args, PyObject *params, PyObject *state)
+{
+    PyObject *value = PyObject_GetAttr(state, s_trace);
+    if (value == NULL)
+        return NULL;
+    int special = value != Py_None;
+    Py_DECREF(value);
+    if (!special) {
+        special = attr_true(state, s_forward_traces);
+        if (special == 0)
+            special = attr_true(state, s_op_hooks);
+        if (special == 0) {
+            special = attr_true(stale_watch, s_possible);
+            if (special == 1) {  /* the stale check applies outside sweeps and rules */
+                int busy = attr_true(state, s_sweeps);
+                if (busy == 0)
+                    busy = attr_true(state, s_rules);
+                special = busy < 0 ? -1 : !busy;
+            }
+        }
+        if (special < 0)
+            return NULL;
+    }
+    if (special || !PyTuple_Check(args))
+        return fall_back_to_record(prim, args, params);
+
+    Py_ssize_t n = PyTuple_GET_SIZE(args);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *arg = PyTuple_GET_ITEM(args, i);
+        if (PyList_CheckExact(arg) || PyTuple_CheckExact(arg))
+            return fall_back_to_record(prim, args, params);
+    }
+    PyObject *raw = PyTuple_New(n);
+    PyObject *parents = raw == NULL ? NULL : PyList_New(n);
+    if (parents == NULL) {
+        Py_XDECREF(raw);
+        return NULL;
+    }
+    int live = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *arg = PyTuple_GET_ITEM(args, i);
+        if (is_tensor(arg)) {
+            PyObject *node = get_slot(arg, t_node);
+            PyTuple_SET_ITEM(raw, i, get_slot(arg, t_data));
+            live = live || node != Py_None;
+            PyList_SET_ITEM(parents, i, node);
+        }
+        else {
+            Py_INCREF(arg);
+            PyTuple_SET_ITEM(raw, i, arg);
+            Py_INCREF(Py_None);
+            PyList_SET_ITEM(parents, i, Py_None);
+        }
+    }
+    PyObject *result = NULL, *node = NULL, *out = NULL, *vjps = NULL;
+    PyObject *forward = PyObject_GetAttr(prim, s_forward);
+    if (forward == NULL)
+        goto done;
+    out = PyObject_Call(forward, raw, PyDict_GET_SIZE(params) ? params : NULL);
+    Py_DECREF(forward);
+    if (out == NULL) {
+        name_backend_error(prim, raw);
+        goto done;
+    }
+    vjps = PyObject_GetAttr(prim, s_vjps);
+    if (vjps == NULL)
+        goto done;
+    if (vjps == Py_None) {
+        result = make_tensor(out, Py_None);
+        goto done;
+    }
+    if (live) {
+        int enabled = attr_true(state, s_grad_enabled);
+        if (enabled < 0)
+            goto done;
+        if (enabled) {
+            int keeps = keeps_inputs(prim, raw, state);
+            if (keeps < 0)
+                goto done;
+            node = make_node(prim, parents, keeps ? args : raw, out, params, raw);
+            if (node == NULL)
+                goto done;
+            int complex_ok = attr_true(prim, s_supports_complex);
+            if (complex_ok < 0)
+                goto done;
+            if (!complex_ok) {
+                int real = all_real(out, raw);
+                if (real < 0)
+                    goto done;
+                if (!real) {
+                    PyObject *checked = PyObject_CallFunctionObjArgs(refuse_complex, prim, raw,
+                                                                     out, NULL);
+                    if (checked == NULL)
+                        goto done;
+                    Py_DECREF(checked);
+                }
+            }
+        }
+    }
+    result = make_tensor(out, node == NULL ? Py_None : node);
+done:
+    Py_XDECREF(vjps);
+    Py_XDECREF(out);
+    Py_XDECREF(node);
+    Py_DECREF(parents);
+    Py_DECREF(raw);
+    return result;
+}
+
+static PyObject *
+current_state(void)
+{
+    PyObject *state;
+    if (PyContextVar_Get(state_var, NULL, &state) < 0)
+        return NULL;
+    return state;
+}
+
+static int
+refuse_unconfigured(void)
+{
+    if (configured)
+        return 0;
+    PyErr_SetString(PyExc_RuntimeError,
+                    "chainrule._core is used before chainrule.primitive.calls configured it");
+    return -1;
+}
+
+static PyObject *
+core_record(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (refuse_unconfigured() < 0)
+        return NULL;
+    if (nargs != 3 || !PyDict_Check(args[2])) {
+        PyErr_SetString(PyExc_TypeError, "record(prim, args, params: dict)");
+        return NULL;
+    }
+    PyObject *state = current_state();
+    if (state == NULL)
+        return NULL;
+    PyObject *result = record_op(args[0], args[1], args[2], state);
+    Py_DECREF(state);
+    return result;
+}
+
+/* ---- apply: a primitive called ------------------------------------------------------------ */
+
+static PyObject *
+fall_back_to_apply(PyObject *prim, PyObject *args, PyObject *kwargs)
+{
+    PyObject *full = PyTuple_New(PyTuple_GET_SIZE(args) + 1);
+    if (full == NULL)
+        return NULL;
+    Py_INCREF(prim);
+    PyTuple_SET_ITEM(full, 0, prim);
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(args); i++) {
+        PyObject *arg = PyTuple_GET_ITEM(args, i);
+        Py_INCREF(arg);
+        PyTuple_SET_ITEM(full, i + 1, arg);
+    }
+    PyObject *result = PyObject_Call(py_apply, full, kwargs);
+    Py_DECREF(full);
+    return result;
+}
+
+/* Primitive.__call__: apply(prim, *args, **params). */
+static PyObject *
+primitive_call(PyObject *prim, PyObject *args, PyObject *kwargs)
+{
+    if (refuse_unconfigured() < 0)
+        return NULL;
+    Py_ssize_t n = PyTuple_GET_SIZE(args);
+    int numbers_only = 1;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *arg = PyTuple_GET_ITEM(args, i);
+        PyObject *kind = (PyObject *)Py_TYPE(arg);
+        if (kind == Tensor) {
+            PyObject *state = current_state();
+            if (state == NULL)
+                return NULL;
+            PyObject *params = kwargs != NULL ? kwargs : empty_params;
+            if (kwargs != NULL)  /* the node keeps a dict of its own, as **params gives */
+                params = PyDict_Copy(kwargs);
+            else
+                Py_INCREF(params);
+            PyObject *result = params == NULL ? NULL : record_op(prim, args, params, state);
+            Py_XDECREF(params);
+            Py_DECREF(state);
+            return result;
+        }
+        if (kind == (PyObject *)&PyFloat_Type || kind == (PyObject *)&PyLong_Type)
+            continue;
+        int plain = PySet_Contains(numpy_values, kind);
+        if (plain < 0)
+            return NULL;
+        if (!plain)  /* subclasses, sequences, symbols, other libraries: the Python apply */
+            return fall_back_to_apply(prim, args, kwargs);
+        numbers_only = 0;
+    }
+    if (numbers_only)  /* Python numbers are computed as NumPy would: the Python apply */
+        return fall_back_to_apply(prim, args, kwargs);
+    PyObject *state = current_state();
+    if (state == NULL)
+        return NULL;
+    PyObject *trace = PyObject_GetAttr(state, s_trace);
+    Py_DECREF(state);
+    if (trace == NULL)
+        return NULL;
+    int traced = trace != Py_None;
+    Py_DECREF(trace);
+    if (traced)
+        return fall_back_to_apply(prim, args, kwargs);
+    PyObject *forward = PyObject_GetAttr(prim, s_forward);
+    if (forward == NULL)
+        return NULL;
+    PyObject *out = PyObject_Call(forward, args, kwargs);
+    Py_DECREF(forward);
+    if (out == NULL)
+        name_backend_error(prim, args);
+    return out;
+}
+
+static PyTypeObject CallableType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "chainrule._core.Callable",
+    .tp_doc = PyDoc_STR("The base of Primitive: calling a primitive applies it (apply)."),
+    .tp_basicsize = sizeof(PyObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
+    .tp_call = primitive_call,
+    .tp_new = PyType_GenericNew,
+};
+
+/* ---- the plain reverse sweep --------------------------------------------------------------- */
+
+/* propagate(node, grad_out, grads, pending, useful) without an observer or a recorded sweep. */
+static int
+propagate(PyObject *node, PyObject *grad_out, PyObject *grads, PyObject *pending,
+          PyObject *useful)
+{
+    PyObject *inputs = SLOT(node, n_inputs);
+    PyObject *epoch = SLOT(node, n_epoch);
+    PyObject *now = PyObject_GetAttr(mutation, s_epoch);
+    if (now == NULL)
+        return -1;
+    int same = inputs != NULL && inputs != Py_None && epoch != NULL
+        ? PyObject_RichCompareBool(epoch, now, Py_EQ) : 0;
+    Py_DECREF(now);
+    if (same < 0)
+        return -1;
+    if (!same) {  /* freed by an earlier sweep, or written in place since recorded */
+        PyObject *checked = PyObject_CallOneArg(check_saved, node);
+        if (checked == NULL)
+            return -1;
+        Py_DECREF(checked);
+    }
+    PyObject *prim = SLOT(node, n_prim);
+    PyObject *vjps = PyObject_GetAttr(prim, s_vjps);
+    if (vjps == NULL)
+        return -1;
+    if (vjps == Py_None) {  /* recorded for its value only */
+        Py_DECREF(vjps);
+        return 0;
+    }
+    PyObject *out, *saved = NULL;
+    PyObject *raw = SLOT(node, n_raw);
+    if (raw == NULL || raw == Py_None) {
+        saved = PyObject_CallFunctionObjArgs(saved_values, node, Py_False, NULL);
+        if (saved == NULL) {
+            Py_DECREF(vjps);
+            return -1;
+        }
+        inputs = PyTuple_GET_ITEM(saved, 0);
+        out = PyTuple_GET_ITEM(saved, 1);
+    }
+    else {
+        inputs = raw;
+        out = SLOT(node, n_out);
+    }
+    int status = -1;
+    PyObject *params = SLOT(node, n_params);
+    PyObject *parents = PySequence_Fast(SLOT(node, n_parents), "parents");
+    PyObject *values = parents == NULL ? NULL : PySequence_Fast(inputs, "inputs");
+    PyObject *call = NULL;
+    if (values == NULL)
+        goto done;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(values);
+    /* The rule's arguments: (grad_out, out, *inputs). */
+    call = PyTuple_New(n + 2);
+    if (call == NULL)
+        goto done;
+    Py_INCREF(grad_out);
+    PyTuple_SET_ITEM(call, 0, grad_out);
+    Py_INCREF(out);
+    PyTuple_SET_ITEM(call, 1, out);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *x = PySequence_Fast_GET_ITEM(values, i);
+        Py_INCREF(x);
+        PyTuple_SET_ITEM(call, i + 2, x);
+    }
+    PyObject *kwargs = params != NULL && PyDict_Check(params) && PyDict_GET_SIZE(params)
+        ? params : NULL;
+    Py_ssize_t count = PySequence_Fast_GET_SIZE(parents);
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *parent = PySequence_Fast_GET_ITEM(parents, i);
+        if (parent == Py_None)
+            continue;
+        if (!PyObject_TypeCheck(parent, NodeType)) {
+            PyErr_SetString(PyExc_TypeError, "a node's parents must be nodes or None");
+            goto done;
+        }
+        if (useful != Py_None) {
+            int wanted = PySequence_Contains(useful, parent);
+            if (wanted < 0)
+                goto done;
+            if (!wanted)
+                continue;
+        }
+        PyObject *index = PyLong_FromSsize_t(i);
+        PyObject *rule = index == NULL ? NULL : PyObject_GetItem(vjps, index);
+        Py_XDECREF(index);
+        if (rule == NULL)
+            goto done;
+        if (rule == Py_None) {
+            Py_DECREF(rule);
+            continue;
+        }
+        PyObject *x = PySequence_Fast_GET_ITEM(values, i);
+        PyObject *contribution = PyObject_Call(rule, call, kwargs);
+        Py_DECREF(rule);
+        if (contribution == NULL) {
+            name_backend_error(prim, values);
+            goto done;
+        }
+        /* Two NumPy scalars of one type share shape and dtype: no comparison. */
+        int fits = Py_TYPE(contribution) == Py_TYPE(x);
+        if (fits) {
+            fits = PyObject_IsInstance(x, numpy_generic);
+            if (fits < 0) {
+                Py_DECREF(contribution);
+                goto done;
+            }
+        }
+        if (!fits) {
+            PyObject *a = PyObject_GetAttr(contribution, s_shape);
+            PyObject *b = a == NULL ? NULL : PyObject_GetAttr(x, s_shape);
+            int equal = b == NULL ? -1 : PyObject_RichCompareBool(a, b, Py_EQ);
+            Py_XDECREF(a);
+            Py_XDECREF(b);
+            if (equal == 1) {
+                a = PyObject_GetAttr(contribution, s_dtype);
+                b = a == NULL ? NULL : PyObject_GetAttr(x, s_dtype);
+                equal = b == NULL ? -1 : a == b;
+                Py_XDECREF(a);
+                Py_XDECREF(b);
+            }
+            if (equal < 0) {
+                Py_DECREF(contribution);
+                goto done;
+            }
+            if (!equal) {
+                PyObject *fitted = PyObject_CallFunctionObjArgs(fit_gradient, contribution, x,
+                                                                NULL);
+                Py_DECREF(contribution);
+                if (fitted == NULL)
+                    goto done;
+                contribution = fitted;
+            }
+        }
+        PyObject *previous = PyDict_GetItemWithError(grads, parent);  /* borrowed */
+        int stored;
+        if (previous == NULL) {
+            if (PyErr_Occurred()) {
+                Py_DECREF(contribution);
+                goto done;
+            }
+            stored = PyDict_SetItem(grads, parent, contribution);
+            if (stored == 0 && SLOT(parent, n_prim) != Py_None) {  /* a leaf's sum just waits in grads */
+                PyObject *key = PyNumber_Negative(SLOT(parent, n_seq));
+                PyObject *entry = key == NULL ? NULL : PyTuple_Pack(2, key, parent);
+                PyObject *pushed = entry == NULL ? NULL
+                    : PyObject_CallFunctionObjArgs(heappush, pending, entry, NULL);
+                stored = pushed == NULL ? -1 : 0;
+                Py_XDECREF(pushed);
+                Py_XDECREF(entry);
+                Py_XDECREF(key);
+            }
+        }
+        else {
+            Py_INCREF(previous);
+            PyObject *total = PyNumber_Add(previous, contribution);
+            Py_DECREF(previous);
+            stored = total == NULL ? -1 : PyDict_SetItem(grads, parent, total);
+            Py_XDECREF(total);
+        }
+        Py_DECREF(contribution);
+        if (stored < 0)
+            goto done;
+    }
+    status = 0;
+done:
+    Py_XDECREF(call);
+    Py_XDECREF(values);
+    Py_XDECREF(parents);
+    Py_XDECREF(saved);
+    Py_DECREF(vjps);
+    return status;
+}
+
+static int
+release(PyObject *node)
+{
+    if (Py_TYPE(node) != NodeType) {  /* a subclass may release more (OutputNode) */
+        PyObject *done = PyObject_CallMethodNoArgs(node, s_release);
+        Py_XDECREF(done);
+        return done == NULL ? -1 : 0;
+    }
+    set_slot(node, n_inputs, Py_None);
+    set_slot(node, n_raw, Py_None);
+    set_slot(node, n_out, Py_None);
+    set_slot(node, n_tangents, Py_None);
+    return 0;
+}
+
+/* sweep_loop(pending, grads, found, targets, useful, retain_graph): the loop of reverse.sweep
+ * for a sweep that no observer watches and that records nothing. */
+static PyObject *
+core_sweep_loop(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 6 || !PyList_Check(args[0]) || !PyDict_Check(args[1]) || !PyDict_Check(args[2])) {
+        PyErr_SetString(PyExc_TypeError,
+                        "sweep_loop(pending: list, grads: dict, found: dict, targets, useful, "
+                        "retain_graph)");
+        return NULL;
+    }
+    PyObject *pending = args[0], *grads = args[1], *found = args[2], *targets = args[3],
+             *useful = args[4];
+    if (refuse_unconfigured() < 0)
+        return NULL;
+    int retain = PyObject_IsTrue(args[5]);
+    if (retain < 0)
+        return NULL;
+    while (PyList_GET_SIZE(pending)) {
+        PyObject *entry = PyObject_CallOneArg(heappop, pending);
+        if (entry == NULL)
+            return NULL;
+        if (!PyTuple_Check(entry) || PyTuple_GET_SIZE(entry) != 2 ||
+                !PyObject_TypeCheck(PyTuple_GET_ITEM(entry, 1), NodeType)) {
+            Py_DECREF(entry);
+            PyErr_SetString(PyExc_TypeError, "the sweep's heap holds (-seq, node) pairs");
+            return NULL;
+        }
+        PyObject *node = PyTuple_GET_ITEM(entry, 1);
+        Py_INCREF(node);
+        Py_DECREF(entry);
+        PyObject *grad_out = PyDict_GetItemWithError(grads, node);
+        if (grad_out == NULL) {
+            if (!PyErr_Occurred())
+                PyErr_SetObject(PyExc_KeyError, node);
+            Py_DECREF(node);
+            return NULL;
+        }
+        Py_INCREF(grad_out);
+        int failed = PyDict_DelItem(grads, node) < 0;
+        if (!failed) {
+            int gathered = SLOT(node, n_prim) == Py_None;
+            if (!gathered && targets != Py_None)
+                gathered = PySequence_Contains(targets, node);
+            if (gathered < 0)
+                failed = 1;
+            else if (gathered)
+                failed = PyDict_SetItem(found, node, grad_out) < 0;
+            else
+                failed = propagate(node, grad_out, grads, pending, useful) < 0 ||
+                         (!retain && release(node) < 0);
+        }
+        Py_DECREF(grad_out);
+        Py_DECREF(node);
+        if (failed)
+            return NULL;
+    }
+    Py_RETURN_NONE;
+}
+
+/* ---- configure: the Python objects this module works with ------------------------------- */
+
+static PyObject *
+core_configure(PyObject *self, PyObject *args, PyObject *kwargs)
+{
+    static char *names[] = {"Tensor", "Node", "state_var", "apply", "record", "stale_watch",
+                            "numpy_values", "real_scalars", "numpy_generic", "sequence",
+                            "mutation", "refuse_complex", "backend_error", "check_saved",
+                            "saved_values", "fit_gradient", "heappush", "heappop", NULL};
+    PyObject *values[18];
+    if (!PyArg_ParseTupleAndKeywords(
+            args, kwargs, "OOOOOOOOOOOOOOOOOO:configure", names, &values[0], &values[1],
+            &values[2], &values[3], &values[4], &values[5], &values[6], &values[7], &values[8],
+            &values[9], &values[10], &values[11], &values[12], &values[13], &values[14],
+            &values[15], &values[16], &values[17]))
+        return NULL;
+    if (!PyType_Check(values[0]) || !PyType_Check(values[1])) {
+        PyErr_SetString(PyExc_TypeError, "Tensor and Node must be classes");
+        return NULL;
+    }
+    PyObject *tensor = values[0], *node = values[1];
+    Py_ssize_t offsets[18];
+    const char *tensor_slots[] = {"_data", "node", "grad", "tangents", "_version", "_base",
+                                  "_rebinds", "_written_as"};
+    const char *node_slots[] = {"prim", "parents", "inputs", "raw", "out", "params", "seq",
+                                "epoch", "tangents", "clobbered"};
+    for (int i = 0; i < 8; i++)
+        if ((offsets[i] = slot_offset(tensor, tensor_slots[i])) < 0)
+            return NULL;
+    for (int i = 0; i < 10; i++)
+        if ((offsets[8 + i] = slot_offset(node, node_slots[i])) < 0)
+            return NULL;
+    t_data = offsets[0]; t_node = offsets[1]; t_grad = offsets[2]; t_tangents = offsets[3];
+    t_version = offsets[4]; t_base = offsets[5]; t_rebinds = offsets[6];
+    t_written_as = offsets[7];
+    n_prim = offsets[8]; n_parents = offsets[9]; n_inputs = offsets[10]; n_raw = offsets[11];
+    n_out = offsets[12]; n_params = offsets[13]; n_seq = offsets[14]; n_epoch = offsets[15];
+    n_tangents = offsets[16]; n_clobbered = offsets[17];
+    PyObject **targets[] = {&Tensor, (PyObject **)&NodeType, &state_var, &py_apply, &py_record,
+                            &stale_watch, &numpy_values, &real_scalars, &numpy_generic,
+                            &sequence, &mutation, &refuse_complex, &backend_error, &check_saved,
+                            &saved_values, &fit_gradient, &heappush, &heappop};
+    for (int i = 0; i < 18; i++) {
+        Py_INCREF(values[i]);
+        Py_XSETREF(*targets[i], values[i]);
+    }
+    configured = 1;
+    Py_RETURN_NONE;
+}
+
+static PyMethodDef core_methods[] = {
+    {"configure", (PyCFunction)(void (*)(void))core_configure, METH_VARARGS | METH_KEYWORDS,
+     PyDoc_STR("Give the module the engine's classes, state and Python fallbacks.")},
+    {"record", (PyCFunction)(void (*)(void))core_record, METH_FASTCALL,
+     PyDoc_STR("record(prim, args, params): chainrule.primitive.calls.record, compiled.")},
+    {"sweep_loop", (PyCFunction)(void (*)(void))core_sweep_loop, METH_FASTCALL,
+     PyDoc_STR("sweep_loop(pending, grads, found, targets, useful, retain_graph): the loop of "
+               "a plain reverse sweep, compiled.")},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef core_module = {
+    PyModuleDef_HEAD_INIT,
+    .m_name = "chainrule._core",
+    .m_doc = PyDoc_STR("The engine's per-op hot path, compiled (optional; see docs/performance.md)."),
+    .m_size = -1,
+    .m_methods = core_methods,
+};
+
+PyMODINIT_FUNC
+PyInit__core(void)
+{
+    struct { PyObject **name; const char *text; } strings[] = {
+        {&s_trace, "trace"}, {&s_forward_traces, "forward_traces"}, {&s_op_hooks, "op_hooks"},
+        {&s_grad_enabled, "grad_enabled"}, {&s_sweeps, "sweeps"}, {&s_rules, "rules"},
+        {&s_keeps_inputs, "keeps_inputs"}, {&s_depth, "depth"}, {&s_vjps, "vjps"},
+        {&s_forward, "forward"}, {&s_reads_inputs, "reads_inputs"},
+        {&s_supports_complex, "supports_complex"}, {&s_possible, "possible"},
+        {&s_epoch, "epoch"}, {&s_prim, "prim"}, {&s_shape, "shape"}, {&s_dtype, "dtype"},
+        {&s_in_op, "in_op"}, {&s_name, "name"}, {&s_release, "release"},
+    };
+    for (size_t i = 0; i < sizeof(strings) / sizeof(strings[0]); i++)
+        if ((*strings[i].name = PyUnicode_InternFromString(strings[i].text)) == NULL)
+            return NULL;
+    if ((empty_params = PyDict_New()) == NULL)
+        return NULL;
+    if (PyType_Ready(&CallableType) < 0)
+        return NULL;
+    PyObject *module = PyModule_Create(&core_module);
+    if (module == NULL)
+        return NULL;
+    Py_INCREF(&CallableType);
+    if (PyModule_AddObject(module, "Callable", (PyObject *)&CallableType) < 0) {
+        Py_DECREF(&CallableType);
+        Py_DECREF(module);
+        return NULL;
+    }
+    return module;
+}

@@ -1,0 +1,233 @@
+"""The compiled core (chainrule/_core.c) and the pure-Python engine it speeds up: where the
+core is built it is the one that runs, both give the same numbers bit for bit and the same
+errors, the engine's own tests pass on Python alone, and a wheel installs it without a compiler.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import chainrule as cr
+from chainrule import compiled
+from chainrule.autodiff import reverse
+from chainrule.primitive import calls
+
+ROOT = Path(__file__).resolve().parents[1]
+PURE = {**os.environ, "CHAINRULE_PURE_PYTHON": "1"}
+
+
+def _compiler():
+    cc = (sysconfig.get_config_var("CC") or "").split()
+    return bool(cc) and shutil.which(cc[0]) is not None
+
+
+@pytest.mark.skipif(not _compiler(), reason="no C compiler: the install runs pure Python")
+def test_where_a_compiler_built_the_core_it_is_the_engine_that_runs():
+    # A build that failed would leave every other test passing on Python alone: say so here.
+    assert compiled.engine() == "compiled", (
+        "chainrule/_core.c was not built; reinstall with a C compiler (pip install -e .) or "
+        "see the build's log")
+    assert type(cr.sin).__call__ is compiled.core.Callable.__call__
+    assert calls.record is compiled.core.record
+
+
+def test_the_switch_runs_python_alone():
+    found = subprocess.run(
+        [sys.executable, "-c", "import chainrule as cr; print(cr.compiled.engine())"],
+        env=PURE, capture_output=True, text=True, check=True)
+    assert found.stdout.strip() == "python"
+
+
+# --- the same numbers from both engines --------------------------------------------------------
+
+# Programs that reach every branch of the core: scalars and arrays, constants and integers on
+# either side, broadcasting that the sweep fits, fan-out that it sums, ops with parameters,
+# a non-differentiable op, float32 kept, complex where the op supports it, a variadic op, a
+# second backward into the same leaves, and retain_graph.
+PROGRAMS = r'''
+import json
+import numpy as np
+import chainrule as cr
+
+def run():
+    found = {}
+    rng = np.random.default_rng(7)
+    # a scalar graph, W1's shape: NumPy scalars, Python and integer constants, fan-out
+    xs = [cr.tensor(np.float64(v), requires_grad=True) for v in rng.normal(size=50)]
+    w = cr.tensor(np.float64(0.3), requires_grad=True)
+    s = 0
+    for x in xs:
+        h = x * w + 1
+        s = s + cr.maximum(h, 0.0) ** 2 - 3 * cr.sin(h) / (2 + x * x)
+    s.backward()
+    found["scalar"] = [float(x.grad) for x in xs] + [float(w.grad)]
+    # arrays with broadcasting, reductions with parameters, a variadic op, float32 kept
+    a = cr.tensor(rng.normal(size=(3, 4)).astype(np.float32), requires_grad=True)
+    b = cr.tensor(rng.normal(size=4).astype(np.float32), requires_grad=True)
+    c = cr.concatenate([a, a * b, b[None, :]], axis=0)
+    loss = (cr.tanh(c) * c).sum(axis=1).mean() + cr.exp(b).max()
+    loss.backward()
+    found["arrays"] = [a.grad.numpy().tolist(), b.grad.numpy().tolist(),
+                       str(a.grad.dtype), str(b.grad.dtype)]
+    # a second backward adds to .grad; retain_graph lets it go through the same graph
+    y = (a * a).sum()
+    y.backward(retain_graph=True)
+    y.backward()
+    found["twice"] = a.grad.numpy().tolist()
+    # complex values through ops that support them; integers and comparisons on the way
+    z = cr.tensor(np.array([1 + 2j, -0.5 + 1j]), requires_grad=True)
+    mask = cr.greater(cr.real(z), 0)
+    v = cr.abs(cr.where(mask, z * z, cr.exp(z))).sum()
+    v.backward()
+    found["complex"] = [[q.real, q.imag] for q in z.grad.numpy().tolist()]
+    # a deep chain (W6's shape) and a gradient of a gradient
+    t = cr.tensor(0.7, requires_grad=True)
+    u = t
+    for _ in range(2000):
+        u = cr.sin(u)
+    u.backward()
+    found["deep"] = float(t.grad)
+    found["second"] = float(cr.grad(cr.grad(lambda q: cr.sin(q) * q ** 3))(0.4))
+    errors = []
+    # the errors the engine gives: a second pass through a freed graph, a write in place
+    q = cr.tensor([1.0, 2.0], requires_grad=True)
+    r = (q * q).sum()
+    r.backward()
+    try:
+        r.backward()
+    except RuntimeError as exc:
+        errors.append(str(exc))
+    p = cr.tensor([1.0, 2.0], requires_grad=True)
+    m = p * 1
+    n = cr.sin(m)
+    m[0] = 5.0
+    try:
+        n.sum().backward()
+    except RuntimeError as exc:
+        errors.append(str(exc))
+    try:
+        cr.log(cr.tensor([1j], requires_grad=True))
+        cr.maximum(cr.tensor([1j], requires_grad=True), 0)
+    except TypeError as exc:
+        errors.append(str(exc))
+    found["errors"] = errors
+    return found
+
+print(json.dumps(run()))
+'''
+
+
+def _programs(env):
+    done = subprocess.run([sys.executable, "-c", PROGRAMS], env=env, capture_output=True,
+                          text=True, check=True)
+    return json.loads(done.stdout)
+
+
+def test_both_engines_give_the_same_numbers_bit_for_bit_and_the_same_errors():
+    python = _programs(PURE)
+    ours = _programs({k: v for k, v in os.environ.items() if k != "CHAINRULE_PURE_PYTHON"})
+    assert python == ours
+    assert len(python["errors"]) == 3
+    # and the numbers are right, not only alike
+    assert python["deep"] == pytest.approx(_deep_chain_derivative(0.7, 2000), rel=1e-12)
+
+
+def _deep_chain_derivative(x, links):
+    derivative = 1.0
+    for _ in range(links):
+        derivative *= np.cos(x)
+        x = np.sin(x)
+    return derivative
+
+
+# --- the engine's own tests, on Python alone --------------------------------------------------
+
+ENGINE_TESTS = ["tests/test_graph.py", "tests/test_engine_fast_paths.py", "tests/test_tensor.py",
+                "tests/test_tensor_methods.py", "tests/test_extension.py",
+                "tests/test_custom_derivatives.py", "tests/test_multiple_outputs.py",
+                "tests/test_seeds.py"]
+
+
+@pytest.mark.skipif(compiled.core is None, reason="the suite itself runs on Python alone")
+def test_the_engines_own_tests_pass_on_python_alone():
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist",
+         *ENGINE_TESTS], cwd=ROOT, env=PURE, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+
+
+# --- the core's own edges ---------------------------------------------------------------------
+
+core = compiled.core
+needs_core = pytest.mark.skipif(core is None, reason="the compiled core is not built")
+
+
+@needs_core
+def test_a_backend_error_names_the_op_from_the_compiled_path_too():
+    from chainrule.backends import BackendError
+
+    def forward(x):
+        raise BackendError("this library has no such function", "fake")
+
+    prim = cr.primitive("core_backend_failure", forward, vjp=lambda g, out, x: g,
+                        jvp=lambda d, out, x: d)
+    with pytest.raises(BackendError, match="core_backend_failure") as raised:
+        prim(cr.tensor([1.0], requires_grad=True))
+    assert raised.value.__suppress_context__
+
+
+@needs_core
+def test_the_sweep_loop_refuses_what_is_not_its_heap():
+    with pytest.raises(TypeError, match="sweep_loop"):
+        core.sweep_loop((), {}, {}, None, None, False)
+    with pytest.raises(TypeError, match=r"\(-seq, node\) pairs"):
+        core.sweep_loop([(0, "not a node")], {}, {}, None, None, False)
+    with pytest.raises(TypeError, match="record"):
+        core.record(cr.sin, (1.0,), None)
+
+
+@needs_core
+def test_ops_outside_the_common_case_take_the_python_path_with_the_same_result():
+    x = cr.tensor([1.0, 2.0], requires_grad=True)
+    # a list argument, a tensor subclass, a Python number alone, a symbol-free NumPy array
+    assert np.allclose(cr.add(x, [1.0, 1.0]).numpy(), [2.0, 3.0])
+    assert cr.sin(0.5) == np.sin(0.5)
+    assert float(cr.sin(np.float64(0.5))) == np.sin(0.5)
+    parameter = cr.nn.Parameter(np.array([0.5]))
+    (cr.sin(parameter) * 2).sum().backward()
+    assert parameter.grad.numpy() == pytest.approx(2 * np.cos([0.5]))
+    # an observer (an explanation) sweeps in Python: the same gradient
+    assert reverse.core is core
+
+
+@pytest.mark.skipif(not _compiler(),
+                    reason="no C compiler to build the wheel with")
+def test_a_wheel_carries_the_core_and_installs_it_without_a_compiler(tmp_path):
+    built = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+         "-w", str(tmp_path / "dist"), str(ROOT)], capture_output=True, text=True)
+    assert built.returncode == 0, built.stderr[-2000:]
+    (wheel,) = (tmp_path / "dist").glob("chainrule-*.whl")
+    assert not wheel.name.endswith("-none-any.whl"), wheel.name  # a platform wheel
+    with zipfile.ZipFile(wheel) as archive:
+        assert any(n.startswith("chainrule/_core") for n in archive.namelist())
+    site = tmp_path / "site"
+    installed = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-index", "--target",
+         str(site), str(wheel)], capture_output=True, text=True,
+        env={**os.environ, "CC": "false", "CXX": "false"})
+    assert installed.returncode == 0, installed.stderr[-2000:]
+    ran = subprocess.run(
+        [sys.executable, "-c", "import chainrule as cr; print(cr.__file__, cr.compiled.engine())"],
+        cwd=tmp_path, capture_output=True, text=True, check=True,
+        env={**os.environ, "PYTHONPATH": str(site)})
+    location, engine = ran.stdout.split()
+    assert location.startswith(str(site)) and engine == "compiled"
