@@ -88,7 +88,20 @@ def tree_of(before):
         tar.seek(0)
         with tarfile.open(fileobj=tar) as files:
             files.extractall(temporary.name, filter="data")
+    build_core(pathlib.Path(temporary.name))
     return pathlib.Path(temporary.name), temporary
+
+
+def build_core(tree):
+    """Build an exported tree's compiled core in place, as ``pip install -e .`` does: without
+    it the tree would run pure Python, or (an editable install finds chainrule's submodules in
+    this checkout) this checkout's core under the tree's Python."""
+    if not (tree / "setup.py").exists():
+        return
+    built = subprocess.run([sys.executable, "setup.py", "-q", "build_ext", "--inplace"],
+                           cwd=tree, capture_output=True, text=True, check=False)
+    if built.returncode != 0 or not list((tree / "chainrule").glob("_core*")):
+        sys.exit(f"--before: the tree's compiled core did not build:\n{built.stderr[-2000:]}")
 
 
 def measure(trees, args):
