@@ -226,6 +226,38 @@ keeps_inputs(PyObject *prim, PyObject *raw, PyObject *state)
     return 0;
 }
 
+/* Whether ``raw`` and ``out`` hold no object that could refer back to a node (arrays and
+ * numbers are not containers the garbage collector tracks). */
+static int
+holds_no_containers(PyObject *raw, PyObject *out)
+{
+    if (PyObject_IS_GC(out))
+        return 0;
+    Py_ssize_t n = PyTuple_GET_SIZE(raw);
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (PyObject_IS_GC(PyTuple_GET_ITEM(raw, i)))
+            return 0;
+    return 1;
+}
+
+/* Whether every parent is a leaf's node (which holds its tensor weakly) or a node that was
+ * itself found plain (untracked): then nothing reachable from them leads to a tensor. */
+static int
+parents_are_plain(PyObject *parents)
+{
+    Py_ssize_t n = PyList_GET_SIZE(parents);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *parent = PyList_GET_ITEM(parents, i);
+        if (parent == Py_None || !PyObject_GC_IsTracked(parent))
+            continue;
+        PyObject *grand = SLOT(parent, n_parents);
+        if (SLOT(parent, n_prim) != Py_None || grand == NULL || !PyTuple_Check(grand) ||
+                PyTuple_GET_SIZE(grand) != 0)
+            return 0;
+    }
+    return 1;
+}
+
 /* Whether every value is of a real scalar type (a scalar graph needs no closer look). */
 static int
 all_real(PyObject *out, PyObject *raw)
@@ -327,6 +359,19 @@ record_op(PyObject *prim, PyObject *args, PyObject *params, PyObject *state)
             node = make_node(prim, parents, keeps ? args : raw, out, params, raw);
             if (node == NULL)
                 goto done;
+            if (!keeps && PyDict_GET_SIZE(params) == 0 && holds_no_containers(raw, out) &&
+                    parents_are_plain(parents)) {
+                /* A node that holds only arrays, numbers and such plain parents reaches no
+                 * tensor and no container that could lead back to it: it is in no reference
+                 * cycle, so reference counting frees it, and the garbage collector need not
+                 * walk it (and its parents' list) again and again while a graph grows — a
+                 * fifth of a deep scalar graph's time. A node that keeps tensors stays
+                 * tracked: through them a cycle can form (x → x.grad → its graph → x, after
+                 * backward(create_graph=True)), and only the collector frees one. */
+                PyObject_GC_UnTrack(raw);
+                PyObject_GC_UnTrack(parents);
+                PyObject_GC_UnTrack(node);
+            }
             int complex_ok = attr_true(prim, s_supports_complex);
             if (complex_ok < 0)
                 goto done;
