@@ -119,6 +119,25 @@ def cumulative(stats, test):
     return sum(row[3] for key, row in stats.items() if test(key))
 
 
+# With the compiled core (chainrule/_core.c) the per-op path is two C functions the profiler
+# sees as calls: recording (with a forward that is a NumPy function inside it) and the sweep's
+# loop (with propagate inside it). Calls of primitives go through C and are not seen at all:
+# their time is their caller's.
+core_record = function("~", "<built-in method chainrule._core.record>")
+core_sweep = function("~", "<built-in method chainrule._core.sweep_loop>")
+CORE_OUTSIDE_BACKWARD = [
+    ("record (compiled), its own time: NumPy forwards included", ("own", core_record)),
+    ("record (compiled): forwards written in Python", ("calls", core_record, bool)),
+]
+CORE_INSIDE_BACKWARD = [
+    ("the sweep's loop and propagate (compiled), own time", ("own", core_sweep)),
+    ("the sweep (compiled): the rules (VJPs), with what they call",
+     ("calls", core_sweep, anything_but(fit))),
+    ("the sweep (compiled): fit_gradient", ("calls", core_sweep, fit)),
+    ("backward: accumulate into .grad", ("calls", backward, function(REVERSE, "accumulate"))),
+]
+
+
 def parts_of(stats):
     """[(part, profiled seconds)], outside backward() then inside, each side with its rest.
 
@@ -127,34 +146,34 @@ def parts_of(stats):
     """
     total = sum(row[2] for row in stats.values())
     inside = cumulative(stats, backward) or cumulative(stats, sweep)
-    outside = [(part, seconds_of(stats, how)) for part, how in OUTSIDE_BACKWARD]
-    rest = total - inside - cumulative(stats, record)
-    outside.append(("outside record: operators, dispatch, the workload's loop, optimizer", rest))
-    within = [(part, seconds_of(stats, how)) for part, how in INSIDE_BACKWARD]
+    compiled = any(core_record(key) or core_sweep(key) for key in stats)
+    recording = core_record if compiled else record
+    outside = [(part, seconds_of(stats, how))
+               for part, how in (CORE_OUTSIDE_BACKWARD if compiled else OUTSIDE_BACKWARD)]
+    rest = total - inside - cumulative(stats, recording)
+    outside.append((
+        "outside record: primitives called (recorded in C, which the profiler does not see), "
+        "operators, the workload's loop, optimizer" if compiled else
+        "outside record: operators, dispatch, the workload's loop, optimizer", rest))
+    within = [(part, seconds_of(stats, how))
+              for part, how in (CORE_INSIDE_BACKWARD if compiled else INSIDE_BACKWARD)]
     within.append(("backward (or the sweep): the rest", inside - sum(s for _, s in within)))
     return outside + within
 
 
-def recorded_ops(stats):
-    """How many nodes the profiled calls recorded (the calls record made to Node())."""
-    return sum(
-        edge[1]
-        for key, (_, _, _, _, callers) in stats.items()
-        if node(key)
-        for source, edge in callers.items()
-        if record(source)
-    )
+def split_text(stats, calls, ops):
+    """The parts_of table: ms a workload call, share of the profiled time, µs a node
+    (``ops``: the nodes the profiled calls made)."""
+    from chainrule import compiled
 
-
-def split_text(stats, calls):
-    """The parts_of table: ms a workload call, share of the profiled time, µs a recorded op."""
     total = sum(row[2] for row in stats.values())
-    ops = recorded_ops(stats)
+    engine = ("the compiled core (chainrule/_core.c); CHAINRULE_PURE_PYTHON=1 splits the "
+              "Python engine's parts" if compiled.core is not None else "pure Python")
     lines = [
         f"Profiled: {number(total / calls * 1e3)} ms a call (the profiler's cost included), "
-        f"{ops // calls:,} recorded ops a call.",
+        f"{ops // calls:,} nodes recorded a call (leaves included). Engine: {engine}.",
         "",
-        "| part | ms a call | share | µs a recorded op |",
+        "| part | ms a call | share | µs a node |",
         "|---|---:|---:|---:|",
     ]
     for part, seconds in parts_of(stats):
@@ -243,6 +262,8 @@ def sizing(args):
 
 def profile(args):
     """The report: plain timing, the split by part (chainrule only) and the top functions."""
+    from chainrule import graph
+
     context, resized = sizing(args)
     with context:
         case = WORKLOADS[args.workload].load().build(args.system, args.workload)
@@ -252,7 +273,9 @@ def profile(args):
         tally = Tally()
         plain = calls_of(case, function, calls, tally.watching)
         profiler = cProfile.Profile()
+        first = graph.next_seq()
         calls_of(case, function, calls, lambda: profiled(profiler))
+        ops = graph.next_seq() - first - 1  # every node takes one number of this count
     stats = pstats.Stats(profiler)
     lines = [
         f"{args.workload} on {args.system}: {WORKLOADS[args.workload].title}{resized}",
@@ -262,7 +285,7 @@ def profile(args):
         "",
     ]
     if args.system == "chainrule":
-        lines += [split_text(stats.stats, calls), ""]
+        lines += [split_text(stats.stats, calls, ops), ""]
     return "\n".join([*lines, top_functions(stats, args.sort, args.top)])
 
 

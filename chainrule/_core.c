@@ -36,7 +36,6 @@ static PyObject *backend_error;   /* BackendError */
 static PyObject *check_saved;     /* check_saved(node) */
 static PyObject *saved_values;    /* saved_values(node, False) */
 static PyObject *fit_gradient;    /* fit_gradient(contribution, x) */
-static PyObject *heappush, *heappop;
 static PyObject *empty_params;    /* shared by ops called without parameters, as operators do */
 
 /* Slot offsets of Tensor and Node instances. */
@@ -524,9 +523,82 @@ static PyTypeObject CallableType = {
 
 /* ---- the plain reverse sweep --------------------------------------------------------------- */
 
+/* The nodes waiting in a sweep, latest first: a binary max-heap on ``seq`` (heapq's order on
+ * (-seq, node) pairs, without a pair and a negated number for every push). It holds a
+ * reference to each node. */
+typedef struct {
+    long long seq;
+    PyObject *node;
+} Waiting;
+
+typedef struct {
+    Waiting *items;
+    Py_ssize_t size, capacity;
+} Heap;
+
+static int
+heap_push(Heap *heap, PyObject *node)
+{
+    long long seq = PyLong_AsLongLong(SLOT(node, n_seq));
+    if (seq == -1 && PyErr_Occurred())
+        return -1;
+    if (heap->size == heap->capacity) {
+        Py_ssize_t capacity = heap->capacity ? 2 * heap->capacity : 64;
+        Waiting *items = PyMem_Realloc(heap->items, capacity * sizeof(Waiting));
+        if (items == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        heap->items = items;
+        heap->capacity = capacity;
+    }
+    Py_ssize_t i = heap->size++;
+    while (i > 0 && heap->items[(i - 1) / 2].seq < seq) {  /* sift the gap up */
+        heap->items[i] = heap->items[(i - 1) / 2];
+        i = (i - 1) / 2;
+    }
+    Py_INCREF(node);
+    heap->items[i].seq = seq;
+    heap->items[i].node = node;
+    return 0;
+}
+
+/* The latest node (a reference the caller owns); the heap must not be empty. */
+static PyObject *
+heap_pop(Heap *heap)
+{
+    PyObject *top = heap->items[0].node;
+    Waiting last = heap->items[--heap->size];
+    Py_ssize_t i = 0, n = heap->size;
+    for (;;) {  /* sift the gap down */
+        Py_ssize_t child = 2 * i + 1;
+        if (child >= n)
+            break;
+        if (child + 1 < n && heap->items[child + 1].seq > heap->items[child].seq)
+            child++;
+        if (heap->items[child].seq <= last.seq)
+            break;
+        heap->items[i] = heap->items[child];
+        i = child;
+    }
+    if (n)
+        heap->items[i] = last;
+    return top;
+}
+
+static void
+heap_clear(Heap *heap)
+{
+    for (Py_ssize_t i = 0; i < heap->size; i++)
+        Py_DECREF(heap->items[i].node);
+    PyMem_Free(heap->items);
+    heap->items = NULL;
+    heap->size = heap->capacity = 0;
+}
+
 /* propagate(node, grad_out, grads, pending, useful) without an observer or a recorded sweep. */
 static int
-propagate(PyObject *node, PyObject *grad_out, PyObject *grads, PyObject *pending,
+propagate(PyObject *node, PyObject *grad_out, PyObject *grads, Heap *pending,
           PyObject *useful)
 {
     PyObject *inputs = SLOT(node, n_inputs);
@@ -666,16 +738,8 @@ propagate(PyObject *node, PyObject *grad_out, PyObject *grads, PyObject *pending
                 goto done;
             }
             stored = PyDict_SetItem(grads, parent, contribution);
-            if (stored == 0 && SLOT(parent, n_prim) != Py_None) {  /* a leaf's sum just waits in grads */
-                PyObject *key = PyNumber_Negative(SLOT(parent, n_seq));
-                PyObject *entry = key == NULL ? NULL : PyTuple_Pack(2, key, parent);
-                PyObject *pushed = entry == NULL ? NULL
-                    : PyObject_CallFunctionObjArgs(heappush, pending, entry, NULL);
-                stored = pushed == NULL ? -1 : 0;
-                Py_XDECREF(pushed);
-                Py_XDECREF(entry);
-                Py_XDECREF(key);
-            }
+            if (stored == 0 && SLOT(parent, n_prim) != Py_None)  /* a leaf's sum waits */
+                stored = heap_push(pending, parent);
         }
         else {
             Py_INCREF(previous);
@@ -731,28 +795,40 @@ core_sweep_loop(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     int retain = PyObject_IsTrue(args[5]);
     if (retain < 0)
         return NULL;
-    while (PyList_GET_SIZE(pending)) {
-        PyObject *entry = PyObject_CallOneArg(heappop, pending);
-        if (entry == NULL)
-            return NULL;
+    /* The seeded nodes move from heapq's list to the heap here; the list ends empty, as the
+     * Python loop leaves it. */
+    Heap waiting = {NULL, 0, 0};
+    Py_ssize_t seeded = PyList_GET_SIZE(pending);
+    for (Py_ssize_t i = 0; i < seeded; i++) {
+        PyObject *entry = PyList_GET_ITEM(pending, i);
         if (!PyTuple_Check(entry) || PyTuple_GET_SIZE(entry) != 2 ||
                 !PyObject_TypeCheck(PyTuple_GET_ITEM(entry, 1), NodeType)) {
-            Py_DECREF(entry);
             PyErr_SetString(PyExc_TypeError, "the sweep's heap holds (-seq, node) pairs");
+            heap_clear(&waiting);
             return NULL;
         }
-        PyObject *node = PyTuple_GET_ITEM(entry, 1);
-        Py_INCREF(node);
-        Py_DECREF(entry);
+        if (heap_push(&waiting, PyTuple_GET_ITEM(entry, 1)) < 0) {
+            heap_clear(&waiting);
+            return NULL;
+        }
+    }
+    if (PyList_SetSlice(pending, 0, seeded, NULL) < 0) {
+        heap_clear(&waiting);
+        return NULL;
+    }
+    int failed = 0;
+    while (!failed && waiting.size) {
+        PyObject *node = heap_pop(&waiting);
         PyObject *grad_out = PyDict_GetItemWithError(grads, node);
         if (grad_out == NULL) {
             if (!PyErr_Occurred())
                 PyErr_SetObject(PyExc_KeyError, node);
             Py_DECREF(node);
-            return NULL;
+            failed = 1;
+            break;
         }
         Py_INCREF(grad_out);
-        int failed = PyDict_DelItem(grads, node) < 0;
+        failed = PyDict_DelItem(grads, node) < 0;
         if (!failed) {
             int gathered = SLOT(node, n_prim) == Py_None;
             if (!gathered && targets != Py_None)
@@ -762,14 +838,15 @@ core_sweep_loop(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
             else if (gathered)
                 failed = PyDict_SetItem(found, node, grad_out) < 0;
             else
-                failed = propagate(node, grad_out, grads, pending, useful) < 0 ||
+                failed = propagate(node, grad_out, grads, &waiting, useful) < 0 ||
                          (!retain && release(node) < 0);
         }
         Py_DECREF(grad_out);
         Py_DECREF(node);
-        if (failed)
-            return NULL;
     }
+    heap_clear(&waiting);
+    if (failed)
+        return NULL;
     Py_RETURN_NONE;
 }
 
@@ -781,13 +858,13 @@ core_configure(PyObject *self, PyObject *args, PyObject *kwargs)
     static char *names[] = {"Tensor", "Node", "state_var", "apply", "record", "stale_watch",
                             "numpy_values", "real_scalars", "numpy_generic", "sequence",
                             "mutation", "refuse_complex", "backend_error", "check_saved",
-                            "saved_values", "fit_gradient", "heappush", "heappop", NULL};
-    PyObject *values[18];
+                            "saved_values", "fit_gradient", NULL};
+    PyObject *values[16];
     if (!PyArg_ParseTupleAndKeywords(
-            args, kwargs, "OOOOOOOOOOOOOOOOOO:configure", names, &values[0], &values[1],
+            args, kwargs, "OOOOOOOOOOOOOOOO:configure", names, &values[0], &values[1],
             &values[2], &values[3], &values[4], &values[5], &values[6], &values[7], &values[8],
             &values[9], &values[10], &values[11], &values[12], &values[13], &values[14],
-            &values[15], &values[16], &values[17]))
+            &values[15]))
         return NULL;
     if (!PyType_Check(values[0]) || !PyType_Check(values[1])) {
         PyErr_SetString(PyExc_TypeError, "Tensor and Node must be classes");
@@ -814,8 +891,8 @@ core_configure(PyObject *self, PyObject *args, PyObject *kwargs)
     PyObject **targets[] = {&Tensor, (PyObject **)&NodeType, &state_var, &py_apply, &py_record,
                             &stale_watch, &numpy_values, &real_scalars, &numpy_generic,
                             &sequence, &mutation, &refuse_complex, &backend_error, &check_saved,
-                            &saved_values, &fit_gradient, &heappush, &heappop};
-    for (int i = 0; i < 18; i++) {
+                            &saved_values, &fit_gradient};
+    for (int i = 0; i < 16; i++) {
         Py_INCREF(values[i]);
         Py_XSETREF(*targets[i], values[i]);
     }

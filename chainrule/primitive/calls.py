@@ -4,8 +4,6 @@ a node and pushes tangents (and, while jit traces, every op on a traced value:
 
 from __future__ import annotations
 
-from heapq import heappop, heappush
-
 import numpy as np
 
 from chainrule import trace_recording
@@ -176,8 +174,7 @@ else:
         stale_watch=stale_watch, numpy_values=_NUMPY_VALUES, real_scalars=_REAL_SCALARS,
         numpy_generic=np.generic, sequence=graph_sequence, mutation=mutation,
         refuse_complex=refuse_complex, backend_error=BackendError, check_saved=check_saved,
-        saved_values=saved_values, fit_gradient=fit_gradient, heappush=heappush,
-        heappop=heappop,
+        saved_values=saved_values, fit_gradient=fit_gradient,
     )
     record = core.record
 
