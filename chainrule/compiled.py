@@ -13,17 +13,25 @@ Example:
 
 from __future__ import annotations
 
-import importlib
+import importlib.machinery
+import importlib.util
 import os
+import sys
 
 
 def _load():
     if os.environ.get("CHAINRULE_PURE_PYTHON", "") not in ("", "0"):
         return None
-    try:  # by name: the extension is a file of this package, not its __init__
-        return importlib.import_module("chainrule._core")
-    except ImportError:  # not built: an install without a C compiler
+    # Only the core built beside these files: an import by name could find another checkout's
+    # (an editable install's finder answers for chainrule's submodules wherever this copy is).
+    spec = importlib.machinery.PathFinder.find_spec(
+        "chainrule._core", [os.path.dirname(os.path.abspath(__file__))])
+    if spec is None:  # not built: an install without a C compiler
         return None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    sys.modules["chainrule._core"] = module
+    return module
 
 
 core = _load()

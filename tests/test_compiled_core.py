@@ -208,14 +208,25 @@ def test_ops_outside_the_common_case_take_the_python_path_with_the_same_result()
     assert reverse.core is core
 
 
+def _source_copy(folder):
+    """The project's source as a clone has it: no core built in place, no build folders."""
+    folder.mkdir()
+    for name in ("pyproject.toml", "setup.py", "README.md", "LICENSE"):
+        shutil.copy(ROOT / name, folder / name)
+    shutil.copytree(ROOT / "chainrule", folder / "chainrule",
+                    ignore=shutil.ignore_patterns("*.so", "*.pyd", "__pycache__"))
+    return folder
+
+
 @pytest.mark.skipif(not _compiler(),
                     reason="no C compiler to build the wheel with")
 def test_a_wheel_carries_the_core_and_installs_it_without_a_compiler(tmp_path):
+    source = _source_copy(tmp_path / "source")
     built = subprocess.run(
         # Built as pip builds any wheel: setuptools of the version pyproject.toml asks for, in
         # an environment of its own (as `pip install -e .` did for this checkout).
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path / "dist"),
-         str(ROOT)], capture_output=True, text=True)
+         str(source)], capture_output=True, text=True)
     assert built.returncode == 0, built.stderr[-2000:]
     (wheel,) = (tmp_path / "dist").glob("chainrule-*.whl")
     assert not wheel.name.endswith("-none-any.whl"), wheel.name  # a platform wheel
@@ -269,3 +280,22 @@ def test_the_cycle_through_a_gradient_of_a_gradient_is_still_freed(value):
     del x, y
     gc.collect()
     assert alive() is None
+
+
+def test_without_a_compiler_pip_installs_the_pure_python_engine(tmp_path):
+    # CC names a program that fails: the extension is optional, so the install goes on
+    # without it and chainrule runs pure Python.
+    site = tmp_path / "site"
+    installed = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(site),
+         str(_source_copy(tmp_path / "source"))], capture_output=True, text=True,
+        env={**os.environ, "CC": "false", "LDSHARED": "false"})
+    assert installed.returncode == 0, installed.stderr[-2000:]
+    assert not list((site / "chainrule").glob("_core*.so"))
+    ran = subprocess.run(
+        [sys.executable, "-c", "import chainrule as cr; x = cr.tensor(2.0, requires_grad=True);"
+         " (x * x).backward(); print(cr.__file__, cr.compiled.engine(), float(x.grad))"],
+        cwd=tmp_path, capture_output=True, text=True, check=True,
+        env={**os.environ, "PYTHONPATH": str(site)})
+    location, engine, grad = ran.stdout.split()
+    assert location.startswith(str(site)) and engine == "python" and grad == "4.0"

@@ -3,8 +3,9 @@
 Every differentiable primitive gets mutants (a) VJP × 1.001, (b) JVP × 1.001, (c) VJP sign
 flipped, (d) second-order term dropped (the rule computed on detached primal values), one per
 differentiable input; the engine gets (e) a missing broadcast reduction and (f) overwriting
-instead of adding at fan-out. CI runs a seeded sample of two primitives per family and every
-engine mutant; ``CHAINRULE_MUTATION=full`` runs every primitive (about 30 s).
+instead of adding at fan-out. CI runs a seeded sample of two primitives per family (one of the
+one-axis FFTs, the slowest to mutate) and every engine mutant; ``CHAINRULE_MUTATION=full`` runs
+every primitive (about 30 s).
 """
 
 import os
