@@ -40,7 +40,7 @@ static PyObject *empty_params;    /* shared by ops called without parameters, as
 
 /* Slot offsets of Tensor and Node instances. */
 static Py_ssize_t t_data, t_node, t_grad, t_tangents, t_version, t_base, t_rebinds,
-    t_written_as;
+    t_written_as, t_seen_rebinds;
 static Py_ssize_t n_prim, n_parents, n_inputs, n_raw, n_out, n_params, n_seq, n_epoch,
     n_tangents, n_clobbered;
 
@@ -199,18 +199,53 @@ make_node(PyObject *prim, PyObject *parents, PyObject *inputs, PyObject *out, Py
     return node;
 }
 
+/* What record and apply read of the engine's State, decoded once per State: a State never
+ * changes (a change is a new State), so the flags of the last one seen are reused while it is
+ * the current one. */
+typedef struct {
+    PyObject *state;  /* a strong reference, so that its address is not reused */
+    int traced, forward_levels, op_hooks, busy, grad_enabled, keeps_inputs, depth;
+} StateFlags;
+
+static StateFlags last_state = {NULL};
+
+/* The flags of ``state``; NULL on error. */
+static StateFlags *
+flags_of(PyObject *state)
+{
+    if (state == last_state.state)
+        return &last_state;
+    StateFlags flags = {state};
+    PyObject *trace = PyObject_GetAttr(state, s_trace);
+    if (trace == NULL)
+        return NULL;
+    flags.traced = trace != Py_None;
+    Py_DECREF(trace);
+    int sweeps, rules;
+    if ((flags.forward_levels = attr_true(state, s_forward_traces)) < 0 ||
+            (flags.op_hooks = attr_true(state, s_op_hooks)) < 0 ||
+            (sweeps = attr_true(state, s_sweeps)) < 0 ||
+            (rules = attr_true(state, s_rules)) < 0 ||
+            (flags.grad_enabled = attr_true(state, s_grad_enabled)) < 0 ||
+            (flags.keeps_inputs = attr_true(state, s_keeps_inputs)) < 0 ||
+            (flags.depth = attr_true(state, s_depth)) < 0)
+        return NULL;
+    flags.busy = sweeps || rules;
+    Py_INCREF(state);
+    PyObject *old = last_state.state;
+    last_state = flags;
+    Py_XDECREF(old);
+    return &last_state;
+}
+
 /* Whether the node keeps its input tensors (see _keeps_inputs in calls.py); the caller has
  * ruled out forward levels and op hooks. -1 on error. */
 static int
-keeps_inputs(PyObject *prim, PyObject *raw, PyObject *state)
+keeps_inputs(PyObject *prim, PyObject *raw, StateFlags *state)
 {
-    int flag = attr_true(state, s_keeps_inputs);
-    if (flag != 0)
-        return flag;
-    flag = attr_true(state, s_depth);
-    if (flag != 0)
-        return flag;
-    flag = attr_true(prim, s_reads_inputs);
+    if (state->keeps_inputs || state->depth)
+        return 1;
+    int flag = attr_true(prim, s_reads_inputs);
     if (flag <= 0)
         return flag;
     Py_ssize_t n = PyTuple_GET_SIZE(raw);
@@ -268,6 +303,23 @@ all_real(PyObject *out, PyObject *raw)
     return found;
 }
 
+/* chainrule.tensor.is_stale: a tensor written in place while an alias or a view of it was
+ * alive no longer holds its value (see chainrule.inplace). -1 on error. */
+static int
+is_stale(PyObject *t)
+{
+    PyObject *written_as = SLOT(t, t_written_as);
+    if (written_as != NULL && written_as != Py_None)
+        return 1;
+    PyObject *base = SLOT(t, t_base);
+    if (base == NULL || base == Py_None)
+        return 0;
+    PyObject *rebinds = SLOT(base, t_rebinds), *seen = SLOT(t, t_seen_rebinds);
+    if (rebinds == NULL || seen == NULL)  /* unset: the Python check decides */
+        return 1;
+    return PyObject_RichCompareBool(rebinds, seen, Py_NE);
+}
+
 static PyObject *
 fall_back_to_record(PyObject *prim, PyObject *args, PyObject *params)
 {
@@ -276,37 +328,31 @@ fall_back_to_record(PyObject *prim, PyObject *args, PyObject *params)
 
 /* record(prim, args, params): the Python record, on the common case. */
 static PyObject *
-record_op(PyObject *prim, PyObject *args, PyObject *params, PyObject *state)
+record_op(PyObject *prim, PyObject *args, PyObject *params, PyObject *current)
 {
-    PyObject *value = PyObject_GetAttr(state, s_trace);
-    if (value == NULL)
+    StateFlags *state = flags_of(current);
+    if (state == NULL)
         return NULL;
-    int special = value != Py_None;
-    Py_DECREF(value);
-    if (!special) {
-        special = attr_true(state, s_forward_traces);
-        if (special == 0)
-            special = attr_true(state, s_op_hooks);
-        if (special == 0) {
-            special = attr_true(stale_watch, s_possible);
-            if (special == 1) {  /* the stale check applies outside sweeps and rules */
-                int busy = attr_true(state, s_sweeps);
-                if (busy == 0)
-                    busy = attr_true(state, s_rules);
-                special = busy < 0 ? -1 : !busy;
-            }
-        }
-        if (special < 0)
+    if (state->traced || state->forward_levels || state->op_hooks || !PyTuple_Check(args))
+        return fall_back_to_record(prim, args, params);
+    int check_stale = 0;
+    if (!state->busy) {  /* the stale check applies outside sweeps and rules */
+        check_stale = attr_true(stale_watch, s_possible);
+        if (check_stale < 0)
             return NULL;
     }
-    if (special || !PyTuple_Check(args))
-        return fall_back_to_record(prim, args, params);
-
     Py_ssize_t n = PyTuple_GET_SIZE(args);
     for (Py_ssize_t i = 0; i < n; i++) {
         PyObject *arg = PyTuple_GET_ITEM(args, i);
         if (PyList_CheckExact(arg) || PyTuple_CheckExact(arg))
             return fall_back_to_record(prim, args, params);
+        if (check_stale && is_tensor(arg)) {
+            int stale = is_stale(arg);
+            if (stale < 0)
+                return NULL;
+            if (stale)  /* the Python record raises the error that explains it */
+                return fall_back_to_record(prim, args, params);
+        }
     }
     PyObject *raw = PyTuple_New(n);
     PyObject *parents = raw == NULL ? NULL : PyList_New(n);
@@ -348,10 +394,7 @@ record_op(PyObject *prim, PyObject *args, PyObject *params, PyObject *state)
         goto done;
     }
     if (live) {
-        int enabled = attr_true(state, s_grad_enabled);
-        if (enabled < 0)
-            goto done;
-        if (enabled) {
+        if (state->grad_enabled) {
             int keeps = keeps_inputs(prim, raw, state);
             if (keeps < 0)
                 goto done;
@@ -493,13 +536,11 @@ primitive_call(PyObject *prim, PyObject *args, PyObject *kwargs)
     PyObject *state = current_state();
     if (state == NULL)
         return NULL;
-    PyObject *trace = PyObject_GetAttr(state, s_trace);
+    StateFlags *flags = flags_of(state);
     Py_DECREF(state);
-    if (trace == NULL)
+    if (flags == NULL)
         return NULL;
-    int traced = trace != Py_None;
-    Py_DECREF(trace);
-    if (traced)
+    if (flags->traced)
         return fall_back_to_apply(prim, args, kwargs);
     PyObject *forward = PyObject_GetAttr(prim, s_forward);
     if (forward == NULL)
@@ -679,11 +720,18 @@ propagate(PyObject *node, PyObject *grad_out, PyObject *grads, Heap *pending,
             if (!wanted)
                 continue;
         }
-        PyObject *index = PyLong_FromSsize_t(i);
-        PyObject *rule = index == NULL ? NULL : PyObject_GetItem(vjps, index);
-        Py_XDECREF(index);
-        if (rule == NULL)
-            goto done;
+        PyObject *rule;
+        if (PyTuple_CheckExact(vjps) && i < PyTuple_GET_SIZE(vjps)) {
+            rule = PyTuple_GET_ITEM(vjps, i);
+            Py_INCREF(rule);
+        }
+        else {  /* a variadic primitive's rules, made per input */
+            PyObject *index = PyLong_FromSsize_t(i);
+            rule = index == NULL ? NULL : PyObject_GetItem(vjps, index);
+            Py_XDECREF(index);
+            if (rule == NULL)
+                goto done;
+        }
         if (rule == Py_None) {
             Py_DECREF(rule);
             continue;
@@ -871,23 +919,23 @@ core_configure(PyObject *self, PyObject *args, PyObject *kwargs)
         return NULL;
     }
     PyObject *tensor = values[0], *node = values[1];
-    Py_ssize_t offsets[18];
+    Py_ssize_t offsets[19];
     const char *tensor_slots[] = {"_data", "node", "grad", "tangents", "_version", "_base",
-                                  "_rebinds", "_written_as"};
+                                  "_rebinds", "_written_as", "_seen_rebinds"};
     const char *node_slots[] = {"prim", "parents", "inputs", "raw", "out", "params", "seq",
                                 "epoch", "tangents", "clobbered"};
-    for (int i = 0; i < 8; i++)
+    for (int i = 0; i < 9; i++)
         if ((offsets[i] = slot_offset(tensor, tensor_slots[i])) < 0)
             return NULL;
     for (int i = 0; i < 10; i++)
-        if ((offsets[8 + i] = slot_offset(node, node_slots[i])) < 0)
+        if ((offsets[9 + i] = slot_offset(node, node_slots[i])) < 0)
             return NULL;
     t_data = offsets[0]; t_node = offsets[1]; t_grad = offsets[2]; t_tangents = offsets[3];
     t_version = offsets[4]; t_base = offsets[5]; t_rebinds = offsets[6];
-    t_written_as = offsets[7];
-    n_prim = offsets[8]; n_parents = offsets[9]; n_inputs = offsets[10]; n_raw = offsets[11];
-    n_out = offsets[12]; n_params = offsets[13]; n_seq = offsets[14]; n_epoch = offsets[15];
-    n_tangents = offsets[16]; n_clobbered = offsets[17];
+    t_written_as = offsets[7]; t_seen_rebinds = offsets[8];
+    n_prim = offsets[9]; n_parents = offsets[10]; n_inputs = offsets[11]; n_raw = offsets[12];
+    n_out = offsets[13]; n_params = offsets[14]; n_seq = offsets[15]; n_epoch = offsets[16];
+    n_tangents = offsets[17]; n_clobbered = offsets[18];
     PyObject **targets[] = {&Tensor, (PyObject **)&NodeType, &state_var, &py_apply, &py_record,
                             &stale_watch, &numpy_values, &real_scalars, &numpy_generic,
                             &sequence, &mutation, &refuse_complex, &backend_error, &check_saved,

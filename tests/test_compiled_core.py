@@ -19,6 +19,7 @@ import chainrule as cr
 from chainrule import compiled
 from chainrule.autodiff import reverse
 from chainrule.primitive import calls
+from chainrule.tensor import stale_watch
 
 ROOT = Path(__file__).resolve().parents[1]
 PURE = {**os.environ, "CHAINRULE_PURE_PYTHON": "1"}
@@ -194,6 +195,17 @@ def test_the_sweep_loop_refuses_what_is_not_its_heap():
         core.record(cr.sin, (1.0,), None)
 
 
+def test_a_stale_tensor_is_refused_on_the_compiled_path_as_on_the_python_one():
+    a = cr.tensor([1.0, 2.0, 3.0], requires_grad=True) * 1
+    view = a[1:]
+    a[0] = 5.0  # a recorded write gives a a new array: the view no longer shows it
+    with pytest.raises(RuntimeError, match="no longer holds its value"):
+        cr.sin(view)
+    with pytest.raises(RuntimeError, match="no longer holds its value"):
+        view * 2
+    assert float(cr.sin(a)[0]) == np.sin(5.0)  # the written tensor itself is fine
+
+
 @needs_core
 def test_ops_outside_the_common_case_take_the_python_path_with_the_same_result():
     x = cr.tensor([1.0, 2.0], requires_grad=True)
@@ -254,6 +266,11 @@ def test_a_scalar_chain_leaves_no_node_for_the_collector_to_walk():
 
     from chainrule.graph import Node
 
+    # A recorded write in place switches on the check for stale tensors for the rest of the
+    # process (whatever ran before this test may have done one): the core makes it too.
+    written = cr.tensor([1.0, 2.0], requires_grad=True) * 1
+    written[0] = 3.0
+    assert stale_watch.possible
     x = cr.tensor(0.5, requires_grad=True)
     y = x
     for _ in range(500):
