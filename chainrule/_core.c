@@ -209,33 +209,38 @@ typedef struct {
 
 static StateFlags last_state = {NULL};
 
-/* The flags of ``state``; NULL on error. */
-static StateFlags *
-flags_of(PyObject *state)
+/* Copy the flags of ``state`` into ``flags``; -1 on error. The caller keeps its own copy:
+ * the forward and the rules are Python code, during which another thread may make its own
+ * State the last one seen. */
+static int
+flags_of(PyObject *state, StateFlags *flags)
 {
-    if (state == last_state.state)
-        return &last_state;
-    StateFlags flags = {state};
-    PyObject *trace = PyObject_GetAttr(state, s_trace);
-    if (trace == NULL)
-        return NULL;
-    flags.traced = trace != Py_None;
-    Py_DECREF(trace);
-    int sweeps, rules;
-    if ((flags.forward_levels = attr_true(state, s_forward_traces)) < 0 ||
-            (flags.op_hooks = attr_true(state, s_op_hooks)) < 0 ||
-            (sweeps = attr_true(state, s_sweeps)) < 0 ||
-            (rules = attr_true(state, s_rules)) < 0 ||
-            (flags.grad_enabled = attr_true(state, s_grad_enabled)) < 0 ||
-            (flags.keeps_inputs = attr_true(state, s_keeps_inputs)) < 0 ||
-            (flags.depth = attr_true(state, s_depth)) < 0)
-        return NULL;
-    flags.busy = sweeps || rules;
-    Py_INCREF(state);
-    PyObject *old = last_state.state;
-    last_state = flags;
-    Py_XDECREF(old);
-    return &last_state;
+    if (state != last_state.state) {
+        StateFlags decoded = {state};
+        PyObject *trace = PyObject_GetAttr(state, s_trace);
+        if (trace == NULL)
+            return -1;
+        decoded.traced = trace != Py_None;
+        Py_DECREF(trace);
+        int sweeps, rules;
+        if ((decoded.forward_levels = attr_true(state, s_forward_traces)) < 0 ||
+                (decoded.op_hooks = attr_true(state, s_op_hooks)) < 0 ||
+                (sweeps = attr_true(state, s_sweeps)) < 0 ||
+                (rules = attr_true(state, s_rules)) < 0 ||
+                (decoded.grad_enabled = attr_true(state, s_grad_enabled)) < 0 ||
+                (decoded.keeps_inputs = attr_true(state, s_keeps_inputs)) < 0 ||
+                (decoded.depth = attr_true(state, s_depth)) < 0)
+            return -1;
+        decoded.busy = sweeps || rules;
+        Py_INCREF(state);
+        PyObject *old = last_state.state;
+        last_state = decoded;
+        *flags = decoded;
+        Py_XDECREF(old);  /* may free a State: after the copy, which nothing can change now */
+        return 0;
+    }
+    *flags = last_state;
+    return 0;
 }
 
 /* Whether the node keeps its input tensors (see _keeps_inputs in calls.py); the caller has
@@ -330,8 +335,8 @@ fall_back_to_record(PyObject *prim, PyObject *args, PyObject *params)
 static PyObject *
 record_op(PyObject *prim, PyObject *args, PyObject *params, PyObject *current)
 {
-    StateFlags *state = flags_of(current);
-    if (state == NULL)
+    StateFlags flags, *state = &flags;
+    if (flags_of(current, state) < 0)
         return NULL;
     if (state->traced || state->forward_levels || state->op_hooks || !PyTuple_Check(args))
         return fall_back_to_record(prim, args, params);
@@ -536,11 +541,12 @@ primitive_call(PyObject *prim, PyObject *args, PyObject *kwargs)
     PyObject *state = current_state();
     if (state == NULL)
         return NULL;
-    StateFlags *flags = flags_of(state);
+    StateFlags flags;
+    int failed = flags_of(state, &flags);
     Py_DECREF(state);
-    if (flags == NULL)
+    if (failed)
         return NULL;
-    if (flags->traced)
+    if (flags.traced)
         return fall_back_to_apply(prim, args, kwargs);
     PyObject *forward = PyObject_GetAttr(prim, s_forward);
     if (forward == NULL)
