@@ -50,7 +50,7 @@ static PyObject *s_trace, *s_forward_traces, *s_op_hooks, *s_grad_enabled, *s_sw
 
 #define SLOT(obj, offset) (*(PyObject **)((char *)(obj) + (offset)))
 
-/* Store ``value`` (a new reference is taken) in a slot that may hold one already. */
+/* Store ``value`` (a new reference is taken) in a slot, empty or holding one already. */
 static inline void
 set_slot(PyObject *obj, Py_ssize_t offset, PyObject *value)
 {
@@ -138,64 +138,44 @@ static PyObject *
 make_tensor(PyObject *data, PyObject *node)
 {
     PyTypeObject *type = (PyTypeObject *)Tensor;
-    PyObject *t = type->tp_alloc(type, 0);
-    if (t == NULL)
-        return NULL;
     PyObject *zero = PyLong_FromLong(0);
-    Py_INCREF(data);
-    SLOT(t, t_data) = data;
-    Py_INCREF(node);
-    SLOT(t, t_node) = node;
-    Py_INCREF(Py_None);
-    SLOT(t, t_grad) = Py_None;
-    Py_INCREF(Py_None);
-    SLOT(t, t_tangents) = Py_None;
-    Py_INCREF(zero);
-    SLOT(t, t_version) = zero;
-    Py_INCREF(Py_None);
-    SLOT(t, t_base) = Py_None;
-    SLOT(t, t_rebinds) = zero;  /* takes the reference FromLong gave */
-    Py_INCREF(Py_None);
-    SLOT(t, t_written_as) = Py_None;
+    PyObject *t = zero == NULL ? NULL : type->tp_alloc(type, 0);
+    if (t != NULL) {  /* the slots chainrule.tensor.wrap sets, in its order */
+        set_slot(t, t_data, data);
+        set_slot(t, t_node, node);
+        set_slot(t, t_grad, Py_None);
+        set_slot(t, t_tangents, Py_None);
+        set_slot(t, t_version, zero);
+        set_slot(t, t_base, Py_None);
+        set_slot(t, t_rebinds, zero);
+        set_slot(t, t_written_as, Py_None);
+    }
+    Py_XDECREF(zero);
     return t;
 }
 
+/* A Node as Node.__init__ makes one: numbered by the shared count, at the current epoch. */
 static PyObject *
 make_node(PyObject *prim, PyObject *parents, PyObject *inputs, PyObject *out, PyObject *params,
           PyObject *raw)
 {
     PyObject *seq = PyIter_Next(sequence);
-    if (seq == NULL)
-        return NULL;
-    PyObject *epoch = PyObject_GetAttr(mutation, s_epoch);
-    if (epoch == NULL) {
-        Py_DECREF(seq);
-        return NULL;
+    PyObject *epoch = seq == NULL ? NULL : PyObject_GetAttr(mutation, s_epoch);
+    PyObject *node = epoch == NULL ? NULL : NodeType->tp_alloc(NodeType, 0);
+    if (node != NULL) {
+        set_slot(node, n_prim, prim);
+        set_slot(node, n_parents, parents);
+        set_slot(node, n_inputs, inputs);
+        set_slot(node, n_raw, raw);
+        set_slot(node, n_out, out);
+        set_slot(node, n_params, params);
+        set_slot(node, n_seq, seq);
+        set_slot(node, n_epoch, epoch);
+        set_slot(node, n_tangents, Py_None);
+        set_slot(node, n_clobbered, Py_False);
     }
-    PyObject *node = NodeType->tp_alloc(NodeType, 0);
-    if (node == NULL) {
-        Py_DECREF(seq);
-        Py_DECREF(epoch);
-        return NULL;
-    }
-    Py_INCREF(prim);
-    SLOT(node, n_prim) = prim;
-    Py_INCREF(parents);
-    SLOT(node, n_parents) = parents;
-    Py_INCREF(inputs);
-    SLOT(node, n_inputs) = inputs;
-    Py_INCREF(raw);
-    SLOT(node, n_raw) = raw;
-    Py_INCREF(out);
-    SLOT(node, n_out) = out;
-    Py_INCREF(params);
-    SLOT(node, n_params) = params;
-    SLOT(node, n_seq) = seq;
-    SLOT(node, n_epoch) = epoch;
-    Py_INCREF(Py_None);
-    SLOT(node, n_tangents) = Py_None;
-    Py_INCREF(Py_False);
-    SLOT(node, n_clobbered) = Py_False;
+    Py_XDECREF(seq);
+    Py_XDECREF(epoch);
     return node;
 }
 
@@ -906,49 +886,57 @@ core_sweep_loop(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 
 /* ---- configure: the Python objects this module works with ------------------------------- */
 
+/* The objects configure() takes, by keyword, and where each goes. */
+static const struct { const char *name; PyObject **target; } configured_objects[] = {
+    {"Tensor", &Tensor}, {"Node", (PyObject **)&NodeType}, {"state_var", &state_var},
+    {"apply", &py_apply}, {"record", &py_record}, {"stale_watch", &stale_watch},
+    {"numpy_values", &numpy_values}, {"real_scalars", &real_scalars},
+    {"numpy_generic", &numpy_generic}, {"sequence", &sequence}, {"mutation", &mutation},
+    {"refuse_complex", &refuse_complex}, {"backend_error", &backend_error},
+    {"check_saved", &check_saved}, {"saved_values", &saved_values},
+    {"fit_gradient", &fit_gradient},
+};
+
+/* The slots record and the sweep read and write, by class, and where each offset goes. */
+static const struct { int of_node; const char *name; Py_ssize_t *offset; } slots[] = {
+    {0, "_data", &t_data}, {0, "node", &t_node}, {0, "grad", &t_grad},
+    {0, "tangents", &t_tangents}, {0, "_version", &t_version}, {0, "_base", &t_base},
+    {0, "_rebinds", &t_rebinds}, {0, "_written_as", &t_written_as},
+    {0, "_seen_rebinds", &t_seen_rebinds},
+    {1, "prim", &n_prim}, {1, "parents", &n_parents}, {1, "inputs", &n_inputs},
+    {1, "raw", &n_raw}, {1, "out", &n_out}, {1, "params", &n_params}, {1, "seq", &n_seq},
+    {1, "epoch", &n_epoch}, {1, "tangents", &n_tangents}, {1, "clobbered", &n_clobbered},
+};
+
+#define COUNT(table) (sizeof(table) / sizeof((table)[0]))
+
 static PyObject *
 core_configure(PyObject *self, PyObject *args, PyObject *kwargs)
 {
-    static char *names[] = {"Tensor", "Node", "state_var", "apply", "record", "stale_watch",
-                            "numpy_values", "real_scalars", "numpy_generic", "sequence",
-                            "mutation", "refuse_complex", "backend_error", "check_saved",
-                            "saved_values", "fit_gradient", NULL};
-    PyObject *values[16];
-    if (!PyArg_ParseTupleAndKeywords(
-            args, kwargs, "OOOOOOOOOOOOOOOO:configure", names, &values[0], &values[1],
-            &values[2], &values[3], &values[4], &values[5], &values[6], &values[7], &values[8],
-            &values[9], &values[10], &values[11], &values[12], &values[13], &values[14],
-            &values[15]))
+    PyObject *values[COUNT(configured_objects)];
+    if (PyTuple_GET_SIZE(args) || kwargs == NULL ||
+            PyDict_GET_SIZE(kwargs) != (Py_ssize_t)COUNT(configured_objects)) {
+        PyErr_SetString(PyExc_TypeError, "configure() takes its objects by keyword, all of them");
         return NULL;
-    if (!PyType_Check(values[0]) || !PyType_Check(values[1])) {
+    }
+    for (size_t i = 0; i < COUNT(configured_objects); i++) {
+        values[i] = PyDict_GetItemString(kwargs, configured_objects[i].name);  /* borrowed */
+        if (values[i] == NULL) {
+            PyErr_Format(PyExc_TypeError, "configure() needs %s", configured_objects[i].name);
+            return NULL;
+        }
+    }
+    PyObject *tensor = values[0], *node = values[1];
+    if (!PyType_Check(tensor) || !PyType_Check(node)) {
         PyErr_SetString(PyExc_TypeError, "Tensor and Node must be classes");
         return NULL;
     }
-    PyObject *tensor = values[0], *node = values[1];
-    Py_ssize_t offsets[19];
-    const char *tensor_slots[] = {"_data", "node", "grad", "tangents", "_version", "_base",
-                                  "_rebinds", "_written_as", "_seen_rebinds"};
-    const char *node_slots[] = {"prim", "parents", "inputs", "raw", "out", "params", "seq",
-                                "epoch", "tangents", "clobbered"};
-    for (int i = 0; i < 9; i++)
-        if ((offsets[i] = slot_offset(tensor, tensor_slots[i])) < 0)
+    for (size_t i = 0; i < COUNT(slots); i++)
+        if ((*slots[i].offset = slot_offset(slots[i].of_node ? node : tensor, slots[i].name)) < 0)
             return NULL;
-    for (int i = 0; i < 10; i++)
-        if ((offsets[9 + i] = slot_offset(node, node_slots[i])) < 0)
-            return NULL;
-    t_data = offsets[0]; t_node = offsets[1]; t_grad = offsets[2]; t_tangents = offsets[3];
-    t_version = offsets[4]; t_base = offsets[5]; t_rebinds = offsets[6];
-    t_written_as = offsets[7]; t_seen_rebinds = offsets[8];
-    n_prim = offsets[9]; n_parents = offsets[10]; n_inputs = offsets[11]; n_raw = offsets[12];
-    n_out = offsets[13]; n_params = offsets[14]; n_seq = offsets[15]; n_epoch = offsets[16];
-    n_tangents = offsets[17]; n_clobbered = offsets[18];
-    PyObject **targets[] = {&Tensor, (PyObject **)&NodeType, &state_var, &py_apply, &py_record,
-                            &stale_watch, &numpy_values, &real_scalars, &numpy_generic,
-                            &sequence, &mutation, &refuse_complex, &backend_error, &check_saved,
-                            &saved_values, &fit_gradient};
-    for (int i = 0; i < 16; i++) {
+    for (size_t i = 0; i < COUNT(configured_objects); i++) {
         Py_INCREF(values[i]);
-        Py_XSETREF(*targets[i], values[i]);
+        Py_XSETREF(*configured_objects[i].target, values[i]);
     }
     configured = 1;
     Py_RETURN_NONE;
@@ -985,7 +973,7 @@ PyInit__core(void)
         {&s_epoch, "epoch"}, {&s_prim, "prim"}, {&s_shape, "shape"}, {&s_dtype, "dtype"},
         {&s_in_op, "in_op"}, {&s_name, "name"}, {&s_release, "release"},
     };
-    for (size_t i = 0; i < sizeof(strings) / sizeof(strings[0]); i++)
+    for (size_t i = 0; i < COUNT(strings); i++)
         if ((*strings[i].name = PyUnicode_InternFromString(strings[i].text)) == NULL)
             return NULL;
     if ((empty_params = PyDict_New()) == NULL)

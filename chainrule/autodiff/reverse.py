@@ -140,7 +140,8 @@ def sweep(roots, seeds, *, targets=None, retain_graph=False, create_graph=False,
         observer.begin(roots)
     with Sweeping(create_graph if record is None else record):
         if core is not None and observer is None and not create_graph and not keep_layouts:
-            # The compiled core runs this loop (and propagate) in C for a plain sweep.
+            # The compiled core runs the loop below (and propagate) in C for a plain sweep, and
+            # leaves ``pending`` empty, as the loop does.
             core.sweep_loop(pending, grads, found, targets, useful, retain_graph)
         while pending:
             node = heappop(pending)[1]
