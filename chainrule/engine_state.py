@@ -56,6 +56,16 @@ class State:
             state = self.derived_states[key] = self.replace(**changes)
         return state
 
+    def sweeping(self, record):
+        """The state a reverse sweep runs in: recording or not as ``record`` says, one more
+        sweep running. Kept with the derived states (under a key no ``derived`` call makes):
+        every backward() enters one."""
+        state = self.derived_states.get(record)
+        if state is None:  # two threads may both make it: equal states, either one is kept
+            state = self.derived_states[record] = self.replace(grad_enabled=record,
+                                                               sweeps=self.sweeps + 1)
+        return state
+
     def rules_of_level(self, level):
         """The state in which forward level ``level``'s JVP rules run: only the outer levels
         stay active, and one more rule counts as running."""

@@ -33,12 +33,25 @@ def unbroadcast(grad, shape):
     """Sum ``grad`` over the axes that broadcasting added or stretched, giving ``shape``."""
     if len(grad.shape) < len(shape):
         return broadcast(grad, shape)
-    axes = broadcast_axes(grad.shape, shape)
+    axes = _AXES.get((grad.shape, shape))
+    if axes is None:
+        if len(_AXES) >= 4096:  # shapes that change every step (a growing sequence) start over
+            _AXES.clear()
+        axes = _AXES[grad.shape, shape] = broadcast_axes(grad.shape, shape)
     if axes:
-        grad = grad.sum(axis=axes)
+        # An array is summed by the ufunc itself: ndarray.sum is a Python wrapper around it, and
+        # a training step sums every bias gradient this way. Tensors and other libraries' arrays
+        # sum through their own method (a recorded op, for a tensor).
+        grad = _add_reduce(grad, axes) if type(grad) is np.ndarray else grad.sum(axis=axes)
     if grad.shape != shape:
         return grad.reshape(shape) if _size(grad.shape) == _size(shape) else broadcast(grad, shape)
     return grad
+
+
+# The axes for each (gradient shape, value shape) met so far: a model meets a handful of pairs, and
+# computing them again is most of what fitting a bias gradient costs besides the sum itself.
+_AXES = {}
+_add_reduce = np.add.reduce
 
 
 def broadcast_axes(grad_shape, shape):

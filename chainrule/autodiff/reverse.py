@@ -17,8 +17,8 @@ from chainrule.backends import (
     BackendError, ForeignArray, MixedBackendsError, hold, is_foreign_array,
 )
 from chainrule.compiled import core
-from chainrule.engine_state import current, enter, leave
-from chainrule.graph import leading_to, mutation, reachable
+from chainrule.engine_state import current, enter, enter_state, leave
+from chainrule.graph import LeafNode, leading_to, mutation, reachable
 from chainrule.modes import refuse_in_trace
 from chainrule.tensor import Tensor, wrap
 
@@ -45,8 +45,17 @@ def backward(tensor, grad=None, retain_graph=None, create_graph=False):
     found = sweep([tensor.node], [seed], retain_graph=retain_graph, create_graph=create_graph)
     handed_out = {id(_owner(seed))}
     for node, node_grad in found.items():
-        leaf = node.tensor_ref() if hasattr(node, "tensor_ref") else None
-        if leaf is not None:
+        leaf = node.tensor_ref() if type(node) is LeafNode else None
+        if leaf is None:
+            continue
+        if (type(node_grad) is np.ndarray and leaf.grad is None and not create_graph
+                and node_grad.base is None and node_grad.flags.writeable
+                and id(node_grad) not in handed_out):
+            # The usual first gradient of a step: an array of its own that nobody else holds
+            # (the general case below, without its tests for what this one is not).
+            handed_out.add(id(node_grad))
+            leaf.grad = wrap(node_grad)
+        else:
             leaf.grad = accumulate(leaf.grad, node_grad, create_graph, handed_out)
 
 
@@ -228,7 +237,7 @@ class Sweeping:
         self.record = record
 
     def __enter__(self):
-        self.token = enter(grad_enabled=self.record, sweeps=current().sweeps + 1)
+        self.token = enter_state(current().sweeping(bool(self.record)))
 
     def __exit__(self, *exc):
         leave(self.token)

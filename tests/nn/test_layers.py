@@ -240,6 +240,34 @@ def test_cross_entropy_loss_value_and_gradient_are_float32():
     assert loss.shape == () and loss.dtype == np.float32 and logits.grad.dtype == np.float32
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("reduction", ["mean", "sum"])
+@pytest.mark.parametrize("logits, labels", [
+    (normal(4, 3), [0, 1, 2, 0]),
+    (np.array([[np.inf, 0.0, np.inf], [-np.inf, 1.0, 2.0]]), [0, 0]),
+    (normal(2, 3, 2), [[0, 2], [1, 1]]),
+    (normal(3), 2),
+], ids=["batch", "infinite logits", "spatial", "one sample"])
+def test_cross_entropy_gradient_of_arrays_matches_the_recorded_rule(logits, labels, dtype,
+                                                                     reduction, monkeypatch):
+    # A plain backward pass takes the rule's NumPy form; a recorded one (create_graph) runs the
+    # same rule through the softmax and one-hot ops. Both must give one gradient.
+    from chainrule.ops.nn import losses
+
+    numpy_form, calls = losses._cross_entropy_vjp_of_arrays, []
+    monkeypatch.setattr(losses, "_cross_entropy_vjp_of_arrays",
+                        lambda *args: calls.append(1) or numpy_form(*args))
+    logits = logits.astype(dtype)
+    plain = cr.tensor(logits, requires_grad=True)
+    F.cross_entropy(plain, labels, reduction=reduction).backward()
+    assert calls == [1]
+    recorded = cr.tensor(logits, requires_grad=True)
+    F.cross_entropy(recorded, labels, reduction=reduction).backward(create_graph=True)
+    assert plain.grad.dtype == dtype
+    np.testing.assert_allclose(plain.grad.numpy(), recorded.grad.numpy(),
+                               rtol=1e-6 if dtype == np.float32 else 1e-14, atol=0)
+
+
 def test_loss_modules_refuse_an_unknown_reduction():
     with pytest.raises(
         ValueError, match="MSELoss: reduction must be 'mean', 'sum' or 'none', got 'avg'"

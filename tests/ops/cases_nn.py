@@ -37,6 +37,8 @@ LOSS_CASES = [
            "labels", covers=("cross_entropy",)),
     OpCase("cross_entropy", lambda x: F.cross_entropy(x, SPATIAL_LABELS, reduction="none"),
            (rand(2, 3, 2, 2),), "spatial labels none", covers=("cross_entropy",)),
+    OpCase("cross_entropy", lambda x: F.cross_entropy(x, SPATIAL_LABELS), (rand(2, 3, 2, 2),),
+           "spatial labels mean", covers=("cross_entropy",)),
     OpCase("cross_entropy", lambda x: F.cross_entropy(x, np.array(1), reduction="sum"),
            (rand(3),), "one sample", covers=("cross_entropy",)),
     OpCase("cross_entropy", lambda x, p: F.cross_entropy(x, p),

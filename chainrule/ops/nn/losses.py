@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from chainrule.backends import ForeignArray, asarray, constant_like, is_lazy
-from chainrule.ops.nn.softmax import log_softmax, shifted_by_max, softmax
+from chainrule.ops.nn.softmax import log_softmax, shifted_by_max, softmax, softmax_of_array
 from chainrule.ops import indexing, reductions, shape
 from chainrule.ops.elementwise import activations
 from chainrule.ops.elementwise import arithmetic
@@ -93,6 +93,9 @@ def _picked_by_comparison(scores, labels):
     return piecewise.where(np.any(hits, axis=class_axis), picked, np.nan)
 
 
+_smallest, _largest = np.minimum.reduce, np.maximum.reduce
+
+
 def _labels(target, scores_shape, who):
     """The target's class labels, checked (the check reads their values; a tensor is kept as
     it is, so that labels computed from traced values stay traced)."""
@@ -109,7 +112,13 @@ def _labels(target, scores_shape, who):
         raise TypeError(f"{who}: class labels must be integers, got dtype {labels.dtype}; use "
                         f"target.astype(int) (class probabilities need the scores' shape "
                         f"{scores_shape})")
-    if labels.size and not is_lazy(labels) and (labels.min() < 0 or labels.max() >= classes):
+    if type(labels) is np.ndarray:  # the ufuncs' reductions: .min() and .max() wrap them
+        out_of_range = labels.size and (_smallest(labels, None) < 0
+                                        or _largest(labels, None) >= classes)
+    else:
+        out_of_range = labels.size and not is_lazy(labels) and (
+            labels.min() < 0 or labels.max() >= classes)
+    if out_of_range:
         bad = int(labels.min() if labels.min() < 0 else labels.max())
         raise ValueError(f"{who}: target holds the label {bad}, out of range for {classes} "
                          f"classes (labels must be in [0, {classes}))")
@@ -171,8 +180,24 @@ def _label_grids(labels_shape, ndim):
     """The positions that go with each label in an index (none for one sample or a batch of
     them): computed once per shape, so that building an index takes no NumPy call."""
     if ndim <= 2:
-        return () if ndim == 1 else (np.arange(labels_shape[0]),)
+        return () if ndim == 1 else (_positions(labels_shape[0]),)
     return tuple(np.indices(labels_shape, sparse=True))
+
+
+_POSITIONS = {}
+
+
+def _positions(count):
+    """0, 1, …, count − 1, read-only and kept per count: a training loop meets one batch size
+    (or two), and every step's loss indexes its rows with them."""
+    positions = _POSITIONS.get(count)
+    if positions is None:
+        if len(_POSITIONS) >= 64:  # batch sizes that keep changing: start over
+            _POSITIONS.clear()
+        positions = np.arange(count)
+        positions.flags.writeable = False
+        _POSITIONS[count] = positions
+    return positions
 
 
 def _label_index(labels, grids):
@@ -217,8 +242,22 @@ def _per_class(grad, class_axis, scale):
 
 
 def _cross_entropy_vjp(grad_out, out, logits, labels, grids, class_axis, scale):
+    if (scale is not None and type(logits) is np.ndarray and type(labels) is np.ndarray
+            and isinstance(grad_out, np.generic)):
+        return _cross_entropy_vjp_of_arrays(grad_out, logits, labels, grids, class_axis, scale)
     return _per_class(grad_out, class_axis, scale) * _softmax_minus_onehot(logits, labels, grids,
                                                                             class_axis)
+
+
+def _cross_entropy_vjp_of_arrays(grad_out, logits, labels, grids, class_axis, scale):
+    # The rule above for a plain backward pass of a reduced loss, in NumPy on a buffer of its
+    # own: the softmax ops' forwards, the one-hot's 1s taken off where the labels point, then
+    # the scale. Every training step's loss runs it; the ops above would make four more arrays
+    # and go through four dispatches (recorded sweeps, traces and batches still take them).
+    difference = softmax_of_array(logits, class_axis)
+    difference[_label_index(labels, grids)] -= 1
+    difference *= grad_out * scale
+    return difference
 
 
 def _cross_entropy_jvp(logits_dot, out, logits, labels, grids, class_axis, scale):

@@ -6,6 +6,8 @@ each rule here is one line that reads only the output (no second pass over exp o
 
 from __future__ import annotations
 
+from math import isfinite
+
 import numpy as np
 
 from chainrule.backends import ForeignArray
@@ -32,7 +34,16 @@ def shifted_by_max(x, axis):
     """
     if x.size == 0:
         return x
-    peak = x.max(axis=axis, keepdims=True)
+    if type(x) is np.ndarray and x.dtype.kind == "f":
+        # Every peak finite, told by one sum of them (a sum that overflows, or meets inf − inf,
+        # takes the general path below, silently); then x − peak alone is the answer, and
+        # finite − finite is never NaN.
+        with np.errstate(over="ignore", invalid="ignore"):
+            peak = _largest(x, axis, keepdims=True)
+            if isfinite(_add_reduce(peak, None)):
+                return x - peak
+    else:
+        peak = x.max(axis=axis, keepdims=True)
     infinite = np.isinf(peak)
     # A lazy array (Dask) is not asked: both branches' values are taken where they apply.
     any_infinite = isinstance(x, ForeignArray) or infinite.any()
@@ -45,7 +56,14 @@ def shifted_by_max(x, axis):
     return shifted
 
 
-def _softmax(x, axis):
+# The ufuncs' own reductions: ndarray.max and .sum are Python wrappers around them, and every
+# softmax and cross-entropy (forward and backward) takes one of each.
+_largest = np.maximum.reduce
+_add_reduce = np.add.reduce
+
+
+def softmax_of_array(x, axis):
+    """softmax of a NumPy array along ``axis`` (the softmax op's forward), in a new array."""
     e = np.exp(shifted_by_max(x, axis))
     return e / e.sum(axis=axis, keepdims=True)
 
@@ -62,7 +80,7 @@ def _sum_along(x, axis):
 
 
 _softmax_op = primitive(
-    "softmax", _softmax,
+    "softmax", softmax_of_array,
     vjp=lambda grad_out, out, x, axis: out * (grad_out - _sum_along(grad_out * out, axis)),
     jvp=lambda x_dot, out, x, axis: out * (x_dot - _sum_along(x_dot * out, axis)),
     reads_inputs=False, reads_out=True,
