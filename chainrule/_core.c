@@ -42,7 +42,7 @@ static PyObject *empty_params;    /* shared by ops called without parameters, as
 static Py_ssize_t t_data, t_node, t_grad, t_tangents, t_version, t_base, t_rebinds,
     t_written_as, t_seen_rebinds;
 static Py_ssize_t n_prim, n_parents, n_inputs, n_raw, n_out, n_params, n_seq, n_epoch,
-    n_tangents, n_clobbered;
+    n_tangents, n_clobbered, n_owners;
 
 static PyObject *s_trace, *s_forward_traces, *s_op_hooks, *s_grad_enabled, *s_sweeps, *s_rules,
     *s_keeps_inputs, *s_depth, *s_vjps, *s_forward, *s_reads_inputs, *s_supports_complex,
@@ -157,7 +157,7 @@ make_tensor(PyObject *data, PyObject *node)
 /* A Node as Node.__init__ makes one: numbered by the shared count, at the current epoch. */
 static PyObject *
 make_node(PyObject *prim, PyObject *parents, PyObject *inputs, PyObject *out, PyObject *params,
-          PyObject *raw)
+          PyObject *raw, PyObject *owners)
 {
     PyObject *seq = PyIter_Next(sequence);
     PyObject *epoch = seq == NULL ? NULL : PyObject_GetAttr(mutation, s_epoch);
@@ -173,6 +173,7 @@ make_node(PyObject *prim, PyObject *parents, PyObject *inputs, PyObject *out, Py
         set_slot(node, n_epoch, epoch);
         set_slot(node, n_tangents, Py_None);
         set_slot(node, n_clobbered, Py_False);
+        set_slot(node, n_owners, owners);
     }
     Py_XDECREF(seq);
     Py_XDECREF(epoch);
@@ -223,26 +224,51 @@ flags_of(PyObject *state, StateFlags *flags)
     return 0;
 }
 
-/* Whether the node keeps its input tensors (see _keeps_inputs in calls.py); the caller has
- * ruled out forward levels and op hooks. -1 on error. */
-static int
-keeps_inputs(PyObject *prim, PyObject *raw, StateFlags *state)
+/* chainrule.primitive.calls.version_owners: for a rule that reads input arrays, a weak
+ * reference per input held by a tensor to the tensor that counts writes into its array (the
+ * tensor, or its base), else None; Py_None (a new reference) for no such input, NULL on error.
+ * A reference without a callback refers to nothing the collector could walk into, so it leaves
+ * the collector's lists (as the node does): a deep graph then gives the collector nothing. */
+static PyObject *
+version_owners(PyObject *prim, PyObject *args, PyObject *raw)
 {
-    if (state->keeps_inputs || state->depth)
-        return 1;
-    int flag = attr_true(prim, s_reads_inputs);
-    if (flag <= 0)
-        return flag;
+    int reads = attr_true(prim, s_reads_inputs);
+    if (reads <= 0)
+        return reads < 0 ? NULL : Py_NewRef(Py_None);
     Py_ssize_t n = PyTuple_GET_SIZE(raw);
+    PyObject *owners = NULL;
     for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *x = PyTuple_GET_ITEM(raw, i);
-        if (x == Py_None || PyFloat_Check(x) || PyLong_Check(x) || PyComplex_Check(x))
+        PyObject *x = PyTuple_GET_ITEM(raw, i), *arg = PyTuple_GET_ITEM(args, i);
+        if (x == Py_None || PyFloat_Check(x) || PyLong_Check(x) || PyComplex_Check(x) ||
+                !is_tensor(arg))
             continue;
         int scalar = PyObject_IsInstance(x, numpy_generic);
-        if (scalar != 1)
-            return scalar < 0 ? -1 : 1;
+        if (scalar < 0)
+            goto failed;
+        if (scalar)
+            continue;
+        if (owners == NULL) {
+            if ((owners = PyTuple_New(n)) == NULL)
+                return NULL;
+            for (Py_ssize_t k = 0; k < n; k++)
+                PyTuple_SET_ITEM(owners, k, Py_NewRef(Py_None));
+        }
+        PyObject *base = SLOT(arg, t_base);
+        PyObject *ref = PyWeakref_NewRef(base == NULL || base == Py_None ? arg : base, NULL);
+        if (ref == NULL)
+            goto failed;
+        if (((PyWeakReference *)ref)->wr_callback == NULL && PyObject_GC_IsTracked(ref))
+            PyObject_GC_UnTrack(ref);
+        Py_DECREF(Py_None);  /* the placeholder */
+        PyTuple_SET_ITEM(owners, i, ref);
     }
-    return 0;
+    if (owners == NULL)
+        return Py_NewRef(Py_None);
+    PyObject_GC_UnTrack(owners);  /* weak references and None only */
+    return owners;
+failed:
+    Py_XDECREF(owners);
+    return NULL;
 }
 
 /* Whether ``raw`` and ``out`` hold no object that could refer back to a node (arrays and
@@ -380,10 +406,13 @@ record_op(PyObject *prim, PyObject *args, PyObject *params, PyObject *current)
     }
     if (live) {
         if (state->grad_enabled) {
-            int keeps = keeps_inputs(prim, raw, state);
-            if (keeps < 0)
+            /* _keeps_inputs in calls.py; the caller has ruled out forward levels and hooks */
+            int keeps = state->keeps_inputs || state->depth;
+            PyObject *owners = keeps ? Py_NewRef(Py_None) : version_owners(prim, args, raw);
+            if (owners == NULL)
                 goto done;
-            node = make_node(prim, parents, keeps ? args : raw, out, params, raw);
+            node = make_node(prim, parents, keeps ? args : raw, out, params, raw, owners);
+            Py_DECREF(owners);
             if (node == NULL)
                 goto done;
             if (!keeps && PyDict_GET_SIZE(params) == 0 && holds_no_containers(raw, out) &&
@@ -808,6 +837,7 @@ release(PyObject *node)
     set_slot(node, n_raw, Py_None);
     set_slot(node, n_out, Py_None);
     set_slot(node, n_tangents, Py_None);
+    set_slot(node, n_owners, Py_None);
     return 0;
 }
 
@@ -906,6 +936,7 @@ static const struct { int of_node; const char *name; Py_ssize_t *offset; } slots
     {1, "prim", &n_prim}, {1, "parents", &n_parents}, {1, "inputs", &n_inputs},
     {1, "raw", &n_raw}, {1, "out", &n_out}, {1, "params", &n_params}, {1, "seq", &n_seq},
     {1, "epoch", &n_epoch}, {1, "tangents", &n_tangents}, {1, "clobbered", &n_clobbered},
+    {1, "owners", &n_owners},
 };
 
 #define COUNT(table) (sizeof(table) / sizeof((table)[0]))

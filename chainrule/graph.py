@@ -38,15 +38,20 @@ class Node:
     """
 
     __slots__ = ("prim", "parents", "inputs", "raw", "out", "params", "seq", "epoch", "tangents",
-                 "clobbered", "__weakref__")
+                 "clobbered", "owners", "__weakref__")
 
-    def __init__(self, prim, parents, inputs, out, params, raw=None):
+    def __init__(self, prim, parents, inputs, out, params, raw=None, owners=None):
         self.prim = prim
         self.parents = parents
         self.inputs = inputs
         # The inputs' arrays as the forward saw them, for a plain backward pass (a tuple of
         # arrays, which the garbage collector stops tracking), or None: read from ``inputs``.
         self.raw = raw
+        # Where ``inputs`` is ``raw`` and the rules read input arrays: per input, a weak
+        # reference to the tensor whose version a write in place into that array bumps (the
+        # input tensor, or its base), else None. The in-place check reads the versions through
+        # them; a tensor that is gone can no longer be written. None: no such input.
+        self.owners = owners
         self.out = out
         self.params = params
         self.seq = next(sequence)
@@ -69,6 +74,7 @@ class Node:
         self.raw = None
         self.out = None
         self.tangents = None
+        self.owners = None
 
     def keep_layout_only(self):
         """Drop the saved arrays but keep what jit's compiler reads: the constants among the
@@ -78,6 +84,7 @@ class Node:
                           for value, parent in zip(
                               self.inputs if self.raw is None else self.raw, self.parents))
         self.inputs = self.raw = constants
+        self.owners = None
         self.out = made_from(self.out)
         self.epoch = DROPPED
 
@@ -125,6 +132,7 @@ class LeafNode(Node):
         self.epoch = 0
         self.tangents = None
         self.clobbered = False
+        self.owners = None
         self.tensor_ref = weakref.ref(tensor)
 
     @property

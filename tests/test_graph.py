@@ -254,6 +254,31 @@ def test_writing_through_a_reshaped_view_is_seen_by_the_backward_check():
         y.sum().backward()
 
 
+def test_a_graph_holds_its_inputs_versions_not_the_tensors():
+    # sin reads its input array: the node keeps the array and a weak reference to the tensor
+    # that counts writes into it, so the tensor in between dies with its name.
+    x = cr.tensor([0.5, 1.0], requires_grad=True)
+    between = cr.sin(x)
+    alive = weakref.ref(between)
+    y = cr.sin(between)
+    del between
+    assert alive() is None
+    y.sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), np.cos(np.sin([0.5, 1.0])) * np.cos([0.5, 1.0]))
+
+
+def test_a_write_into_a_saved_input_through_its_base_is_seen_after_the_view_is_gone():
+    x = cr.tensor([0.5, 1.0, 1.5], requires_grad=True)
+    whole = x * 1
+    part = whole[0:2]
+    y = cr.sin(part)  # keeps part's array, a view of whole's
+    del part
+    whole[0] = 5.0  # written through the base: the view's version owner
+    with pytest.raises(RuntimeError, match="'sin' saved for the backward pass .its input 0. was "
+                                           "modified in place"):
+        y.sum().backward()
+
+
 def test_each_leaf_gets_a_gradient_array_of_its_own():
     a = cr.tensor([1.0, 2.0], requires_grad=True)
     b = cr.tensor([3.0, 4.0], requires_grad=True)

@@ -58,10 +58,17 @@ def check_unmodified(node):
     prim = node.prim
     if prim.reads_out and node.clobbered:
         raise modified_error(prim, "its output")
-    if prim.reads_inputs:
-        for i, x in enumerate(node.inputs):
-            if isinstance(x, Tensor) and version_of(x) > node.epoch:
+    if not prim.reads_inputs:
+        return
+    if node.inputs is node.raw:  # the node kept values: the owners' versions say (see Node)
+        for i, owner in enumerate(node.owners or ()):
+            tensor = None if owner is None else owner()
+            if tensor is not None and tensor._version > node.epoch:
                 raise modified_error(prim, f"its input {i}")
+        return
+    for i, x in enumerate(node.inputs):
+        if isinstance(x, Tensor) and version_of(x) > node.epoch:
+            raise modified_error(prim, f"its input {i}")
 
 
 def version_of(tensor):

@@ -4,6 +4,8 @@ a node and pushes tangents (and, while jit traces, every op on a traced value:
 
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 
 from chainrule import trace_recording
@@ -118,8 +120,10 @@ def record(prim, args, params):
     node = None
     if live and state.grad_enabled:
         raw = tuple(raw)
-        node = Node(prim, parents, args if _keeps_inputs(prim, raw, state) else raw, out, params,
-                    raw)
+        if _keeps_inputs(state):
+            node = Node(prim, parents, args, out, params, raw)
+        else:
+            node = Node(prim, parents, raw, out, params, raw, version_owners(prim, args, raw))
     if not prim.supports_complex and (node is not None or state.forward_traces) and not (
             type(out) in _REAL_SCALARS and all(type(x) in _REAL_SCALARS for x in raw)):
         refuse_complex(prim, raw, out)
@@ -132,23 +136,40 @@ def record(prim, args, params):
     return result
 
 
-def _keeps_inputs(prim, raw, state):
-    """Whether the node keeps the input tensors themselves, or only their values (``inputs`` is
+def _keeps_inputs(state):
+    """Whether nodes keep the input tensors themselves, or only their values (``inputs`` is
     then ``raw``): a graph of nodes that hold no tensors lets each tensor die with its name, and
     the garbage collector, which walks every live object a recording leaves, walks half as many.
 
     The tensors are kept where a reader needs them: forward-mode tangents (while a forward level
-    is active), op hooks and explanations (which name inputs by identity), transforms (nested
-    sweeps), and the in-place checks — a rule that reads an input array must see whether it
-    was written since (NumPy scalars and numbers cannot be: a write replaces them).
+    is active), op hooks and explanations (which name inputs by identity), and transforms
+    (nested sweeps). The in-place checks need only the tensors' versions (see
+    :func:`version_owners`).
     """
-    if state.forward_traces or state.op_hooks or state.keeps_inputs or state.depth:
-        return True
-    if prim.reads_inputs:
-        for x in raw:
-            if not (x is None or isinstance(x, (np.generic, int, float, complex))):
-                return True
-    return False
+    return bool(state.forward_traces or state.op_hooks or state.keeps_inputs or state.depth)
+
+
+def version_owners(prim, args, raw):
+    """What a node that keeps only values needs for the in-place check: where its rules read an
+    input array held by a tensor, a weak reference to the tensor that counts writes into that
+    array (the tensor, or the base it is a view of); None elsewhere, and None for no such input.
+
+    Weak, so that the graph holds no tensor: one that is gone can be written by nobody, and one
+    still alive is checked as it would be if the node held it. NumPy scalars and numbers need
+    no check: a write replaces them.
+    """
+    if not prim.reads_inputs:
+        return None
+    owners = None
+    for i, x in enumerate(raw):
+        if x is None or isinstance(x, (np.generic, int, float, complex)):
+            continue
+        arg = args[i]
+        if isinstance(arg, Tensor):
+            if owners is None:
+                owners = [None] * len(raw)
+            owners[i] = weakref.ref(arg if arg._base is None else arg._base)
+    return None if owners is None else tuple(owners)
 
 
 def _record_traced(prim, args, params):

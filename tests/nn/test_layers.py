@@ -268,6 +268,35 @@ def test_cross_entropy_gradient_of_arrays_matches_the_recorded_rule(logits, labe
                                rtol=1e-6 if dtype == np.float32 else 1e-14, atol=0)
 
 
+def test_cross_entropy_backward_is_right_whichever_forward_ran_last(monkeypatch):
+    # The backward pass reuses the softmax of the forward just before it; any other order
+    # computes it again.
+    from chainrule.ops.nn import losses
+
+    computed, recomputations = losses.softmax_of_array, []
+    monkeypatch.setattr(losses, "softmax_of_array",
+                        lambda *args: recomputations.append(1) or computed(*args))
+    logits = [normal(4, 3), normal(4, 3) * 5]
+    first, second = (cr.tensor(a, requires_grad=True) for a in logits)
+    labels = [0, 2, 1, 1]
+    expected = []
+    for a in logits:
+        e = np.exp(a - a.max(axis=1, keepdims=True))
+        grad = e / e.sum(axis=1, keepdims=True)
+        grad[np.arange(4), labels] -= 1
+        expected.append(grad / 4)
+    loss_first = F.cross_entropy(first, labels)
+    loss_second = F.cross_entropy(second, labels)
+    loss_first.backward()  # not the last forward's
+    assert len(recomputations) == 1
+    loss_second.backward(retain_graph=True)
+    assert len(recomputations) == 1
+    loss_second.backward()  # a second pass through the same node
+    assert len(recomputations) == 2
+    np.testing.assert_allclose(first.grad.numpy(), expected[0], rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(second.grad.numpy(), 2 * expected[1], rtol=1e-5, atol=1e-7)
+
+
 def test_loss_modules_refuse_an_unknown_reduction():
     with pytest.raises(
         ValueError, match="MSELoss: reduction must be 'mean', 'sum' or 'none', got 'avg'"

@@ -93,7 +93,7 @@ def _picked_by_comparison(scores, labels):
     return piecewise.where(np.any(hits, axis=class_axis), picked, np.nan)
 
 
-_smallest, _largest = np.minimum.reduce, np.maximum.reduce
+_smallest, _largest, _add_reduce = np.minimum.reduce, np.maximum.reduce, np.add.reduce
 
 
 def _labels(target, scores_shape, who):
@@ -212,10 +212,32 @@ def _cross_entropy_forward(logits, labels, grids, class_axis, scale):
     # log Σ exp(x − m) − (x_label − m), which keeps log 2 at x = [3e7, 3e7] in float32. At an
     # infinite largest logit the shift takes the limit softmax takes (no inf − inf).
     shifted = shifted_by_max(logits, class_axis)
-    picked = (_picked_by_comparison(shifted, labels) if isinstance(shifted, ForeignArray)
-              else shifted[_label_index(labels, grids)])
-    loss = np.log(np.exp(shifted).sum(axis=class_axis)) - picked
-    return loss if scale is None else loss.sum() * loss.dtype.type(scale)
+    if type(shifted) is not np.ndarray or scale is None:
+        picked = (_picked_by_comparison(shifted, labels) if isinstance(shifted, ForeignArray)
+                  else shifted[_label_index(labels, grids)])
+        loss = np.log(np.exp(shifted).sum(axis=class_axis)) - picked
+        return loss if scale is None else loss.sum() * loss.dtype.type(scale)
+    picked = shifted[_label_index(labels, grids)]
+    exps = np.exp(shifted)
+    sums = _add_reduce(exps, class_axis, keepdims=True)
+    loss = np.log(sums.reshape(np.shape(picked))) - picked
+    loss = loss.sum() * loss.dtype.type(scale)
+    exps /= sums  # the softmax, which the backward pass that follows needs
+    _last_softmax.clear()
+    _last_softmax[id(loss)] = (loss, exps)
+    return loss
+
+
+# The softmax that the last cross-entropy forward (of a reduced loss, on NumPy arrays) computed
+# on its way, under the id of the loss it returned: {id(loss): (loss, softmax)}. A training
+# step's backward pass follows its forward, and its rule takes the softmax from here instead
+# of computing it again (a third of the rule's cost), when the loss it is handed is that very
+# object: the node keeps it, so no other value has its id meanwhile, and the logits it came
+# from were not written since (the engine refuses a backward pass through an input written in
+# place). One entry: a forward that no backward follows leaves one softmax behind, no more.
+# Taken out when read (a second backward pass computes it again); a race between threads
+# costs a recomputation, never a wrong value.
+_last_softmax = {}
 
 
 def _onehot_forward(labels, grids, shape, dtype):
@@ -244,17 +266,20 @@ def _per_class(grad, class_axis, scale):
 def _cross_entropy_vjp(grad_out, out, logits, labels, grids, class_axis, scale):
     if (scale is not None and type(logits) is np.ndarray and type(labels) is np.ndarray
             and isinstance(grad_out, np.generic)):
-        return _cross_entropy_vjp_of_arrays(grad_out, logits, labels, grids, class_axis, scale)
+        return _cross_entropy_vjp_of_arrays(grad_out, out, logits, labels, grids, class_axis,
+                                            scale)
     return _per_class(grad_out, class_axis, scale) * _softmax_minus_onehot(logits, labels, grids,
                                                                             class_axis)
 
 
-def _cross_entropy_vjp_of_arrays(grad_out, logits, labels, grids, class_axis, scale):
+def _cross_entropy_vjp_of_arrays(grad_out, out, logits, labels, grids, class_axis, scale):
     # The rule above for a plain backward pass of a reduced loss, in NumPy on a buffer of its
     # own: the softmax ops' forwards, the one-hot's 1s taken off where the labels point, then
     # the scale. Every training step's loss runs it; the ops above would make four more arrays
     # and go through four dispatches (recorded sweeps, traces and batches still take them).
-    difference = softmax_of_array(logits, class_axis)
+    saved = _last_softmax.pop(id(out), None)
+    difference = (saved[1] if saved is not None and saved[0] is out
+                  else softmax_of_array(logits, class_axis))
     difference[_label_index(labels, grids)] -= 1
     difference *= grad_out * scale
     return difference
