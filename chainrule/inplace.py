@@ -90,10 +90,14 @@ def snapshot(x):
     return out
 
 
-def mark_written(x):
-    """Stamp the write on the array's owner and on the node whose saved output it was."""
+def mark_written(x, epoch=None):
+    """Stamp the write on the array's owner and on the node whose saved output it was.
+
+    ``epoch``: a stamp already taken for writes made together (an optimizer's step writes
+    every parameter before anything else runs), instead of a new one.
+    """
     base = x._base if x._base is not None else x
-    base._version = mutation.bump()
+    base._version = mutation.bump() if epoch is None else epoch
     producer = base.node
     if producer is not None and producer.prim is not None:
         producer.clobbered = True

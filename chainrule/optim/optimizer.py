@@ -15,6 +15,7 @@ import numpy as np
 
 from chainrule.backends import ForeignArray, constant_like, to_numpy
 from chainrule.modes import enable_grad
+from chainrule.graph import mutation
 from chainrule.inplace import mark_written
 from chainrule.tensor import Tensor, wrap
 
@@ -105,14 +106,17 @@ class Optimizer:
         if closure is not None:
             with enable_grad():
                 loss = closure()
+        epoch = None
         for group in self.param_groups:
             settings = self._settings(group)
             for p in group["params"]:
                 if p.grad is not None:
-                    self._update_parameter(p, settings)
+                    if epoch is None:  # the step's writes are one event: one stamp for them
+                        epoch = mutation.bump()
+                    self._update_parameter(p, settings, epoch)
         return loss
 
-    def _update_parameter(self, p, settings):
+    def _update_parameter(self, p, settings, epoch):
         # The math runs on the raw arrays with in-place ufuncs: nothing is recorded (so no
         # no_grad() is needed), no tensor is made per operation, and every holder of p sees the
         # new values. mark_written then stamps the write, so a backward pass through a graph
@@ -134,7 +138,7 @@ class Optimizer:
         self._update(array, grad, self.state[p], settings)
         if array is not data:
             p._data = array[()]
-        mark_written(p)
+        mark_written(p, epoch)
 
     def _check(self, group):
         """Raise ValueError for a hyperparameter out of range (subclasses)."""
