@@ -8,7 +8,9 @@ import sys
 import numpy as np
 import pytest
 
-from bench import profile_workload, report, run, scaling, side_by_side, timing, worker
+from bench import (
+    instructions, profile_workload, report, run, scaling, side_by_side, timing, worker,
+)
 from chainrule import compiled
 
 TINY = timing.Settings(repeats=1, repeat_seconds=0.001, cell_seconds=0.01)
@@ -95,6 +97,54 @@ def test_the_side_by_side_command_compares_each_system_with_the_first(capsys):
     assert "W2, 2 rounds of 2 steps" in printed
     assert "numpy: median" in printed and "÷ numpy: 1.000" in printed
     assert "chainrule-jit: median" in printed
+
+
+CACHEGRIND_SUMMARY = """\
+==2041== I   refs:      1,870,838,947
+==2041== I1  misses:       19,930,317
+==2041== LLi misses:           60,120
+==2041== D   refs:        824,032,579  (538,471,139 rd   + 285,561,440 wr)
+==2041== D1  misses:       18,180,391  ( 14,336,231 rd   +   3,844,160 wr)
+==2041== LL misses:           486,313  (    139,545 rd   +     346,768 wr)
+==2041== Mispredicts:      27,006,216  ( 18,036,811 cond +   8,969,405 ind)
+"""
+
+
+def test_the_instruction_counts_are_read_from_cachegrinds_summary():
+    found = instructions.parse_summary("some output\n" + CACHEGRIND_SUMMARY)
+    assert found == {"instructions": 1_870_838_947, "instruction cache misses": 19_930_317,
+                     "data cache misses": 18_180_391, "last-level misses": 486_313,
+                     "branch mispredictions": 27_006_216}
+    assert instructions.per_call({"instructions": 100}, {"instructions": 160}, 20) == {
+        "instructions": 3.0}
+    with pytest.raises(RuntimeError, match="cachegrind printed no summary"):
+        instructions.parse_summary("Segmentation fault\n")
+
+
+def test_the_instruction_count_command_says_how_to_get_valgrind(monkeypatch):
+    monkeypatch.setattr(instructions.shutil, "which", lambda name: None)
+    with pytest.raises(SystemExit, match="needs Valgrind: apt-get install valgrind"):
+        instructions.main(["W6a", "chainrule"])
+
+
+def test_the_instruction_count_command_subtracts_a_run_without_calls(tmp_path, monkeypatch,
+                                                                       capsys):
+    # A stand-in for valgrind runs the child as given and reports 1,000 instructions plus 7 a
+    # call: the report must give 7 a call, after the child built and called the cell.
+    fake = tmp_path / "valgrind"
+    fake.write_text(
+        f"#!{sys.executable}\n"
+        "import subprocess, sys\n"
+        "command = [a for a in sys.argv[1:] if not a.startswith('--') or a in "
+        "('--child', '--calls')]\n"
+        "subprocess.run(command, check=True)\n"
+        "calls = int(command[command.index('--calls') + 1])\n"
+        "print(f'==1== I   refs:      {1000 + 7 * calls:,}', file=sys.stderr)\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}:{__import__('os').environ['PATH']}")
+    instructions.main(["W6a", "numpy,chainrule", "--calls", "3"])
+    printed = capsys.readouterr().out
+    assert "| numpy | 7 | 1.000 |" in printed and "| chainrule | 7 | 1.000 |" in printed
 
 
 def test_no_bench_script_shadows_a_standard_library_module():
