@@ -158,6 +158,16 @@ def test_cross_entropy_keeps_float32_with_float64_probabilities():
     assert labels_loss.dtype == np.float32
 
 
+@pytest.mark.parametrize("dtype", ["int8", "int16", "int32", "int64", "uint8", "uint64"])
+def test_cross_entropy_finds_a_label_out_of_range_in_every_integer_type(dtype):
+    logits = cr.tensor(np.zeros((3, 3)))
+    bad = -2 if dtype.startswith("int") else 3
+    with pytest.raises(ValueError, match=f"label {bad}, out of range for 3 classes"):
+        F.cross_entropy(logits, np.array([0, bad, 2]).astype(dtype)[::1])
+    assert float(F.cross_entropy(logits, np.array([0, 1, 2], dtype=dtype))) == pytest.approx(
+        np.log(3))
+
+
 def test_cross_entropy_explains_bad_targets():
     logits = cr.tensor(np.zeros((2, 3)))
     with pytest.raises(ValueError, match="label 3, out of range for 3 classes"):

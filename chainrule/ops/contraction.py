@@ -40,6 +40,15 @@ def _not_aligned(op, x_shape, y_shape):
             f"{y_shape[:-2]} do not broadcast together")
 
 
+def _product(a, b):
+    # An adjoint's product. In a plain backward pass both are arrays, and the op would only hand
+    # them to NumPy: call it directly (five times a training step of a three-layer network).
+    # Tensors of a recorded sweep, symbols and batches go through the op.
+    if type(a) is np.ndarray and type(b) is np.ndarray:
+        return np.matmul(a, b)
+    return matmul(a, b)
+
+
 def _column(v):
     return shape.expand_dims(v, -1)
 
@@ -55,9 +64,9 @@ def _matmul_adjoint_x(grad_out, x, y):
     if x.ndim == 1:
         # Against one matrix the vector product needs no added axis (one op, not three).
         if y.ndim == 2:
-            return matmul(grad_out, y.mT)
+            return _product(grad_out, y.mT)
         return shape.squeeze(matmul(_row(grad_out), y.mT), -2)
-    return matmul(grad_out, y.mT)
+    return _product(grad_out, y.mT)
 
 
 def _matmul_adjoint_y(grad_out, x, y):
@@ -65,14 +74,14 @@ def _matmul_adjoint_y(grad_out, x, y):
         return x * grad_out if y.ndim == 1 else _column(x) * _row(grad_out)
     if y.ndim == 1:
         if x.ndim == 2:
-            return matmul(grad_out, x)
+            return _product(grad_out, x)
         return shape.squeeze(matmul(_row(grad_out), x), -2)
     if _is_transposed_matrix(y):
         # y is a transposed view (Linear's weight.T): (grad_outᵀ x)ᵀ is the same product, laid
         # out so that the gradient reaching the weight is in the weight's own C order, and the
         # optimizer's update needs no transposing copy.
-        return matmul(grad_out.mT, x).mT
-    return matmul(x.mT, grad_out)
+        return _product(grad_out.mT, x).mT
+    return _product(x.mT, grad_out)
 
 
 def _is_transposed_matrix(y):

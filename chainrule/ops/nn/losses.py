@@ -93,7 +93,15 @@ def _picked_by_comparison(scores, labels):
     return piecewise.where(np.any(hits, axis=class_axis), picked, np.nan)
 
 
-_smallest, _largest, _add_reduce = np.minimum.reduce, np.maximum.reduce, np.add.reduce
+_largest, _add_reduce = np.maximum.reduce, np.add.reduce
+
+
+_UNSIGNED = {width: np.dtype(f"u{width}") for width in (1, 2, 4, 8)}
+
+
+def _as_unsigned(labels):
+    """Signed integer labels read as unsigned integers of their width (no copy)."""
+    return labels.view(_UNSIGNED[labels.dtype.itemsize])
 
 
 def _labels(target, scores_shape, who):
@@ -112,9 +120,11 @@ def _labels(target, scores_shape, who):
         raise TypeError(f"{who}: class labels must be integers, got dtype {labels.dtype}; use "
                         f"target.astype(int) (class probabilities need the scores' shape "
                         f"{scores_shape})")
-    if type(labels) is np.ndarray:  # the ufuncs' reductions: .min() and .max() wrap them
-        out_of_range = labels.size and (_smallest(labels, None) < 0
-                                        or _largest(labels, None) >= classes)
+    if type(labels) is np.ndarray:
+        # One reduction: read as unsigned integers of their width, negative labels are the
+        # largest, so the largest label alone says whether any is out of range.
+        unsigned = labels if labels.dtype.kind == "u" else _as_unsigned(labels)
+        out_of_range = labels.size and _largest(unsigned, None) >= classes
     else:
         out_of_range = labels.size and not is_lazy(labels) and (
             labels.min() < 0 or labels.max() >= classes)
