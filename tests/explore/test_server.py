@@ -150,7 +150,12 @@ def test_ctrl_c_stops_the_server_and_its_computation_process():
             assert response.status == 200
         children = child_processes(process.pid)
         process.send_signal(signal.SIGINT)
-        out, err = process.communicate(timeout=30)
+        try:
+            out, err = process.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            # Say how the server held SIGINT (blocked, ignored or caught), for a run that hangs.
+            raise AssertionError("the server did not stop on SIGINT: "
+                                 + signal_state(process.pid)) from None
     finally:
         if process.poll() is None:
             process.kill()
@@ -161,6 +166,15 @@ def test_ctrl_c_stops_the_server_and_its_computation_process():
     while any(map(running, children)) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert children and not any(map(running, children))
+
+
+def signal_state(pid):
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            return " ".join(line.strip() for line in status
+                            if line.startswith(("SigBlk", "SigIgn", "SigCgt", "State")))
+    except OSError as error:
+        return f"(its status cannot be read: {error})"
 
 
 def running(pid):
