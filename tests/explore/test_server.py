@@ -138,8 +138,14 @@ def test_explore_refuses_a_bad_starting_formula_in_one_line():
 @pytest.mark.skipif(sys.platform == "win32", reason="Ctrl-C is a POSIX signal here")
 def test_ctrl_c_stops_the_server_and_its_computation_process():
     env = dict(os.environ, PYTHONIOENCODING="utf-8", PYTHONPATH=str(REPO))
+    # A process started in the background by a shell ignores SIGINT, and its children inherit
+    # that (CI's runner may be one): the server starts from SIGINT's default, as a terminal's
+    # command does, so that Python turns Ctrl-C into KeyboardInterrupt.
+    command = [sys.executable, "-m", "chainrule", "explore", "x*x", "--at", "x=2", "--no-browser"]
+    as_from_a_terminal = ("import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
+                          "os.execv(sys.executable, sys.argv[1:])")
     process = subprocess.Popen(
-        [sys.executable, "-m", "chainrule", "explore", "x*x", "--at", "x=2", "--no-browser"],
+        [sys.executable, "-c", as_from_a_terminal, *command],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=REPO,
     )
     try:
