@@ -46,16 +46,7 @@ def backward(tensor, grad=None, retain_graph=None, create_graph=False):
     handed_out = {id(_owner(seed))}
     for node, node_grad in found.items():
         leaf = node.tensor_ref() if type(node) is LeafNode else None
-        if leaf is None:
-            continue
-        if (type(node_grad) is np.ndarray and leaf.grad is None and not create_graph
-                and node_grad.base is None and node_grad.flags.writeable
-                and id(node_grad) not in handed_out):
-            # The usual first gradient of a step: an array of its own that nobody else holds
-            # (the general case below, without its tests for what this one is not).
-            handed_out.add(id(node_grad))
-            leaf.grad = wrap(node_grad)
-        else:
+        if leaf is not None:
             leaf.grad = accumulate(leaf.grad, node_grad, create_graph, handed_out)
 
 
@@ -66,6 +57,12 @@ def accumulate(total, grad, create_graph, handed_out):
     add does), or the caller's own ``grad``, or a read-only broadcast view — and ``.grad`` is
     the user's to change in place.
     """
+    if (total is None and type(grad) is np.ndarray and not create_graph and grad.base is None
+            and grad.flags.writeable and id(grad) not in handed_out):
+        # The usual first gradient of a step: an array of its own that nobody else holds (the
+        # cases below, without their tests for what this one is not).
+        handed_out.add(id(grad))
+        return wrap(grad)
     if create_graph:
         grad = grad if isinstance(grad, Tensor) else wrap(grad)
         return grad if total is None else total + grad

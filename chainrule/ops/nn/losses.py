@@ -222,15 +222,16 @@ def _cross_entropy_forward(logits, labels, grids, class_axis, scale):
     # log Σ exp(x − m) − (x_label − m), which keeps log 2 at x = [3e7, 3e7] in float32. At an
     # infinite largest logit the shift takes the limit softmax takes (no inf − inf).
     shifted = shifted_by_max(logits, class_axis)
-    if type(shifted) is not np.ndarray or scale is None:
-        picked = (_picked_by_comparison(shifted, labels) if isinstance(shifted, ForeignArray)
-                  else shifted[_label_index(labels, grids)])
-        loss = np.log(np.exp(shifted).sum(axis=class_axis)) - picked
+    if isinstance(shifted, ForeignArray):
+        loss = (np.log(np.exp(shifted).sum(axis=class_axis))
+                - _picked_by_comparison(shifted, labels))
         return loss if scale is None else loss.sum() * loss.dtype.type(scale)
     picked = shifted[_label_index(labels, grids)]
     exps = np.exp(shifted)
     sums = _add_reduce(exps, class_axis, keepdims=True)
     loss = np.log(sums.reshape(np.shape(picked))) - picked
+    if scale is None:
+        return loss
     loss = loss.sum() * loss.dtype.type(scale)
     exps /= sums  # the softmax, which the backward pass that follows needs
     _last_softmax.clear()
