@@ -29,6 +29,9 @@ static PyObject *stale_watch;     /* .possible: whether any tensor can be stale 
 static PyObject *numpy_values;    /* frozenset of the types apply hands on as they are */
 static PyObject *real_scalars;    /* frozenset of the types whose values are real */
 static PyObject *numpy_generic;   /* numpy.generic */
+static PyObject *ndarray;         /* numpy.ndarray */
+static PyObject *fit_axes;        /* fit._AXES: {(gradient shape, value shape): axes summed} */
+static PyObject *add_reduce;      /* numpy.add.reduce */
 static PyObject *sequence;        /* the itertools.count that numbers nodes */
 static PyObject *mutation;        /* .epoch: the in-place epoch */
 static PyObject *refuse_complex;  /* refuse_complex(prim, raw, out) */
@@ -46,7 +49,15 @@ static Py_ssize_t n_prim, n_parents, n_inputs, n_raw, n_out, n_params, n_seq, n_
 
 static PyObject *s_trace, *s_forward_traces, *s_op_hooks, *s_grad_enabled, *s_sweeps, *s_rules,
     *s_keeps_inputs, *s_depth, *s_vjps, *s_forward, *s_reads_inputs, *s_supports_complex,
-    *s_possible, *s_epoch, *s_prim, *s_shape, *s_dtype, *s_in_op, *s_name, *s_release;
+    *s_possible, *s_epoch, *s_prim, *s_shape, *s_dtype, *s_in_op, *s_name, *s_release,
+    *s_kind, *s_base, *s_flags, *s_writeable, *s_bump;
+
+/* getattr(obj, name, None) without raising: 1 found, 0 missing, -1 on error. */
+#if PY_VERSION_HEX >= 0x030D0000
+#define lookup_attr PyObject_GetOptionalAttr
+#else
+#define lookup_attr _PyObject_LookupAttr
+#endif
 
 #define SLOT(obj, offset) (*(PyObject **)((char *)(obj) + (offset)))
 
@@ -303,14 +314,37 @@ parents_are_plain(PyObject *parents)
     return 1;
 }
 
-/* Whether every value is of a real scalar type (a scalar graph needs no closer look). */
+/* Whether a value is real: of a real scalar type, or with a dtype whose kind is not 'c'
+ * (declaration._complex_in, for one value). -1 on error. */
+static int
+is_real(PyObject *value)
+{
+    int found = PySet_Contains(real_scalars, (PyObject *)Py_TYPE(value));
+    if (found != 0)
+        return found;
+    PyObject *dtype;
+    if (lookup_attr(value, s_dtype, &dtype) < 0)
+        return -1;
+    if (dtype == NULL)
+        return !PyComplex_CheckExact(value);
+    PyObject *kind = PyObject_GetAttr(dtype, s_kind);
+    Py_DECREF(dtype);
+    if (kind == NULL)
+        return -1;
+    int complex = PyUnicode_Check(kind) && PyUnicode_CompareWithASCIIString(kind, "c") == 0;
+    Py_DECREF(kind);
+    return !complex;
+}
+
+/* Whether every value is real (then refuse_complex has nothing to refuse); 0 for a tuple of
+ * outputs, which the Python check reads. -1 on error. */
 static int
 all_real(PyObject *out, PyObject *raw)
 {
-    int found = PySet_Contains(real_scalars, (PyObject *)Py_TYPE(out));
+    int found = PyTuple_Check(out) ? 0 : is_real(out);
     Py_ssize_t n = PyTuple_GET_SIZE(raw);
     for (Py_ssize_t i = 0; found == 1 && i < n; i++)
-        found = PySet_Contains(real_scalars, (PyObject *)Py_TYPE(PyTuple_GET_ITEM(raw, i)));
+        found = is_real(PyTuple_GET_ITEM(raw, i));
     return found;
 }
 
@@ -653,6 +687,61 @@ heap_clear(Heap *heap)
 }
 
 /* propagate(node, grad_out, grads, pending, useful) without an observer or a recorded sweep. */
+/* A NumPy gradient of x's dtype summed over the axes that broadcasting x added or stretched,
+ * where fit.unbroadcast has met this pair of shapes (its table gives the axes); NULL with no
+ * error where it has not, or where the sum is not x's shape (a reshape the Python path does). */
+static PyObject *
+summed_by_known_axes(PyObject *contribution, PyObject *its_shape, PyObject *shape)
+{
+    PyObject *key = PyTuple_Pack(2, its_shape, shape);
+    if (key == NULL)
+        return NULL;
+    PyObject *axes = PyDict_GetItemWithError(fit_axes, key);  /* borrowed */
+    Py_DECREF(key);
+    if (axes == NULL || !PyTuple_Check(axes) || PyTuple_GET_SIZE(axes) == 0)
+        return NULL;
+    Py_INCREF(axes);
+    PyObject *sum = PyObject_CallFunctionObjArgs(add_reduce, contribution, axes, NULL);
+    Py_DECREF(axes);
+    if (sum == NULL)
+        return NULL;
+    PyObject *summed_shape = PyObject_GetAttr(sum, s_shape);
+    int fits = summed_shape == NULL ? -1 : PyObject_RichCompareBool(summed_shape, shape, Py_EQ);
+    Py_XDECREF(summed_shape);
+    if (fits <= 0)
+        Py_CLEAR(sum);
+    return sum;
+}
+
+/* A rule's contribution fitted to its input x (fit.fit_gradient): unchanged where shape and
+ * dtype agree; a NumPy gradient that broadcasting stretched summed here, as fit.unbroadcast
+ * sums it; every other case by fit_gradient. A new reference; NULL on error. */
+static PyObject *
+fit(PyObject *contribution, PyObject *x)
+{
+    PyObject *a = PyObject_GetAttr(contribution, s_shape);
+    PyObject *b = a == NULL ? NULL : PyObject_GetAttr(x, s_shape);
+    int same_shape = b == NULL ? -1 : PyObject_RichCompareBool(a, b, Py_EQ);
+    PyObject *fitted = NULL;
+    if (same_shape >= 0) {
+        PyObject *c = PyObject_GetAttr(contribution, s_dtype);
+        PyObject *d = c == NULL ? NULL : PyObject_GetAttr(x, s_dtype);
+        if (d != NULL && c == d) {
+            if (same_shape)
+                fitted = Py_NewRef(contribution);
+            else if (Py_TYPE(contribution) == (PyTypeObject *)ndarray)
+                fitted = summed_by_known_axes(contribution, a, b);
+        }
+        Py_XDECREF(c);
+        Py_XDECREF(d);
+        if (fitted == NULL && !PyErr_Occurred())
+            fitted = PyObject_CallFunctionObjArgs(fit_gradient, contribution, x, NULL);
+    }
+    Py_XDECREF(a);
+    Py_XDECREF(b);
+    return fitted;
+}
+
 static int
 propagate(PyObject *node, PyObject *grad_out, PyObject *grads, Heap *pending,
           PyObject *useful)
@@ -768,30 +857,11 @@ propagate(PyObject *node, PyObject *grad_out, PyObject *grads, Heap *pending,
             }
         }
         if (!fits) {
-            PyObject *a = PyObject_GetAttr(contribution, s_shape);
-            PyObject *b = a == NULL ? NULL : PyObject_GetAttr(x, s_shape);
-            int equal = b == NULL ? -1 : PyObject_RichCompareBool(a, b, Py_EQ);
-            Py_XDECREF(a);
-            Py_XDECREF(b);
-            if (equal == 1) {
-                a = PyObject_GetAttr(contribution, s_dtype);
-                b = a == NULL ? NULL : PyObject_GetAttr(x, s_dtype);
-                equal = b == NULL ? -1 : a == b;
-                Py_XDECREF(a);
-                Py_XDECREF(b);
-            }
-            if (equal < 0) {
-                Py_DECREF(contribution);
+            PyObject *fitted = fit(contribution, x);
+            Py_DECREF(contribution);
+            if (fitted == NULL)
                 goto done;
-            }
-            if (!equal) {
-                PyObject *fitted = PyObject_CallFunctionObjArgs(fit_gradient, contribution, x,
-                                                                NULL);
-                Py_DECREF(contribution);
-                if (fitted == NULL)
-                    goto done;
-                contribution = fitted;
-            }
+            contribution = fitted;
         }
         PyObject *previous = PyDict_GetItemWithError(grads, parent);  /* borrowed */
         int stored;
@@ -914,6 +984,186 @@ core_sweep_loop(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     Py_RETURN_NONE;
 }
 
+/* ---- after the sweep: the leaves' .grad, and plain descent --------------------------------- */
+
+/* Whether ``grad`` can become a leaf's .grad as it is: a NumPy array of its own (not a view),
+ * writeable, and not handed to another leaf already (reverse.accumulate's first case). */
+static int
+is_own_array(PyObject *grad, PyObject *handed_out, PyObject **id)
+{
+    *id = NULL;
+    if (Py_TYPE(grad) != (PyTypeObject *)ndarray)
+        return 0;
+    PyObject *base = PyObject_GetAttr(grad, s_base);
+    if (base == NULL)
+        return -1;
+    int viewless = base == Py_None;
+    Py_DECREF(base);
+    if (!viewless)
+        return 0;
+    PyObject *flags = PyObject_GetAttr(grad, s_flags);
+    int writeable = flags == NULL ? -1 : attr_true(flags, s_writeable);
+    Py_XDECREF(flags);
+    if (writeable <= 0)
+        return writeable;
+    if ((*id = PyLong_FromVoidPtr(grad)) == NULL)
+        return -1;
+    int taken = PySet_Contains(handed_out, *id);
+    if (taken != 0) {
+        Py_CLEAR(*id);
+        return taken < 0 ? -1 : 0;
+    }
+    return 1;
+}
+
+/* fill_grads(found, handed_out, LeafNode, accumulate): reverse.backward's last loop for a
+ * backward pass that records nothing: each leaf's gradient in ``found`` goes to its tensor's
+ * .grad, as accumulate(leaf.grad, grad, False, handed_out) would put it; its first case (the
+ * usual one of a training step) is taken here, every other by accumulate itself. */
+static PyObject *
+core_fill_grads(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 4 || !PyDict_Check(args[0]) || !PySet_Check(args[1]) || !PyType_Check(args[2])) {
+        PyErr_SetString(PyExc_TypeError,
+                        "fill_grads(found: dict, handed_out: set, LeafNode, accumulate)");
+        return NULL;
+    }
+    if (refuse_unconfigured() < 0)
+        return NULL;
+    PyObject *found = args[0], *handed_out = args[1], *accumulate = args[3];
+    PyTypeObject *leaf_type = (PyTypeObject *)args[2];
+    static PyTypeObject *known_leaf_type = NULL;
+    static Py_ssize_t tensor_ref;
+    if (leaf_type != known_leaf_type) {
+        Py_ssize_t offset = slot_offset(args[2], "tensor_ref");
+        if (offset < 0)
+            return NULL;
+        tensor_ref = offset;
+        known_leaf_type = leaf_type;
+    }
+    Py_ssize_t position = 0;
+    PyObject *node, *grad;
+    while (PyDict_Next(found, &position, &node, &grad)) {
+        if (Py_TYPE(node) != leaf_type)
+            continue;
+        PyObject *ref = SLOT(node, tensor_ref);
+        if (ref == NULL || !PyWeakref_CheckRef(ref))
+            continue;
+        PyObject *leaf = PyWeakref_GetObject(ref);  /* borrowed */
+        if (leaf == NULL)
+            return NULL;
+        if (leaf == Py_None)
+            continue;
+        Py_INCREF(leaf);
+        Py_INCREF(grad);  /* accumulate is Python: keep both alive across it */
+        PyObject *total = SLOT(leaf, t_grad), *id = NULL, *filled = NULL;
+        int own = total == NULL || total == Py_None ? is_own_array(grad, handed_out, &id) : 0;
+        if (own > 0) {
+            if (PySet_Add(handed_out, id) == 0)
+                filled = make_tensor(grad, Py_None);
+        }
+        else if (own == 0) {
+            filled = PyObject_CallFunctionObjArgs(accumulate, total == NULL ? Py_None : total,
+                                                  grad, Py_False, handed_out, NULL);
+        }
+        if (filled != NULL)
+            set_slot(leaf, t_grad, filled);
+        Py_XDECREF(id);
+        Py_XDECREF(filled);
+        Py_DECREF(grad);
+        Py_DECREF(leaf);
+        if (filled == NULL)
+            return NULL;
+    }
+    Py_RETURN_NONE;
+}
+
+/* inplace.mark_written(p, epoch): stamp the write on p's owner (p or its base), and on the
+ * node whose saved output it was. */
+static int
+mark_written(PyObject *p, PyObject *epoch)
+{
+    PyObject *base = SLOT(p, t_base);
+    if (base == NULL || base == Py_None)
+        base = p;
+    set_slot(base, t_version, epoch);
+    PyObject *producer = SLOT(base, t_node);
+    if (producer != NULL && producer != Py_None && PyObject_TypeCheck(producer, NodeType)) {
+        PyObject *prim = SLOT(producer, n_prim);
+        if (prim != NULL && prim != Py_None)
+            set_slot(producer, n_clobbered, Py_True);
+    }
+    return 0;
+}
+
+/* descend(params, lr, epoch, update_parameter, settings): SGD._update_group for plain descent
+ * θ −= lr·g, the ops of the Python loop (lr * g, then -=) on each parameter with a gradient
+ * whose arrays are both NumPy's and of one shape; update_parameter(p, settings, epoch) takes
+ * every other. The step's stamp is taken at its first write (mutation.bump()); returns it. */
+static PyObject *
+core_descend(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 5 || !PyList_Check(args[0])) {
+        PyErr_SetString(PyExc_TypeError,
+                        "descend(params: list, lr, epoch, update_parameter, settings)");
+        return NULL;
+    }
+    if (refuse_unconfigured() < 0)
+        return NULL;
+    PyObject *params = args[0], *lr = args[1], *update_parameter = args[3], *settings = args[4];
+    PyObject *epoch = Py_NewRef(args[2]);
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(params); i++) {
+        PyObject *p = PyList_GET_ITEM(params, i);
+        if (!is_tensor(p)) {
+            PyErr_SetString(PyExc_TypeError, "an optimizer's parameters are tensors");
+            goto failed;
+        }
+        PyObject *grad = SLOT(p, t_grad);
+        if (grad == NULL || grad == Py_None)
+            continue;
+        if (epoch == Py_None) {
+            Py_SETREF(epoch, PyObject_CallMethodNoArgs(mutation, s_bump));
+            if (epoch == NULL)
+                return NULL;
+        }
+        Py_INCREF(p);
+        PyObject *data = is_tensor(grad) ? SLOT(p, t_data) : NULL;
+        PyObject *g = data == NULL ? NULL : SLOT(grad, t_data);
+        int plain = g != NULL && Py_TYPE(data) == (PyTypeObject *)ndarray &&
+                    Py_TYPE(g) == (PyTypeObject *)ndarray;
+        if (plain) {
+            PyObject *a = PyObject_GetAttr(data, s_shape);
+            PyObject *b = a == NULL ? NULL : PyObject_GetAttr(g, s_shape);
+            plain = b == NULL ? -1 : PyObject_RichCompareBool(a, b, Py_EQ);
+            Py_XDECREF(a);
+            Py_XDECREF(b);
+        }
+        PyObject *done = NULL;
+        if (plain > 0) {
+            Py_INCREF(data);
+            Py_INCREF(g);
+            PyObject *step = PyNumber_Multiply(lr, g);
+            done = step == NULL ? NULL : PyNumber_InPlaceSubtract(data, step);
+            Py_XDECREF(step);
+            Py_DECREF(g);
+            Py_DECREF(data);
+            if (done != NULL)
+                mark_written(p, epoch);
+        }
+        else if (plain == 0) {  /* 0-d values, other libraries' arrays, the shape error */
+            done = PyObject_CallFunctionObjArgs(update_parameter, p, settings, epoch, NULL);
+        }
+        Py_DECREF(p);
+        if (done == NULL)
+            goto failed;
+        Py_DECREF(done);
+    }
+    return epoch;
+failed:
+    Py_DECREF(epoch);
+    return NULL;
+}
+
 /* ---- configure: the Python objects this module works with ------------------------------- */
 
 /* The objects configure() takes, by keyword, and where each goes. */
@@ -924,7 +1174,8 @@ static const struct { const char *name; PyObject **target; } configured_objects[
     {"numpy_generic", &numpy_generic}, {"sequence", &sequence}, {"mutation", &mutation},
     {"refuse_complex", &refuse_complex}, {"backend_error", &backend_error},
     {"check_saved", &check_saved}, {"saved_values", &saved_values},
-    {"fit_gradient", &fit_gradient},
+    {"fit_gradient", &fit_gradient}, {"ndarray", &ndarray}, {"fit_axes", &fit_axes},
+    {"add_reduce", &add_reduce},
 };
 
 /* The slots record and the sweep read and write, by class, and where each offset goes. */
@@ -978,6 +1229,12 @@ static PyMethodDef core_methods[] = {
      PyDoc_STR("Give the module the engine's classes, state and Python fallbacks.")},
     {"record", (PyCFunction)(void (*)(void))core_record, METH_FASTCALL,
      PyDoc_STR("record(prim, args, params): chainrule.primitive.calls.record, compiled.")},
+    {"fill_grads", (PyCFunction)(void (*)(void))core_fill_grads, METH_FASTCALL,
+     PyDoc_STR("fill_grads(found, handed_out, LeafNode, accumulate): each leaf's gradient to "
+               "its .grad, after a plain sweep.")},
+    {"descend", (PyCFunction)(void (*)(void))core_descend, METH_FASTCALL,
+     PyDoc_STR("descend(params, lr, epoch, update_parameter, settings): a group's plain SGD "
+               "update; returns the step's in-place stamp.")},
     {"sweep_loop", (PyCFunction)(void (*)(void))core_sweep_loop, METH_FASTCALL,
      PyDoc_STR("sweep_loop(pending, grads, found, targets, useful, retain_graph): the loop of "
                "a plain reverse sweep, compiled.")},
@@ -1002,7 +1259,8 @@ PyInit__core(void)
         {&s_forward, "forward"}, {&s_reads_inputs, "reads_inputs"},
         {&s_supports_complex, "supports_complex"}, {&s_possible, "possible"},
         {&s_epoch, "epoch"}, {&s_prim, "prim"}, {&s_shape, "shape"}, {&s_dtype, "dtype"},
-        {&s_in_op, "in_op"}, {&s_name, "name"}, {&s_release, "release"},
+        {&s_in_op, "in_op"}, {&s_name, "name"}, {&s_release, "release"}, {&s_kind, "kind"},
+        {&s_base, "base"}, {&s_flags, "flags"}, {&s_writeable, "writeable"}, {&s_bump, "bump"},
     };
     for (size_t i = 0; i < COUNT(strings); i++)
         if ((*strings[i].name = PyUnicode_InternFromString(strings[i].text)) == NULL)

@@ -52,7 +52,7 @@ def test_the_switch_runs_python_alone():
 # Programs that reach every branch of the core: scalars and arrays, constants and integers on
 # either side, broadcasting that the sweep fits, fan-out that it sums, ops with parameters,
 # a non-differentiable op, float32 kept, complex where the op supports it, a variadic op, a
-# second backward into the same leaves, and retain_graph.
+# second backward into the same leaves, retain_graph, the leaves' .grad, and SGD's update.
 PROGRAMS = r'''
 import json
 import numpy as np
@@ -97,7 +97,35 @@ def run():
     u.backward()
     found["deep"] = float(t.grad)
     found["second"] = float(cr.grad(cr.grad(lambda q: cr.sin(q) * q ** 3))(0.4))
+    # training steps: bias gradients summed over the batch (from the second step on by the
+    # axes the first one found), each leaf's .grad handed over, plain SGD and SGD with
+    # momentum, a 0-d parameter, float32 kept
+    for momentum in (0.0, 0.9):
+        W = cr.tensor(rng.normal(size=(4, 3)).astype(np.float32), requires_grad=True)
+        bias = cr.tensor(np.zeros(3, np.float32), requires_grad=True)
+        gain = cr.tensor(np.float32(1.5), requires_grad=True)
+        optimizer = cr.optim.SGD([W, bias, gain], lr=0.1, momentum=momentum)
+        inputs = rng.normal(size=(5, 4)).astype(np.float32)
+        for _ in range(3):
+            optimizer.zero_grad()
+            logits = cr.tanh(inputs @ W + bias) * gain
+            cr.nn.functional.cross_entropy(logits, np.array([0, 1, 2, 0, 1])).backward()
+            optimizer.step()
+        found[f"sgd {momentum}"] = [W.numpy().tolist(), bias.numpy().tolist(), float(gain),
+                                    str(W.dtype), str(bias.grad.dtype), str(gain.dtype)]
+    # one array reaching two leaves (add passes it on to both): each .grad is its own
+    left = cr.tensor([1.0, 2.0], requires_grad=True)
+    right = cr.tensor([3.0, 4.0], requires_grad=True)
+    (left + right).sum().backward()
+    found["own grads"] = bool(np.shares_memory(left.grad.numpy(), right.grad.numpy()))
     errors = []
+    # a parameter whose .grad has another shape
+    wrong = cr.tensor([1.0, 2.0], requires_grad=True)
+    wrong.grad = cr.tensor([1.0, 2.0, 3.0])
+    try:
+        cr.optim.SGD([wrong], lr=0.1).step()
+    except ValueError as exc:
+        errors.append(str(exc))
     # the errors the engine gives: a second pass through a freed graph, a write in place
     q = cr.tensor([1.0, 2.0], requires_grad=True)
     r = (q * q).sum()
@@ -136,7 +164,9 @@ def test_both_engines_give_the_same_numbers_bit_for_bit_and_the_same_errors():
     python = _programs(PURE)
     ours = _programs({k: v for k, v in os.environ.items() if k != "CHAINRULE_PURE_PYTHON"})
     assert python == ours
-    assert len(python["errors"]) == 3
+    assert len(python["errors"]) == 4
+    assert python["own grads"] is False
+    assert python["sgd 0.0"][3:] == ["float32"] * 3
     # and the numbers are right, not only alike
     assert python["deep"] == pytest.approx(_deep_chain_derivative(0.7, 2000), rel=1e-12)
 

@@ -33,11 +33,11 @@ def unbroadcast(grad, shape):
     """Sum ``grad`` over the axes that broadcasting added or stretched, giving ``shape``."""
     if len(grad.shape) < len(shape):
         return broadcast(grad, shape)
-    axes = _AXES.get((grad.shape, shape))
+    axes = summed_axes.get((grad.shape, shape))
     if axes is None:
-        if len(_AXES) >= 4096:  # shapes that change every step (a growing sequence) start over
-            _AXES.clear()
-        axes = _AXES[grad.shape, shape] = broadcast_axes(grad.shape, shape)
+        if len(summed_axes) >= 4096:  # shapes that change every step (a growing sequence)
+            summed_axes.clear()
+        axes = summed_axes[grad.shape, shape] = broadcast_axes(grad.shape, shape)
     if axes:
         # An array is summed by the ufunc itself: ndarray.sum is a Python wrapper around it, and
         # a training step sums every bias gradient this way. Tensors and other libraries' arrays
@@ -49,8 +49,9 @@ def unbroadcast(grad, shape):
 
 
 # The axes for each (gradient shape, value shape) met so far: a model meets a handful of pairs, and
-# computing them again is most of what fitting a bias gradient costs besides the sum itself.
-_AXES = {}
+# computing them again is most of what fitting a bias gradient costs besides the sum itself. The
+# compiled sweep reads this table too (one table: it sums only by axes found here).
+summed_axes = {}
 _add_reduce = np.add.reduce
 
 

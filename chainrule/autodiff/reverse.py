@@ -44,6 +44,9 @@ def backward(tensor, grad=None, retain_graph=None, create_graph=False):
     seed = seed_for(tensor, grad)
     found = sweep([tensor.node], [seed], retain_graph=retain_graph, create_graph=create_graph)
     handed_out = {id(_owner(seed))}
+    if core is not None and not create_graph:  # the loop below, compiled
+        core.fill_grads(found, handed_out, LeafNode, accumulate)
+        return
     for node, node_grad in found.items():
         leaf = node.tensor_ref() if type(node) is LeafNode else None
         if leaf is not None:
@@ -144,7 +147,9 @@ def sweep(roots, seeds, *, targets=None, retain_graph=False, create_graph=False,
     found = {}
     if observer is not None:
         observer.begin(roots)
-    with Sweeping(create_graph if record is None else record):
+    # While the sweep runs: recording on or off as it asks, and counted as a running sweep.
+    token = enter_state(current().sweeping(bool(create_graph if record is None else record)))
+    try:
         if core is not None and observer is None and not create_graph and not keep_layouts:
             # The compiled core runs the loop below (and propagate) in C for a plain sweep, and
             # leaves ``pending`` empty, as the loop does.
@@ -160,6 +165,8 @@ def sweep(roots, seeds, *, targets=None, retain_graph=False, create_graph=False,
             propagate(node, grad_out, grads, pending, useful, create_graph, observer)
             if not retain_graph:
                 node.keep_layout_only() if keep_layouts else node.release()
+    finally:
+        leave(token)
     found.update(grads)  # what is left are the leaves' sums
     return found
 
@@ -223,22 +230,6 @@ def seeded(roots, seeds):
             grads[root] = seed
             heappush(pending, (-root.seq, root))
     return grads, pending
-
-
-class Sweeping:
-    """While a sweep runs: recording on or off as it asks, and counted as a running sweep."""
-
-    __slots__ = ("record", "token")
-
-    def __init__(self, record):
-        self.record = record
-
-    def __enter__(self):
-        self.token = enter_state(current().sweeping(bool(self.record)))
-
-    def __exit__(self, *exc):
-        leave(self.token)
-        return False
 
 
 # --- who a sweep tells, and who can tell a sweep is running -----------------------------------

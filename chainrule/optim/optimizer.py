@@ -91,9 +91,13 @@ class Optimizer:
             None
         """
         for group in self.param_groups:
+            if set_to_none:  # every training step: no test per parameter
+                for p in group["params"]:
+                    p.grad = None
+                continue
             for p in group["params"]:
                 if p.grad is not None:
-                    p.grad = None if set_to_none else wrap(np.zeros_like(p.grad._data)[()])
+                    p.grad = wrap(np.zeros_like(p.grad._data)[()])
 
     def step(self, closure=None):
         """Update every parameter that has a ``.grad``; return ``closure()`` when given.
@@ -108,13 +112,22 @@ class Optimizer:
                 loss = closure()
         epoch = None
         for group in self.param_groups:
-            settings = self._settings(group)
-            for p in group["params"]:
-                if p.grad is not None:
-                    if epoch is None:  # the step's writes are one event: one stamp for them
-                        epoch = mutation.bump()
-                    self._update_parameter(p, settings, epoch)
+            epoch = self._update_group(group["params"], self._settings(group), epoch)
         return loss
+
+    def _update_group(self, params, settings, epoch):
+        """Update each of ``params`` that has a ``.grad``; return the step's in-place stamp.
+
+        The step's writes are one event: ``epoch`` is the stamp taken at its first write (None
+        until then), which every later write shares. A subclass may update a whole group at
+        once where its method allows (plain SGD does).
+        """
+        for p in params:
+            if p.grad is not None:
+                if epoch is None:
+                    epoch = mutation.bump()
+                self._update_parameter(p, settings, epoch)
+        return epoch
 
     def _update_parameter(self, p, settings, epoch):
         # The math runs on the raw arrays with in-place ufuncs: nothing is recorded (so no

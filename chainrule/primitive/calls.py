@@ -11,7 +11,7 @@ import numpy as np
 from chainrule import trace_recording
 from chainrule.autodiff import forward
 from chainrule.backends import BackendError, ForeignArray, hold, is_foreign_array
-from chainrule.autodiff.fit import fit_gradient
+from chainrule.autodiff.fit import fit_gradient, summed_axes
 from chainrule.autodiff.saved import check_saved, saved_values
 from chainrule.compiled import core
 from chainrule.engine_state import current, state_variable
@@ -195,7 +195,8 @@ else:
         stale_watch=stale_watch, numpy_values=_NUMPY_VALUES, real_scalars=_REAL_SCALARS,
         numpy_generic=np.generic, sequence=graph_sequence, mutation=mutation,
         refuse_complex=refuse_complex, backend_error=BackendError, check_saved=check_saved,
-        saved_values=saved_values, fit_gradient=fit_gradient,
+        saved_values=saved_values, fit_gradient=fit_gradient, ndarray=np.ndarray,
+        fit_axes=summed_axes, add_reduce=np.add.reduce,
     )
     record = core.record
 

@@ -107,7 +107,9 @@ def _as_unsigned(labels):
 def _labels(target, scores_shape, who):
     """The target's class labels, checked (the check reads their values; a tensor is kept as
     it is, so that labels computed from traced values stay traced)."""
-    labels = asarray(value_of(target))
+    labels = value_of(target)
+    if type(labels) is not np.ndarray:
+        labels = asarray(labels)
     if len(scores_shape) == 0:
         raise ValueError(f"{who}: the scores must have a class axis, got a 0-d input")
     classes = scores_shape[0 if len(scores_shape) == 1 else 1]
@@ -160,23 +162,28 @@ def cross_entropy(logits, target, reduction="mean"):
     """
     _check_reduction(reduction, "cross_entropy")
     logits = _as_input(logits)
-    if logits.dtype.kind not in "fc":
-        raise TypeError(f"cross_entropy: logits must be floating point, got dtype {logits.dtype}")
-    if logits.ndim == 0:
+    scores = value_of(logits)  # every training step's loss: the checks read the array itself
+    if scores.dtype.kind not in "fc":
+        raise TypeError(f"cross_entropy: logits must be floating point, got dtype {scores.dtype}")
+    if scores.ndim == 0:
         raise ValueError("cross_entropy: the logits must have a class axis, got a 0-d input")
-    class_axis = 0 if logits.ndim == 1 else 1
+    class_axis = 0 if scores.ndim == 1 else 1
     target = _as_input(target)
-    if target.dtype.kind in "fc" and target.shape == logits.shape:
+    if target.dtype.kind in "fc" and target.shape == scores.shape:
         log_probs = log_softmax(logits, axis=class_axis)
         loss = -reductions.sum(_times_log_probs(_like(target, logits), log_probs),
                                axis=class_axis)
         return _reduce(loss, reduction)
-    labels = _labels(target, logits.shape, "cross_entropy")
+    labels = _labels(target, scores.shape, "cross_entropy")
     if type(labels) is np.ndarray and not labels.ndim:  # one sample's label: a number
         labels = constant_like(labels, logits)
-    scale = {"mean": 1 / labels.size if labels.size else np.nan, "sum": 1, "none": None}
-    return _cross_entropy_labels(logits, labels, grids=_label_grids(labels.shape, logits.ndim),
-                                 class_axis=class_axis, scale=scale[reduction])
+    if reduction == "none":
+        scale = None
+    else:
+        size = labels.size
+        scale = 1 if reduction == "sum" else 1 / size if size else np.nan
+    return _cross_entropy_labels(logits, labels, grids=_label_grids(labels.shape, scores.ndim),
+                                 class_axis=class_axis, scale=scale)
 
 
 def _times_log_probs(p, log_probs):
@@ -229,10 +236,10 @@ def _cross_entropy_forward(logits, labels, grids, class_axis, scale):
     picked = shifted[_label_index(labels, grids)]
     exps = np.exp(shifted)
     sums = _add_reduce(exps, class_axis, keepdims=True)
-    loss = np.log(sums.reshape(np.shape(picked))) - picked
+    loss = np.log(sums.reshape(picked.shape)) - picked
     if scale is None:
         return loss
-    loss = loss.sum() * loss.dtype.type(scale)
+    loss = _add_reduce(loss, None) * loss.dtype.type(scale)
     exps /= sums  # the softmax, which the backward pass that follows needs
     _last_softmax.clear()
     _last_softmax[id(loss)] = (loss, exps)

@@ -35,13 +35,14 @@ def shifted_by_max(x, axis):
     if x.size == 0:
         return x
     if type(x) is np.ndarray and x.dtype.kind == "f":
-        # Every peak finite, told by one sum of them (a sum that overflows, or meets inf − inf,
-        # takes the general path below, silently); then x − peak alone is the answer, and
-        # finite − finite is never NaN.
-        with np.errstate(over="ignore", invalid="ignore"):
-            peak = _largest(x, axis, keepdims=True)
-            if isfinite(_add_reduce(peak, None)):
-                return x - peak
+        # The usual case, told by two reductions that never warn (NaN propagates to both), so
+        # no errstate is needed (entering one costs as much as both): every entry and peak
+        # finite, and no x − peak below the dtype's range, since no peak exceeds the smallest
+        # entry by more than the largest finite value. Then x − peak alone is the answer.
+        peak = _largest(x, axis, keepdims=True)
+        lowest, highest = float(_smallest(x, None)), float(_largest(peak, None))
+        if isfinite(lowest) and isfinite(highest) and highest - lowest <= _finite_range(x.dtype):
+            return x - peak
     else:
         peak = x.max(axis=axis, keepdims=True)
     infinite = np.isinf(peak)
@@ -58,8 +59,19 @@ def shifted_by_max(x, axis):
 
 # The ufuncs' own reductions: ndarray.max and .sum are Python wrappers around them, and every
 # softmax and cross-entropy (forward and backward) takes one of each.
-_largest = np.maximum.reduce
+_largest, _smallest = np.maximum.reduce, np.minimum.reduce
 _add_reduce = np.add.reduce
+
+
+_FINITE_RANGE = {}
+
+
+def _finite_range(dtype):
+    # The largest finite value of a float dtype, as a Python float (kept per dtype).
+    largest = _FINITE_RANGE.get(dtype)
+    if largest is None:
+        largest = _FINITE_RANGE[dtype] = float(np.finfo(dtype).max)
+    return largest
 
 
 def softmax_of_array(x, axis):
