@@ -16,6 +16,7 @@ from chainrule.ops.elementwise import arithmetic
 from chainrule.ops.elementwise import comparison
 from chainrule.ops.elementwise import piecewise
 from chainrule.primitive import is_tensor, nondifferentiable, primitive, value_of
+from chainrule.tensor import Tensor
 
 _REDUCTIONS = ("mean", "sum", "none")
 
@@ -32,7 +33,7 @@ def _reduce(loss, reduction):
 
 
 def _as_input(x):
-    return x if is_tensor(x) else asarray(x)
+    return x if isinstance(x, Tensor) else asarray(x)
 
 
 def _like(target, x):
@@ -134,7 +135,7 @@ def _labels(target, scores_shape, who):
         bad = int(labels.min() if labels.min() < 0 else labels.max())
         raise ValueError(f"{who}: target holds the label {bad}, out of range for {classes} "
                          f"classes (labels must be in [0, {classes}))")
-    return target if is_tensor(target) else labels
+    return target if isinstance(target, Tensor) else labels
 
 
 def cross_entropy(logits, target, reduction="mean"):
