@@ -30,7 +30,7 @@ static PyObject *numpy_values;    /* frozenset of the types apply hands on as th
 static PyObject *real_scalars;    /* frozenset of the types whose values are real */
 static PyObject *numpy_generic;   /* numpy.generic */
 static PyObject *ndarray;         /* numpy.ndarray */
-static PyObject *fit_axes;        /* fit._AXES: {(gradient shape, value shape): axes summed} */
+static PyObject *fit_axes;        /* fit.summed_axes: {(gradient shape, value shape): axes} */
 static PyObject *add_reduce;      /* numpy.add.reduce */
 static PyObject *sequence;        /* the itertools.count that numbers nodes */
 static PyObject *mutation;        /* .epoch: the in-place epoch */

@@ -88,11 +88,8 @@ def _is_transposed_matrix(y):
     # Under a trace (fit's jitted step) y is a tensor: its array's layout decides the same way, so
     # the replayed program hands the optimizer C-ordered weight gradients too. Either branch is
     # the same product, so a layout that differs at replay costs a copy, never a wrong number.
-    if type(y) is not np.ndarray:
-        y = value_of(y)
-        if type(y) is not np.ndarray:
-            return False
-    if y.ndim != 2:
+    y = y if type(y) is np.ndarray else value_of(y)
+    if type(y) is not np.ndarray or y.ndim != 2:
         return False
     layout = y.flags  # a new object on every read
     return layout.f_contiguous and not layout.c_contiguous

@@ -180,9 +180,10 @@ def cross_entropy(logits, target, reduction="mean"):
         labels = constant_like(labels, logits)
     if reduction == "none":
         scale = None
+    elif reduction == "sum":
+        scale = 1
     else:
-        size = labels.size
-        scale = 1 if reduction == "sum" else 1 / size if size else np.nan
+        scale = 1 / labels.size if labels.size else np.nan
     return _cross_entropy_labels(logits, labels, grids=_label_grids(labels.shape, scores.ndim),
                                  class_axis=class_axis, scale=scale)
 
