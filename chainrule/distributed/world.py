@@ -7,7 +7,9 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import stat
 import sys
+import time
 
 import numpy as np
 
@@ -142,8 +144,35 @@ class World:
                 file=sys.stderr,
                 flush=True,
             )
+            _wait_until_read(sys.stderr)
             self.comm.Abort(1)
             os._exit(1)  # MPICH's abort can return to the caller; this rank must not go on
+
+
+def _wait_until_read(stream, limit=2.0):
+    """Wait, at most ``limit`` seconds, until the reader of ``stream``'s pipe has taken all of it.
+
+    ``mpiexec`` forwards each rank's output through a pipe, and an abort can end the job before
+    the launcher has read the last line written there: the line that says why. On a pipe,
+    FIONREAD counts the bytes still unread; to a terminal, a file or a socket, or where there
+    is no ``fcntl``, nothing is waited for.
+    """
+    try:
+        import fcntl
+        import termios
+
+        descriptor = stream.fileno()
+        if not stat.S_ISFIFO(os.fstat(descriptor).st_mode):
+            return
+        unread = bytearray(4)
+        deadline = time.monotonic() + limit
+        while time.monotonic() < deadline:
+            fcntl.ioctl(descriptor, termios.FIONREAD, unread)
+            if int.from_bytes(unread, sys.byteorder) == 0:
+                return
+            time.sleep(0.005)
+    except (ImportError, OSError, ValueError, AttributeError):
+        return
 
 
 def agreed(error):

@@ -161,3 +161,36 @@ def test_a_gradient_still_held_is_never_overwritten_by_the_next_step(keep):
     _reduce_gradients(world, parameters, [5.0])
     np.testing.assert_array_equal(np.asarray(getattr(kept, "numpy", lambda: kept)()), 1.0)
     np.testing.assert_array_equal(parameters[0].grad.numpy(), 5.0)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="FIONREAD on a pipe is a POSIX ioctl")
+def test_an_abort_waits_until_mpiexec_has_read_the_line_that_says_why():
+    # The race the wait closes: an abort ending the job before the launcher read the last line.
+    import os
+    import threading
+    import time
+
+    from chainrule.distributed.world import _wait_until_read
+
+    read_end, write_end = os.pipe()
+    with os.fdopen(write_end, "w") as stream, os.fdopen(read_end, "rb") as reader:
+        stream.write("rank 1 of 2 failed\n")
+        stream.flush()
+        started = time.monotonic()
+        _wait_until_read(stream, limit=0.2)  # nobody reads: it gives up at the limit
+        assert time.monotonic() - started >= 0.2
+        later = threading.Timer(0.1, reader.read, args=(len("rank 1 of 2 failed\n"),))
+        later.start()
+        started = time.monotonic()
+        _wait_until_read(stream, limit=5.0)  # returns as soon as the reader took the line
+        assert 0.05 < time.monotonic() - started < 2.0
+        later.join()
+
+
+def test_an_abort_writing_to_a_file_or_terminal_does_not_wait(tmp_path):
+    from chainrule.distributed.world import _wait_until_read
+
+    with open(tmp_path / "log", "w") as stream:
+        stream.write("written\n")
+        stream.flush()
+        _wait_until_read(stream, limit=60.0)  # not a pipe: nothing to wait for
