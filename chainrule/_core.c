@@ -40,6 +40,7 @@ static PyObject *check_saved;     /* check_saved(node) */
 static PyObject *saved_values;    /* saved_values(node, False) */
 static PyObject *fit_gradient;    /* fit_gradient(contribution, x) */
 static PyObject *empty_params;    /* shared by ops called without parameters, as operators do */
+static PyObject *passes_unchanged;  /* rule_forms.gradient_unchanged: grad_out, as it is */
 
 /* Slot offsets of Tensor and Node instances. */
 static Py_ssize_t t_data, t_node, t_grad, t_tangents, t_version, t_base, t_rebinds,
@@ -50,7 +51,7 @@ static Py_ssize_t n_prim, n_parents, n_inputs, n_raw, n_out, n_params, n_seq, n_
 static PyObject *s_trace, *s_forward_traces, *s_op_hooks, *s_grad_enabled, *s_sweeps, *s_rules,
     *s_keeps_inputs, *s_depth, *s_vjps, *s_forward, *s_reads_inputs, *s_supports_complex,
     *s_possible, *s_epoch, *s_prim, *s_shape, *s_dtype, *s_in_op, *s_name, *s_release,
-    *s_kind, *s_base, *s_flags, *s_writeable, *s_bump;
+    *s_kind, *s_base, *s_flags, *s_writeable, *s_bump, *s_observers;
 
 /* getattr(obj, name, None) without raising: 1 found, 0 missing, -1 on error. */
 #if PY_VERSION_HEX >= 0x030D0000
@@ -196,7 +197,7 @@ make_node(PyObject *prim, PyObject *parents, PyObject *inputs, PyObject *out, Py
  * the current one. */
 typedef struct {
     PyObject *state;  /* a strong reference, so that its address is not reused */
-    int traced, forward_levels, op_hooks, busy, grad_enabled, keeps_inputs, depth;
+    int traced, forward_levels, op_hooks, busy, grad_enabled, keeps_inputs, depth, observed;
 } StateFlags;
 
 static StateFlags last_state = {NULL};
@@ -221,7 +222,8 @@ flags_of(PyObject *state, StateFlags *flags)
                 (rules = attr_true(state, s_rules)) < 0 ||
                 (decoded.grad_enabled = attr_true(state, s_grad_enabled)) < 0 ||
                 (decoded.keeps_inputs = attr_true(state, s_keeps_inputs)) < 0 ||
-                (decoded.depth = attr_true(state, s_depth)) < 0)
+                (decoded.depth = attr_true(state, s_depth)) < 0 ||
+                (decoded.observed = attr_true(state, s_observers)) < 0)
             return -1;
         decoded.busy = sweeps || rules;
         Py_INCREF(state);
@@ -611,6 +613,116 @@ static PyTypeObject CallableType = {
     .tp_new = PyType_GenericNew,
 };
 
+/* ---- a linear map's adjoint as a rule ------------------------------------------------------ */
+
+/* rule_forms.adjoint_rule: called as a rule, (grad_out, out, *inputs, **params), it calls
+ * adjoint(grad_out, *inputs, **params): the ``out`` that a linear map's adjoint never reads is
+ * dropped without a Python frame in between. */
+typedef struct {
+    PyObject_HEAD
+    PyObject *adjoint;
+    vectorcallfunc vectorcall;
+} AdjointRule;
+
+#define ON_STACK 8
+
+static PyObject *
+adjoint_rule_call(PyObject *self, PyObject *const *args, size_t nargsf, PyObject *kwnames)
+{
+    Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
+    if (nargs < 2) {
+        PyErr_SetString(PyExc_TypeError,
+                        "a rule takes (grad_out, out, *inputs, **params): out is missing");
+        return NULL;
+    }
+    /* args holds the positional arguments, then the keyword arguments' values */
+    Py_ssize_t given = nargs + (kwnames == NULL ? 0 : PyTuple_GET_SIZE(kwnames));
+    PyObject *stack[ON_STACK], **passed = stack;
+    if (given - 1 > ON_STACK && (passed = PyMem_Malloc((given - 1) * sizeof(PyObject *))) == NULL)
+        return PyErr_NoMemory();
+    passed[0] = args[0];  /* grad_out; args[1], out, is dropped */
+    for (Py_ssize_t i = 2; i < given; i++)
+        passed[i - 1] = args[i];
+    PyObject *result = PyObject_Vectorcall(((AdjointRule *)self)->adjoint, passed, nargs - 1,
+                                           kwnames);
+    if (passed != stack)
+        PyMem_Free(passed);
+    return result;
+}
+
+static PyObject *
+adjoint_rule_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
+{
+    PyObject *adjoint;
+    if (kwargs != NULL && PyDict_GET_SIZE(kwargs)) {
+        PyErr_SetString(PyExc_TypeError, "AdjointRule(adjoint) takes no keyword arguments");
+        return NULL;
+    }
+    if (!PyArg_UnpackTuple(args, "AdjointRule", 1, 1, &adjoint))
+        return NULL;
+    if (!PyCallable_Check(adjoint)) {
+        PyErr_SetString(PyExc_TypeError, "AdjointRule(adjoint): adjoint must be callable");
+        return NULL;
+    }
+    AdjointRule *rule = (AdjointRule *)type->tp_alloc(type, 0);
+    if (rule == NULL)
+        return NULL;
+    rule->adjoint = Py_NewRef(adjoint);
+    rule->vectorcall = adjoint_rule_call;
+    return (PyObject *)rule;
+}
+
+static int
+adjoint_rule_traverse(PyObject *self, visitproc visit, void *arg)
+{
+    Py_VISIT(((AdjointRule *)self)->adjoint);
+    return 0;
+}
+
+static int
+adjoint_rule_clear(PyObject *self)
+{
+    Py_CLEAR(((AdjointRule *)self)->adjoint);
+    return 0;
+}
+
+static void
+adjoint_rule_dealloc(PyObject *self)
+{
+    PyObject_GC_UnTrack(self);
+    adjoint_rule_clear(self);
+    Py_TYPE(self)->tp_free(self);
+}
+
+static PyObject *
+adjoint_rule_repr(PyObject *self)
+{
+    return PyUnicode_FromFormat("<rule of the adjoint %R>", ((AdjointRule *)self)->adjoint);
+}
+
+static PyMemberDef adjoint_rule_members[] = {
+    {"adjoint", T_OBJECT_EX, offsetof(AdjointRule, adjoint), READONLY,
+     PyDoc_STR("adjoint(grad_out, *inputs, **params), which the rule calls")},
+    {NULL},
+};
+
+static PyTypeObject AdjointRuleType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "chainrule._core.AdjointRule",
+    .tp_doc = PyDoc_STR("AdjointRule(adjoint): the rule (grad_out, out, *inputs, **params) "
+                        "that calls adjoint(grad_out, *inputs, **params)."),
+    .tp_basicsize = sizeof(AdjointRule),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_HAVE_VECTORCALL,
+    .tp_vectorcall_offset = offsetof(AdjointRule, vectorcall),
+    .tp_call = PyVectorcall_Call,
+    .tp_new = adjoint_rule_new,
+    .tp_traverse = adjoint_rule_traverse,
+    .tp_clear = adjoint_rule_clear,
+    .tp_dealloc = adjoint_rule_dealloc,
+    .tp_repr = adjoint_rule_repr,
+    .tp_members = adjoint_rule_members,
+};
+
 /* ---- the plain reverse sweep --------------------------------------------------------------- */
 
 /* The nodes waiting in a sweep, latest first: a binary max-heap on ``seq`` (heapq's order on
@@ -841,7 +953,9 @@ propagate(PyObject *node, PyObject *grad_out, PyObject *grads, Heap *pending,
             continue;
         }
         PyObject *x = PySequence_Fast_GET_ITEM(values, i);
-        PyObject *contribution = PyObject_Call(rule, call, kwargs);
+        /* The rule of a derivative of 1 (add's) would only hand grad_out back. */
+        PyObject *contribution = rule == passes_unchanged ? Py_NewRef(grad_out)
+            : PyObject_Call(rule, call, kwargs);
         Py_DECREF(rule);
         if (contribution == NULL) {
             name_backend_error(prim, values);
@@ -911,6 +1025,43 @@ release(PyObject *node)
     return 0;
 }
 
+/* The loop of reverse.sweep on the nodes in ``waiting`` (emptied, as the Python loop empties
+ * its heap, unless it fails); -1 on error. */
+static int
+run_sweep(Heap *waiting, PyObject *grads, PyObject *found, PyObject *targets, PyObject *useful,
+          int retain)
+{
+    int failed = 0;
+    while (!failed && waiting->size) {
+        PyObject *node = heap_pop(waiting);
+        PyObject *grad_out = PyDict_GetItemWithError(grads, node);
+        if (grad_out == NULL) {
+            if (!PyErr_Occurred())
+                PyErr_SetObject(PyExc_KeyError, node);
+            Py_DECREF(node);
+            failed = 1;
+            break;
+        }
+        Py_INCREF(grad_out);
+        failed = PyDict_DelItem(grads, node) < 0;
+        if (!failed) {
+            int gathered = SLOT(node, n_prim) == Py_None;
+            if (!gathered && targets != Py_None)
+                gathered = PySequence_Contains(targets, node);
+            if (gathered < 0)
+                failed = 1;
+            else if (gathered)
+                failed = PyDict_SetItem(found, node, grad_out) < 0;
+            else
+                failed = propagate(node, grad_out, grads, waiting, useful) < 0 ||
+                         (!retain && release(node) < 0);
+        }
+        Py_DECREF(grad_out);
+        Py_DECREF(node);
+    }
+    return failed ? -1 : 0;
+}
+
 /* sweep_loop(pending, grads, found, targets, useful, retain_graph): the loop of reverse.sweep
  * for a sweep that no observer watches and that records nothing. */
 static PyObject *
@@ -950,36 +1101,9 @@ core_sweep_loop(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         heap_clear(&waiting);
         return NULL;
     }
-    int failed = 0;
-    while (!failed && waiting.size) {
-        PyObject *node = heap_pop(&waiting);
-        PyObject *grad_out = PyDict_GetItemWithError(grads, node);
-        if (grad_out == NULL) {
-            if (!PyErr_Occurred())
-                PyErr_SetObject(PyExc_KeyError, node);
-            Py_DECREF(node);
-            failed = 1;
-            break;
-        }
-        Py_INCREF(grad_out);
-        failed = PyDict_DelItem(grads, node) < 0;
-        if (!failed) {
-            int gathered = SLOT(node, n_prim) == Py_None;
-            if (!gathered && targets != Py_None)
-                gathered = PySequence_Contains(targets, node);
-            if (gathered < 0)
-                failed = 1;
-            else if (gathered)
-                failed = PyDict_SetItem(found, node, grad_out) < 0;
-            else
-                failed = propagate(node, grad_out, grads, &waiting, useful) < 0 ||
-                         (!retain && release(node) < 0);
-        }
-        Py_DECREF(grad_out);
-        Py_DECREF(node);
-    }
+    int failed = run_sweep(&waiting, grads, found, targets, useful, retain);
     heap_clear(&waiting);
-    if (failed)
+    if (failed < 0)
         return NULL;
     Py_RETURN_NONE;
 }
@@ -1016,28 +1140,20 @@ is_own_array(PyObject *grad, PyObject *handed_out, PyObject **id)
     return 1;
 }
 
-/* fill_grads(found, handed_out, LeafNode, accumulate): reverse.backward's last loop for a
- * backward pass that records nothing: each leaf's gradient in ``found`` goes to its tensor's
- * .grad, as accumulate(leaf.grad, grad, False, handed_out) would put it; its first case (the
- * usual one of a training step) is taken here, every other by accumulate itself. */
-static PyObject *
-core_fill_grads(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+/* reverse.backward's last loop for a backward pass that records nothing: each leaf's gradient
+ * in ``found`` goes to its tensor's .grad, as accumulate(leaf.grad, grad, False, handed_out)
+ * would put it; its first case (the usual one of a training step) is taken here, every other
+ * by accumulate itself. -1 on error. */
+static int
+fill_leaf_grads(PyObject *found, PyObject *handed_out, PyObject *leaf_class, PyObject *accumulate)
 {
-    if (nargs != 4 || !PyDict_Check(args[0]) || !PySet_Check(args[1]) || !PyType_Check(args[2])) {
-        PyErr_SetString(PyExc_TypeError,
-                        "fill_grads(found: dict, handed_out: set, LeafNode, accumulate)");
-        return NULL;
-    }
-    if (refuse_unconfigured() < 0)
-        return NULL;
-    PyObject *found = args[0], *handed_out = args[1], *accumulate = args[3];
-    PyTypeObject *leaf_type = (PyTypeObject *)args[2];
+    PyTypeObject *leaf_type = (PyTypeObject *)leaf_class;
     static PyTypeObject *known_leaf_type = NULL;
     static Py_ssize_t tensor_ref;
     if (leaf_type != known_leaf_type) {
-        Py_ssize_t offset = slot_offset(args[2], "tensor_ref");
+        Py_ssize_t offset = slot_offset(leaf_class, "tensor_ref");
         if (offset < 0)
-            return NULL;
+            return -1;
         tensor_ref = offset;
         known_leaf_type = leaf_type;
     }
@@ -1051,7 +1167,7 @@ core_fill_grads(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
             continue;
         PyObject *leaf = PyWeakref_GetObject(ref);  /* borrowed */
         if (leaf == NULL)
-            return NULL;
+            return -1;
         if (leaf == Py_None)
             continue;
         Py_INCREF(leaf);
@@ -1073,9 +1189,161 @@ core_fill_grads(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         Py_DECREF(grad);
         Py_DECREF(leaf);
         if (filled == NULL)
-            return NULL;
+            return -1;
     }
+    return 0;
+}
+
+/* fill_grads(found, handed_out, LeafNode, accumulate): fill_leaf_grads, for reverse.backward. */
+static PyObject *
+core_fill_grads(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 4 || !PyDict_Check(args[0]) || !PySet_Check(args[1]) || !PyType_Check(args[2])) {
+        PyErr_SetString(PyExc_TypeError,
+                        "fill_grads(found: dict, handed_out: set, LeafNode, accumulate)");
+        return NULL;
+    }
+    if (refuse_unconfigured() < 0)
+        return NULL;
+    if (fill_leaf_grads(args[0], args[1], args[2], args[3]) < 0)
+        return NULL;
     Py_RETURN_NONE;
+}
+
+/* The seed of a one-value output of dtype ``dtype``: dtype.type(1), as seed_for makes it. The
+ * last one is kept: a number is immutable, and NumPy's built-in dtypes are single objects, so
+ * a training loop makes it once. A new reference; NULL on error. */
+static PyObject *
+seed_of(PyObject *dtype)
+{
+    static PyObject *last_dtype = NULL, *last_seed = NULL;
+    if (dtype != last_dtype) {
+        PyObject *scalar_type = PyObject_GetAttrString(dtype, "type");
+        PyObject *one = scalar_type == NULL ? NULL : PyLong_FromLong(1);
+        PyObject *seed = one == NULL ? NULL : PyObject_CallOneArg(scalar_type, one);
+        Py_XDECREF(one);
+        Py_XDECREF(scalar_type);
+        if (seed == NULL)
+            return NULL;
+        Py_INCREF(dtype);
+        Py_XSETREF(last_dtype, dtype);
+        Py_XSETREF(last_seed, seed);
+    }
+    return Py_NewRef(last_seed);
+}
+
+/* The state a plain sweep runs in, state.sweeping(False), kept for the last state it was made
+ * from (States never change). A new reference; NULL on error. */
+static PyObject *
+sweeping_state(PyObject *state)
+{
+    static PyObject *from = NULL, *sweeping = NULL;
+    if (state != from) {
+        PyObject *made = PyObject_CallMethod(state, "sweeping", "O", Py_False);
+        if (made == NULL)
+            return NULL;
+        Py_INCREF(state);
+        Py_XSETREF(from, state);
+        Py_XSETREF(sweeping, made);
+    }
+    return Py_NewRef(sweeping);
+}
+
+/* plain_backward(tensor, LeafNode, accumulate): reverse.backward(tensor) without a gradient,
+ * a retained graph or a recorded sweep, for its usual case: a one-value output recorded by an
+ * op (a loss), no jit trace and no sweep observer. Returns False, having done nothing, for
+ * every other case, which reverse.backward then takes. */
+static PyObject *
+core_plain_backward(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 3 || !PyType_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "plain_backward(tensor, LeafNode, accumulate)");
+        return NULL;
+    }
+    if (refuse_unconfigured() < 0)
+        return NULL;
+    PyObject *tensor = args[0];
+    if (!is_tensor(tensor))
+        Py_RETURN_FALSE;
+    PyObject *node = SLOT(tensor, t_node), *data = SLOT(tensor, t_data);
+    if (node == NULL || Py_TYPE(node) != NodeType || data == NULL)
+        Py_RETURN_FALSE;  /* a leaf, a value-only node, no graph: the Python path */
+    PyObject *state = current_state();
+    if (state == NULL)
+        return NULL;
+    StateFlags flags;
+    if (flags_of(state, &flags) < 0) {
+        Py_DECREF(state);
+        return NULL;
+    }
+    if (flags.traced || flags.observed) {  /* refused in a trace; observers see every step */
+        Py_DECREF(state);
+        Py_RETURN_FALSE;
+    }
+    /* One value: a NumPy number, or a 0-d array (other sizes and libraries: Python). */
+    int one_value = PyObject_TypeCheck(data, (PyTypeObject *)numpy_generic);
+    if (!one_value && Py_TYPE(data) == (PyTypeObject *)ndarray) {
+        PyObject *shape = PyObject_GetAttr(data, s_shape);
+        if (shape == NULL) {
+            Py_DECREF(state);
+            return NULL;
+        }
+        one_value = PyTuple_Check(shape) && PyTuple_GET_SIZE(shape) == 0;
+        Py_DECREF(shape);
+    }
+    if (!one_value) {
+        Py_DECREF(state);
+        Py_RETURN_FALSE;
+    }
+    PyObject *dtype = PyObject_GetAttr(data, s_dtype);
+    PyObject *seed = dtype == NULL ? NULL : seed_of(dtype);
+    Py_XDECREF(dtype);
+    PyObject *sweeping = seed == NULL ? NULL : sweeping_state(state);
+    Py_DECREF(state);
+    if (sweeping == NULL) {
+        Py_XDECREF(seed);
+        return NULL;
+    }
+    PyObject *grads = PyDict_New(), *found = PyDict_New(), *handed_out = NULL, *token = NULL;
+    Heap waiting = {NULL, 0, 0};
+    int failed = grads == NULL || found == NULL || PyDict_SetItem(grads, node, seed) < 0 ||
+                 heap_push(&waiting, node) < 0;
+    if (!failed) {
+        /* reverse.sweep: the sweep runs counted as one, recording nothing */
+        token = PyContextVar_Set(state_var, sweeping);
+        failed = token == NULL || run_sweep(&waiting, grads, found, Py_None, Py_None, 0) < 0;
+        if (token != NULL) {
+            PyObject *type, *value, *traceback;
+            PyErr_Fetch(&type, &value, &traceback);  /* the state is restored, error or not */
+            if (PyContextVar_Reset(state_var, token) < 0) {
+                failed = 1;
+                Py_XDECREF(type);
+                Py_XDECREF(value);
+                Py_XDECREF(traceback);
+            }
+            else
+                PyErr_Restore(type, value, traceback);
+        }
+    }
+    heap_clear(&waiting);
+    if (!failed)  /* what is left in grads are the leaves' sums */
+        failed = PyDict_Update(found, grads) < 0;
+    if (!failed) {
+        PyObject *seed_id = PyLong_FromVoidPtr(seed);
+        handed_out = seed_id == NULL ? NULL : PySet_New(NULL);
+        failed = handed_out == NULL || PySet_Add(handed_out, seed_id) < 0 ||
+                 fill_leaf_grads(found, handed_out, args[1], args[2]) < 0;
+        Py_XDECREF(seed_id);
+    }
+    Py_XDECREF(handed_out);
+    Py_XDECREF(token);
+    Py_XDECREF(found);
+    Py_XDECREF(grads);
+    Py_DECREF(sweeping);
+    Py_DECREF(seed);
+    if (failed)
+        return NULL;
+    Py_RETURN_TRUE;
 }
 
 /* inplace.mark_written(p, epoch): stamp the write on p's owner (p or its base), and on the
@@ -1175,7 +1443,7 @@ static const struct { const char *name; PyObject **target; } configured_objects[
     {"refuse_complex", &refuse_complex}, {"backend_error", &backend_error},
     {"check_saved", &check_saved}, {"saved_values", &saved_values},
     {"fit_gradient", &fit_gradient}, {"ndarray", &ndarray}, {"fit_axes", &fit_axes},
-    {"add_reduce", &add_reduce},
+    {"add_reduce", &add_reduce}, {"passes_unchanged", &passes_unchanged},
 };
 
 /* The slots record and the sweep read and write, by class, and where each offset goes. */
@@ -1235,6 +1503,9 @@ static PyMethodDef core_methods[] = {
     {"descend", (PyCFunction)(void (*)(void))core_descend, METH_FASTCALL,
      PyDoc_STR("descend(params, lr, epoch, update_parameter, settings): a group's plain SGD "
                "update; returns the step's in-place stamp.")},
+    {"plain_backward", (PyCFunction)(void (*)(void))core_plain_backward, METH_FASTCALL,
+     PyDoc_STR("plain_backward(tensor, LeafNode, accumulate): reverse.backward of a one-value "
+               "output, compiled; False (nothing done) for every case it leaves to Python.")},
     {"sweep_loop", (PyCFunction)(void (*)(void))core_sweep_loop, METH_FASTCALL,
      PyDoc_STR("sweep_loop(pending, grads, found, targets, useful, retain_graph): the loop of "
                "a plain reverse sweep, compiled.")},
@@ -1261,13 +1532,14 @@ PyInit__core(void)
         {&s_epoch, "epoch"}, {&s_prim, "prim"}, {&s_shape, "shape"}, {&s_dtype, "dtype"},
         {&s_in_op, "in_op"}, {&s_name, "name"}, {&s_release, "release"}, {&s_kind, "kind"},
         {&s_base, "base"}, {&s_flags, "flags"}, {&s_writeable, "writeable"}, {&s_bump, "bump"},
+        {&s_observers, "observers"},
     };
     for (size_t i = 0; i < COUNT(strings); i++)
         if ((*strings[i].name = PyUnicode_InternFromString(strings[i].text)) == NULL)
             return NULL;
     if ((empty_params = PyDict_New()) == NULL)
         return NULL;
-    if (PyType_Ready(&CallableType) < 0)
+    if (PyType_Ready(&CallableType) < 0 || PyType_Ready(&AdjointRuleType) < 0)
         return NULL;
     PyObject *module = PyModule_Create(&core_module);
     if (module == NULL)
@@ -1275,6 +1547,12 @@ PyInit__core(void)
     Py_INCREF(&CallableType);
     if (PyModule_AddObject(module, "Callable", (PyObject *)&CallableType) < 0) {
         Py_DECREF(&CallableType);
+        Py_DECREF(module);
+        return NULL;
+    }
+    Py_INCREF(&AdjointRuleType);
+    if (PyModule_AddObject(module, "AdjointRule", (PyObject *)&AdjointRuleType) < 0) {
+        Py_DECREF(&AdjointRuleType);
         Py_DECREF(module);
         return NULL;
     }

@@ -118,7 +118,32 @@ def run():
     right = cr.tensor([3.0, 4.0], requires_grad=True)
     (left + right).sum().backward()
     found["own grads"] = bool(np.shares_memory(left.grad.numpy(), right.grad.numpy()))
+    # a loss's backward pass, which the core takes whole: a NumPy number and a 0-d array as
+    # the loss, float32 kept, two passes adding up; a one-value array of shape (1,) and a
+    # leaf's own backward take the Python path
+    g = cr.tensor(np.array([0.5, -1.0], np.float32), requires_grad=True)
+    cr.sum(g * g).backward()
+    cr.tensor(1.0, requires_grad=True)  # another dtype's seed between the two
+    (cr.sum(g * 3) * cr.tensor(np.ones((), np.float32))).backward()
+    cr.reshape(cr.sum(g), (1,)).backward()
+    k = cr.tensor(np.float32(2.0), requires_grad=True)
+    k.backward()
+    found["loss seeds"] = [g.grad.numpy().tolist(), str(g.grad.dtype), float(k.grad),
+                           str(k.grad.dtype)]
     errors = []
+    # a rule that fails: its error, and the engine as it was before the pass (recording, and
+    # no sweep counted as running)
+    def failing_rule(grad_out, out, x):
+        raise ArithmeticError("this rule fails")
+
+    failing = cr.primitive("core_failing_rule", lambda x: x * 1.0, vjp=failing_rule,
+                           jvp=lambda x_dot, out, x: x_dot)
+    try:
+        failing(cr.tensor(np.float64(1.0), requires_grad=True)).backward()
+    except ArithmeticError as exc:
+        errors.append(str(exc))
+    from chainrule.autodiff.reverse import sweeps_running
+    found["after a failed pass"] = [sweeps_running(), (g * 2).requires_grad]
     # a parameter whose .grad has another shape
     wrong = cr.tensor([1.0, 2.0], requires_grad=True)
     wrong.grad = cr.tensor([1.0, 2.0, 3.0])
@@ -164,7 +189,9 @@ def test_both_engines_give_the_same_numbers_bit_for_bit_and_the_same_errors():
     python = _programs(PURE)
     ours = _programs({k: v for k, v in os.environ.items() if k != "CHAINRULE_PURE_PYTHON"})
     assert python == ours
-    assert len(python["errors"]) == 4
+    assert len(python["errors"]) == 5
+    assert python["loss seeds"] == [[5.0, 2.0], "float32", 1.0, "float32"]  # 2g + 3 + 1
+    assert python["after a failed pass"] == [False, True]
     assert python["own grads"] is False
     assert python["sgd 0.0"][3:] == ["float32"] * 3
     # and the numbers are right, not only alike
@@ -356,3 +383,31 @@ def test_without_a_compiler_pip_installs_the_pure_python_engine(tmp_path):
         env={**os.environ, "PYTHONPATH": str(site)})
     location, engine, grad = ran.stdout.split()
     assert location.startswith(str(site)) and engine == "python" and grad == "4.0"
+
+
+@needs_core
+def test_a_linear_maps_adjoint_runs_as_a_rule_with_its_parameters():
+    rule = core.AdjointRule(lambda grad_out, x, *, scale=1.0: grad_out * x * scale)
+    assert rule(2.0, "the output, never read", 3.0) == 6.0
+    assert rule(2.0, None, 3.0, scale=0.5) == 3.0
+    many = core.AdjointRule(lambda grad_out, *inputs, **params: (grad_out, inputs, params))
+    inputs = tuple(range(12))  # more arguments than the core passes without allocating
+    assert many(1, None, *inputs, a=1, b=2) == (1, inputs, {"a": 1, "b": 2})
+    with pytest.raises(TypeError, match="out is missing"):
+        rule(2.0)
+    with pytest.raises(TypeError, match="callable"):
+        core.AdjointRule(3)
+    assert "adjoint" in repr(rule) and rule.adjoint(1.0, 2.0) == 2.0
+
+
+@needs_core
+def test_a_loss_in_an_observed_or_traced_pass_is_left_to_python():
+    x = cr.tensor([1.0, 2.0], requires_grad=True)
+    assert not core.plain_backward(x, reverse.LeafNode, reverse.accumulate)  # a leaf
+    assert not core.plain_backward(x * 1.0, reverse.LeafNode, reverse.accumulate)  # 2 values
+    loss = (x * x).sum()
+    with cr.detect_anomaly():
+        assert not core.plain_backward(loss, reverse.LeafNode, reverse.accumulate)
+    assert x.grad is None  # nothing done
+    assert core.plain_backward(loss, reverse.LeafNode, reverse.accumulate)
+    assert x.grad.numpy().tolist() == [2.0, 4.0]

@@ -29,6 +29,11 @@ def backward(tensor, grad=None, retain_graph=None, create_graph=False):
     ``retain_graph`` defaults to ``create_graph``: a recorded backward pass is differentiated
     through the same graph, so it must not free it.
     """
+    if (core is not None and grad is None and not retain_graph and not create_graph
+            and core.plain_backward(tensor, LeafNode, accumulate)):
+        # A loss's backward pass, as the rest of this function does it, compiled: the core
+        # returns False, having done nothing, for every other case.
+        return
     if retain_graph is None:
         retain_graph = create_graph
     refuse_in_trace(

@@ -41,9 +41,8 @@ def _not_aligned(op, x_shape, y_shape):
 
 
 def _product(a, b):
-    # An adjoint's product. In a plain backward pass both are arrays, and the op would only hand
-    # them to NumPy: call it directly (five times a training step of a three-layer network).
-    # Tensors of a recorded sweep, symbols and batches go through the op.
+    # An adjoint's product: NumPy's for two arrays, the op for tensors of a recorded sweep,
+    # symbols and batches.
     if type(a) is np.ndarray and type(b) is np.ndarray:
         return np.matmul(a, b)
     return matmul(a, b)
@@ -57,7 +56,13 @@ def _row(v):
     return shape.expand_dims(v, -2)
 
 
+# Both adjoints first take the case of a plain backward pass through a product of matrices
+# (every layer of a network, each step): NumPy arrays, handed to NumPy directly.
+
+
 def _matmul_adjoint_x(grad_out, x, y):
+    if type(grad_out) is np.ndarray and type(y) is np.ndarray and y.ndim == 2 and x.ndim == 2:
+        return np.matmul(grad_out, y.mT)
     # A 1-d operand is a row (x) or a column (y) whose added axis is dropped from the output.
     if y.ndim == 1:
         return (grad_out if x.ndim == 1 else _column(grad_out)) * y
@@ -70,6 +75,10 @@ def _matmul_adjoint_x(grad_out, x, y):
 
 
 def _matmul_adjoint_y(grad_out, x, y):
+    if type(grad_out) is np.ndarray and type(x) is np.ndarray and x.ndim == 2 and y.ndim == 2:
+        if not y.flags.c_contiguous and y.flags.f_contiguous:  # a transposed matrix
+            return np.matmul(grad_out.mT, x).mT  # laid out as below
+        return np.matmul(x.mT, grad_out)
     if x.ndim == 1:
         return x * grad_out if y.ndim == 1 else _column(x) * _row(grad_out)
     if y.ndim == 1:

@@ -17,6 +17,7 @@ from chainrule.compiled import core
 from chainrule.engine_state import current, state_variable
 from chainrule.graph import Node, mutation, sequence as graph_sequence
 from chainrule.primitive.declaration import Primitive, refuse_complex
+from chainrule.primitive.rule_forms import gradient_unchanged
 from chainrule.tensor import (
     Tensor, asarray_if_sequence, is_stale, refuse_stale, stale_watch, wrap,
 )
@@ -196,7 +197,7 @@ else:
         numpy_generic=np.generic, sequence=graph_sequence, mutation=mutation,
         refuse_complex=refuse_complex, backend_error=BackendError, check_saved=check_saved,
         saved_values=saved_values, fit_gradient=fit_gradient, ndarray=np.ndarray,
-        fit_axes=summed_axes, add_reduce=np.add.reduce,
+        fit_axes=summed_axes, add_reduce=np.add.reduce, passes_unchanged=gradient_unchanged,
     )
     record = core.record
 

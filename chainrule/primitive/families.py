@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from chainrule.primitive.calls import apply
 from chainrule.primitive.declaration import Primitive, default_inputs
+from chainrule.primitive.rule_forms import adjoint_rule
 
 def primitive(name, forward, vjp, jvp, *, inputs=None, symbolic=None, reads_inputs=True,
               reads_out=False, doc=None, supports_complex=False):
@@ -126,7 +127,7 @@ def linear(name, forward, adjoint, *, symbolic=None, doc=None):
     prim = Primitive(
         name,
         forward,
-        (lambda grad_out, out, x, **params: adjoint(grad_out, x, **params),),
+        (adjoint_rule(adjoint),),
         None,
         symbolic=symbolic,
         reads_inputs=False,
@@ -146,10 +147,7 @@ def bilinear(name, forward, adjoint_x, adjoint_y, *, inputs=None, symbolic=None,
     prim = Primitive(
         name,
         forward,
-        (
-            lambda grad_out, out, x, y, **params: adjoint_x(grad_out, x, y, **params),
-            lambda grad_out, out, x, y, **params: adjoint_y(grad_out, x, y, **params),
-        ),
+        (adjoint_rule(adjoint_x), adjoint_rule(adjoint_y)),
         None,
         inputs=inputs,
         symbolic=symbolic,

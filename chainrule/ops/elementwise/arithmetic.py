@@ -20,10 +20,7 @@ from chainrule.primitive import (
     primitive,
     value_of,
 )
-
-
-def _first(grad_out, out, x, y):
-    return grad_out
+from chainrule.primitive.rule_forms import gradient_unchanged
 
 
 def _first_dot(x_dot, out, x, y):
@@ -32,7 +29,7 @@ def _first_dot(x_dot, out, x, y):
 
 add = primitive(
     "add", operator.add,
-    vjp=(_first, _first),
+    vjp=(gradient_unchanged, gradient_unchanged),
     jvp=(_first_dot, lambda y_dot, out, x, y: y_dot),
     symbolic="x + y", reads_inputs=False,
     supports_complex=True,
@@ -47,7 +44,7 @@ add = primitive(
 
 subtract = primitive(
     "subtract", operator.sub,
-    vjp=(_first, lambda grad_out, out, x, y: -grad_out),
+    vjp=(gradient_unchanged, lambda grad_out, out, x, y: -grad_out),
     jvp=(_first_dot, lambda y_dot, out, x, y: -y_dot),
     symbolic="x - y", reads_inputs=False,
     supports_complex=True,
