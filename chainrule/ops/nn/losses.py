@@ -100,33 +100,34 @@ _largest, _add_reduce = np.maximum.reduce, np.add.reduce
 _UNSIGNED = {width: np.dtype(f"u{width}") for width in (1, 2, 4, 8)}
 
 
-def _as_unsigned(labels):
-    """Signed integer labels read as unsigned integers of their width (no copy)."""
-    return labels.view(_UNSIGNED[labels.dtype.itemsize])
-
-
-def _labels(target, scores_shape, who):
+def _labels(target, scores_shape, who, labels=None):
     """The target's class labels, checked (the check reads their values; a tensor is kept as
-    it is, so that labels computed from traced values stay traced)."""
-    labels = value_of(target)
+    it is, so that labels computed from traced values stay traced). ``labels`` is the target's
+    array, where the caller has read it already."""
+    if labels is None:
+        labels = value_of(target)
     if type(labels) is not np.ndarray:
         labels = asarray(labels)
     if len(scores_shape) == 0:
         raise ValueError(f"{who}: the scores must have a class axis, got a 0-d input")
-    classes = scores_shape[0 if len(scores_shape) == 1 else 1]
-    expected = () if len(scores_shape) == 1 else scores_shape[:1] + scores_shape[2:]
+    if len(scores_shape) == 2:  # a batch of samples: the usual case
+        classes, expected = scores_shape[1], scores_shape[:1]
+    else:
+        classes = scores_shape[0 if len(scores_shape) == 1 else 1]
+        expected = () if len(scores_shape) == 1 else scores_shape[:1] + scores_shape[2:]
     if labels.shape != expected:
         raise ValueError(f"{who}: for scores of shape {scores_shape} the target must be class "
                          f"labels of shape {expected} (or class probabilities of shape "
                          f"{scores_shape}, for cross_entropy), got shape {labels.shape}")
-    if labels.dtype.kind not in "iu":
+    kind = labels.dtype.kind
+    if kind not in "iu":
         raise TypeError(f"{who}: class labels must be integers, got dtype {labels.dtype}; use "
                         f"target.astype(int) (class probabilities need the scores' shape "
                         f"{scores_shape})")
     if type(labels) is np.ndarray:
         # One reduction: read as unsigned integers of their width, negative labels are the
         # largest, so the largest label alone says whether any is out of range.
-        unsigned = labels if labels.dtype.kind == "u" else _as_unsigned(labels)
+        unsigned = labels if kind == "u" else labels.view(_UNSIGNED[labels.dtype.itemsize])
         out_of_range = labels.size and _largest(unsigned, None) >= classes
     else:
         out_of_range = labels.size and not is_lazy(labels) and (
@@ -161,31 +162,35 @@ def cross_entropy(logits, target, reduction="mean"):
         >>> F.cross_entropy(cr.tensor([[1000.0, 0.0], [0.0, 0.0]]), [1, 0])
         tensor(500.34657359)
     """
-    _check_reduction(reduction, "cross_entropy")
+    # Every training step's loss: the checks read the arrays themselves, each once.
+    if reduction not in _REDUCTIONS:
+        _check_reduction(reduction, "cross_entropy")
     logits = _as_input(logits)
-    scores = value_of(logits)  # every training step's loss: the checks read the array itself
+    scores = getattr(logits, "_data", logits)  # value_of, without a call
     if scores.dtype.kind not in "fc":
         raise TypeError(f"cross_entropy: logits must be floating point, got dtype {scores.dtype}")
     if scores.ndim == 0:
         raise ValueError("cross_entropy: the logits must have a class axis, got a 0-d input")
     class_axis = 0 if scores.ndim == 1 else 1
     target = _as_input(target)
-    if target.dtype.kind in "fc" and target.shape == scores.shape:
+    given = getattr(target, "_data", target)
+    if given.dtype.kind in "fc" and given.shape == scores.shape:
         log_probs = log_softmax(logits, axis=class_axis)
         loss = -reductions.sum(_times_log_probs(_like(target, logits), log_probs),
                                axis=class_axis)
         return _reduce(loss, reduction)
-    labels = _labels(target, scores.shape, "cross_entropy")
+    labels = _labels(target, scores.shape, "cross_entropy", given)
     if type(labels) is np.ndarray and not labels.ndim:  # one sample's label: a number
         labels = constant_like(labels, logits)
+    count = given.size
     if reduction == "none":
         scale = None
     elif reduction == "sum":
         scale = 1
     else:
-        scale = 1 / labels.size if labels.size else np.nan
-    return _cross_entropy_labels(logits, labels, grids=_label_grids(labels.shape, scores.ndim),
-                                 class_axis=class_axis, scale=scale)
+        scale = 1 / count if count else np.nan
+    grids = _GRIDS.get((given.shape, scores.ndim)) or _label_grids(given.shape, scores.ndim)
+    return _cross_entropy_labels(logits, labels, grids=grids, class_axis=class_axis, scale=scale)
 
 
 def _times_log_probs(p, log_probs):
@@ -197,26 +202,24 @@ def _times_log_probs(p, log_probs):
 
 def _label_grids(labels_shape, ndim):
     """The positions that go with each label in an index (none for one sample or a batch of
-    them): computed once per shape, so that building an index takes no NumPy call."""
-    if ndim <= 2:
-        return () if ndim == 1 else (_positions(labels_shape[0]),)
-    return tuple(np.indices(labels_shape, sparse=True))
+    them): computed once per shape and kept in ``_GRIDS``, so that building an index takes no
+    NumPy call (a training loop meets one batch size, or two)."""
+    key = (labels_shape, ndim)
+    grids = _GRIDS.get(key)
+    if grids is None:
+        if len(_GRIDS) >= 64:  # shapes that keep changing: start over
+            _GRIDS.clear()
+        if ndim <= 2:
+            grids = () if ndim == 1 else (np.arange(labels_shape[0]),)
+        else:
+            grids = tuple(np.indices(labels_shape, sparse=True))
+        for grid in grids:
+            grid.flags.writeable = False  # shared by every loss of that shape
+        _GRIDS[key] = grids
+    return grids
 
 
-_POSITIONS = {}
-
-
-def _positions(count):
-    """0, 1, …, count − 1, read-only and kept per count: a training loop meets one batch size
-    (or two), and every step's loss indexes its rows with them."""
-    positions = _POSITIONS.get(count)
-    if positions is None:
-        if len(_POSITIONS) >= 64:  # batch sizes that keep changing: start over
-            _POSITIONS.clear()
-        positions = np.arange(count)
-        positions.flags.writeable = False
-        _POSITIONS[count] = positions
-    return positions
+_GRIDS = {}
 
 
 def _label_index(labels, grids):
