@@ -613,19 +613,150 @@ static PyTypeObject CallableType = {
     .tp_new = PyType_GenericNew,
 };
 
-/* ---- a linear map's adjoint as a rule ------------------------------------------------------ */
+/* ---- Tensor's operators -------------------------------------------------------------------- */
 
-/* rule_forms.adjoint_rule: called as a rule, (grad_out, out, *inputs, **params), it calls
- * adjoint(grad_out, *inputs, **params): the ``out`` that a linear map's adjoint never reads is
- * dropped without a Python frame in between. */
+/* OperatorMethod(prim, arity, swapped, name): a Tensor operator such as __add__, which records
+ * prim on (self, other), on (other, self) when swapped (__radd__), or on (self,) for arity 1:
+ * what tensor_methods' Python operators do, without their frame. A method descriptor, so
+ * that ``a + b`` calls it unbound, with no bound method made. */
 typedef struct {
     PyObject_HEAD
-    PyObject *adjoint;
+    PyObject *prim, *name;
+    int arity, swapped;
     vectorcallfunc vectorcall;
-} AdjointRule;
+} OperatorMethod;
+
+static PyObject *
+operator_method_call(PyObject *self, PyObject *const *args, size_t nargsf, PyObject *kwnames)
+{
+    OperatorMethod *method = (OperatorMethod *)self;
+    Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
+    if (nargs != method->arity || (kwnames != NULL && PyTuple_GET_SIZE(kwnames))) {
+        PyErr_Format(PyExc_TypeError, "%U takes %d argument%s (%zd given)", method->name,
+                     method->arity - 1, method->arity == 2 ? "" : "s", nargs - 1);
+        return NULL;
+    }
+    if (refuse_unconfigured() < 0)
+        return NULL;
+    PyObject *inputs = PyTuple_New(nargs);
+    if (inputs == NULL)
+        return NULL;
+    for (Py_ssize_t i = 0; i < nargs; i++)
+        PyTuple_SET_ITEM(inputs, i, Py_NewRef(args[method->swapped ? nargs - 1 - i : i]));
+    PyObject *state = current_state(), *result = NULL;
+    if (state != NULL) {
+        result = record_op(method->prim, inputs, empty_params, state);
+        Py_DECREF(state);
+    }
+    Py_DECREF(inputs);
+    return result;
+}
+
+static PyObject *
+operator_method_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
+{
+    PyObject *prim, *name;
+    int arity, swapped;
+    static char *keywords[] = {"prim", "arity", "swapped", "name", NULL};
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OipU:OperatorMethod", keywords, &prim,
+                                     &arity, &swapped, &name))
+        return NULL;
+    if (arity != 1 && arity != 2) {
+        PyErr_SetString(PyExc_ValueError, "OperatorMethod: arity is 1 (unary) or 2 (binary)");
+        return NULL;
+    }
+    OperatorMethod *method = (OperatorMethod *)type->tp_alloc(type, 0);
+    if (method == NULL)
+        return NULL;
+    method->prim = Py_NewRef(prim);
+    method->name = Py_NewRef(name);
+    method->arity = arity;
+    method->swapped = swapped && arity == 2;
+    method->vectorcall = operator_method_call;
+    return (PyObject *)method;
+}
+
+/* t.__add__ reads as a method bound to t, as a function's would. */
+static PyObject *
+operator_method_get(PyObject *self, PyObject *obj, PyObject *type)
+{
+    if (obj == NULL || obj == Py_None)
+        return Py_NewRef(self);
+    return PyMethod_New(self, obj);
+}
+
+static int
+operator_method_traverse(PyObject *self, visitproc visit, void *arg)
+{
+    Py_VISIT(((OperatorMethod *)self)->prim);
+    return 0;
+}
+
+static int
+operator_method_clear(PyObject *self)
+{
+    Py_CLEAR(((OperatorMethod *)self)->prim);
+    return 0;
+}
+
+static void
+operator_method_dealloc(PyObject *self)
+{
+    PyObject_GC_UnTrack(self);
+    operator_method_clear(self);
+    Py_CLEAR(((OperatorMethod *)self)->name);
+    Py_TYPE(self)->tp_free(self);
+}
+
+static PyObject *
+operator_method_repr(PyObject *self)
+{
+    OperatorMethod *method = (OperatorMethod *)self;
+    return PyUnicode_FromFormat("<operator %U of Tensor: %R>", method->name, method->prim);
+}
+
+static PyMemberDef operator_method_members[] = {
+    {"__name__", T_OBJECT, offsetof(OperatorMethod, name), READONLY, NULL},
+    {"prim", T_OBJECT, offsetof(OperatorMethod, prim), READONLY,
+     PyDoc_STR("the primitive the operator records")},
+    {NULL},
+};
+
+static PyTypeObject OperatorMethodType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "chainrule._core.OperatorMethod",
+    .tp_doc = PyDoc_STR("OperatorMethod(prim, arity, swapped, name): a Tensor operator that "
+                        "records prim on its operands."),
+    .tp_basicsize = sizeof(OperatorMethod),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_HAVE_VECTORCALL |
+                Py_TPFLAGS_METHOD_DESCRIPTOR,
+    .tp_vectorcall_offset = offsetof(OperatorMethod, vectorcall),
+    .tp_call = PyVectorcall_Call,
+    .tp_descr_get = operator_method_get,
+    .tp_new = operator_method_new,
+    .tp_traverse = operator_method_traverse,
+    .tp_clear = operator_method_clear,
+    .tp_dealloc = operator_method_dealloc,
+    .tp_repr = operator_method_repr,
+    .tp_members = operator_method_members,
+};
+
+/* ---- rule forms: a linear map's adjoint, an elementwise derivative ------------------------ */
+
+/* rule_forms.adjoint_rule and rule_forms.derivative_rule: a rule built from a function of the
+ * op's own math, called without a Python frame in between. */
+typedef struct {
+    PyObject_HEAD
+    PyObject *function;
+    vectorcallfunc vectorcall;
+} RuleForm;
 
 #define ON_STACK 8
 
+static PyTypeObject DerivativeRuleType;
+
+/* AdjointRule: (grad_out, out, *inputs, **params) → adjoint(grad_out, *inputs, **params); the
+ * ``out`` that a linear map's adjoint never reads is dropped. */
 static PyObject *
 adjoint_rule_call(PyObject *self, PyObject *const *args, size_t nargsf, PyObject *kwnames)
 {
@@ -643,85 +774,123 @@ adjoint_rule_call(PyObject *self, PyObject *const *args, size_t nargsf, PyObject
     passed[0] = args[0];  /* grad_out; args[1], out, is dropped */
     for (Py_ssize_t i = 2; i < given; i++)
         passed[i - 1] = args[i];
-    PyObject *result = PyObject_Vectorcall(((AdjointRule *)self)->adjoint, passed, nargs - 1,
+    PyObject *result = PyObject_Vectorcall(((RuleForm *)self)->function, passed, nargs - 1,
                                            kwnames);
     if (passed != stack)
         PyMem_Free(passed);
     return result;
 }
 
+/* DerivativeRule: (grad_out, out, x) → grad_out * derivative(x, out), the VJP of a unary
+ * elementwise op; the same form, (x_dot, out, x) → x_dot * derivative(x, out), is its JVP. */
 static PyObject *
-adjoint_rule_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
+derivative_rule_call(PyObject *self, PyObject *const *args, size_t nargsf, PyObject *kwnames)
 {
-    PyObject *adjoint;
+    if (PyVectorcall_NARGS(nargsf) != 3 || (kwnames != NULL && PyTuple_GET_SIZE(kwnames))) {
+        PyErr_SetString(PyExc_TypeError,
+                        "an elementwise op's rule takes (grad_out, out, x) and no parameters");
+        return NULL;
+    }
+    PyObject *passed[2] = {args[2], args[1]};  /* derivative(x, out) */
+    PyObject *derivative = PyObject_Vectorcall(((RuleForm *)self)->function, passed, 2, NULL);
+    if (derivative == NULL)
+        return NULL;
+    PyObject *result = PyNumber_Multiply(args[0], derivative);
+    Py_DECREF(derivative);
+    return result;
+}
+
+static PyObject *
+rule_form_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
+{
+    PyObject *function;
     if (kwargs != NULL && PyDict_GET_SIZE(kwargs)) {
-        PyErr_SetString(PyExc_TypeError, "AdjointRule(adjoint) takes no keyword arguments");
+        PyErr_Format(PyExc_TypeError, "%s() takes no keyword arguments", type->tp_name);
         return NULL;
     }
-    if (!PyArg_UnpackTuple(args, "AdjointRule", 1, 1, &adjoint))
+    if (!PyArg_UnpackTuple(args, type->tp_name, 1, 1, &function))
         return NULL;
-    if (!PyCallable_Check(adjoint)) {
-        PyErr_SetString(PyExc_TypeError, "AdjointRule(adjoint): adjoint must be callable");
+    if (!PyCallable_Check(function)) {
+        PyErr_Format(PyExc_TypeError, "%s(function): the function must be callable",
+                     type->tp_name);
         return NULL;
     }
-    AdjointRule *rule = (AdjointRule *)type->tp_alloc(type, 0);
+    RuleForm *rule = (RuleForm *)type->tp_alloc(type, 0);
     if (rule == NULL)
         return NULL;
-    rule->adjoint = Py_NewRef(adjoint);
-    rule->vectorcall = adjoint_rule_call;
+    rule->function = Py_NewRef(function);
+    rule->vectorcall = PyObject_TypeCheck(rule, &DerivativeRuleType) ? derivative_rule_call
+                                                                      : adjoint_rule_call;
     return (PyObject *)rule;
 }
 
 static int
-adjoint_rule_traverse(PyObject *self, visitproc visit, void *arg)
+rule_form_traverse(PyObject *self, visitproc visit, void *arg)
 {
-    Py_VISIT(((AdjointRule *)self)->adjoint);
+    Py_VISIT(((RuleForm *)self)->function);
     return 0;
 }
 
 static int
-adjoint_rule_clear(PyObject *self)
+rule_form_clear(PyObject *self)
 {
-    Py_CLEAR(((AdjointRule *)self)->adjoint);
+    Py_CLEAR(((RuleForm *)self)->function);
     return 0;
 }
 
 static void
-adjoint_rule_dealloc(PyObject *self)
+rule_form_dealloc(PyObject *self)
 {
     PyObject_GC_UnTrack(self);
-    adjoint_rule_clear(self);
+    rule_form_clear(self);
     Py_TYPE(self)->tp_free(self);
 }
 
 static PyObject *
-adjoint_rule_repr(PyObject *self)
+rule_form_repr(PyObject *self)
 {
-    return PyUnicode_FromFormat("<rule of the adjoint %R>", ((AdjointRule *)self)->adjoint);
+    return PyUnicode_FromFormat("%s(%R)", Py_TYPE(self)->tp_name, ((RuleForm *)self)->function);
 }
 
 static PyMemberDef adjoint_rule_members[] = {
-    {"adjoint", T_OBJECT_EX, offsetof(AdjointRule, adjoint), READONLY,
+    {"adjoint", T_OBJECT_EX, offsetof(RuleForm, function), READONLY,
      PyDoc_STR("adjoint(grad_out, *inputs, **params), which the rule calls")},
     {NULL},
 };
 
-static PyTypeObject AdjointRuleType = {
-    PyVarObject_HEAD_INIT(NULL, 0)
-    .tp_name = "chainrule._core.AdjointRule",
-    .tp_doc = PyDoc_STR("AdjointRule(adjoint): the rule (grad_out, out, *inputs, **params) "
-                        "that calls adjoint(grad_out, *inputs, **params)."),
-    .tp_basicsize = sizeof(AdjointRule),
-    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_HAVE_VECTORCALL,
-    .tp_vectorcall_offset = offsetof(AdjointRule, vectorcall),
-    .tp_call = PyVectorcall_Call,
-    .tp_new = adjoint_rule_new,
-    .tp_traverse = adjoint_rule_traverse,
-    .tp_clear = adjoint_rule_clear,
-    .tp_dealloc = adjoint_rule_dealloc,
-    .tp_repr = adjoint_rule_repr,
-    .tp_members = adjoint_rule_members,
+static PyMemberDef derivative_rule_members[] = {
+    {"derivative", T_OBJECT_EX, offsetof(RuleForm, function), READONLY,
+     PyDoc_STR("derivative(x, out), which the rule multiplies by")},
+    {NULL},
 };
+
+#define RULE_FORM_TYPE(type_name, doc_text, members_table) {                                  \
+    PyVarObject_HEAD_INIT(NULL, 0)                                                             \
+    .tp_name = type_name,                                                                      \
+    .tp_doc = PyDoc_STR(doc_text),                                                             \
+    .tp_basicsize = sizeof(RuleForm),                                                          \
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_HAVE_VECTORCALL,          \
+    .tp_vectorcall_offset = offsetof(RuleForm, vectorcall),                                    \
+    .tp_call = PyVectorcall_Call,                                                              \
+    .tp_new = rule_form_new,                                                                   \
+    .tp_traverse = rule_form_traverse,                                                         \
+    .tp_clear = rule_form_clear,                                                               \
+    .tp_dealloc = rule_form_dealloc,                                                           \
+    .tp_repr = rule_form_repr,                                                                 \
+    .tp_members = members_table,                                                               \
+}
+
+static PyTypeObject AdjointRuleType = RULE_FORM_TYPE(
+    "chainrule._core.AdjointRule",
+    "AdjointRule(adjoint): the rule (grad_out, out, *inputs, **params) that calls "
+    "adjoint(grad_out, *inputs, **params).",
+    adjoint_rule_members);
+
+static PyTypeObject DerivativeRuleType = RULE_FORM_TYPE(
+    "chainrule._core.DerivativeRule",
+    "DerivativeRule(derivative): the rule (grad_out, out, x) that returns "
+    "grad_out * derivative(x, out).",
+    derivative_rule_members);
 
 /* ---- the plain reverse sweep --------------------------------------------------------------- */
 
@@ -1539,7 +1708,8 @@ PyInit__core(void)
             return NULL;
     if ((empty_params = PyDict_New()) == NULL)
         return NULL;
-    if (PyType_Ready(&CallableType) < 0 || PyType_Ready(&AdjointRuleType) < 0)
+    if (PyType_Ready(&CallableType) < 0 || PyType_Ready(&AdjointRuleType) < 0 ||
+            PyType_Ready(&DerivativeRuleType) < 0 || PyType_Ready(&OperatorMethodType) < 0)
         return NULL;
     PyObject *module = PyModule_Create(&core_module);
     if (module == NULL)
@@ -1550,11 +1720,15 @@ PyInit__core(void)
         Py_DECREF(module);
         return NULL;
     }
-    Py_INCREF(&AdjointRuleType);
-    if (PyModule_AddObject(module, "AdjointRule", (PyObject *)&AdjointRuleType) < 0) {
-        Py_DECREF(&AdjointRuleType);
-        Py_DECREF(module);
-        return NULL;
+    PyTypeObject *classes[] = {&AdjointRuleType, &DerivativeRuleType, &OperatorMethodType};
+    const char *class_names[] = {"AdjointRule", "DerivativeRule", "OperatorMethod"};
+    for (size_t i = 0; i < COUNT(classes); i++) {
+        Py_INCREF(classes[i]);
+        if (PyModule_AddObject(module, class_names[i], (PyObject *)classes[i]) < 0) {
+            Py_DECREF(classes[i]);
+            Py_DECREF(module);
+            return NULL;
+        }
     }
     return module;
 }

@@ -10,6 +10,7 @@ from types import FunctionType
 
 from chainrule import inplace, interop
 from chainrule.autodiff import reverse
+from chainrule.compiled import core
 from chainrule.ops import contraction, cumulative, indexing, joining, reductions, statistics
 from chainrule.ops import shape as shape_ops
 from chainrule.ops.elementwise import (
@@ -21,6 +22,25 @@ from chainrule.tensor import Tensor
 # Operators go straight to the recording path: ``self`` is a tensor, so the dispatch that
 # ``apply`` does for plain arrays would only cost time. The shared params are never mutated.
 _NO_PARAMS: dict = {}
+
+
+def _operator(prim, name, *, swapped=False, arity=2):
+    """The operator method ``name``: ``prim`` recorded on (self, other), on (other, self) when
+    ``swapped`` (the reflected operators), or on (self,) for ``arity`` 1. Compiled where the
+    core is built (no Python frame per operator; it records as the function below does)."""
+    if core is not None:
+        return core.OperatorMethod(prim, arity, swapped, name)
+    if arity == 1:
+        def method(self):
+            return record(prim, (self,), _NO_PARAMS)
+    elif swapped:
+        def method(self, other):
+            return record(prim, (other, self), _NO_PARAMS)
+    else:
+        def method(self, other):
+            return record(prim, (self, other), _NO_PARAMS)
+    method.__name__ = name
+    return method
 
 
 class TensorMethods:
@@ -48,44 +68,19 @@ class TensorMethods:
 
     # --- arithmetic ---------------------------------------------------------------------------
 
-    def __add__(self, other):
-        return record(arithmetic.add, (self, other), _NO_PARAMS)
-
-    def __radd__(self, other):
-        return record(arithmetic.add, (other, self), _NO_PARAMS)
-
-    def __sub__(self, other):
-        return record(arithmetic.subtract, (self, other), _NO_PARAMS)
-
-    def __rsub__(self, other):
-        return record(arithmetic.subtract, (other, self), _NO_PARAMS)
-
-    def __mul__(self, other):
-        return record(arithmetic.multiply, (self, other), _NO_PARAMS)
-
-    def __rmul__(self, other):
-        return record(arithmetic.multiply, (other, self), _NO_PARAMS)
-
-    def __truediv__(self, other):
-        return record(arithmetic.divide, (self, other), _NO_PARAMS)
-
-    def __rtruediv__(self, other):
-        return record(arithmetic.divide, (other, self), _NO_PARAMS)
-
-    def __pow__(self, other):
-        return record(arithmetic.power, (self, other), _NO_PARAMS)
-
-    def __rpow__(self, other):
-        return record(arithmetic.power, (other, self), _NO_PARAMS)
-
-    def __matmul__(self, other):
-        return record(contraction.matmul, (self, other), _NO_PARAMS)
-
-    def __rmatmul__(self, other):
-        return record(contraction.matmul, (other, self), _NO_PARAMS)
-
-    def __neg__(self):
-        return record(arithmetic.negative, (self,), _NO_PARAMS)
+    __add__ = _operator(arithmetic.add, "__add__")
+    __radd__ = _operator(arithmetic.add, "__radd__", swapped=True)
+    __sub__ = _operator(arithmetic.subtract, "__sub__")
+    __rsub__ = _operator(arithmetic.subtract, "__rsub__", swapped=True)
+    __mul__ = _operator(arithmetic.multiply, "__mul__")
+    __rmul__ = _operator(arithmetic.multiply, "__rmul__", swapped=True)
+    __truediv__ = _operator(arithmetic.divide, "__truediv__")
+    __rtruediv__ = _operator(arithmetic.divide, "__rtruediv__", swapped=True)
+    __pow__ = _operator(arithmetic.power, "__pow__")
+    __rpow__ = _operator(arithmetic.power, "__rpow__", swapped=True)
+    __matmul__ = _operator(contraction.matmul, "__matmul__")
+    __rmatmul__ = _operator(contraction.matmul, "__rmatmul__", swapped=True)
+    __neg__ = _operator(arithmetic.negative, "__neg__", arity=1)
 
     def __pos__(self):
         return self
@@ -291,7 +286,8 @@ def _install(methods, cls):
     for name, value in vars(methods).items():
         if isinstance(value, FunctionType):
             value.__qualname__ = f"{cls.__name__}.{name}"  # help() and tracebacks name Tensor
-        if isinstance(value, (FunctionType, property)):
+        if isinstance(value, (FunctionType, property)) or (
+                core is not None and isinstance(value, core.OperatorMethod)):
             setattr(cls, name, value)
 
 

@@ -397,7 +397,22 @@ def test_a_linear_maps_adjoint_runs_as_a_rule_with_its_parameters():
         rule(2.0)
     with pytest.raises(TypeError, match="callable"):
         core.AdjointRule(3)
-    assert "adjoint" in repr(rule) and rule.adjoint(1.0, 2.0) == 2.0
+    assert "AdjointRule" in repr(rule) and rule.adjoint(1.0, 2.0) == 2.0
+
+
+@needs_core
+def test_an_elementwise_ops_rules_are_its_derivative_times_the_gradient():
+    rule = core.DerivativeRule(lambda x, out: 2 * x - out)
+    assert rule(0.5, 1.0, 3.0) == 2.5  # 0.5 · (2·3 − 1)
+    found = rule(np.float32(2.0), np.ones(2, np.float32), np.array([1.0, 2.0], np.float32))
+    assert found.dtype == np.float32 and found.tolist() == [2.0, 6.0]
+    with pytest.raises(TypeError, match=r"\(grad_out, out, x\)"):
+        rule(1.0, 2.0)
+    with pytest.raises(TypeError, match="no parameters"):
+        rule(1.0, 2.0, 3.0, axis=0)
+    with pytest.raises(ZeroDivisionError):
+        core.DerivativeRule(lambda x, out: 1 / 0)(1.0, 1.0, 1.0)
+    assert cr.tanh.vjps[0].derivative is cr.tanh.jvps[0].derivative
 
 
 @needs_core
@@ -411,3 +426,22 @@ def test_a_loss_in_an_observed_or_traced_pass_is_left_to_python():
     assert x.grad is None  # nothing done
     assert core.plain_backward(loss, reverse.LeafNode, reverse.accumulate)
     assert x.grad.numpy().tolist() == [2.0, 4.0]
+
+
+@needs_core
+def test_tensor_operators_record_as_the_python_ones_do():
+    a = cr.tensor([1.0, 4.0], requires_grad=True)
+    assert isinstance(vars(cr.Tensor)["__rsub__"], core.OperatorMethod)
+    assert (1 - a).numpy().tolist() == [0.0, -3.0]  # reflected: (other, self)
+    assert (2 ** a).node.prim is cr.power and (-a).node.prim is cr.negative
+    bound = a.__truediv__
+    assert bound(2.0).numpy().tolist() == [0.5, 2.0]
+    assert cr.Tensor.__matmul__(a, a).numpy() == 17.0
+    with pytest.raises(TypeError, match=r"__mul__ takes 1 argument \(0 given\)"):
+        a.__mul__()
+    with pytest.raises(TypeError, match="__neg__ takes 0 arguments"):
+        a.__neg__(1.0)
+    assert "__add__" in repr(cr.Tensor.__add__)
+    loss = (a * a / 2 - 3 * a).sum()
+    loss.backward()
+    assert a.grad.numpy().tolist() == [-2.0, 1.0]  # a − 3

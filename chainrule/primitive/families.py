@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from chainrule.primitive.calls import apply
 from chainrule.primitive.declaration import Primitive, default_inputs
-from chainrule.primitive.rule_forms import adjoint_rule
+from chainrule.primitive.rule_forms import adjoint_rule, derivative_rule
 
 def primitive(name, forward, vjp, jvp, *, inputs=None, symbolic=None, reads_inputs=True,
               reads_out=False, doc=None, supports_complex=False):
@@ -79,8 +79,8 @@ def elementwise(name, forward, derivative, *, symbolic=None, reads_inputs=True, 
     return Primitive(
         name,
         forward,
-        (lambda grad_out, out, x: grad_out * derivative(x, out),),
-        (lambda x_dot, out, x: x_dot * derivative(x, out),),
+        (derivative_rule(derivative),),
+        (derivative_rule(derivative),),
         symbolic=symbolic,
         reads_inputs=reads_inputs,
         reads_out=reads_out,

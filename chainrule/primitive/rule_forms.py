@@ -1,5 +1,6 @@
-"""Two forms of rule that recur across the op families, which the compiled core runs without a
-Python frame: the rule of a derivative of 1, and a linear map's adjoint called as a rule.
+"""Forms of rule that recur across the op families, which the compiled core runs without a
+Python frame: the rule of a derivative of 1, a linear map's adjoint called as a rule, and the
+rules of a unary elementwise op from its derivative.
 
 Each stays an ordinary rule, ``rule(grad_out, out, *inputs, **params)``, that explanations,
 recorded sweeps and the pure-Python engine call as they call any other.
@@ -42,4 +43,23 @@ def adjoint_rule(adjoint):
     return rule
 
 
-__all__ = ["gradient_unchanged", "adjoint_rule"]
+def derivative_rule(derivative):
+    """The rule ``(grad_out, out, x) → grad_out · derivative(x, out)`` of a unary elementwise
+    op; the same form, ``(x_dot, out, x) → x_dot · derivative(x, out)``, is its JVP.
+
+    Example:
+        >>> from chainrule.primitive.rule_forms import derivative_rule
+        >>> rule = derivative_rule(lambda x, out: 2 * x)  # of x²
+        >>> rule(0.5, 9.0, 3.0)
+        3.0
+    """
+    if core is not None:
+        return core.DerivativeRule(derivative)
+
+    def rule(grad_out, out, x):
+        return grad_out * derivative(x, out)
+
+    return rule
+
+
+__all__ = ["gradient_unchanged", "adjoint_rule", "derivative_rule"]

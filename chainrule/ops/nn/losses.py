@@ -166,14 +166,14 @@ def cross_entropy(logits, target, reduction="mean"):
     if reduction not in _REDUCTIONS:
         _check_reduction(reduction, "cross_entropy")
     logits = _as_input(logits)
-    scores = getattr(logits, "_data", logits)  # value_of, without a call
+    scores = value_of(logits)
     if scores.dtype.kind not in "fc":
         raise TypeError(f"cross_entropy: logits must be floating point, got dtype {scores.dtype}")
     if scores.ndim == 0:
         raise ValueError("cross_entropy: the logits must have a class axis, got a 0-d input")
     class_axis = 0 if scores.ndim == 1 else 1
     target = _as_input(target)
-    given = getattr(target, "_data", target)
+    given = value_of(target)
     if given.dtype.kind in "fc" and given.shape == scores.shape:
         log_probs = log_softmax(logits, axis=class_axis)
         loss = -reductions.sum(_times_log_probs(_like(target, logits), log_probs),
