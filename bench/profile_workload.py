@@ -119,12 +119,14 @@ def cumulative(stats, test):
     return sum(row[3] for key, row in stats.items() if test(key))
 
 
-# With the compiled core (chainrule/_core.c) the per-op path is two C functions the profiler
-# sees as calls: recording (with a forward that is a NumPy function inside it) and the sweep's
-# loop (with propagate inside it). Calls of primitives go through C and are not seen at all:
-# their time is their caller's.
+# With the compiled core (chainrule/_core.c) the per-op path is C functions the profiler sees
+# as calls: recording (with a forward that is a NumPy function inside it) and the sweep's loop
+# (with propagate inside it; a loss's whole backward pass is one call, plain_backward). Calls
+# of primitives and Tensor operators go through C and are not seen at all: their time is
+# their caller's.
 core_record = function("~", "<built-in method chainrule._core.record>")
-core_sweep = function("~", "<built-in method chainrule._core.sweep_loop>")
+core_sweep = function("~", "<built-in method chainrule._core.sweep_loop>",
+                      "<built-in method chainrule._core.plain_backward>")
 CORE_OUTSIDE_BACKWARD = [
     ("record (compiled), its own time: NumPy forwards included", ("own", core_record)),
     ("record (compiled): forwards written in Python", ("calls", core_record, bool)),
@@ -152,8 +154,8 @@ def parts_of(stats):
                for part, how in (CORE_OUTSIDE_BACKWARD if compiled else OUTSIDE_BACKWARD)]
     rest = total - inside - cumulative(stats, recording)
     outside.append((
-        "outside record: primitives called (recorded in C, which the profiler does not see), "
-        "operators, the workload's loop, optimizer" if compiled else
+        "outside record: primitives and operators called (recorded in C, which the profiler "
+        "does not see), the workload's loop, optimizer" if compiled else
         "outside record: operators, dispatch, the workload's loop, optimizer", rest))
     within = [(part, seconds_of(stats, how))
               for part, how in (CORE_INSIDE_BACKWARD if compiled else INSIDE_BACKWARD)]
