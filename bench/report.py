@@ -26,6 +26,18 @@ def median(workload, result):
     return found[0] if found else None
 
 
+def limit_ratio(workload, result, limit):
+    """The cell's figure ÷ the limit's: where the cell timed the limit's call in turns with its
+    own (bench/worker.py), the median of the repeats' ratios, which a machine whose speed
+    drifts between cells does not move; else its median ÷ the limit cell's."""
+    ours = median(workload, result)
+    paired = (result or {}).get("limit_times")
+    if ours is not None and paired:
+        (times,) = result["times"].values()
+        return statistics.median(own / theirs for own, theirs in zip(times, paired))
+    return ours / limit if ours and limit else None
+
+
 def best_peer(workload, cell):
     ranked = [(median(workload, cell.get(key)), key) for key in PEERS]
     ranked = [(value, key) for value, key in ranked if value is not None]
@@ -79,8 +91,9 @@ def summary(results):
         verdicts = []
         for system in OURS:
             ours = median(workload, cell.get(system))
-            columns += [number(ours), ratio(ours, limit), ratio(ours, peer_value)]
-            verdicts.append(verdict(workload, ours, limit, cell))
+            to_limit = limit_ratio(workload, cell.get(system), limit)
+            columns += [number(ours), number(to_limit), ratio(ours, peer_value)]
+            verdicts.append(verdict(workload, ours, to_limit, limit, cell))
         columns += [workload.target.text(workload.unit), " / ".join(verdicts)]
         lines.append("| " + " | ".join(columns) + " |")
     lines += [
@@ -88,13 +101,20 @@ def summary(results):
         "Ratios above 1: chainrule is slower (or, for W7, larger). “chainrule (jit)” is the same "
         "computation under `cr.jit`: traced once before timing, then replayed as NumPy calls. "
         "W1's target is micrograd's figure in this run; W4's are absolute, set on the machine "
-        "the issue was measured on; the others are multiples of this run's limit.",
+        "the issue was measured on; the others are multiples of this run's limit. “÷ limit” of "
+        "a cell that timed the limit's call in turns with its own (one timed call, no reset: "
+        "W2, W3, W5) is the median of those paired repeats' ratios; of the others, its median "
+        "÷ the limit cell's.",
     ]
     return "\n".join(lines)
 
 
-def verdict(workload, ours, limit, cell):
+def verdict(workload, ours, to_limit, limit, cell):
     target = workload.target
+    if target.relative and target.peer is None:  # a multiple of the limit: the ratio decides
+        if to_limit is None:
+            return "not measured"
+        return "yes" if to_limit <= target.most else f"no: {to_limit / target.most:.2f}× the bound"
     peer = median(workload, cell.get(target.peer)) if target.peer is not None else None
     bound = target.bound(limit, peer)
     if ours is None or bound is None:
@@ -133,7 +153,8 @@ def row(workload, system, result, limit, ours, width):
     if workload.kind == "ratio":
         times = result["times"]
         cells = [number(statistics.median(times[name])) for name in times] + cells
-    cells += [ratio(value, limit), ratio(ours, value), check_text(system, result)]
+    cells += [number(limit_ratio(workload, result, limit)), ratio(ours, value),
+              check_text(system, result)]
     return f"| {label(system, result)} | " + " | ".join(cells) + " |"
 
 

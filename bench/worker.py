@@ -27,7 +27,7 @@ import resource  # noqa: E402
 import numpy as np  # noqa: E402
 
 from bench import timing  # noqa: E402
-from bench.workloads import SYSTEMS, WORKLOADS  # noqa: E402
+from bench.workloads import LIMIT, SYSTEMS, WORKLOADS  # noqa: E402
 from bench.workloads.memory import STEPS  # noqa: E402
 
 
@@ -59,10 +59,31 @@ def run_cell(workload_key, system_key, settings, reference=None, save=None):
         if not report["check"]["agree"]:
             return {**report, "status": "disagrees", "detail": report["check"]["detail"]}
     if workload.kind != "memory":
+        case = with_limit_in_turns(case, workload, system_key)
         times, calls, repeats = timing.measure(case, settings)
         scaled = {name: [t * workload.scale for t in values] for name, values in times.items()}
+        limit_times = scaled.pop(PAIRED_LIMIT, None)
+        calls.pop(PAIRED_LIMIT, None)
         report.update(times=scaled, calls=calls, repeats=repeats)
+        if limit_times is not None:
+            report["limit_times"] = limit_times
     return {**report, "status": "ok"}
+
+
+PAIRED_LIMIT = "the limit, in turns"
+
+
+def with_limit_in_turns(case, workload, system_key):
+    """``case`` with the limit's call timed in turns with its own, where the two can be paired
+    (one timed call each, no reset): each repeat then times both under the same load, and the
+    ratio of the pair does not move with a machine whose speed drifts between cells."""
+    if workload.kind != "time" or system_key == LIMIT or case.reset is not None:
+        return case
+    limit = workload.load().build(LIMIT, workload.key)
+    if limit.reset is not None or len(limit.timed) != 1 or len(case.timed) != 1:
+        return case
+    (limit_call,) = limit.timed.values()
+    return dataclasses.replace(case, timed={**case.timed, PAIRED_LIMIT: limit_call})
 
 
 def version_of(system):

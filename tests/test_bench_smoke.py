@@ -172,3 +172,22 @@ def test_a_cell_that_fails_makes_the_run_exit_nonzero_with_the_peers_error(
     assert status == 1 and not output.exists()
     printed = capsys.readouterr().err
     assert "W5a on PyTorch: failed: AttributeError: no attribute 'run'" in printed
+
+
+def test_a_cell_times_the_limit_in_turns_and_its_ratio_is_the_pairs_median(tmp_path):
+    # The machine slows down between the two cells: the limit's own cell read 1.0 ms, but in
+    # chainrule's cell the pairs say 1.2× (the paired limit took 2 ms a call there).
+    ours = worker.run_cell("W5a", "chainrule", TINY)
+    assert len(ours["limit_times"]) == len(ours["times"]["jacrev"]) == 1
+    assert worker.PAIRED_LIMIT not in ours["times"] and worker.PAIRED_LIMIT not in ours["calls"]
+    workload = report.WORKLOADS["W5a"]
+    ours = {**ours, "times": {"jacrev": [2.4, 2.2, 2.6]}, "limit_times": [2.0, 2.0, 2.0]}
+    limit = {"status": "ok", "times": {"jacrev": [1.0, 1.0, 1.0]}}
+    assert report.limit_ratio(workload, ours, 1.0) == pytest.approx(1.2)
+    unpaired = {key: value for key, value in ours.items() if key != "limit_times"}
+    assert report.limit_ratio(workload, unpaired, 1.0) == pytest.approx(2.4)
+    text = report.summary({"W5a": {"numpy": limit, "chainrule": ours}})
+    assert "| 2.40 | 1.20 |" in text and "yes" in text
+    # a cell with a reset before each call (W6) is timed alone
+    deep = worker.run_cell("W6a", "chainrule", TINY)
+    assert "limit_times" not in deep
