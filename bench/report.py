@@ -102,9 +102,10 @@ def summary(results):
         "computation under `cr.jit`: traced once before timing, then replayed as NumPy calls. "
         "W1's target is micrograd's figure in this run; W4's are absolute, set on the machine "
         "the issue was measured on; the others are multiples of this run's limit. “÷ limit” of "
-        "a cell that timed the limit's call in turns with its own (one timed call, no reset: "
-        "W2, W3, W5) is the median of those paired repeats' ratios; of the others, its median "
-        "÷ the limit cell's.",
+        "a cell that timed the limit's call in turns with its own (where both are one timed "
+        "call without a reset: W2, W3, W5, and W1 and W6 but for eager chainrule, which "
+        "clears its gradients before each call) is the median of those paired repeats' "
+        "ratios; of the others, its median ÷ the limit cell's.",
     ]
     return "\n".join(lines)
 

@@ -194,8 +194,10 @@ def header(args, started, load_before, seconds):
         f"a median over {settings.repeats} repeats (at least {timing.MIN_REPEATS} when a call "
         f"is slow), a repeat calling the function for about {settings.repeat_seconds} s; "
         f"{settings.clock} time; garbage collection on, collected before each repeat; "
-        f"{allocator}. W7 runs {MEMORY_RUNS[args.mode]} fresh process(es) per system, with "
-        "the default allocator.",
+        f"{allocator}. Where a system's cell and the limit's are each one timed call without "
+        "a reset, the cell also times the limit's call, in turns with its own, and its ÷ limit "
+        "is the median of the repeats' ratios. W7 runs "
+        f"{MEMORY_RUNS[args.mode]} fresh process(es) per system, with the default allocator.",
     ]
 
 
