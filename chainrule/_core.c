@@ -510,6 +510,18 @@ refuse_unconfigured(void)
     return -1;
 }
 
+/* record_op in this thread's (or task's) current state. */
+static PyObject *
+record_now(PyObject *prim, PyObject *args, PyObject *params)
+{
+    PyObject *state = current_state();
+    if (state == NULL)
+        return NULL;
+    PyObject *result = record_op(prim, args, params, state);
+    Py_DECREF(state);
+    return result;
+}
+
 static PyObject *
 core_record(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
@@ -519,12 +531,7 @@ core_record(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         PyErr_SetString(PyExc_TypeError, "record(prim, args, params: dict)");
         return NULL;
     }
-    PyObject *state = current_state();
-    if (state == NULL)
-        return NULL;
-    PyObject *result = record_op(args[0], args[1], args[2], state);
-    Py_DECREF(state);
-    return result;
+    return record_now(args[0], args[1], args[2]);
 }
 
 /* ---- apply: a primitive called ------------------------------------------------------------ */
@@ -559,17 +566,13 @@ primitive_call(PyObject *prim, PyObject *args, PyObject *kwargs)
         PyObject *arg = PyTuple_GET_ITEM(args, i);
         PyObject *kind = (PyObject *)Py_TYPE(arg);
         if (kind == Tensor) {
-            PyObject *state = current_state();
-            if (state == NULL)
-                return NULL;
             PyObject *params = kwargs != NULL ? kwargs : empty_params;
             if (kwargs != NULL)  /* the node keeps a dict of its own, as **params gives */
                 params = PyDict_Copy(kwargs);
             else
                 Py_INCREF(params);
-            PyObject *result = params == NULL ? NULL : record_op(prim, args, params, state);
+            PyObject *result = params == NULL ? NULL : record_now(prim, args, params);
             Py_XDECREF(params);
-            Py_DECREF(state);
             return result;
         }
         if (kind == (PyObject *)&PyFloat_Type || kind == (PyObject *)&PyLong_Type)
@@ -643,11 +646,7 @@ operator_method_call(PyObject *self, PyObject *const *args, size_t nargsf, PyObj
         return NULL;
     for (Py_ssize_t i = 0; i < nargs; i++)
         PyTuple_SET_ITEM(inputs, i, Py_NewRef(args[method->swapped ? nargs - 1 - i : i]));
-    PyObject *state = current_state(), *result = NULL;
-    if (state != NULL) {
-        result = record_op(method->prim, inputs, empty_params, state);
-        Py_DECREF(state);
-    }
+    PyObject *result = record_now(method->prim, inputs, empty_params);
     Py_DECREF(inputs);
     return result;
 }

@@ -30,15 +30,14 @@ def _operator(prim, name, *, swapped=False, arity=2):
     core is built (no Python frame per operator; it records as the function below does)."""
     if core is not None:
         return core.OperatorMethod(prim, arity, swapped, name)
-    if arity == 1:
-        def method(self):
-            return record(prim, (self,), _NO_PARAMS)
-    elif swapped:
-        def method(self, other):
-            return record(prim, (other, self), _NO_PARAMS)
-    else:
-        def method(self, other):
-            return record(prim, (self, other), _NO_PARAMS)
+
+    def binary(self, other):
+        return record(prim, (other, self) if swapped else (self, other), _NO_PARAMS)
+
+    def unary(self):
+        return record(prim, (self,), _NO_PARAMS)
+
+    method = unary if arity == 1 else binary
     method.__name__ = name
     return method
 

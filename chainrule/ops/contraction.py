@@ -76,7 +76,7 @@ def _matmul_adjoint_x(grad_out, x, y):
 
 def _matmul_adjoint_y(grad_out, x, y):
     if type(grad_out) is np.ndarray and type(x) is np.ndarray and x.ndim == 2 and y.ndim == 2:
-        if not y.flags.c_contiguous and y.flags.f_contiguous:  # a transposed matrix
+        if _is_transposed_matrix(y):
             return np.matmul(grad_out.mT, x).mT  # laid out as below
         return np.matmul(x.mT, grad_out)
     if x.ndim == 1:

@@ -110,11 +110,8 @@ def _labels(target, scores_shape, who, labels=None):
         labels = asarray(labels)
     if len(scores_shape) == 0:
         raise ValueError(f"{who}: the scores must have a class axis, got a 0-d input")
-    if len(scores_shape) == 2:  # a batch of samples: the usual case
-        classes, expected = scores_shape[1], scores_shape[:1]
-    else:
-        classes = scores_shape[0 if len(scores_shape) == 1 else 1]
-        expected = () if len(scores_shape) == 1 else scores_shape[:1] + scores_shape[2:]
+    classes = scores_shape[0 if len(scores_shape) == 1 else 1]
+    expected = () if len(scores_shape) == 1 else scores_shape[:1] + scores_shape[2:]
     if labels.shape != expected:
         raise ValueError(f"{who}: for scores of shape {scores_shape} the target must be class "
                          f"labels of shape {expected} (or class probabilities of shape "
@@ -189,8 +186,8 @@ def cross_entropy(logits, target, reduction="mean"):
         scale = 1
     else:
         scale = 1 / count if count else np.nan
-    grids = _GRIDS.get((given.shape, scores.ndim)) or _label_grids(given.shape, scores.ndim)
-    return _cross_entropy_labels(logits, labels, grids=grids, class_axis=class_axis, scale=scale)
+    return _cross_entropy_labels(logits, labels, grids=_label_grids(given.shape, scores.ndim),
+                                 class_axis=class_axis, scale=scale)
 
 
 def _times_log_probs(p, log_probs):

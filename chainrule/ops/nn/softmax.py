@@ -41,8 +41,8 @@ def shifted_by_max(x, axis):
         # entry by more than the largest finite value. Then x − peak alone is the answer.
         peak = _largest(x, axis, keepdims=True)
         lowest, highest = float(_smallest(x, None)), float(_largest(peak, None))
-        largest = _FINITE_RANGE.get(x.dtype) or _finite_range(x.dtype)
-        if isfinite(lowest) and isfinite(highest) and highest - lowest <= largest:
+        if (isfinite(lowest) and isfinite(highest)
+                and highest - lowest <= _finite_range(x.dtype)):
             return x - peak
     else:
         peak = x.max(axis=axis, keepdims=True)
